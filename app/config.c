@@ -1,0 +1,246 @@
+/* config.c — reads the INI-style ditto configuration file. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+static void pool_defaults(struct pool_config *p, const char *name)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	snprintf(p->socket, sizeof(p->socket), "var/run/%s.sock", name);
+	snprintf(p->socket_group, sizeof(p->socket_group), "www-data");
+	p->socket_mode = 0660;
+	p->workers = 4;
+	p->max_requests = 10000;
+	p->request_timeout = 25;
+	snprintf(p->db_user, sizeof(p->db_user), "ditto_%s", name);
+	snprintf(p->db_password_file, sizeof(p->db_password_file), "var/secrets/ditto_%s", name);
+}
+
+static void defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->db_socket, sizeof(c->db_socket), "var/run/mysqld.sock");
+	snprintf(c->db_name, sizeof(c->db_name), "ditto");
+	snprintf(c->db_admin_user, sizeof(c->db_admin_user), "root");
+	snprintf(c->db_cron_user, sizeof(c->db_cron_user), "ditto_cron");
+	snprintf(c->db_cron_password_file, sizeof(c->db_cron_password_file),
+	         "var/secrets/ditto_cron");
+	snprintf(c->templates, sizeof(c->templates), "views");
+	snprintf(c->mail_dir, sizeof(c->mail_dir), "var/mail");
+	snprintf(c->log_level, sizeof(c->log_level), "info");
+	c->max_body = 64 * 1024;
+	c->page_size = 24;
+	pool_defaults(&c->web, "web");
+	pool_defaults(&c->staff, "staff");
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int set_str(char *dst, size_t cap, const char *v)
+{
+	if (strlen(v) >= cap)
+		return -1;
+	memcpy(dst, v, strlen(v) + 1);
+	return 0;
+}
+
+static int set_long(long *dst, const char *v, long min, long max, int base)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, base);
+	if (errno != 0 || end == v || *end != '\0' || n < min || n > max)
+		return -1;
+	*dst = n;
+	return 0;
+}
+
+static int set_bool(bool *dst, const char *v)
+{
+	if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "on") == 0)
+		*dst = true;
+	else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0 || strcmp(v, "off") == 0)
+		*dst = false;
+	else
+		return -1;
+	return 0;
+}
+
+#define STR(field) set_str(field, sizeof(field), v)
+
+static int set_pool(struct pool_config *p, const char *k, const char *v)
+{
+	long n;
+	if (strcmp(k, "socket") == 0)
+		return STR(p->socket);
+	if (strcmp(k, "socket_group") == 0)
+		return STR(p->socket_group);
+	if (strcmp(k, "db_user") == 0)
+		return STR(p->db_user);
+	if (strcmp(k, "db_password_file") == 0)
+		return STR(p->db_password_file);
+	if (strcmp(k, "pid_file") == 0)
+		return STR(p->pid_file);
+	if (strcmp(k, "status_file") == 0)
+		return STR(p->status_file);
+	if (strcmp(k, "socket_mode") == 0) {
+		if (set_long(&n, v, 0, 0777, 8) < 0)
+			return -1;
+		p->socket_mode = (unsigned)n;
+		return 0;
+	}
+	if (strcmp(k, "workers") == 0) {
+		if (set_long(&n, v, 1, 256, 10) < 0)
+			return -1;
+		p->workers = (int)n;
+		return 0;
+	}
+	if (strcmp(k, "max_requests") == 0)
+		return set_long(&p->max_requests, v, 1, 1000000000L, 10);
+	if (strcmp(k, "request_timeout") == 0) {
+		if (set_long(&n, v, 1, 3600, 10) < 0)
+			return -1;
+		p->request_timeout = (int)n;
+		return 0;
+	}
+	return -2;
+}
+
+static int set_global(struct config *c, const char *k, const char *v)
+{
+	long n;
+	if (strcmp(k, "db_socket") == 0)
+		return STR(c->db_socket);
+	if (strcmp(k, "db_name") == 0)
+		return STR(c->db_name);
+	if (strcmp(k, "db_admin_user") == 0)
+		return STR(c->db_admin_user);
+	if (strcmp(k, "db_cron_user") == 0)
+		return STR(c->db_cron_user);
+	if (strcmp(k, "db_cron_password_file") == 0)
+		return STR(c->db_cron_password_file);
+	if (strcmp(k, "templates") == 0)
+		return STR(c->templates);
+	if (strcmp(k, "mail_dir") == 0)
+		return STR(c->mail_dir);
+	if (strcmp(k, "log_level") == 0)
+		return STR(c->log_level);
+	if (strcmp(k, "cookie_secure") == 0)
+		return set_bool(&c->cookie_secure, v);
+	if (strcmp(k, "max_body") == 0) {
+		if (set_long(&n, v, 1024, 16L * 1024 * 1024, 10) < 0)
+			return -1;
+		c->max_body = (size_t)n;
+		return 0;
+	}
+	if (strcmp(k, "page_size") == 0) {
+		if (set_long(&n, v, 1, 200, 10) < 0)
+			return -1;
+		c->page_size = (int)n;
+		return 0;
+	}
+	return -2;
+}
+
+int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
+{
+	defaults(cfg);
+	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char line[1024];
+	int lineno = 0, rc = 0;
+	struct pool_config *pool = NULL;
+	bool global = true;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		char *s = trim(line);
+		if (*s == '\0' || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[') {
+			char *e = strchr(s, ']');
+			if (e == NULL || e[1] != '\0') {
+				snprintf(err, errlen, "%s:%d: bad section header", path, lineno);
+				rc = -1;
+				break;
+			}
+			*e = '\0';
+			global = strcmp(s + 1, "global") == 0;
+			pool = NULL;
+			if (strncmp(s + 1, "pool.", 5) == 0)
+				pool = config_pool(cfg, s + 6);
+			if (!global && pool == NULL) {
+				snprintf(err, errlen, "%s:%d: unknown section [%s]", path, lineno,
+				         s + 1);
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		char *eq = strchr(s, '=');
+		if (eq == NULL) {
+			snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		char *k = trim(s), *v = trim(eq + 1);
+		int r = pool != NULL ? set_pool(pool, k, v) : set_global(cfg, k, v);
+		if (r == -2) {
+			snprintf(err, errlen, "%s:%d: unknown key '%s'", path, lineno, k);
+			rc = -1;
+			break;
+		}
+		if (r < 0) {
+			snprintf(err, errlen, "%s:%d: bad value for '%s'", path, lineno, k);
+			rc = -1;
+			break;
+		}
+	}
+	fclose(f);
+	if (rc == 0 && log_level_parse(cfg->log_level) < 0) {
+		snprintf(err, errlen, "%s: log_level must be error, warn, info or debug", path);
+		rc = -1;
+	}
+	return rc;
+}
+
+struct pool_config *config_pool(struct config *cfg, const char *name)
+{
+	if (strcmp(name, "web") == 0)
+		return &cfg->web;
+	if (strcmp(name, "staff") == 0)
+		return &cfg->staff;
+	return NULL;
+}
+
+int config_read_secret(const char *path, char *out, size_t outlen)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	char *r = fgets(out, (int)outlen, f);
+	fclose(f);
+	if (r == NULL)
+		return -1;
+	out[strcspn(out, "\r\n")] = '\0';
+	return out[0] == '\0' ? -1 : 0;
+}

@@ -1,0 +1,59 @@
+/* config.h — the ditto configuration file: global settings and one section per pool. */
+#ifndef DITTO_CONFIG_H
+#define DITTO_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONFIG_STR 256
+
+/* Settings of one FastCGI pool ([pool.web] or [pool.staff]). */
+struct pool_config {
+	char name[32];                     /* "web" or "staff" */
+	char socket[CONFIG_STR];           /* unix socket path */
+	char socket_group[64];             /* group allowed to connect (nginx's) */
+	unsigned socket_mode;              /* octal, default 0660 */
+	int workers;                       /* preforked children */
+	long max_requests;                 /* recycle a worker after this many */
+	int request_timeout;               /* seconds before a stuck worker is killed */
+	char db_user[64];                  /* MariaDB account of this pool */
+	char db_password_file[CONFIG_STR]; /* file holding its password */
+	char pid_file[CONFIG_STR];         /* master pid, optional */
+	char status_file[CONFIG_STR];      /* scoreboard dump, optional */
+};
+
+/* Everything read from the configuration file. */
+struct config {
+	char path[CONFIG_STR];      /* where it was read from */
+	char db_socket[CONFIG_STR]; /* MariaDB unix socket */
+	char db_name[64];
+	char db_admin_user[64]; /* migrations (unix_socket auth) */
+	char db_cron_user[64];
+	char db_cron_password_file[CONFIG_STR];
+	char templates[CONFIG_STR]; /* views directory */
+	char mail_dir[CONFIG_STR];  /* outbox delivery directory */
+	char log_level[16];
+	bool cookie_secure; /* behind HTTPS: Secure + __Host- cookies */
+	size_t max_body;    /* bytes of request body accepted */
+	int page_size;      /* catalogue page size */
+	struct pool_config web;
+	struct pool_config staff;
+};
+
+/*
+ * Reads path into cfg after filling defaults.  Relative paths in the file
+ * are kept as written (they resolve against the working directory).
+ * Returns 0, or -1 after writing "path:line: problem" into err.
+ */
+int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
+
+/* Returns the pool named name ("web" or "staff"), or NULL. */
+struct pool_config *config_pool(struct config *cfg, const char *name);
+
+/*
+ * Reads the first line of a secret file into out (without the newline).
+ * Returns 0, or -1 if it cannot be read or is empty.
+ */
+int config_read_secret(const char *path, char *out, size_t outlen);
+
+#endif

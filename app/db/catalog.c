@@ -1,0 +1,94 @@
+/* catalog.c — data access for categories and products (no personal data). */
+#include "catalog.h"
+
+#include "../arena.h"
+#include "db.h"
+
+static const char SQL_CATEGORY_LIST[] = "SELECT id, slug, name FROM categories ORDER BY name";
+
+int db_category_list(struct db *db, struct arena *a, struct category **out, size_t *n)
+{
+	struct db_rows r;
+	if (db_query(db, a, SQL_CATEGORY_LIST, NULL, 0, &r) < 0)
+		return -1;
+	struct category *c = arena_alloc(a, sizeof(*c) * (r.nrows + 1));
+	for (size_t i = 0; i < r.nrows; i++) {
+		c[i].id = db_cell_int(&r, i, 0);
+		c[i].slug = db_cell(&r, i, 1);
+		c[i].name = db_cell(&r, i, 2);
+	}
+	*out = c;
+	*n = r.nrows;
+	return 0;
+}
+
+/* One query for the page and the count: COUNT(*) OVER () saves a round trip. */
+static const char SQL_PRODUCT_LIST[] =
+    "SELECT p.id, p.category_id, c.slug, c.name, p.sku, p.name, p.price_cents, p.stock, "
+    "COUNT(*) OVER () "
+    "FROM products p JOIN categories c ON c.id = p.category_id "
+    "WHERE p.active = 1 AND (? IS NULL OR c.slug = ?) "
+    "ORDER BY p.id DESC LIMIT ? OFFSET ?";
+
+/* The count when the page is past the end (no rows to carry COUNT OVER). */
+static const char SQL_PRODUCT_COUNT[] =
+    "SELECT COUNT(*) FROM products p JOIN categories c ON c.id = p.category_id "
+    "WHERE p.active = 1 AND (? IS NULL OR c.slug = ?)";
+
+int db_product_list(struct db *db, struct arena *a, const char *category_slug, int limit,
+                    long long offset, struct product **out, size_t *n, long long *total)
+{
+	struct db_arg cat = category_slug ? DB_STR(category_slug) : DB_NULL;
+	struct db_arg args[] = {cat, cat, DB_INT(limit), DB_INT(offset)};
+	struct db_rows r;
+	if (db_query(db, a, SQL_PRODUCT_LIST, args, 4, &r) < 0)
+		return -1;
+	struct product *p = arena_alloc(a, sizeof(*p) * (r.nrows + 1));
+	for (size_t i = 0; i < r.nrows; i++) {
+		p[i].id = db_cell_int(&r, i, 0);
+		p[i].category_id = db_cell_int(&r, i, 1);
+		p[i].category_slug = db_cell(&r, i, 2);
+		p[i].category_name = db_cell(&r, i, 3);
+		p[i].sku = db_cell(&r, i, 4);
+		p[i].name = db_cell(&r, i, 5);
+		p[i].price_cents = db_cell_int(&r, i, 6);
+		p[i].stock = db_cell_int(&r, i, 7);
+	}
+	*out = p;
+	*n = r.nrows;
+	if (r.nrows > 0) {
+		*total = db_cell_int(&r, 0, 8);
+		return 0;
+	}
+	struct db_rows c;
+	if (db_query(db, a, SQL_PRODUCT_COUNT, args, 2, &c) < 0)
+		return -1;
+	*total = c.nrows > 0 ? db_cell_int(&c, 0, 0) : 0;
+	return 0;
+}
+
+static const char SQL_PRODUCT_GET[] =
+    "SELECT p.id, p.category_id, c.slug, c.name, p.sku, p.name, p.description, "
+    "p.price_cents, p.stock "
+    "FROM products p JOIN categories c ON c.id = p.category_id "
+    "WHERE p.id = ? AND p.active = 1";
+
+int db_product_get(struct db *db, struct arena *a, long long id, struct product *out)
+{
+	struct db_arg args[] = {DB_INT(id)};
+	struct db_rows r;
+	if (db_query(db, a, SQL_PRODUCT_GET, args, 1, &r) < 0)
+		return -1;
+	if (r.nrows == 0)
+		return 1;
+	out->id = db_cell_int(&r, 0, 0);
+	out->category_id = db_cell_int(&r, 0, 1);
+	out->category_slug = db_cell(&r, 0, 2);
+	out->category_name = db_cell(&r, 0, 3);
+	out->sku = db_cell(&r, 0, 4);
+	out->name = db_cell(&r, 0, 5);
+	out->description = db_cell(&r, 0, 6);
+	out->price_cents = db_cell_int(&r, 0, 7);
+	out->stock = db_cell_int(&r, 0, 8);
+	return 0;
+}

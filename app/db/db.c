@@ -1,0 +1,466 @@
+/* db.c — the worker's MariaDB connection: prepared statements only, reconnects, retried
+ * transactions. */
+#include "db.h"
+
+#include <errno.h>
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include <time.h>
+
+#include "../arena.h"
+#include "../log.h"
+
+#define DB_MAX_STMTS 96
+#define DB_MAX_ARGS  32
+#define DB_TX_TRIES  5
+
+struct stmt_slot {
+	const char *sql; /* the literal's address is the cache key */
+	MYSQL_STMT *stmt;
+};
+
+struct db {
+	MYSQL *conn; /* NULL while disconnected */
+	char *socket, *name, *user, *password, *role;
+	struct stmt_slot stmts[DB_MAX_STMTS];
+	size_t nstmts;
+	bool in_tx; /* a transaction is open: never retry silently */
+	unsigned last_errno;
+	char last_error[256];
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+struct db *db_new(const struct db_params *p)
+{
+	struct db *db = calloc(1, sizeof(*db));
+	if (db == NULL)
+		return NULL;
+	db->socket = dup_or_null(p->socket);
+	db->name = dup_or_null(p->name);
+	db->user = dup_or_null(p->user);
+	db->password = dup_or_null(p->password ? p->password : "");
+	db->role = dup_or_null(p->role);
+	if (db->socket == NULL || db->name == NULL || db->user == NULL || db->password == NULL) {
+		db_free(db);
+		return NULL;
+	}
+	return db;
+}
+
+static void set_error(struct db *db, unsigned no, const char *msg)
+{
+	db->last_errno = no;
+	snprintf(db->last_error, sizeof(db->last_error), "%s", msg ? msg : "");
+}
+
+static void disconnect(struct db *db)
+{
+	for (size_t i = 0; i < db->nstmts; i++)
+		mysql_stmt_close(db->stmts[i].stmt);
+	db->nstmts = 0;
+	if (db->conn != NULL)
+		mysql_close(db->conn);
+	db->conn = NULL;
+	db->in_tx = false;
+}
+
+void db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	disconnect(db);
+	if (db->password != NULL) {
+		sodium_memzero(db->password, strlen(db->password));
+		free(db->password);
+	}
+	free(db->socket);
+	free(db->name);
+	free(db->user);
+	free(db->role);
+	free(db);
+}
+
+static bool is_lost(unsigned no)
+{
+	return no == CR_SERVER_GONE_ERROR || no == CR_SERVER_LOST ||
+	       no == ER_UNKNOWN_STMT_HANDLER || no == CR_CONNECTION_ERROR ||
+	       no == CR_CONN_HOST_ERROR || no == 4031 /* idle kill */ ||
+	       no == ER_CONNECTION_KILLED || no == ER_SERVER_SHUTDOWN;
+}
+
+bool db_unavailable(const struct db *db)
+{
+	return db->conn == NULL || is_lost(db->last_errno);
+}
+
+/* Runs a fixed session statement (no data in it, so no parameters to bind). */
+static int session_sql(struct db *db, const char *sql)
+{
+	if (mysql_real_query(db->conn, sql, strlen(sql)) != 0) {
+		set_error(db, mysql_errno(db->conn), mysql_error(db->conn));
+		return -1;
+	}
+	return 0;
+}
+
+static bool identifier_ok(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+static int connect_db(struct db *db)
+{
+	if (db->conn != NULL)
+		return 0;
+	MYSQL *m = mysql_init(NULL);
+	if (m == NULL) {
+		set_error(db, CR_OUT_OF_MEMORY, "out of memory");
+		return -1;
+	}
+	/* Reconnect stays off: a silent reconnect loses the role and the statements. */
+	my_bool off = 0;
+	unsigned timeout = 5;
+	mysql_optionsv(m, MYSQL_OPT_RECONNECT, &off);
+	mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	timeout = 30;
+	mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &timeout);
+	mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
+	if (mysql_real_connect(m, NULL, db->user, db->password, db->name, 0, db->socket, 0) ==
+	    NULL) {
+		set_error(db, mysql_errno(m), mysql_error(m));
+		mysql_close(m);
+		return -1;
+	}
+	db->conn = m;
+	if (session_sql(db, "SET time_zone = '+00:00', sql_mode = "
+	                    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
+	                    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'") < 0)
+		goto fail;
+	if (db->role != NULL) {
+		char sql[96];
+		if (!identifier_ok(db->role)) {
+			set_error(db, ER_UNKNOWN_ERROR, "bad role name");
+			goto fail;
+		}
+		snprintf(sql, sizeof(sql), "SET ROLE %s", db->role);
+		if (session_sql(db, sql) < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	log_error("db: session setup failed: %s", db->last_error);
+	disconnect(db);
+	return -1;
+}
+
+int db_ping(struct db *db)
+{
+	if (connect_db(db) < 0)
+		return -1;
+	if (mysql_ping(db->conn) != 0) {
+		set_error(db, mysql_errno(db->conn), mysql_error(db->conn));
+		disconnect(db);
+		/* One fresh attempt: the server may have restarted since. */
+		return connect_db(db);
+	}
+	return 0;
+}
+
+static MYSQL_STMT *prepare(struct db *db, const char *sql)
+{
+	for (size_t i = 0; i < db->nstmts; i++)
+		if (db->stmts[i].sql == sql)
+			return db->stmts[i].stmt;
+	MYSQL_STMT *st = mysql_stmt_init(db->conn);
+	if (st == NULL) {
+		set_error(db, mysql_errno(db->conn), mysql_error(db->conn));
+		return NULL;
+	}
+	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+		set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		log_error("db: prepare failed (%u): %s", db->last_errno, db->last_error);
+		mysql_stmt_close(st);
+		return NULL;
+	}
+	my_bool on = 1;
+	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
+	if (db->nstmts < DB_MAX_STMTS) {
+		db->stmts[db->nstmts].sql = sql;
+		db->stmts[db->nstmts].stmt = st;
+		db->nstmts++;
+	} else {
+		/* Cache full: a bug (too many distinct statements); still works, slower. */
+		log_warn("db: statement cache full");
+	}
+	return st;
+}
+
+static bool cached(const struct db *db, const MYSQL_STMT *st)
+{
+	for (size_t i = 0; i < db->nstmts; i++)
+		if (db->stmts[i].stmt == st)
+			return true;
+	return false;
+}
+
+static int bind_args(struct db *db, MYSQL_STMT *st, const struct db_arg *args, size_t nargs,
+                     MYSQL_BIND *b)
+{
+	if (nargs != mysql_stmt_param_count(st) || nargs > DB_MAX_ARGS) {
+		set_error(db, ER_WRONG_ARGUMENTS, "parameter count mismatch");
+		log_error("db: parameter count mismatch");
+		return -1;
+	}
+	memset(b, 0, sizeof(MYSQL_BIND) * nargs);
+	for (size_t i = 0; i < nargs; i++) {
+		switch (args[i].type) {
+		case DB_ARG_INT:
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = (void *)&args[i].i;
+			break;
+		case DB_ARG_STR:
+			b[i].buffer_type = MYSQL_TYPE_STRING;
+			b[i].buffer = (void *)args[i].s;
+			b[i].buffer_length = (unsigned long)args[i].len;
+			break;
+		case DB_ARG_NULL:
+			b[i].buffer_type = MYSQL_TYPE_NULL;
+			break;
+		}
+	}
+	if (nargs > 0 && mysql_stmt_bind_param(st, b) != 0) {
+		set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		return -1;
+	}
+	return 0;
+}
+
+static int fetch_rows(struct db *db, MYSQL_STMT *st, struct arena *a, struct db_rows *rows)
+{
+	int rc = -1;
+	MYSQL_RES *meta = mysql_stmt_result_metadata(st);
+	memset(rows, 0, sizeof(*rows));
+	if (meta == NULL) {
+		/* A statement without a result set: an empty result. */
+		return 0;
+	}
+	if (mysql_stmt_store_result(st) != 0) {
+		set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		goto out;
+	}
+	size_t ncols = mysql_num_fields(meta);
+	size_t nrows = (size_t)mysql_stmt_num_rows(st);
+	MYSQL_FIELD *fields = mysql_fetch_fields(meta);
+	MYSQL_BIND *b = arena_alloc(a, sizeof(*b) * (ncols ? ncols : 1));
+	unsigned long *len = arena_alloc(a, sizeof(*len) * (ncols ? ncols : 1));
+	my_bool *isnull = arena_alloc(a, sizeof(*isnull) * (ncols ? ncols : 1));
+	my_bool *trunc = arena_alloc(a, sizeof(*trunc) * (ncols ? ncols : 1));
+	for (size_t c = 0; c < ncols; c++) {
+		/* Numbers and dates arrive converted to text; 64 bytes hold any of them. */
+		unsigned long cap = fields[c].max_length > 64 ? fields[c].max_length : 64;
+		b[c].buffer_type = MYSQL_TYPE_STRING;
+		b[c].buffer = arena_alloc(a, cap + 1);
+		b[c].buffer_length = cap + 1;
+		b[c].length = &len[c];
+		b[c].is_null = &isnull[c];
+		b[c].error = &trunc[c];
+	}
+	if (ncols > 0 && mysql_stmt_bind_result(st, b) != 0) {
+		set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		goto out;
+	}
+	rows->ncols = ncols;
+	rows->nrows = nrows;
+	rows->cells = arena_alloc(a, sizeof(char *) * (nrows * ncols + 1));
+	rows->lens = arena_alloc(a, sizeof(size_t) * (nrows * ncols + 1));
+	for (size_t r = 0; r < nrows; r++) {
+		int f = mysql_stmt_fetch(st);
+		if (f == 1 || f == MYSQL_NO_DATA) {
+			set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+			goto out;
+		}
+		for (size_t c = 0; c < ncols; c++) {
+			size_t i = r * ncols + c;
+			if (isnull[c]) {
+				rows->cells[i] = NULL;
+				continue;
+			}
+			if (trunc[c]) {
+				/* Longer than max_length said: fetch this cell on its own. */
+				char *cell = arena_alloc(a, len[c] + 1);
+				MYSQL_BIND one = {0};
+				one.buffer_type = MYSQL_TYPE_STRING;
+				one.buffer = cell;
+				one.buffer_length = len[c] + 1;
+				if (mysql_stmt_fetch_column(st, &one, (unsigned)c, 0) != 0) {
+					set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+					goto out;
+				}
+				cell[len[c]] = '\0';
+				rows->cells[i] = cell;
+			} else {
+				rows->cells[i] = arena_strndup(a, b[c].buffer, len[c]);
+			}
+			rows->lens[i] = len[c];
+		}
+	}
+	rc = 0;
+out:
+	mysql_free_result(meta);
+	mysql_stmt_free_result(st);
+	return rc;
+}
+
+/* One attempt: returns 0, or -1 with the error recorded. */
+static int run_once(struct db *db, struct arena *a, const char *sql, const struct db_arg *args,
+                    size_t nargs, struct db_rows *rows, unsigned long long *affected,
+                    unsigned long long *insert_id)
+{
+	MYSQL_BIND b[DB_MAX_ARGS];
+	int rc = -1;
+	if (connect_db(db) < 0)
+		return -1;
+	MYSQL_STMT *st = prepare(db, sql);
+	if (st == NULL)
+		return -1;
+	if (bind_args(db, st, args, nargs, b) < 0)
+		goto out;
+	if (mysql_stmt_execute(st) != 0) {
+		set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		goto out;
+	}
+	if (affected != NULL)
+		*affected = mysql_stmt_affected_rows(st);
+	if (insert_id != NULL)
+		*insert_id = mysql_stmt_insert_id(st);
+	if (rows != NULL) {
+		if (fetch_rows(db, st, a, rows) < 0)
+			goto out;
+	} else {
+		mysql_stmt_free_result(st);
+	}
+	rc = 0;
+out:
+	if (!cached(db, st))
+		mysql_stmt_close(st);
+	return rc;
+}
+
+static int run(struct db *db, struct arena *a, const char *sql, const struct db_arg *args,
+               size_t nargs, struct db_rows *rows, unsigned long long *affected,
+               unsigned long long *insert_id)
+{
+	db->last_errno = 0;
+	if (run_once(db, a, sql, args, nargs, rows, affected, insert_id) == 0)
+		return 0;
+	if (!is_lost(db->last_errno))
+		return -1;
+	bool was_tx = db->in_tx;
+	disconnect(db);
+	if (was_tx) {
+		/* The transaction is gone with the connection; db_tx decides. */
+		return -1;
+	}
+	log_warn("db: connection lost (%u), reconnecting", db->last_errno);
+	return run_once(db, a, sql, args, nargs, rows, affected, insert_id);
+}
+
+int db_query(struct db *db, struct arena *a, const char *sql, const struct db_arg *args,
+             size_t nargs, struct db_rows *rows)
+{
+	return run(db, a, sql, args, nargs, rows, NULL, NULL);
+}
+
+int db_exec(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
+            unsigned long long *affected, unsigned long long *insert_id)
+{
+	return run(db, NULL, sql, args, nargs, NULL, affected, insert_id);
+}
+
+static bool is_retryable(unsigned no)
+{
+	return no == ER_LOCK_DEADLOCK || no == ER_LOCK_WAIT_TIMEOUT;
+}
+
+static void backoff(int attempt)
+{
+	/* 5, 10, 20, 40 ms scaled by a random factor in [0.5, 1.5). */
+	long base = 5000000L << attempt;
+	long ns = base / 2 + (long)(randombytes_uniform(1000) * (unsigned long)base / 1000);
+	struct timespec ts = {ns / 1000000000L, ns % 1000000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+int db_tx(struct db *db, int (*fn)(struct db *db, void *ctx), void *ctx)
+{
+	for (int attempt = 0; attempt < DB_TX_TRIES; attempt++) {
+		db->last_errno = 0;
+		if (connect_db(db) < 0)
+			return -1;
+		if (session_sql(db, "START TRANSACTION") < 0) {
+			if (is_lost(db->last_errno)) {
+				disconnect(db);
+				continue; /* nothing was sent yet: safe to try on a new link */
+			}
+			return -1;
+		}
+		db->in_tx = true;
+		int rc = fn(db, ctx);
+		if (rc == 0 && db->conn != NULL && mysql_commit(db->conn) == 0) {
+			db->in_tx = false;
+			return 0;
+		}
+		if (rc == 0 && db->conn != NULL)
+			set_error(db, mysql_errno(db->conn), mysql_error(db->conn));
+		unsigned no = db->last_errno;
+		if (db->conn != NULL && !is_lost(no))
+			mysql_rollback(db->conn);
+		db->in_tx = false;
+		if (is_lost(no)) {
+			disconnect(db);
+			db->last_errno = no;
+			/* Lost during COMMIT: the outcome is unknown, so never replay it.
+			 * Lost before COMMIT: nothing was committed, so run it again. */
+			if (rc == 0)
+				return -1;
+			continue;
+		}
+		if (!is_retryable(no))
+			return -1;
+		log_info("db: transaction conflict (%u), retry %d", no, attempt + 1);
+		backoff(attempt);
+	}
+	return -1;
+}
+
+unsigned db_errno(const struct db *db)
+{
+	return db->last_errno;
+}
+
+const char *db_error(const struct db *db)
+{
+	return db->last_error;
+}
+
+long long db_cell_int(const struct db_rows *rows, size_t r, size_t c)
+{
+	const char *s = db_cell(rows, r, c);
+	return s != NULL ? strtoll(s, NULL, 10) : 0;
+}

@@ -1,0 +1,65 @@
+/* policy.c — data access for privacy-policy versions and site notices. */
+#include "policy.h"
+
+#include "../arena.h"
+#include "db.h"
+
+static const char SQL_POLICY_GET[] =
+    "SELECT v.version, DATE_FORMAT(v.published_at, '%Y-%m-%d %H:%i:%s'), v.title, v.body, "
+    "(SELECT GROUP_CONCAT(p.purpose ORDER BY p.purpose SEPARATOR ', ') "
+    " FROM policy_purposes p WHERE p.version = v.version) "
+    "FROM policy_versions v WHERE (? = 0 OR v.version = ?) ORDER BY v.version DESC LIMIT 1";
+
+int db_policy_get(struct db *db, struct arena *a, long long version, struct policy_version *out)
+{
+	struct db_arg args[] = {DB_INT(version), DB_INT(version)};
+	struct db_rows r;
+	if (db_query(db, a, SQL_POLICY_GET, args, 2, &r) < 0)
+		return -1;
+	if (r.nrows == 0)
+		return 1;
+	out->version = db_cell_int(&r, 0, 0);
+	out->published_at = db_cell(&r, 0, 1);
+	out->title = db_cell(&r, 0, 2);
+	out->body = db_cell(&r, 0, 3);
+	out->purposes = db_cell(&r, 0, 4);
+	return 0;
+}
+
+static const char SQL_POLICY_LIST[] =
+    "SELECT v.version, DATE_FORMAT(v.published_at, '%Y-%m-%d %H:%i:%s'), v.title "
+    "FROM policy_versions v ORDER BY v.version DESC";
+
+int db_policy_list(struct db *db, struct arena *a, struct policy_version **out, size_t *n)
+{
+	struct db_rows r;
+	if (db_query(db, a, SQL_POLICY_LIST, NULL, 0, &r) < 0)
+		return -1;
+	struct policy_version *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
+	for (size_t i = 0; i < r.nrows; i++) {
+		v[i].version = db_cell_int(&r, i, 0);
+		v[i].published_at = db_cell(&r, i, 1);
+		v[i].title = db_cell(&r, i, 2);
+	}
+	*out = v;
+	*n = r.nrows;
+	return 0;
+}
+
+static const char SQL_NOTICE_ACTIVE[] =
+    "SELECT body FROM site_notices WHERE starts_at <= UTC_TIMESTAMP(6) "
+    "AND (ends_at IS NULL OR ends_at > UTC_TIMESTAMP(6)) ORDER BY starts_at DESC, id DESC "
+    "LIMIT 5";
+
+int db_notice_list_active(struct db *db, struct arena *a, const char ***out, size_t *n)
+{
+	struct db_rows r;
+	if (db_query(db, a, SQL_NOTICE_ACTIVE, NULL, 0, &r) < 0)
+		return -1;
+	const char **b = arena_alloc(a, sizeof(*b) * (r.nrows + 1));
+	for (size_t i = 0; i < r.nrows; i++)
+		b[i] = db_cell(&r, i, 0);
+	*out = b;
+	*n = r.nrows;
+	return 0;
+}

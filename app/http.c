@@ -1,0 +1,133 @@
+/* http.c — response helpers shared by all handlers: headers, cookies, redirects, error pages. */
+#include "http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "view.h"
+
+static bool header_safe(const char *s)
+{
+	return strpbrk(s, "\r\n") == NULL;
+}
+
+void http_header(struct response *res, const char *name, const char *value)
+{
+	if (!header_safe(name) || !header_safe(value))
+		return;
+	buf_puts(&res->headers, name);
+	buf_puts(&res->headers, ": ");
+	buf_puts(&res->headers, value);
+	buf_puts(&res->headers, "\r\n");
+}
+
+void http_set_cookie(struct response *res, const char *name, const char *value, long max_age,
+                     bool secure)
+{
+	if (!header_safe(name) || !header_safe(value) || strpbrk(value, ";, ") != NULL)
+		return;
+	buf_printf(&res->headers, "Set-Cookie: %s=%s; Path=/; HttpOnly; SameSite=Lax", name, value);
+	if (max_age >= 0)
+		buf_printf(&res->headers, "; Max-Age=%ld", max_age);
+	if (secure)
+		buf_puts(&res->headers, "; Secure");
+	buf_puts(&res->headers, "\r\n");
+}
+
+void http_redirect(struct response *res, const char *location)
+{
+	/* Only local paths: an open redirect would be a phishing aid. */
+	if (location[0] != '/' || location[1] == '/' || location[1] == '\\')
+		location = "/";
+	http_header(res, "Location", location);
+	res->status = 303;
+}
+
+const char *http_reason(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 303:
+		return "See Other";
+	case 400:
+		return "Bad Request";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 411:
+		return "Length Required";
+	case 413:
+		return "Payload Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 422:
+		return "Unprocessable Content";
+	case 429:
+		return "Too Many Requests";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return status < 500 ? "Client Error" : "Internal Server Error";
+	}
+}
+
+static const char *error_message(int status)
+{
+	switch (status) {
+	case 400:
+		return "The request was malformed, so nothing was done.";
+	case 403:
+		return "You are not allowed to open this page.";
+	case 404:
+		return "There is no page at this address.";
+	case 405:
+		return "This page does not accept that kind of request.";
+	case 411:
+	case 413:
+		return "The request was too large, so nothing was done.";
+	case 415:
+		return "The form was sent in a format this site does not accept.";
+	case 503:
+		return "The shop is briefly unavailable. Please try again in a minute.";
+	default:
+		return "Something went wrong on our side. Nothing you did caused it.";
+	}
+}
+
+void http_error(struct request *req, struct response *res, int status)
+{
+	res->status = status;
+	res->no_store = true;
+	buf_reset(&res->body);
+	if (req->views != NULL) {
+		struct tdict *ctx = view_ctx(req, http_reason(status));
+		tdict_setf(ctx, "status", "%d", status);
+		tdict_set_ref(ctx, "message", error_message(status));
+		if (view_render(req, res, status, "error", ctx) == 0)
+			return;
+	}
+	/* No templates (or they failed): a plain page that still leaks nothing. */
+	res->content_type = "text/plain; charset=utf-8";
+	buf_reset(&res->body);
+	buf_printf(&res->body, "%d %s\n%s\n", status, http_reason(status), error_message(status));
+	res->status = status;
+}
+
+const char *http_param(const struct request *req, size_t i)
+{
+	return i < req->nparams ? req->params[i] : "";
+}
+
+const char *http_query(const struct request *req, const char *key)
+{
+	return kv_get(&req->query, key);
+}
+
+const char *http_form(const struct request *req, const char *key)
+{
+	return kv_get(&req->form, key);
+}

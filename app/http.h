@@ -1,0 +1,76 @@
+/* http.h — the request a handler reads and the response it fills. */
+#ifndef DITTO_HTTP_H
+#define DITTO_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "form.h"
+
+enum http_method {
+	HTTP_GET = 1 << 0,
+	HTTP_HEAD = 1 << 1,
+	HTTP_POST = 1 << 2,
+	HTTP_OTHER = 1 << 3,
+};
+
+#define HTTP_MAX_PARAMS 4
+
+struct db;
+struct config;
+struct pool_config;
+struct tmpl_set;
+
+/* One request, everything copied into its arena (FastCGI's own strings die at the next accept). */
+struct request {
+	struct arena *arena; /* freed after the response */
+	enum http_method method;
+	const char *path;         /* decoded, normalised URI path (nginx's $uri) */
+	const char *query_string; /* raw, still percent-encoded */
+	struct kvlist query;      /* decoded query pairs */
+	struct kvlist form;       /* decoded urlencoded body (POST) */
+	struct kvlist cookies;    /* raw cookie pairs */
+	const char *remote_addr;
+	const char *user_agent;
+	const char *host;
+	bool https;                          /* nginx says the client used TLS */
+	const char *params[HTTP_MAX_PARAMS]; /* path parameters, in pattern order */
+	size_t nparams;
+	const struct config *cfg;
+	const struct pool_config *pool;
+	const struct tmpl_set *views;
+	struct db *db; /* this worker's database connection */
+};
+
+/* What the handler answers; the worker serialises it. */
+struct response {
+	int status;               /* starts at 500: a handler must set it */
+	const char *content_type; /* default text/html; charset=utf-8 */
+	struct buf headers;       /* extra "Name: value\r\n" lines */
+	struct buf body;
+	bool no_store; /* personal data: Cache-Control: no-store */
+};
+
+/* Adds one header line; name and value must not contain CR or LF (checked: dropped if so). */
+void http_header(struct response *res, const char *name, const char *value);
+/*
+ * Adds a Set-Cookie header with HttpOnly, SameSite=Lax and Path=/.  When
+ * secure, adds Secure and expects the caller to use a "__Host-" name.
+ * max_age < 0 omits Max-Age (session cookie); 0 deletes the cookie.
+ */
+void http_set_cookie(struct response *res, const char *name, const char *value, long max_age,
+                     bool secure);
+/* Sets a 303 See Other to location (a path on this site). */
+void http_redirect(struct response *res, const char *location);
+/* Renders the plain error page for status (400, 403, 404, 405, 413, 500, 503). */
+void http_error(struct request *req, struct response *res, int status);
+/* Returns the reason phrase for status. */
+const char *http_reason(int status);
+/* Returns the path parameter i, or "" if absent. */
+const char *http_param(const struct request *req, size_t i);
+/* Returns the query or form value named key, or NULL. */
+const char *http_query(const struct request *req, const char *key);
+const char *http_form(const struct request *req, const char *key);
+
+#endif

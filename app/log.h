@@ -1,0 +1,23 @@
+/* log.h — one-line log records on stderr, tagged with pool, pid and level. */
+#ifndef DITTO_LOG_H
+#define DITTO_LOG_H
+
+enum log_level { LOG_LVL_ERROR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
+
+/* Sets the tag printed in each record (e.g. "web") and the minimum level. */
+void log_init(const char *tag, enum log_level min);
+/* Parses "error", "warn", "info" or "debug"; returns -1 if unknown. */
+int log_level_parse(const char *s);
+
+/*
+ * Writes one record.  Never pass a secret, card data, a form body or a
+ * cookie: the log is read by operators and kept.
+ */
+void log_msg(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define log_error(...) log_msg(LOG_LVL_ERROR, __VA_ARGS__)
+#define log_warn(...)  log_msg(LOG_LVL_WARN, __VA_ARGS__)
+#define log_info(...)  log_msg(LOG_LVL_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_LVL_DEBUG, __VA_ARGS__)
+
+#endif

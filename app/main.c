@@ -1,0 +1,85 @@
+/* main.c — ditto-fcgi: reads the configuration and runs one FastCGI pool. */
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "pool.h"
+#include "template.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: ditto-fcgi [--config FILE] --pool web|staff [--check]\n"
+	      "  --config FILE  configuration file (default var/ditto.conf)\n"
+	      "  --pool NAME    which pool to run: web (shop) or staff (admin)\n"
+	      "  --check        validate the configuration and templates, then exit\n",
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	const char *config_path = "var/ditto.conf";
+	const char *pool = NULL;
+	int check = 0;
+	static const struct option opts[] = {
+	    {"config", required_argument, NULL, 'c'},
+	    {"pool", required_argument, NULL, 'p'},
+	    {"check", no_argument, NULL, 'k'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int ch;
+	while ((ch = getopt_long(argc, argv, "c:p:kh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'p':
+			pool = optarg;
+			break;
+		case 'k':
+			check = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (pool == NULL || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (sodium_init() < 0) {
+		fputs("ditto-fcgi: libsodium failed to initialise\n", stderr);
+		return 1;
+	}
+	/* Static so worker children keep a valid pointer after fork. */
+	static struct config cfg;
+	char err[512];
+	if (config_load(&cfg, config_path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ditto-fcgi: %s\n", err);
+		return 1;
+	}
+	if (config_pool(&cfg, pool) == NULL) {
+		fprintf(stderr, "ditto-fcgi: unknown pool '%s' (web or staff)\n", pool);
+		return 2;
+	}
+	log_init(pool, (enum log_level)log_level_parse(cfg.log_level));
+	if (check) {
+		struct tmpl_set *views = tmpl_set_load(cfg.templates, err, sizeof(err));
+		if (views == NULL) {
+			fprintf(stderr, "ditto-fcgi: templates: %s\n", err);
+			return 1;
+		}
+		tmpl_set_free(views);
+		puts("configuration ok");
+		return 0;
+	}
+	return pool_run(&cfg, pool);
+}

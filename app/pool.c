@@ -1,0 +1,385 @@
+/* pool.c — the master process: socket, prefork, respawn, recycle, timeouts, reload, graceful stop.
+ */
+#include "pool.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "routes.h"
+#include "scoreboard.h"
+#include "worker.h"
+
+#define STOP_GRACE_EXTRA_MS 5000 /* beyond request_timeout before SIGKILL at stop */
+#define BACKOFF_MAX_MS      30000
+#define QUICK_DEATH_MS      5000 /* a worker dying younger than this counts as a crash loop */
+
+static int sig_pipe[2] = {-1, -1};
+
+/* Signal handlers only write the signal number to the self-pipe; the loop acts. */
+static void on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)sig;
+	ssize_t w = write(sig_pipe[1], &b, 1);
+	(void)w; /* pipe full: a wake-up is already pending */
+	errno = saved;
+}
+
+struct pool {
+	struct config *cfg;
+	struct pool_config *pc;
+	int listen_fd;
+	struct scoreboard *sb;
+	int generation;
+	int crash_streak;       /* consecutive quick abnormal deaths */
+	uint64_t next_spawn_ms; /* backoff: no spawn before this */
+	bool stopping;
+	uint64_t stop_deadline_ms;
+	uint64_t last_term_ms; /* when SIGTERM was last (re)sent to exiting workers */
+};
+
+static int open_socket(const struct pool_config *pc)
+{
+	struct stat st;
+	if (lstat(pc->socket, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			log_error("%s exists and is not a socket", pc->socket);
+			return -1;
+		}
+		unlink(pc->socket); /* stale from a previous run */
+	}
+	/* Created with no access for others from the first instant. */
+	mode_t old = umask(0177);
+	int fd = FCGX_OpenSocket(pc->socket, 256);
+	umask(old);
+	if (fd < 0) {
+		log_error("cannot listen on %s: %s", pc->socket, strerror(errno));
+		return -1;
+	}
+	fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) & ~FD_CLOEXEC);
+	if (pc->socket_group[0] != '\0') {
+		struct group *g = getgrnam(pc->socket_group);
+		if (g == NULL || chown(pc->socket, (uid_t)-1, g->gr_gid) != 0) {
+			log_error("cannot give %s to group %s", pc->socket, pc->socket_group);
+			close(fd);
+			return -1;
+		}
+	}
+	if (chmod(pc->socket, pc->socket_mode) != 0) {
+		log_error("chmod %s: %s", pc->socket, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static struct sb_slot *free_slot(struct pool *p)
+{
+	for (int i = 0; i < p->sb->nslots; i++)
+		if (p->sb->slots[i].pid == 0)
+			return &p->sb->slots[i];
+	return NULL;
+}
+
+static struct sb_slot *slot_of(struct pool *p, pid_t pid)
+{
+	for (int i = 0; i < p->sb->nslots; i++)
+		if (p->sb->slots[i].pid == pid)
+			return &p->sb->slots[i];
+	return NULL;
+}
+
+static int live_current(struct pool *p)
+{
+	int n = 0;
+	for (int i = 0; i < p->sb->nslots; i++)
+		if (p->sb->slots[i].pid != 0 && p->sb->slots[i].generation == p->generation &&
+		    p->sb->slots[i].stage != SB_EXITING)
+			n++;
+	return n;
+}
+
+static int live_total(struct pool *p)
+{
+	int n = 0;
+	for (int i = 0; i < p->sb->nslots; i++)
+		if (p->sb->slots[i].pid != 0)
+			n++;
+	return n;
+}
+
+static void spawn(struct pool *p)
+{
+	struct sb_slot *slot = free_slot(p);
+	if (slot == NULL) {
+		log_error("scoreboard full");
+		return;
+	}
+	memset(slot, 0, sizeof(*slot));
+	slot->generation = p->generation;
+	slot->stage = SB_STARTING;
+	slot->started_ms = now_ms();
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_error("fork: %s", strerror(errno));
+		p->next_spawn_ms = now_ms() + 1000;
+		return;
+	}
+	if (pid == 0) {
+		struct sigaction sa = {0};
+		sa.sa_handler = SIG_DFL;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGCHLD, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		sigaction(SIGQUIT, &sa, NULL);
+		close(sig_pipe[0]);
+		close(sig_pipe[1]);
+		slot->pid = getpid();
+		struct worker_ctx w = {
+		    .listen_fd = p->listen_fd,
+		    .cfg = p->cfg,
+		    .pool = p->pc,
+		    .sb = p->sb,
+		    .slot = slot,
+		};
+		routes_for_pool(p->pc->name, &w.routes, &w.nroutes);
+		_exit(worker_run(&w));
+	}
+	slot->pid = pid;
+	p->sb->respawns++;
+	log_info("worker %d started (generation %d)", (int)pid, p->generation);
+}
+
+static void reap(struct pool *p)
+{
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		struct sb_slot *slot = slot_of(p, pid);
+		if (slot == NULL) {
+			log_warn("reaped unknown child %d", (int)pid);
+			continue;
+		}
+		uint64_t age = now_ms() - slot->started_ms;
+		bool planned = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+		if (planned) {
+			log_info("worker %d exited after %llu requests", (int)pid,
+			         (unsigned long long)slot->requests);
+			p->crash_streak = 0;
+		} else {
+			if (slot->stage == SB_BUSY)
+				log_error("worker %d died (%s %d) while serving %s %s", (int)pid,
+				          WIFSIGNALED(status) ? "signal" : "status",
+				          WIFSIGNALED(status) ? WTERMSIG(status)
+				                              : WEXITSTATUS(status),
+				          slot->method, slot->uri);
+			else
+				log_error("worker %d died (%s %d)", (int)pid,
+				          WIFSIGNALED(status) ? "signal" : "status",
+				          WIFSIGNALED(status) ? WTERMSIG(status)
+				                              : WEXITSTATUS(status));
+			if (age < QUICK_DEATH_MS) {
+				p->crash_streak++;
+				uint64_t delay = 100u
+				                 << (p->crash_streak < 9 ? p->crash_streak : 9);
+				if (delay > BACKOFF_MAX_MS)
+					delay = BACKOFF_MAX_MS;
+				p->next_spawn_ms = now_ms() + delay;
+				log_warn("workers keep dying; next start in %llu ms",
+				         (unsigned long long)delay);
+			} else {
+				p->crash_streak = 0;
+			}
+		}
+		memset(slot, 0, sizeof(*slot));
+	}
+}
+
+static void kill_stuck(struct pool *p)
+{
+	uint64_t now = now_ms();
+	uint64_t limit = (uint64_t)p->pc->request_timeout * 1000u;
+	for (int i = 0; i < p->sb->nslots; i++) {
+		struct sb_slot *s = &p->sb->slots[i];
+		if (s->pid == 0 || s->stage != SB_BUSY || now - s->req_start_ms <= limit)
+			continue;
+		log_error("worker %d stuck %llu ms on %s %s: killing it", (int)s->pid,
+		          (unsigned long long)(now - s->req_start_ms), s->method, s->uri);
+		kill(s->pid, SIGKILL);
+		s->stage = SB_EXITING;
+		p->sb->killed_slow++;
+	}
+}
+
+/* Asks every worker of an older generation (or all, when stopping) to finish and exit. */
+static void retire(struct pool *p, bool all)
+{
+	for (int i = 0; i < p->sb->nslots; i++) {
+		struct sb_slot *s = &p->sb->slots[i];
+		if (s->pid == 0 || (!all && s->generation == p->generation))
+			continue;
+		if (s->stage != SB_BUSY)
+			s->stage = SB_EXITING;
+		/* Sent again every second: a worker entering accept() just as the
+		 * first one arrived would otherwise sleep until the next request. */
+		kill(s->pid, SIGTERM);
+	}
+	p->last_term_ms = now_ms();
+}
+
+static bool any_old(struct pool *p)
+{
+	for (int i = 0; i < p->sb->nslots; i++)
+		if (p->sb->slots[i].pid != 0 && p->sb->slots[i].generation != p->generation)
+			return true;
+	return false;
+}
+
+static void reload(struct pool *p)
+{
+	static struct config fresh;
+	char err[512];
+	if (config_load(&fresh, p->cfg->path, err, sizeof(err)) < 0) {
+		log_error("reload refused, keeping the running configuration: %s", err);
+		return;
+	}
+	struct pool_config *npc = config_pool(&fresh, p->pc->name);
+	if (strcmp(npc->socket, p->pc->socket) != 0)
+		log_warn("reload: socket path change needs a restart; keeping %s", p->pc->socket);
+	snprintf(npc->socket, sizeof(npc->socket), "%s", p->pc->socket);
+	*p->cfg = fresh;
+	p->pc = config_pool(p->cfg, npc->name);
+	p->generation++;
+	p->crash_streak = 0;
+	p->next_spawn_ms = 0;
+	log_info("reloading: generation %d", p->generation);
+	/* New workers first; the old ones then finish what they are doing. */
+	for (int i = 0; i < p->pc->workers; i++)
+		spawn(p);
+	retire(p, false);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = {0};
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void write_pid_file(const char *path)
+{
+	if (path[0] == '\0')
+		return;
+	FILE *f = fopen(path, "w");
+	if (f == NULL) {
+		log_warn("cannot write pid file %s", path);
+		return;
+	}
+	fprintf(f, "%d\n", (int)getpid());
+	fclose(f);
+}
+
+int pool_run(struct config *cfg, const char *pool_name)
+{
+	struct pool p = {0};
+	p.cfg = cfg;
+	p.pc = config_pool(cfg, pool_name);
+	if (p.pc == NULL) {
+		log_error("unknown pool '%s' (web or staff)", pool_name);
+		return 2;
+	}
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+		log_error("pipe: %s", strerror(errno));
+		return 1;
+	}
+	p.sb = scoreboard_new();
+	if (p.sb == NULL) {
+		log_error("cannot map the scoreboard");
+		return 1;
+	}
+	p.listen_fd = open_socket(p.pc);
+	if (p.listen_fd < 0)
+		return 1;
+	install_signals();
+	write_pid_file(p.pc->pid_file);
+	log_info("pool %s listening on %s with %d workers", p.pc->name, p.pc->socket,
+	         p.pc->workers);
+
+	for (;;) {
+		if (!p.stopping && now_ms() >= p.next_spawn_ms) {
+			while (live_current(&p) < p.pc->workers) {
+				spawn(&p);
+				if (p.crash_streak > 0)
+					break; /* one at a time while backing off */
+			}
+		}
+		struct pollfd pfd = {.fd = sig_pipe[0], .events = POLLIN};
+		int n = poll(&pfd, 1, 250);
+		if (n < 0 && errno != EINTR)
+			log_error("poll: %s", strerror(errno));
+		unsigned char sigs[64];
+		ssize_t got;
+		while ((got = read(sig_pipe[0], sigs, sizeof(sigs))) > 0) {
+			for (ssize_t i = 0; i < got; i++) {
+				switch (sigs[i]) {
+				case SIGCHLD:
+					break;
+				case SIGHUP:
+					if (!p.stopping)
+						reload(&p);
+					break;
+				default: /* SIGTERM, SIGINT, SIGQUIT */
+					if (!p.stopping) {
+						log_info("stopping: letting requests finish");
+						p.stopping = true;
+						p.stop_deadline_ms =
+						    now_ms() +
+						    (uint64_t)p.pc->request_timeout * 1000u +
+						    STOP_GRACE_EXTRA_MS;
+						retire(&p, true);
+					}
+				}
+			}
+		}
+		reap(&p);
+		kill_stuck(&p);
+		if (now_ms() - p.last_term_ms >= 1000 && (p.stopping || any_old(&p)))
+			retire(&p, p.stopping);
+		if (p.stopping) {
+			if (live_total(&p) == 0)
+				break;
+			if (now_ms() > p.stop_deadline_ms) {
+				for (int i = 0; i < p.sb->nslots; i++)
+					if (p.sb->slots[i].pid != 0)
+						kill(p.sb->slots[i].pid, SIGKILL);
+			}
+		}
+	}
+	close(p.listen_fd);
+	unlink(p.pc->socket);
+	if (p.pc->pid_file[0] != '\0')
+		unlink(p.pc->pid_file);
+	log_info("stopped");
+	return 0;
+}

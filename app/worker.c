@@ -1,0 +1,289 @@
+/* worker.c — one preforked FastCGI worker: accept, parse, dispatch, respond, repeat. */
+#include "worker.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "config.h"
+#include "db/db.h"
+#include "form.h"
+#include "http.h"
+#include "log.h"
+#include "router.h"
+#include "scoreboard.h"
+#include "template.h"
+#include "view.h"
+
+static volatile sig_atomic_t worker_stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	worker_stop = 1;
+}
+
+/* Copies a FastCGI parameter into the arena ("" if absent). */
+static const char *param(struct arena *a, FCGX_Request *fr, const char *name)
+{
+	const char *v = FCGX_GetParam(name, fr->envp);
+	return arena_strdup(a, v != NULL ? v : "");
+}
+
+static enum http_method parse_method(const char *m)
+{
+	if (strcmp(m, "GET") == 0)
+		return HTTP_GET;
+	if (strcmp(m, "HEAD") == 0)
+		return HTTP_HEAD;
+	if (strcmp(m, "POST") == 0)
+		return HTTP_POST;
+	return HTTP_OTHER;
+}
+
+/* Reads and parses the body of a POST. Returns 0, or the HTTP status to answer. */
+static int read_body(struct request *req, FCGX_Request *fr)
+{
+	const char *cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
+	const char *ct = FCGX_GetParam("CONTENT_TYPE", fr->envp);
+	if (cl == NULL || *cl == '\0')
+		return 411;
+	size_t len = 0;
+	for (const char *p = cl; *p; p++) {
+		if (*p < '0' || *p > '9' || len > req->cfg->max_body)
+			return *p < '0' || *p > '9' ? 400 : 413;
+		len = len * 10 + (size_t)(*p - '0');
+	}
+	if (len > req->cfg->max_body)
+		return 413;
+	if (len == 0)
+		return 0;
+	if (ct == NULL || strncmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
+	    (ct[33] != '\0' && ct[33] != ';'))
+		return 415;
+	char *body = arena_alloc(req->arena, len + 1);
+	int got = FCGX_GetStr(body, (int)len, fr->in);
+	if (got < 0 || (size_t)got != len)
+		return 400; /* short body: the client went away or lied */
+	if (form_parse_urlencoded(req->arena, body, len, &FORM_LIMITS_DEFAULT, &req->form) < 0)
+		return 400;
+	return 0;
+}
+
+/* Fills req from the FastCGI environment. Returns 0, or the HTTP status to answer. */
+static int build_request(struct request *req, FCGX_Request *fr)
+{
+	struct arena *a = req->arena;
+	req->method = parse_method(param(a, fr, "REQUEST_METHOD"));
+	req->path = param(a, fr, "DOCUMENT_URI");
+	req->query_string = param(a, fr, "QUERY_STRING");
+	req->remote_addr = param(a, fr, "REMOTE_ADDR");
+	req->user_agent = param(a, fr, "HTTP_USER_AGENT");
+	req->host = param(a, fr, "HTTP_HOST");
+	req->https = strcmp(param(a, fr, "HTTPS"), "on") == 0;
+	if (!form_text_ok(req->path, strlen(req->path)))
+		return 400;
+	if (form_parse_urlencoded(a, req->query_string, strlen(req->query_string),
+	                          &FORM_LIMITS_DEFAULT, &req->query) < 0)
+		return 400;
+	const char *cookie = FCGX_GetParam("HTTP_COOKIE", fr->envp);
+	if (cookie != NULL &&
+	    form_parse_cookies(a, cookie, strlen(cookie), &FORM_LIMITS_DEFAULT, &req->cookies) < 0)
+		return 400;
+	if (req->method == HTTP_POST)
+		return read_body(req, fr);
+	return 0;
+}
+
+static void write_response(FCGX_Request *fr, const struct request *req, struct response *res,
+                           struct buf *out)
+{
+	buf_reset(out);
+	buf_printf(out, "Status: %d %s\r\n", res->status, http_reason(res->status));
+	buf_printf(out, "Content-Type: %s\r\n",
+	           res->content_type ? res->content_type : "text/html; charset=utf-8");
+	buf_puts(out,
+	         res->no_store ? "Cache-Control: no-store\r\n" : "Cache-Control: no-cache\r\n");
+	buf_printf(out, "Content-Length: %zu\r\n", res->body.len);
+	buf_append(out, res->headers.data ? res->headers.data : "", res->headers.len);
+	buf_puts(out, "\r\n");
+	if (req->method != HTTP_HEAD)
+		buf_append(out, res->body.data ? res->body.data : "", res->body.len);
+	/* A vanished client makes this fail with EPIPE: nothing to do, the worker lives on. */
+	if (FCGX_PutStr(out->data, (int)out->len, fr->out) < 0)
+		log_debug("client went away during %s", req->path);
+}
+
+static void dispatch(const struct worker_ctx *w, struct request *req, struct response *res)
+{
+	const struct route *route;
+	switch (router_match(w->routes, w->nroutes, req->arena, req->method, req->path, &route,
+	                     req->params, &req->nparams)) {
+	case ROUTER_NOT_FOUND:
+		http_error(req, res, 404);
+		return;
+	case ROUTER_METHOD_NOT_ALLOWED:
+		http_header(res, "Allow", "GET, HEAD, POST");
+		http_error(req, res, 405);
+		return;
+	case ROUTER_FOUND:
+		break;
+	}
+	if (route->access != ACCESS_PUBLIC) {
+		/* Customer and staff sessions arrive with their issues; until then, deny. */
+		http_error(req, res, 403);
+		return;
+	}
+	if (route->fn(req, res) < 0) {
+		buf_reset(&res->body);
+		buf_reset(&res->headers);
+		http_error(req, res, db_unavailable(req->db) ? 503 : 500);
+	}
+}
+
+static long current_rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	long pages = 0, rss = 0;
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+		rss = 0;
+	fclose(f);
+	return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static struct db *open_db(const struct worker_ctx *w)
+{
+	char password[256];
+	if (config_read_secret(w->pool->db_password_file, password, sizeof(password)) < 0) {
+		log_error("cannot read %s", w->pool->db_password_file);
+		return NULL;
+	}
+	struct db_params p = {
+	    .socket = w->cfg->db_socket,
+	    .name = w->cfg->db_name,
+	    .user = w->pool->db_user,
+	    .password = password,
+	};
+	struct db *db = db_new(&p);
+	sodium_memzero(password, sizeof(password));
+	return db;
+}
+
+int worker_run(const struct worker_ctx *w)
+{
+	sigset_t term, old;
+	struct sigaction sa = {0};
+	int status = 0;
+
+	/* Card data lives in worker memory during checkout: never dump it. */
+	struct rlimit nocore = {0, 0};
+	setrlimit(RLIMIT_CORE, &nocore);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+
+	/* Installed after FCGX_Init so ours win; no SA_RESTART, so accept() sees EINTR. */
+	if (FCGX_Init() != 0) {
+		log_error("FCGX_Init failed");
+		return 1;
+	}
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
+	sigprocmask(SIG_BLOCK, &term, &old);
+
+	char err[512];
+	struct tmpl_set *views = tmpl_set_load(w->cfg->templates, err, sizeof(err));
+	if (views == NULL) {
+		log_error("templates: %s", err);
+		return 1;
+	}
+	struct db *db = open_db(w);
+	if (db == NULL) {
+		tmpl_set_free(views);
+		return 1;
+	}
+
+	FCGX_Request fr;
+	FCGX_InitRequest(&fr, w->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+	struct arena *arena = arena_new();
+	struct response res = {0};
+	struct buf out = {0};
+	w->slot->stage = SB_IDLE;
+
+	for (long served = 0; served < w->pool->max_requests;) {
+		/* SIGTERM is delivered only here, between requests. */
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		int rc = worker_stop ? -1 : FCGX_Accept_r(&fr);
+		sigprocmask(SIG_BLOCK, &term, NULL);
+		if (rc < 0) {
+			if (worker_stop)
+				break;
+			if (errno == EINTR)
+				continue;
+			log_error("accept failed: %s", strerror(errno));
+			status = 1;
+			break;
+		}
+		served++;
+		w->slot->req_start_ms = now_ms();
+		w->slot->stage = SB_BUSY;
+		__atomic_add_fetch(&w->sb->accepted, 1, __ATOMIC_RELAXED);
+
+		struct request req = {0};
+		req.arena = arena;
+		req.cfg = w->cfg;
+		req.pool = w->pool;
+		req.views = views;
+		req.db = db;
+		buf_reset(&res.body);
+		buf_reset(&res.headers);
+		res.status = 500;
+		res.content_type = NULL;
+		res.no_store = true;
+		const char *m = FCGX_GetParam("REQUEST_METHOD", fr.envp);
+		const char *u = FCGX_GetParam("DOCUMENT_URI", fr.envp);
+		snprintf(w->slot->method, sizeof(w->slot->method), "%s", m ? m : "");
+		snprintf(w->slot->uri, sizeof(w->slot->uri), "%s", u ? u : "");
+
+		int bad = build_request(&req, &fr);
+		if (bad != 0)
+			http_error(&req, &res, bad);
+		else
+			dispatch(w, &req, &res);
+		write_response(&fr, &req, &res, &out);
+		FCGX_Finish_r(&fr);
+
+		arena_reset(arena);
+		w->slot->requests = (uint64_t)served;
+		if (served % 64 == 1) /* reading /proc costs a few syscalls: sample it */
+			w->slot->rss_kb = current_rss_kb();
+		w->slot->stage = SB_IDLE;
+	}
+	w->slot->stage = SB_EXITING;
+	buf_free(&out);
+	buf_free(&res.body);
+	buf_free(&res.headers);
+	arena_free(arena);
+	db_free(db);
+	tmpl_set_free(views);
+	return status;
+}

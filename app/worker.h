@@ -1,0 +1,31 @@
+/* worker.h — one preforked FastCGI worker: accept, parse, dispatch, respond, repeat. */
+#ifndef DITTO_WORKER_H
+#define DITTO_WORKER_H
+
+#include <stddef.h>
+
+struct config;
+struct pool_config;
+struct scoreboard;
+struct sb_slot;
+struct route;
+
+struct worker_ctx {
+	int listen_fd; /* the pool's shared FastCGI socket */
+	const struct config *cfg;
+	const struct pool_config *pool;
+	struct scoreboard *sb;
+	struct sb_slot *slot;       /* this worker's scoreboard slot */
+	const struct route *routes; /* the pool's route table */
+	size_t nroutes;
+};
+
+/*
+ * Runs in the child after fork: serves requests until max_requests is
+ * reached or SIGTERM arrives (the request in flight always finishes).
+ * Returns the process exit status: 0 for a planned exit, 1 when the worker
+ * could not start (templates unreadable, no socket).
+ */
+int worker_run(const struct worker_ctx *w);
+
+#endif

@@ -1,0 +1,106 @@
+/* catalog.c — GET /catalog and GET /product/{id}: the merchandise. */
+#include "routes.h"
+
+#include <string.h>
+
+#include "../app/config.h"
+#include "../app/db/catalog.h"
+#include "../app/validate.h"
+#include "../app/view.h"
+
+const char *format_price(struct arena *a, long long cents)
+{
+	return arena_printf(a, "%lld.%02lld", cents / 100, cents % 100);
+}
+
+int handle_catalog(struct request *req, struct response *res)
+{
+	long page;
+	const char *cat = http_query(req, "category");
+	if (!valid_page(http_query(req, "page"), &page) ||
+	    (cat != NULL && *cat != '\0' && !valid_slug(cat))) {
+		http_error(req, res, 400);
+		return 0;
+	}
+	if (cat != NULL && *cat == '\0')
+		cat = NULL;
+	int size = req->cfg->page_size;
+	struct category *cats;
+	struct product *prods;
+	size_t ncats, nprods;
+	long long total;
+	if (db_category_list(req->db, req->arena, &cats, &ncats) < 0 ||
+	    db_product_list(req->db, req->arena, cat, size, (long long)(page - 1) * size, &prods,
+	                    &nprods, &total) < 0)
+		return -1;
+
+	struct tdict *ctx = view_ctx(req, "Catalogue");
+	struct tlist *cl = tdict_list(ctx, "categories");
+	const char *cat_name = NULL;
+	for (size_t i = 0; i < ncats; i++) {
+		struct tdict *c = tlist_add(cl);
+		tdict_set_ref(c, "slug", cats[i].slug);
+		tdict_set_ref(c, "name", cats[i].name);
+		if (cat != NULL && strcmp(cat, cats[i].slug) == 0) {
+			tdict_set_bool(c, "selected", true);
+			cat_name = cats[i].name;
+		}
+	}
+	if (cat != NULL && cat_name == NULL) {
+		http_error(req, res, 404);
+		return 0;
+	}
+	struct tlist *pl = tdict_list(ctx, "products");
+	for (size_t i = 0; i < nprods; i++) {
+		struct tdict *p = tlist_add(pl);
+		tdict_setf(p, "id", "%lld", prods[i].id);
+		tdict_set_ref(p, "name", prods[i].name);
+		tdict_set_ref(p, "category", prods[i].category_name);
+		tdict_set_ref(p, "price", format_price(req->arena, prods[i].price_cents));
+		tdict_set_bool(p, "in_stock", prods[i].stock > 0);
+	}
+	long pages = (long)((total + size - 1) / size);
+	tdict_setf(ctx, "total", "%lld", total);
+	tdict_setf(ctx, "page", "%ld", page);
+	tdict_setf(ctx, "pages", "%ld", pages > 0 ? pages : 1);
+	if (cat != NULL) {
+		tdict_set_ref(ctx, "category", cat);
+		tdict_set_ref(ctx, "category_name", cat_name);
+	}
+	if (page > 1)
+		tdict_setf(ctx, "prev_page", "%ld", page - 1);
+	if (page < pages)
+		tdict_setf(ctx, "next_page", "%ld", page + 1);
+	res->no_store = false;
+	return view_render(req, res, 200, "catalog", ctx);
+}
+
+int handle_product(struct request *req, struct response *res)
+{
+	long long id;
+	struct product p;
+	if (!valid_id(http_param(req, 0), &id)) {
+		http_error(req, res, 404);
+		return 0;
+	}
+	int found = db_product_get(req->db, req->arena, id, &p);
+	if (found < 0)
+		return -1;
+	if (found == 1) {
+		http_error(req, res, 404);
+		return 0;
+	}
+	struct tdict *ctx = view_ctx(req, p.name);
+	struct tdict *d = tdict_dict(ctx, "product");
+	tdict_setf(d, "id", "%lld", p.id);
+	tdict_set_ref(d, "name", p.name);
+	tdict_set_ref(d, "sku", p.sku);
+	tdict_set_ref(d, "description", p.description);
+	tdict_set_ref(d, "category", p.category_name);
+	tdict_set_ref(d, "category_slug", p.category_slug);
+	tdict_set_ref(d, "price", format_price(req->arena, p.price_cents));
+	tdict_setf(d, "stock", "%lld", p.stock);
+	tdict_set_bool(d, "in_stock", p.stock > 0);
+	res->no_store = false;
+	return view_render(req, res, 200, "product", ctx);
+}

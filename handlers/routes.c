@@ -1,0 +1,32 @@
+/* routes.c — the route tables: each pool's whole site, one line a route. */
+#include "routes.h"
+
+#include <string.h>
+
+static const struct route web_routes[] = {
+    {HTTP_GET, "/", ACCESS_PUBLIC, handle_home, "home"},
+    {HTTP_GET, "/privacy", ACCESS_PUBLIC, handle_privacy, "privacy"},
+    {HTTP_GET, "/privacy/{version}", ACCESS_PUBLIC, handle_privacy_version, "privacy_version"},
+    /* Public until the accounts issue puts them behind approval. */
+    {HTTP_GET, "/catalog", ACCESS_PUBLIC, handle_catalog, "catalog"},
+    {HTTP_GET, "/product/{id}", ACCESS_PUBLIC, handle_product, "product"},
+    {HTTP_GET, "/healthz", ACCESS_PUBLIC, handle_healthz, "healthz"},
+};
+
+static const struct route staff_routes[] = {
+    {HTTP_GET, "/healthz", ACCESS_PUBLIC, handle_healthz, "healthz"},
+};
+
+void routes_for_pool(const char *pool, const struct route **routes, size_t *n)
+{
+	if (strcmp(pool, "web") == 0) {
+		*routes = web_routes;
+		*n = sizeof(web_routes) / sizeof(web_routes[0]);
+	} else if (strcmp(pool, "staff") == 0) {
+		*routes = staff_routes;
+		*n = sizeof(staff_routes) / sizeof(staff_routes[0]);
+	} else {
+		*routes = NULL;
+		*n = 0;
+	}
+}

@@ -1,0 +1,22 @@
+/* routes.h — the route tables of the shop and staff pools, and every handler they name. */
+#ifndef DITTO_ROUTES_H
+#define DITTO_ROUTES_H
+
+#include <stddef.h>
+
+#include "../app/router.h"
+
+/* Stores the route table of pool "web" or "staff" (an empty table for any other). */
+void routes_for_pool(const char *pool, const struct route **routes, size_t *n);
+
+int handle_home(struct request *req, struct response *res);
+int handle_privacy(struct request *req, struct response *res);
+int handle_privacy_version(struct request *req, struct response *res);
+int handle_catalog(struct request *req, struct response *res);
+int handle_product(struct request *req, struct response *res);
+int handle_healthz(struct request *req, struct response *res);
+
+/* Formats cents as "12.34" into the arena. */
+const char *format_price(struct arena *a, long long cents);
+
+#endif

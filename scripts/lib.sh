@@ -1,0 +1,253 @@
+# lib.sh — shared shell functions of scripts/run, scripts/test and scripts/bench: packages,
+# build, and the local stack (MariaDB, both pools, nginx) under one state directory.
+# Every process started here is recorded by pid in $DIR/run and stopped by that pid.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+PACKAGES="meson ninja-build pkg-config gcc clang-14 libclang-rt-14-dev libfcgi-dev libfcgi0ldbl
+libmariadb-dev mariadb-server mariadb-client nginx-light
+libcmocka-dev liburiparser-dev libsodium-dev libjansson-dev libargon2-dev libcrack2-dev
+cracklib-runtime libcurl4-openssl-dev curl openssl oathtool wrk php-fpm php-mysql"
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# Installs whichever of $PACKAGES is missing (needs root).
+ensure_packages() {
+	local missing=() p
+	for p in $PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -eq 0 ] || die "missing packages (${missing[*]}); run as root to install them"
+	say "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	# Package scripts must not start the system's own mariadb/nginx/php-fpm.
+	local prc=/usr/sbin/policy-rc.d made_prc=0
+	if [ ! -e "$prc" ]; then
+		printf '#!/bin/sh\nexit 101\n' >"$prc" && chmod +x "$prc" && made_prc=1
+	fi
+	apt-get update -qq >/dev/null
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	local rc=$?
+	[ $made_prc -eq 1 ] && rm -f "$prc"
+	[ $rc -eq 0 ] || die "apt-get install failed"
+}
+
+# build DIR [meson options...]: configures once, then compiles.
+build() {
+	local dir=$1
+	shift
+	if [ ! -f "$REPO/$dir/build.ninja" ]; then
+		meson setup "$REPO/$dir" "$REPO" "$@" >/dev/null || die "meson setup $dir failed"
+	fi
+	ninja -C "$REPO/$dir" >/dev/null || { ninja -C "$REPO/$dir"; die "build $dir failed"; }
+}
+
+random_secret() { head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32; }
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# wait_for CMD... : retries CMD for up to 30 s.
+wait_for() {
+	local i
+	for i in $(seq 1 150); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# stack_layout DIR: creates the state directory tree.
+stack_layout() {
+	local d=$1
+	mkdir -p "$d"/{db,run,log,secrets,mail,nginx}
+	chmod 711 "$d" "$d/run"
+	chmod 700 "$d/secrets" "$d/db"
+	# nginx workers (www-data) must reach the sockets in run/ and nothing else.
+}
+
+# db_init DIR: creates the MariaDB data dir with at-rest encryption, once.
+db_init() {
+	local d=$1
+	if [ ! -f "$d/secrets/keys.txt" ]; then
+		(umask 077 && printf '1;%s\n' "$(openssl rand -hex 32)" >"$d/secrets/keys.txt")
+	fi
+	cat >"$d/my.cnf" <<EOF2
+[mariadbd]
+datadir = $d/db
+socket = $d/run/mysqld.sock
+pid-file = $d/run/mysqld.pid
+log-error = $d/log/mariadb.err
+skip-networking
+character-set-server = utf8mb4
+collation-server = utf8mb4_unicode_ci
+innodb_buffer_pool_size = 256M
+innodb_flush_log_at_trx_commit = 1
+max_connections = 300
+plugin_load_add = file_key_management
+file_key_management_filename = $d/secrets/keys.txt
+file_key_management_encryption_algorithm = AES_CTR
+innodb_encrypt_tables = FORCE
+innodb_encrypt_log = ON
+innodb_encrypt_temporary_tables = ON
+encrypt_tmp_files = ON
+encrypt_binlog = ON
+aria_encrypt_tables = ON
+
+[client]
+socket = $d/run/mysqld.sock
+EOF2
+	if [ ! -d "$d/db/mysql" ]; then
+		mariadb-install-db --defaults-file="$d/my.cnf" --user=root \
+			--auth-root-authentication-method=socket --skip-test-db \
+			>"$d/log/install-db.log" 2>&1 || { cat "$d/log/install-db.log"; die "mariadb-install-db failed"; }
+	fi
+}
+
+db_start() {
+	local d=$1
+	pid_alive "$d/run/mysqld.pid" && return 0
+	mariadbd --defaults-file="$d/my.cnf" --user=root >>"$d/log/mariadb.err" 2>&1 &
+	wait_for mariadb-admin --defaults-file="$d/my.cnf" -uroot ping ||
+		{ tail -20 "$d/log/mariadb.err"; die "MariaDB did not start"; }
+}
+
+db_stop() {
+	local d=$1 pid
+	pid_alive "$d/run/mysqld.pid" || return 0
+	pid=$(cat "$d/run/mysqld.pid")
+	kill -TERM "$pid"
+	local i
+	for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
+	kill -KILL "$pid" 2>/dev/null
+}
+
+sql() { mariadb --defaults-file="$1/my.cnf" -uroot "${@:2}"; }
+
+# db_setup DIR: database, migrations, and the three accounts with their roles.
+db_setup() {
+	local d=$1 u
+	sql "$d" -e "CREATE DATABASE IF NOT EXISTS ditto CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" ||
+		die "cannot create database"
+	(cd "$REPO" && "$BUILD/dittoctl" --config "$d/ditto.conf" migrate "$REPO/schema") >/dev/null ||
+		die "migrations failed"
+	for u in web staff cron; do
+		if [ ! -s "$d/secrets/ditto_$u" ]; then
+			(umask 077 && random_secret >"$d/secrets/ditto_$u")
+		fi
+		sql "$d" ditto <<EOF2 || die "cannot create account ditto_$u"
+CREATE USER IF NOT EXISTS 'ditto_$u'@'localhost' IDENTIFIED BY '$(cat "$d/secrets/ditto_$u")';
+ALTER USER 'ditto_$u'@'localhost' IDENTIFIED BY '$(cat "$d/secrets/ditto_$u")';
+GRANT ditto_${u}_role TO 'ditto_$u'@'localhost';
+SET DEFAULT ROLE ditto_${u}_role FOR 'ditto_$u'@'localhost';
+EOF2
+	done
+}
+
+db_seed() {
+	sql "$1" ditto <"$REPO/schema/seed/demo.sql" || die "seeding failed"
+}
+
+# write_config DIR WORKERS: the ditto configuration for this stack.
+write_config() {
+	local d=$1 workers=${2:-4}
+	cat >"$d/ditto.conf" <<EOF2
+# Generated by scripts/stack for $d
+db_socket = $d/run/mysqld.sock
+db_name = ditto
+db_admin_user = root
+db_cron_password_file = $d/secrets/ditto_cron
+templates = $REPO/views
+mail_dir = $d/mail
+log_level = info
+cookie_secure = false
+
+[pool.web]
+socket = $d/run/web.sock
+socket_group = www-data
+workers = $workers
+request_timeout = 25
+db_password_file = $d/secrets/ditto_web
+pid_file = $d/run/web.pid
+
+[pool.staff]
+socket = $d/run/staff.sock
+socket_group = www-data
+workers = 2
+request_timeout = 25
+db_password_file = $d/secrets/ditto_staff
+pid_file = $d/run/staff.pid
+EOF2
+}
+
+pools_start() {
+	local d=$1 p
+	for p in web staff; do
+		pid_alive "$d/run/$p.pid" && continue
+		(cd "$REPO" && exec "$BUILD/ditto-fcgi" --config "$d/ditto.conf" --pool "$p" \
+			>>"$d/log/$p.log" 2>&1) &
+		echo $! >"$d/run/$p.pid"
+	done
+	for p in web staff; do
+		wait_for test -S "$d/run/$p.sock" || { tail "$d/log/$p.log"; die "pool $p did not start"; }
+	done
+}
+
+pools_stop() {
+	local d=$1 p pid i
+	for p in web staff; do
+		pid_alive "$d/run/$p.pid" || continue
+		pid=$(cat "$d/run/$p.pid")
+		kill -TERM "$pid"
+		for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+		kill -KILL "$pid" 2>/dev/null
+		rm -f "$d/run/$p.pid"
+	done
+}
+
+nginx_start() {
+	local d=$1 web=$2 staff=$3
+	pid_alive "$d/run/nginx.pid" && return 0
+	cp "$REPO/deploy/nginx-ditto-common.conf" "$REPO/deploy/nginx-ditto-fastcgi.conf" "$d/"
+	local user_line=""
+	[ "$(id -u)" -eq 0 ] && user_line="user www-data www-data;"
+	sed -e "s|@DIR@|$d|g" -e "s|@REPO@|$REPO|g" -e "s|@WEB_PORT@|$web|g" \
+		-e "s|@STAFF_PORT@|$staff|g" -e "s|@WEB_SOCK@|$d/run/web.sock|g" \
+		-e "s|@STAFF_SOCK@|$d/run/staff.sock|g" -e "s|@USER_LINE@|$user_line|g" \
+		"$REPO/deploy/nginx-local.conf.in" >"$d/nginx.conf"
+	nginx -t -q -c "$d/nginx.conf" -p "$d" 2>"$d/log/nginx-check.log" ||
+		{ cat "$d/log/nginx-check.log"; die "nginx config invalid"; }
+	nginx -c "$d/nginx.conf" -p "$d" >>"$d/log/nginx.log" 2>&1 &
+	wait_for curl -sf "http://127.0.0.1:$web/healthz" || die "nginx/web pool not answering"
+}
+
+nginx_stop() {
+	local d=$1 pid i
+	pid_alive "$d/run/nginx.pid" || return 0
+	pid=$(cat "$d/run/nginx.pid")
+	kill -QUIT "$pid"
+	for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	kill -KILL "$pid" 2>/dev/null
+}
+
+# stack_up DIR WEB_PORT STAFF_PORT [seed]: everything, in dependency order.
+stack_up() {
+	local d=$1
+	stack_layout "$d"
+	write_config "$d" "${WORKERS:-4}"
+	db_init "$d"
+	db_start "$d"
+	db_setup "$d"
+	[ "${4:-}" = seed ] && db_seed "$d"
+	pools_start "$d"
+	nginx_start "$d" "$2" "$3"
+}
+
+stack_down() {
+	local d=$1
+	nginx_stop "$d"
+	pools_stop "$d"
+	db_stop "$d"
+}

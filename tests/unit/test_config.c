@@ -1,0 +1,109 @@
+/* test_config.c — the configuration reader fills defaults, reads sections and names bad lines. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static char path[64];
+
+static void write_conf(const char *text)
+{
+	snprintf(path, sizeof(path), "/tmp/ditto-conf-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static void test_defaults_without_keys(void **state)
+{
+	(void)state;
+	struct config c;
+	char err[256];
+	write_conf("# nothing\n");
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), 0);
+	assert_int_equal(c.web.workers, 4);
+	assert_string_equal(c.web.db_user, "ditto_web");
+	assert_string_equal(c.staff.db_user, "ditto_staff");
+	assert_int_equal(c.web.socket_mode, 0660);
+	unlink(path);
+}
+
+static void test_sections_set_their_pool(void **state)
+{
+	(void)state;
+	struct config c;
+	char err[256];
+	write_conf("db_socket = /x/y.sock\ncookie_secure = true\n[pool.web]\nworkers = 7\n"
+	           "socket_mode = 0600\n[pool.staff]\nworkers = 2\n");
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), 0);
+	assert_string_equal(c.db_socket, "/x/y.sock");
+	assert_true(c.cookie_secure);
+	assert_int_equal(c.web.workers, 7);
+	assert_int_equal(c.web.socket_mode, 0600);
+	assert_int_equal(c.staff.workers, 2);
+	unlink(path);
+}
+
+static void test_unknown_key_names_the_line(void **state)
+{
+	(void)state;
+	struct config c;
+	char err[256];
+	write_conf("db_name = ditto\nbogus = 1\n");
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":2: unknown key 'bogus'"));
+	unlink(path);
+}
+
+static void test_out_of_range_value_rejected(void **state)
+{
+	(void)state;
+	struct config c;
+	char err[256];
+	write_conf("[pool.web]\nworkers = 0\n");
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "bad value for 'workers'"));
+	unlink(path);
+}
+
+static void test_unknown_section_rejected(void **state)
+{
+	(void)state;
+	struct config c;
+	char err[256];
+	write_conf("[pool.other]\n");
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), -1);
+	unlink(path);
+}
+
+static void test_secret_first_line_only(void **state)
+{
+	(void)state;
+	char out[64];
+	write_conf("s3cret\nsecond\n");
+	assert_int_equal(config_read_secret(path, out, sizeof(out)), 0);
+	assert_string_equal(out, "s3cret");
+	unlink(path);
+	assert_int_equal(config_read_secret("/nonexistent/ditto", out, sizeof(out)), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_defaults_without_keys),
+	    cmocka_unit_test(test_sections_set_their_pool),
+	    cmocka_unit_test(test_unknown_key_names_the_line),
+	    cmocka_unit_test(test_out_of_range_value_rejected),
+	    cmocka_unit_test(test_unknown_section_rejected),
+	    cmocka_unit_test(test_secret_first_line_only),
+	};
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}

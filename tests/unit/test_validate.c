@@ -1,0 +1,73 @@
+/* test_validate.c — the small validators accept exactly what they promise. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "validate.h"
+
+static void test_id_accepts_positive_decimal(void **state)
+{
+	(void)state;
+	long long v = 0;
+	assert_true(valid_id("1234", &v));
+	assert_int_equal(v, 1234);
+}
+
+static void test_id_rejects_zero_sign_leading_zero_and_junk(void **state)
+{
+	(void)state;
+	long long v;
+	assert_false(valid_id("0", &v));
+	assert_false(valid_id("-1", &v));
+	assert_false(valid_id("+1", &v));
+	assert_false(valid_id("012", &v));
+	assert_false(valid_id("12a", &v));
+	assert_false(valid_id("", &v));
+	assert_false(valid_id(NULL, &v));
+	assert_false(valid_id("1234567890123456789", &v)); /* 19 digits could overflow */
+}
+
+static void test_page_defaults_to_one(void **state)
+{
+	(void)state;
+	long p = 0;
+	assert_true(valid_page(NULL, &p));
+	assert_int_equal(p, 1);
+	assert_true(valid_page("", &p));
+	assert_int_equal(p, 1);
+}
+
+static void test_page_rejects_out_of_range(void **state)
+{
+	(void)state;
+	long p;
+	assert_true(valid_page("100000", &p));
+	assert_false(valid_page("100001", &p));
+	assert_false(valid_page("0", &p));
+	assert_false(valid_page("x", &p));
+}
+
+static void test_slug_charset(void **state)
+{
+	(void)state;
+	assert_true(valid_slug("tees"));
+	assert_true(valid_slug("enamel-pins-2"));
+	assert_false(valid_slug(""));
+	assert_false(valid_slug("Tees"));
+	assert_false(valid_slug("a b"));
+	assert_false(valid_slug("a'b"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_id_accepts_positive_decimal),
+	    cmocka_unit_test(test_id_rejects_zero_sign_leading_zero_and_junk),
+	    cmocka_unit_test(test_page_defaults_to_one),
+	    cmocka_unit_test(test_page_rejects_out_of_range),
+	    cmocka_unit_test(test_slug_charset),
+	};
+	return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
+}
