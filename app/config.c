@@ -142,6 +142,8 @@ static int set_global(struct config *c, const char *k, const char *v)
 		return STR(c->log_level);
 	if (strcmp(k, "cookie_secure") == 0)
 		return set_bool(&c->cookie_secure, v);
+	if (strcmp(k, "test_routes") == 0)
+		return set_bool(&c->test_routes, v);
 	if (strcmp(k, "max_body") == 0) {
 		if (set_long(&n, v, 1024, 16L * 1024 * 1024, 10) < 0)
 			return -1;

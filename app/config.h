@@ -36,6 +36,7 @@ struct config {
 	bool cookie_secure; /* behind HTTPS: Secure + __Host- cookies */
 	size_t max_body;    /* bytes of request body accepted */
 	int page_size;      /* catalogue page size */
+	bool test_routes;   /* expose /_test/ routes: test stacks only, never production */
 	struct pool_config web;
 	struct pool_config staff;
 };

@@ -155,7 +155,7 @@ static void spawn(struct pool *p)
 		    .sb = p->sb,
 		    .slot = slot,
 		};
-		routes_for_pool(p->pc->name, &w.routes, &w.nroutes);
+		routes_for_pool(p->pc->name, p->cfg->test_routes, &w.routes, &w.nroutes);
 		_exit(worker_run(&w));
 	}
 	slot->pid = pid;

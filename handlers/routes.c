@@ -3,21 +3,32 @@
 
 #include <string.h>
 
+/* Test stacks only (config test_routes = true). Kept last in every table. */
+#define TEST_ROUTES                                                                                \
+	{HTTP_GET, "/_test/sleep", ACCESS_PUBLIC, handle_test_sleep, "test_sleep"},                \
+	{                                                                                          \
+		HTTP_GET, "/_test/crash", ACCESS_PUBLIC, handle_test_crash, "test_crash"           \
+	}
+#define N_TEST_ROUTES 2
+
 static const struct route web_routes[] = {
-    {HTTP_GET, "/", ACCESS_PUBLIC, handle_home, "home"},
-    {HTTP_GET, "/privacy", ACCESS_PUBLIC, handle_privacy, "privacy"},
-    {HTTP_GET, "/privacy/{version}", ACCESS_PUBLIC, handle_privacy_version, "privacy_version"},
-    /* Public until the accounts issue puts them behind approval. */
-    {HTTP_GET, "/catalog", ACCESS_PUBLIC, handle_catalog, "catalog"},
-    {HTTP_GET, "/product/{id}", ACCESS_PUBLIC, handle_product, "product"},
-    {HTTP_GET, "/healthz", ACCESS_PUBLIC, handle_healthz, "healthz"},
+	{HTTP_GET, "/", ACCESS_PUBLIC, handle_home, "home"},
+	{HTTP_GET, "/privacy", ACCESS_PUBLIC, handle_privacy, "privacy"},
+	{HTTP_GET, "/privacy/{version}", ACCESS_PUBLIC, handle_privacy_version, "privacy_version"},
+	/* Public until the accounts issue puts them behind approval. */
+	{HTTP_GET, "/catalog", ACCESS_PUBLIC, handle_catalog, "catalog"},
+	{HTTP_GET, "/product/{id}", ACCESS_PUBLIC, handle_product, "product"},
+	{HTTP_GET, "/healthz", ACCESS_PUBLIC, handle_healthz, "healthz"},
+	TEST_ROUTES,
 };
 
 static const struct route staff_routes[] = {
-    {HTTP_GET, "/healthz", ACCESS_PUBLIC, handle_healthz, "healthz"},
+	{HTTP_GET, "/healthz", ACCESS_PUBLIC, handle_healthz, "healthz"},
+	TEST_ROUTES,
 };
 
-void routes_for_pool(const char *pool, const struct route **routes, size_t *n)
+void routes_for_pool(const char *pool, bool with_test_routes, const struct route **routes,
+		     size_t *n)
 {
 	if (strcmp(pool, "web") == 0) {
 		*routes = web_routes;
@@ -28,5 +39,8 @@ void routes_for_pool(const char *pool, const struct route **routes, size_t *n)
 	} else {
 		*routes = NULL;
 		*n = 0;
+		return;
 	}
+	if (!with_test_routes)
+		*n -= N_TEST_ROUTES;
 }

@@ -6,8 +6,13 @@
 
 #include "../app/router.h"
 
-/* Stores the route table of pool "web" or "staff" (an empty table for any other). */
-void routes_for_pool(const char *pool, const struct route **routes, size_t *n);
+/*
+ * Stores the route table of pool "web" or "staff" (an empty table for any
+ * other).  The /_test/ routes are included only when with_test_routes is set
+ * (test stacks): they sleep or crash on purpose to prove the pool's guarantees.
+ */
+void routes_for_pool(const char *pool, bool with_test_routes, const struct route **routes,
+                     size_t *n);
 
 int handle_home(struct request *req, struct response *res);
 int handle_privacy(struct request *req, struct response *res);
@@ -15,6 +20,8 @@ int handle_privacy_version(struct request *req, struct response *res);
 int handle_catalog(struct request *req, struct response *res);
 int handle_product(struct request *req, struct response *res);
 int handle_healthz(struct request *req, struct response *res);
+int handle_test_sleep(struct request *req, struct response *res);
+int handle_test_crash(struct request *req, struct response *res);
 
 /* Formats cents as "12.34" into the arena. */
 const char *format_price(struct arena *a, long long cents);

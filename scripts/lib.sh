@@ -7,7 +7,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PACKAGES="meson ninja-build pkg-config gcc clang-14 libclang-rt-14-dev libfcgi-dev libfcgi0ldbl
 libmariadb-dev mariadb-server mariadb-client nginx-light
 libcmocka-dev liburiparser-dev libsodium-dev libjansson-dev libargon2-dev libcrack2-dev
-cracklib-runtime libcurl4-openssl-dev curl openssl oathtool wrk php-fpm php-mysql"
+cracklib-runtime libcurl4-openssl-dev curl openssl oathtool wrk php-fpm php-mysql python3"
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -121,7 +121,7 @@ db_stop() {
 	kill -TERM "$pid"
 	local i
 	for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
-	kill -KILL "$pid" 2>/dev/null
+	kill -KILL "$pid" 2>/dev/null || true
 }
 
 sql() { mariadb --defaults-file="$1/my.cnf" -uroot "${@:2}"; }
@@ -163,12 +163,14 @@ templates = $REPO/views
 mail_dir = $d/mail
 log_level = info
 cookie_secure = false
+test_routes = ${DITTO_TEST_ROUTES:-false}
 
 [pool.web]
 socket = $d/run/web.sock
 socket_group = www-data
 workers = $workers
-request_timeout = 25
+max_requests = ${DITTO_MAX_REQUESTS:-10000}
+request_timeout = ${DITTO_REQUEST_TIMEOUT:-25}
 db_password_file = $d/secrets/ditto_web
 pid_file = $d/run/web.pid
 
@@ -176,7 +178,7 @@ pid_file = $d/run/web.pid
 socket = $d/run/staff.sock
 socket_group = www-data
 workers = 2
-request_timeout = 25
+request_timeout = ${DITTO_STAFF_REQUEST_TIMEOUT:-25}
 db_password_file = $d/secrets/ditto_staff
 pid_file = $d/run/staff.pid
 EOF2
@@ -202,7 +204,7 @@ pools_stop() {
 		pid=$(cat "$d/run/$p.pid")
 		kill -TERM "$pid"
 		for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-		kill -KILL "$pid" 2>/dev/null
+		kill -KILL "$pid" 2>/dev/null || true
 		rm -f "$d/run/$p.pid"
 	done
 }
@@ -229,7 +231,7 @@ nginx_stop() {
 	pid=$(cat "$d/run/nginx.pid")
 	kill -QUIT "$pid"
 	for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null
+	kill -KILL "$pid" 2>/dev/null || true
 }
 
 # stack_up DIR WEB_PORT STAFF_PORT [seed]: everything, in dependency order.

@@ -1,0 +1,34 @@
+/* testing.c — /_test/ routes, present only on test stacks (config test_routes = true).
+ * They make a worker slow or crash on purpose, so integration tests can prove
+ * that SIGTERM waits for in-flight requests, that request_timeout kills a
+ * stuck worker, and that a crash loses only its own request. */
+#include "routes.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "../app/validate.h"
+
+int handle_test_sleep(struct request *req, struct response *res)
+{
+	long long ms;
+	if (!valid_id(http_query(req, "ms"), &ms) || ms > 120000) {
+		http_error(req, res, 400);
+		return 0;
+	}
+	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+	res->status = 200;
+	res->content_type = "text/plain; charset=utf-8";
+	buf_printf(&res->body, "slept %lld ms\n", ms);
+	return 0;
+}
+
+int handle_test_crash(struct request *req, struct response *res)
+{
+	(void)req;
+	(void)res;
+	abort();
+}
