@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 
 #define ARENA_CHUNK (64 * 1024)
@@ -135,6 +136,12 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	char *p = arena_vprintf(a, fmt, ap);
 	va_end(ap);
 	return p;
+}
+
+void arena_wipe(struct arena *a)
+{
+	for (struct chunk *c = a->head; c != NULL; c = c->next)
+		sodium_memzero(c->data, c->used);
 }
 
 size_t arena_bytes(const struct arena *a)

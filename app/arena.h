@@ -28,6 +28,8 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 /* printf into the arena. */
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+/* Zeroes every byte handed out so far (secrets in a request body) before a reset. */
+void arena_wipe(struct arena *a);
 /* Total bytes currently held (for the status page and benchmarks). */
 size_t arena_bytes(const struct arena *a);
 

@@ -36,6 +36,15 @@ static void defaults(struct config *c)
 	snprintf(c->mail_dir, sizeof(c->mail_dir), "var/mail");
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 	c->max_body = 64 * 1024;
+	c->argon2.m_kib = 19456;
+	c->argon2.t = 2;
+	c->argon2.p = 1;
+	c->session_idle = 7200;
+	c->session_max = 43200;
+	c->lockout_failures = 10;
+	c->lockout_minutes = 15;
+	snprintf(c->base_url, sizeof(c->base_url), "http://127.0.0.1:8080");
+	snprintf(c->secret_file, sizeof(c->secret_file), "var/secrets/ditto_key");
 	c->page_size = 24;
 	pool_defaults(&c->web, "web");
 	pool_defaults(&c->staff, "staff");
@@ -142,6 +151,35 @@ static int set_global(struct config *c, const char *k, const char *v)
 		return STR(c->log_level);
 	if (strcmp(k, "cookie_secure") == 0)
 		return set_bool(&c->cookie_secure, v);
+	if (strcmp(k, "base_url") == 0)
+		return STR(c->base_url);
+	if (strcmp(k, "secret_file") == 0)
+		return STR(c->secret_file);
+	if (strcmp(k, "argon2_memory_kib") == 0 || strcmp(k, "argon2_iterations") == 0 ||
+	    strcmp(k, "argon2_parallelism") == 0) {
+		bool mem = k[7] == 'm', it = k[7] == 'i';
+		if (set_long(&n, v, mem ? 1024 : 1, mem ? 4L * 1024 * 1024 : 64, 10) < 0)
+			return -1;
+		if (mem)
+			c->argon2.m_kib = (uint32_t)n;
+		else if (it)
+			c->argon2.t = (uint32_t)n;
+		else
+			c->argon2.p = (uint32_t)n;
+		return 0;
+	}
+	if (strcmp(k, "session_idle") == 0 || strcmp(k, "session_max") == 0) {
+		if (set_long(&n, v, 60, 30L * 24 * 3600, 10) < 0)
+			return -1;
+		*(k[8] == 'i' ? &c->session_idle : &c->session_max) = (int)n;
+		return 0;
+	}
+	if (strcmp(k, "lockout_failures") == 0 || strcmp(k, "lockout_minutes") == 0) {
+		if (set_long(&n, v, 1, 100000, 10) < 0)
+			return -1;
+		*(k[8] == 'f' ? &c->lockout_failures : &c->lockout_minutes) = (int)n;
+		return 0;
+	}
 	if (strcmp(k, "test_routes") == 0)
 		return set_bool(&c->test_routes, v);
 	if (strcmp(k, "max_body") == 0) {

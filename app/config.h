@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "password.h"
+
 #define CONFIG_STR 256
 
 /* Settings of one FastCGI pool ([pool.web] or [pool.staff]). */
@@ -36,7 +38,15 @@ struct config {
 	bool cookie_secure; /* behind HTTPS: Secure + __Host- cookies */
 	size_t max_body;    /* bytes of request body accepted */
 	int page_size;      /* catalogue page size */
-	bool test_routes;   /* expose /_test/ routes: test stacks only, never production */
+	struct password_params
+	    argon2;           /* argon2_memory_kib, argon2_iterations, argon2_parallelism */
+	int session_idle;     /* seconds without a request before a session ends (default 7200) */
+	int session_max;      /* seconds a session lives at most (default 43200) */
+	int lockout_failures; /* failed logins that lock an account (default 10) */
+	int lockout_minutes;  /* how long it stays locked (default 15) */
+	char base_url[CONFIG_STR];    /* public shop URL for links in mail */
+	char secret_file[CONFIG_STR]; /* 32-byte key (hex) for keyed hashes of client addresses */
+	bool test_routes; /* expose /_test/ routes: test stacks only, never production */
 	struct pool_config web;
 	struct pool_config staff;
 };

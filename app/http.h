@@ -21,6 +21,7 @@ struct db;
 struct config;
 struct pool_config;
 struct tmpl_set;
+struct session;
 
 /* One request, everything copied into its arena (FastCGI's own strings die at the next accept). */
 struct request {
@@ -40,7 +41,9 @@ struct request {
 	const struct config *cfg;
 	const struct pool_config *pool;
 	const struct tmpl_set *views;
-	struct db *db; /* this worker's database connection */
+	struct db *db;           /* this worker's database connection */
+	struct session *session; /* the logged-in customer, or NULL */
+	const char *csrf;        /* token for this page's forms, once made */
 };
 
 /* What the handler answers; the worker serialises it. */

@@ -300,6 +300,22 @@ static void write_pid_file(const char *path)
 	fclose(f);
 }
 
+/* Removes the pid file only while it still names this process (a newer master may own it). */
+static void remove_pid_file(const char *path)
+{
+	if (path[0] == '\0')
+		return;
+	FILE *f = fopen(path, "r");
+	int pid = 0;
+	if (f == NULL)
+		return;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	if (pid == (int)getpid())
+		unlink(path);
+}
+
 int pool_run(struct config *cfg, const char *pool_name)
 {
 	struct pool p = {0};
@@ -378,8 +394,7 @@ int pool_run(struct config *cfg, const char *pool_name)
 	}
 	close(p.listen_fd);
 	unlink(p.pc->socket);
-	if (p.pc->pid_file[0] != '\0')
-		unlink(p.pc->pid_file);
+	remove_pid_file(p.pc->pid_file);
 	log_info("stopped");
 	return 0;
 }

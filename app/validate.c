@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "form.h"
+
 bool valid_id(const char *s, long long *out)
 {
 	size_t len = s != NULL ? strlen(s) : 0;
@@ -40,4 +42,77 @@ bool valid_slug(const char *s)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
 			return false;
 	return true;
+}
+
+bool valid_username(const char *s)
+{
+	size_t len = s != NULL ? strlen(s) : 0;
+	if (len < 3 || len > 64)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		bool alnum =
+		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
+			return false;
+	}
+	return true;
+}
+
+bool valid_email(const char *s)
+{
+	size_t len = s != NULL ? strlen(s) : 0;
+	if (len < 3 || len > 254 || !form_text_ok(s, len))
+		return false;
+	const char *at = strchr(s, '@');
+	if (at == NULL || at == s || strchr(at + 1, '@') != NULL || at - s > 64)
+		return false;
+	const char *dot = strrchr(at + 1, '.');
+	if (dot == NULL || dot == at + 1 || dot[1] == '\0')
+		return false;
+	for (const char *p = s; *p; p++)
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '<' || *p == '>' ||
+		    *p == ',' || *p == ';' || *p == '"')
+			return false;
+	return true;
+}
+
+bool valid_text(const char *s, size_t max)
+{
+	size_t len = s != NULL ? strlen(s) : 0;
+	if (len == 0 || !form_text_ok(s, len))
+		return false;
+	size_t chars = 0;
+	bool visible = false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20)
+			return false; /* no tabs or line breaks in one-line fields */
+		if ((c & 0xc0) != 0x80)
+			chars++;
+		if (c != ' ')
+			visible = true;
+	}
+	return visible && chars <= max;
+}
+
+bool valid_phone(const char *s)
+{
+	size_t len = s != NULL ? strlen(s) : 0, digits = 0;
+	if (len < 6 || len > 40)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c >= '0' && c <= '9')
+			digits++;
+		else if (c != ' ' && c != '+' && c != '(' && c != ')' && c != '-' && c != '.')
+			return false;
+	}
+	return digits >= 6;
+}
+
+bool valid_checked(const char *s)
+{
+	return s != NULL && (strcmp(s, "1") == 0 || strcmp(s, "on") == 0 || strcmp(s, "yes") == 0 ||
+	                     strcmp(s, "true") == 0);
 }

@@ -2,6 +2,7 @@
 #include "view.h"
 
 #include "config.h"
+#include "session.h"
 
 struct tdict *view_ctx(struct request *req, const char *title)
 {
@@ -9,6 +10,11 @@ struct tdict *view_ctx(struct request *req, const char *title)
 	tdict_set_ref(ctx, "site_name", "idem ditto");
 	tdict_set(ctx, "title", title);
 	tdict_set_bool(ctx, "staff", req->pool != NULL && req->pool->name[0] == 's');
+	if (req->session != NULL) {
+		struct tdict *me = tdict_dict(ctx, "me");
+		tdict_set_ref(me, "name", req->session->name ? req->session->name : "");
+		tdict_set_ref(me, "csrf", req->session->csrf);
+	}
 	return ctx;
 }
 
@@ -29,4 +35,18 @@ int view_render(struct request *req, struct response *res, int status, const cha
 out:
 	buf_free(&page);
 	return rc;
+}
+
+void view_field_error(struct request *req, struct tdict *ctx, const char *field, const char *msg)
+{
+	tdict_set_ref(ctx, arena_printf(req->arena, "err_%s", field), msg);
+	tdict_set_bool(ctx, "has_errors", true);
+}
+
+int view_message(struct request *req, struct response *res, int status, const char *title,
+                 const char *message)
+{
+	struct tdict *ctx = view_ctx(req, title);
+	tdict_set_ref(ctx, "message", message);
+	return view_render(req, res, status, "message", ctx);
 }

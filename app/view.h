@@ -19,4 +19,12 @@ struct tdict *view_ctx(struct request *req, const char *title);
 int view_render(struct request *req, struct response *res, int status, const char *name,
                 struct tdict *ctx);
 
+/* Marks field as invalid with a plain message shown next to it (sets err_<field> and
+ * has_errors in ctx). */
+void view_field_error(struct request *req, struct tdict *ctx, const char *field, const char *msg);
+
+/* Renders the generic message page (title, one paragraph) with status. */
+int view_message(struct request *req, struct response *res, int status, const char *title,
+                 const char *message);
+
 #endif

@@ -19,6 +19,8 @@
 #include "http.h"
 #include "log.h"
 #include "router.h"
+#include "routes.h"
+#include "session.h"
 #include "scoreboard.h"
 #include "template.h"
 #include "view.h"
@@ -137,8 +139,35 @@ static void dispatch(const struct worker_ctx *w, struct request *req, struct res
 	case ROUTER_FOUND:
 		break;
 	}
-	if (route->access != ACCESS_PUBLIC) {
-		/* Customer and staff sessions arrive with their issues; until then, deny. */
+	/* A session cookie is looked up on every route: pages show who is signed in. */
+	if (session_load(req) < 0) {
+		http_error(req, res, db_unavailable(req->db) ? 503 : 500);
+		return;
+	}
+	switch (route->access) {
+	case ACCESS_PUBLIC:
+		break;
+	case ACCESS_CUSTOMER:
+		if (req->session == NULL) {
+			if (req->method == HTTP_POST)
+				http_error(req, res, 403);
+			else
+				http_redirect(res, "/login?why=signin");
+			return;
+		}
+		/* Checked on every request: a cancelled account is refused at once. */
+		if (strcmp(req->session->status, "approved") != 0) {
+			if (handle_access_refused(req, res) < 0)
+				http_error(req, res, 403);
+			return;
+		}
+		break;
+	default:
+		/* Staff sessions arrive with the staff console; until then, deny. */
+		http_error(req, res, 403);
+		return;
+	}
+	if (req->method == HTTP_POST && !csrf_ok(req)) {
 		http_error(req, res, 403);
 		return;
 	}
@@ -216,6 +245,11 @@ int worker_run(const struct worker_ctx *w)
 		log_error("templates: %s", err);
 		return 1;
 	}
+	if (session_key_load(w->cfg->secret_file) < 0) {
+		log_error("cannot read the site key from %s", w->cfg->secret_file);
+		tmpl_set_free(views);
+		return 1;
+	}
 	struct db *db = open_db(w);
 	if (db == NULL) {
 		tmpl_set_free(views);
@@ -272,6 +306,9 @@ int worker_run(const struct worker_ctx *w)
 		write_response(&fr, &req, &res, &out);
 		FCGX_Finish_r(&fr);
 
+		/* Passwords and card data were in this request's memory: wipe, then reuse. */
+		if (req.method == HTTP_POST)
+			arena_wipe(arena);
 		arena_reset(arena);
 		w->slot->requests = (uint64_t)served;
 		if (served % 64 == 1) /* reading /proc costs a few syscalls: sample it */

@@ -28,28 +28,31 @@ int handle_catalog(struct request *req, struct response *res)
 	struct category *cats;
 	struct product *prods;
 	size_t ncats, nprods;
-	long long total;
-	if (db_category_list(req->db, req->arena, &cats, &ncats) < 0 ||
-	    db_product_list(req->db, req->arena, cat, size, (long long)(page - 1) * size, &prods,
-	                    &nprods, &total) < 0)
+	if (db_category_list(req->db, req->arena, &cats, &ncats) < 0)
 		return -1;
-
 	struct tdict *ctx = view_ctx(req, "Catalogue");
 	struct tlist *cl = tdict_list(ctx, "categories");
-	const char *cat_name = NULL;
+	const struct category *selected = NULL;
+	long long total = 0;
 	for (size_t i = 0; i < ncats; i++) {
 		struct tdict *c = tlist_add(cl);
 		tdict_set_ref(c, "slug", cats[i].slug);
 		tdict_set_ref(c, "name", cats[i].name);
+		total += cats[i].products;
 		if (cat != NULL && strcmp(cat, cats[i].slug) == 0) {
 			tdict_set_bool(c, "selected", true);
-			cat_name = cats[i].name;
+			selected = &cats[i];
 		}
 	}
-	if (cat != NULL && cat_name == NULL) {
+	if (cat != NULL && selected == NULL) {
 		http_error(req, res, 404);
 		return 0;
 	}
+	if (selected != NULL)
+		total = selected->products;
+	if (db_product_list(req->db, req->arena, selected ? selected->id : 0, size,
+			    (long long)(page - 1) * size, &prods, &nprods) < 0)
+		return -1;
 	struct tlist *pl = tdict_list(ctx, "products");
 	for (size_t i = 0; i < nprods; i++) {
 		struct tdict *p = tlist_add(pl);
@@ -63,9 +66,9 @@ int handle_catalog(struct request *req, struct response *res)
 	tdict_setf(ctx, "total", "%lld", total);
 	tdict_setf(ctx, "page", "%ld", page);
 	tdict_setf(ctx, "pages", "%ld", pages > 0 ? pages : 1);
-	if (cat != NULL) {
-		tdict_set_ref(ctx, "category", cat);
-		tdict_set_ref(ctx, "category_name", cat_name);
+	if (selected != NULL) {
+		tdict_set_ref(ctx, "category", selected->slug);
+		tdict_set_ref(ctx, "category_name", selected->name);
 	}
 	if (page > 1)
 		tdict_setf(ctx, "prev_page", "%ld", page - 1);

@@ -11,16 +11,28 @@
 	}
 #define N_TEST_ROUTES 2
 
+/* clang-format off */
 static const struct route web_routes[] = {
-	{HTTP_GET, "/", ACCESS_PUBLIC, handle_home, "home"},
-	{HTTP_GET, "/privacy", ACCESS_PUBLIC, handle_privacy, "privacy"},
-	{HTTP_GET, "/privacy/{version}", ACCESS_PUBLIC, handle_privacy_version, "privacy_version"},
-	/* Public until the accounts issue puts them behind approval. */
-	{HTTP_GET, "/catalog", ACCESS_PUBLIC, handle_catalog, "catalog"},
-	{HTTP_GET, "/product/{id}", ACCESS_PUBLIC, handle_product, "product"},
-	{HTTP_GET, "/healthz", ACCESS_PUBLIC, handle_healthz, "healthz"},
+	{HTTP_GET,  "/",                   ACCESS_PUBLIC,   handle_home,               "home"},
+	{HTTP_GET,  "/privacy",            ACCESS_PUBLIC,   handle_privacy,            "privacy"},
+	{HTTP_GET,  "/privacy/{version}",  ACCESS_PUBLIC,   handle_privacy_version,    "privacy_version"},
+	{HTTP_GET,  "/register",           ACCESS_PUBLIC,   handle_register_form,      "register_form"},
+	{HTTP_POST, "/register",           ACCESS_PUBLIC,   handle_register,           "register"},
+	{HTTP_GET,  "/verify",             ACCESS_PUBLIC,   handle_verify,             "verify"},
+	{HTTP_GET,  "/login",              ACCESS_PUBLIC,   handle_login_form,         "login_form"},
+	{HTTP_POST, "/login",              ACCESS_PUBLIC,   handle_login,              "login"},
+	{HTTP_POST, "/logout",             ACCESS_PUBLIC,   handle_logout,             "logout"},
+	{HTTP_GET,  "/catalog",            ACCESS_CUSTOMER, handle_catalog,            "catalog"},
+	{HTTP_GET,  "/product/{id}",       ACCESS_CUSTOMER, handle_product,            "product"},
+	{HTTP_GET,  "/account",            ACCESS_CUSTOMER, handle_account,            "account"},
+	{HTTP_POST, "/account",            ACCESS_CUSTOMER, handle_account_update,     "account_update"},
+	{HTTP_POST, "/account/deactivate", ACCESS_CUSTOMER, handle_account_deactivate, "account_deactivate"},
+	{HTTP_POST, "/account/delete",     ACCESS_CUSTOMER, handle_account_delete,     "account_delete"},
+	{HTTP_GET,  "/account/export",     ACCESS_CUSTOMER, handle_account_export,     "account_export"},
+	{HTTP_GET,  "/healthz",            ACCESS_PUBLIC,   handle_healthz,            "healthz"},
 	TEST_ROUTES,
 };
+/* clang-format on */
 
 static const struct route staff_routes[] = {
 	{HTTP_GET, "/healthz", ACCESS_PUBLIC, handle_healthz, "healthz"},

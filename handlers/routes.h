@@ -20,6 +20,19 @@ int handle_privacy_version(struct request *req, struct response *res);
 int handle_catalog(struct request *req, struct response *res);
 int handle_product(struct request *req, struct response *res);
 int handle_healthz(struct request *req, struct response *res);
+int handle_register_form(struct request *req, struct response *res);
+int handle_register(struct request *req, struct response *res);
+int handle_verify(struct request *req, struct response *res);
+int handle_login_form(struct request *req, struct response *res);
+int handle_login(struct request *req, struct response *res);
+int handle_logout(struct request *req, struct response *res);
+int handle_account(struct request *req, struct response *res);
+int handle_account_update(struct request *req, struct response *res);
+int handle_account_deactivate(struct request *req, struct response *res);
+int handle_account_delete(struct request *req, struct response *res);
+int handle_account_export(struct request *req, struct response *res);
+/* Answers 403 to a signed-in customer whose account may not use the shop, saying why. */
+int handle_access_refused(struct request *req, struct response *res);
 int handle_test_sleep(struct request *req, struct response *res);
 int handle_test_crash(struct request *req, struct response *res);
 

@@ -133,6 +133,9 @@ db_setup() {
 		die "cannot create database"
 	(cd "$REPO" && "$BUILD/dittoctl" --config "$d/ditto.conf" migrate "$REPO/schema") >/dev/null ||
 		die "migrations failed"
+	if [ ! -s "$d/secrets/ditto_key" ]; then
+		(umask 077 && openssl rand -hex 32 >"$d/secrets/ditto_key")
+	fi
 	for u in web staff cron; do
 		if [ ! -s "$d/secrets/ditto_$u" ]; then
 			(umask 077 && random_secret >"$d/secrets/ditto_$u")
@@ -161,6 +164,8 @@ db_admin_user = root
 db_cron_password_file = $d/secrets/ditto_cron
 templates = $REPO/views
 mail_dir = $d/mail
+secret_file = $d/secrets/ditto_key
+base_url = http://127.0.0.1:${WEB_PORT_FOR_LINKS:-8080}
 log_level = info
 cookie_secure = false
 test_routes = ${DITTO_TEST_ROUTES:-false}
@@ -238,7 +243,7 @@ nginx_stop() {
 stack_up() {
 	local d=$1
 	stack_layout "$d"
-	write_config "$d" "${WORKERS:-4}"
+	WEB_PORT_FOR_LINKS=$2 write_config "$d" "${WORKERS:-4}"
 	db_init "$d"
 	db_start "$d"
 	db_setup "$d"
@@ -252,4 +257,39 @@ stack_down() {
 	nginx_stop "$d"
 	pools_stop "$d"
 	db_stop "$d"
+}
+
+# demo_accounts DIR WEB_PORT: one staff account per role and one approved demo customer,
+# created once; their passwords are generated and kept in DIR/secrets/demo-logins.txt.
+demo_accounts() {
+	local d=$1 port=$2 logins=$1/secrets/demo-logins.txt role pw
+	if [ -s "$logins" ]; then
+		cat "$logins"
+		return 0
+	fi
+	: >"$logins.tmp"
+	chmod 600 "$logins.tmp"
+	for role in representative billing support analyst admin legal; do
+		pw="demo $(random_secret | head -c 12) $role"
+		local out
+		out=$(printf '%s\n' "$pw" | (cd "$REPO" && "$BUILD/dittoctl" --config "$d/ditto.conf" \
+			staff add --role "$role" "demo_$role") 2>&1) || { say "$out"; continue; }
+		printf 'staff     %-20s password: %s   TOTP secret: %s\n' "demo_$role" "$pw" \
+			"$(printf '%s\n' "$out" | grep -o 'secret=[A-Z2-7]*' | head -1 | cut -d= -f2)" >>"$logins.tmp"
+	done
+	# The demo customer registers through the site like anyone, then is approved.
+	pw="showroom $(random_secret | head -c 12) visitor"
+	local jar=$d/run/demo-cookies csrf base=http://127.0.0.1:$port
+	csrf=$(curl -s -c "$jar" -b "$jar" "$base/register" | grep -o 'name="csrf" value="[^"]*"' |
+		head -1 | sed 's/.*value="//; s/"$//')
+	curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" \
+		--data-urlencode "name=Demo Customer" --data-urlencode "email=demo@example.com" \
+		--data-urlencode "username=demo" --data-urlencode "password=$pw" \
+		--data-urlencode "accept_policy=1" "$base/register"
+	rm -f "$jar"
+	if (cd "$REPO" && "$BUILD/dittoctl" --config "$d/ditto.conf" customer approve demo) >/dev/null; then
+		printf 'customer  %-20s password: %s\n' demo "$pw" >>"$logins.tmp"
+	fi
+	mv "$logins.tmp" "$logins"
+	cat "$logins"
 }

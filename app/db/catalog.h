@@ -11,6 +11,7 @@ struct category {
 	long long id;
 	const char *slug;
 	const char *name;
+	long long products; /* active products in it */
 };
 
 struct product {
@@ -25,16 +26,17 @@ struct product {
 	long long stock;
 };
 
-/* Lists every category by name into *out (arena-allocated). Returns 0 or -1. */
+/* Lists every category by name, with its count of active products, into *out
+ * (arena-allocated). Returns 0 or -1. */
 int db_category_list(struct db *db, struct arena *a, struct category **out, size_t *n);
 
 /*
- * Lists active products, newest id first, optionally only of category_slug
- * (NULL for all), limit rows from offset; *total is the number of matching
- * products.  Returns 0 or -1.
+ * Lists active products, newest id first, optionally only of category_id
+ * (0 for all), limit rows from offset.  Returns 0 or -1.  (Page counts come
+ * from db_category_list's per-category counts: no second scan here.)
  */
-int db_product_list(struct db *db, struct arena *a, const char *category_slug, int limit,
-                    long long offset, struct product **out, size_t *n, long long *total);
+int db_product_list(struct db *db, struct arena *a, long long category_id, int limit,
+                    long long offset, struct product **out, size_t *n);
 
 /* Reads active product id. Returns 0 when found, 1 when there is none, -1 on error. */
 int db_product_get(struct db *db, struct arena *a, long long id, struct product *out);

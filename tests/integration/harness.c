@@ -290,3 +290,197 @@ void load_stop(struct load *l, long *ok, long *failed)
 	pthread_mutex_destroy(&l->mu);
 	free(l);
 }
+
+const char *client_cookie(const struct client *c)
+{
+	static char line[2048];
+	size_t len = 0;
+	line[0] = '\0';
+	for (int i = 0; i < c->n; i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s=%s", i ? "; " : "",
+		                        c->name[i], c->value[i]);
+	return line;
+}
+
+const char *client_get_cookie(const struct client *c, const char *name)
+{
+	for (int i = 0; i < c->n; i++)
+		if (strcmp(c->name[i], name) == 0)
+			return c->value[i];
+	return NULL;
+}
+
+void client_set_cookie(struct client *c, const char *name, const char *value)
+{
+	int i;
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->name[i], name) == 0)
+			break;
+	if (value == NULL || *value == '\0') {
+		if (i < c->n) {
+			for (int j = i + 1; j < c->n; j++) {
+				memcpy(c->name[j - 1], c->name[j], sizeof(c->name[0]));
+				memcpy(c->value[j - 1], c->value[j], sizeof(c->value[0]));
+			}
+			c->n--;
+		}
+		return;
+	}
+	if (i == c->n) {
+		if (c->n == 8)
+			return;
+		c->n++;
+	}
+	snprintf(c->name[i], sizeof(c->name[i]), "%s", name);
+	snprintf(c->value[i], sizeof(c->value[i]), "%s", value);
+}
+
+static void take_cookies(struct client *c, const struct http_resp *r)
+{
+	for (const char *line = r->headers; line && *line;) {
+		const char *eol = strstr(line, "\r\n");
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+		if (len > 12 && strncasecmp(line, "Set-Cookie:", 11) == 0) {
+			char buf[512];
+			snprintf(buf, sizeof(buf), "%.*s", (int)(len - 11), line + 11);
+			char *p = buf;
+			while (*p == ' ')
+				p++;
+			char *eq = strchr(p, '='), *semi = strchr(p, ';');
+			if (eq != NULL) {
+				*eq = '\0';
+				if (semi != NULL)
+					*semi = '\0';
+				bool gone = strstr(semi ? semi + 1 : "", "Max-Age=0") != NULL;
+				client_set_cookie(c, p, gone ? NULL : eq + 1);
+			}
+		}
+		line = eol ? eol + 2 : NULL;
+	}
+}
+
+int client_get(struct client *c, const char *base, const char *path, struct http_resp *r)
+{
+	int rc = http_send("GET", base, path, NULL, 0, c->n ? client_cookie(c) : NULL, r);
+	take_cookies(c, r);
+	return rc;
+}
+
+int client_post(struct client *c, const char *base, const char *path, const char *body,
+                struct http_resp *r)
+{
+	int rc =
+	    http_send("POST", base, path, body, strlen(body), c->n ? client_cookie(c) : NULL, r);
+	take_cookies(c, r);
+	return rc;
+}
+
+char *html_csrf(const char *body)
+{
+	const char *p = strstr(body, "name=\"csrf\" value=\"");
+	if (p == NULL)
+		return NULL;
+	p += strlen("name=\"csrf\" value=\"");
+	const char *e = strchr(p, '"');
+	return e ? strndup(p, (size_t)(e - p)) : NULL;
+}
+
+const char *urlenc(const char *s)
+{
+	static char out[4096];
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p && o + 4 < sizeof(out); p++) {
+		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~')
+			out[o++] = (char)*p;
+		else
+			o += (size_t)snprintf(out + o, sizeof(out) - o, "%%%02X", *p);
+	}
+	out[o] = '\0';
+	return out;
+}
+
+const char *unique(const char *prefix)
+{
+	static char slots[8][80];
+	static int next, counter;
+	char *out = slots[next++ % 8];
+	snprintf(out, 80, "%s%d%ld%d", prefix, (int)getpid(), (long)time(NULL) % 100000, ++counter);
+	return out;
+}
+
+/* The csrf token of the form at path (GET), as the client sees it. */
+char *form_csrf(struct client *c, const char *path)
+{
+	struct http_resp r;
+	if (client_get(c, env_web(), path, &r) != 0)
+		abort();
+	char *t = html_csrf(r.body);
+	http_resp_free(&r);
+	if (t == NULL)
+		abort();
+	return t;
+}
+
+long post_form(struct client *c, const char *path, const char *body, struct http_resp *r)
+{
+	if (client_post(c, env_web(), path, body, r) != 0)
+		r->status = 0;
+	return r->status;
+}
+
+long do_register(const char *user, const char *email, const char *password)
+{
+	struct client c = {0};
+	char *csrf = form_csrf(&c, "/register");
+	long long v = sql_admin_int("SELECT MAX(version) FROM policy_versions");
+	char body[2048];
+	snprintf(body, sizeof(body),
+	         "csrf=%s&name=Test+Person&email=%s&username=%s&password=%s&phone=&accept_policy=1"
+	         "&policy_version=%lld",
+	         csrf, email, user, password, v);
+	free(csrf);
+	struct http_resp r;
+	long s = post_form(&c, "/register", body, &r);
+	http_resp_free(&r);
+	return s;
+}
+
+const char *mail_of(const char *user)
+{
+	static char buf[128];
+	snprintf(buf, sizeof(buf), "%s@example.com", user);
+	return buf;
+}
+
+void ctl_ok(const char *cmd, const char *user)
+{
+	if (sh("\"$BUILD\"/dittoctl --config '%s/ditto.conf' customer %s %s >/dev/null",
+	       env_state(), cmd, user) != 0)
+		abort();
+}
+
+/* A registered and approved customer. */
+const char *approved_user(void)
+{
+	const char *u = unique("cust");
+	if (do_register(u, mail_of(u), urlenc(TEST_PASSWORD)) != 200)
+		abort();
+	ctl_ok("approve", u);
+	return u;
+}
+
+long do_login(struct client *c, const char *user, const char *password, struct http_resp *out)
+{
+	char *csrf = form_csrf(c, "/login");
+	char body[1024];
+	snprintf(body, sizeof(body), "csrf=%s&username=%s&password=%s", csrf, user,
+	         urlenc(password));
+	free(csrf);
+	struct http_resp r;
+	long s = post_form(c, "/login", body, &r);
+	if (out != NULL)
+		*out = r;
+	else
+		http_resp_free(&r);
+	return s;
+}

@@ -58,4 +58,43 @@ struct load *load_start(const char *base, const char *path, int nthreads);
 /* Stops the load; stores how many requests succeeded (2xx) and how many did not. */
 void load_stop(struct load *l, long *ok, long *failed);
 
+/* A browser-like client: keeps the cookies the server sets. */
+struct client {
+	int n;
+	char name[8][64];
+	char value[8][160];
+};
+/* Returns the client's Cookie header ("" when it has none). Static buffer. */
+const char *client_cookie(const struct client *c);
+/* Value of cookie name held by the client, or NULL. */
+const char *client_get_cookie(const struct client *c, const char *name);
+void client_set_cookie(struct client *c, const char *name, const char *value);
+/* GET/POST through nginx with the client's cookies; stores the ones the response sets. */
+int client_get(struct client *c, const char *base, const char *path, struct http_resp *r);
+int client_post(struct client *c, const char *base, const char *path, const char *body,
+                struct http_resp *r);
+/* The value of the first hidden csrf field in an HTML body, malloc'd, or NULL. */
+char *html_csrf(const char *body);
+/* URL-encodes s into a static buffer (one at a time). */
+const char *urlenc(const char *s);
+/* A name unique to this test run (prefix + pid + counter), static buffer per call slot. */
+const char *unique(const char *prefix);
+
+/* Customer helpers (they abort on a transport failure). */
+#define TEST_PASSWORD "lantern quartz meadow 4711"
+/* The csrf token of the form at path, fetched with the client's cookies. */
+char *form_csrf(struct client *c, const char *path);
+/* POSTs an urlencoded body; returns the status (0 if the request failed). */
+long post_form(struct client *c, const char *path, const char *body, struct http_resp *r);
+/* Registers user through /register (as a fresh visitor); returns the status. */
+long do_register(const char *user, const char *email, const char *password_urlencoded);
+/* user@example.com in a static buffer. */
+const char *mail_of(const char *user);
+/* Runs `dittoctl customer CMD USER`; aborts if it fails. */
+void ctl_ok(const char *cmd, const char *user);
+/* A freshly registered and approved customer (password TEST_PASSWORD); returns the username. */
+const char *approved_user(void);
+/* Signs in through /login; returns the status; *out (if given) keeps the response. */
+long do_login(struct client *c, const char *user, const char *password, struct http_resp *out);
+
 #endif

@@ -10,9 +10,19 @@
 
 #include "harness.h"
 
+static struct client me; /* an approved, signed-in customer */
+
+static int sign_in(void **state)
+{
+	(void)state;
+	const char *u = approved_user();
+	return do_login(&me, u, TEST_PASSWORD, NULL) == 303 ? 0 : -1;
+}
+
+/* GET as the signed-in customer. */
 static void get(const char *path, struct http_resp *r)
 {
-	assert_int_equal(http_get(env_web(), path, r), 0);
+	assert_int_equal(client_get(&me, env_web(), path, r), 0);
 }
 
 static void test_catalog_lists_products_from_mariadb(void **state)
@@ -184,7 +194,8 @@ static void test_head_has_no_body(void **state)
 {
 	(void)state;
 	struct http_resp r;
-	assert_int_equal(http_send("HEAD", env_web(), "/catalog", NULL, 0, NULL, &r), 0);
+	assert_int_equal(http_send("HEAD", env_web(), "/catalog", NULL, 0, client_cookie(&me), &r),
+	                 0);
 	assert_int_equal(r.status, 200);
 	assert_int_equal(r.len, 0);
 	http_resp_free(&r);
@@ -206,5 +217,5 @@ int main(void)
 	    cmocka_unit_test(test_healthz_ok_on_both_pools),
 	    cmocka_unit_test(test_head_has_no_body),
 	};
-	return cmocka_run_group_tests_name("pages", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("pages", tests, sign_in, NULL);
 }

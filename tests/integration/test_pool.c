@@ -84,11 +84,15 @@ static void test_kill9_worker_under_load_loses_at_most_its_request(void **state)
 	(void)state;
 	pid_t master = pool_master_pid("web");
 	pid_t w[WORKERS_MAX];
-	int n = pool_worker_pids(master, w, WORKERS_MAX);
-	assert_true(n >= 2);
-	struct load *l = load_start(env_web(), "/catalog", 4);
+	struct load *l = load_start(env_web(), "/", 4);
 	usleep(500 * 1000);
-	assert_int_equal(kill(w[0], SIGKILL), 0);
+	/* Workers recycle quickly here (max_requests = 300): pick one that is alive now. */
+	int n = 0, killed = -1;
+	for (int tries = 0; tries < 20 && killed != 0; tries++) {
+		n = pool_worker_pids(master, w, WORKERS_MAX);
+		killed = n > 0 ? kill(w[0], SIGKILL) : -1;
+	}
+	assert_int_equal(killed, 0);
 	struct victim v = {master, w[0], n};
 	assert_true(eventually(replaced_one, &v, 10000));
 	usleep(500 * 1000);
@@ -97,7 +101,7 @@ static void test_kill9_worker_under_load_loses_at_most_its_request(void **state)
 	assert_true(ok > 50);
 	/* Only the request that worker was serving (if any) may fail. */
 	assert_true(failed <= 1);
-	assert_int_equal(status_of(env_web(), "/catalog"), 200);
+	assert_int_equal(status_of(env_web(), "/"), 200);
 }
 
 static void test_crash_fails_only_the_crashing_request(void **state)
@@ -106,7 +110,7 @@ static void test_crash_fails_only_the_crashing_request(void **state)
 	pid_t master = pool_master_pid("web");
 	pid_t w[WORKERS_MAX];
 	int n = pool_worker_pids(master, w, WORKERS_MAX);
-	struct load *l = load_start(env_web(), "/catalog", 3);
+	struct load *l = load_start(env_web(), "/", 3);
 	usleep(300 * 1000);
 	long s = status_of(env_web(), "/_test/crash");
 	usleep(300 * 1000);
@@ -139,7 +143,7 @@ static void test_sighup_reload_replaces_workers_and_fails_no_request(void **stat
 	struct pids p = {.master = pool_master_pid("web")};
 	p.nbefore = pool_worker_pids(p.master, p.before, WORKERS_MAX);
 	p.want = p.nbefore;
-	struct load *l = load_start(env_web(), "/catalog", 4);
+	struct load *l = load_start(env_web(), "/", 4);
 	usleep(300 * 1000);
 	assert_int_equal(kill(p.master, SIGHUP), 0);
 	assert_true(eventually(all_replaced, &p, 15000));
@@ -177,16 +181,16 @@ static void test_database_restart_gives_503_then_recovers(void **state)
 {
 	(void)state;
 	pid_t master = pool_master_pid("web");
-	assert_int_equal(status_of(env_web(), "/catalog"), 200);
+	assert_int_equal(status_of(env_web(), "/"), 200);
 	assert_int_equal(sh("scripts/stack db-stop '%s'", env_state()), 0);
 	assert_int_equal(status_of(env_web(), "/healthz"), 503);
-	assert_int_equal(status_of(env_web(), "/catalog"), 503);
-	assert_int_equal(status_of(env_web(), "/product/1"), 503);
+	assert_int_equal(status_of(env_web(), "/"), 503);
+	assert_int_equal(status_of(env_web(), "/privacy"), 503);
 	assert_int_equal(sh("scripts/stack db-start '%s'", env_state()), 0);
 	assert_true(eventually(healthz_is, (void *)(intptr_t)200, 30000));
 	/* Every worker reconnects on its own: several requests all succeed. */
 	for (int i = 0; i < 20; i++)
-		assert_int_equal(status_of(env_web(), "/catalog"), 200);
+		assert_int_equal(status_of(env_web(), "/"), 200);
 	assert_int_equal(pool_master_pid("web"), master);
 	assert_int_equal(kill(master, 0), 0);
 }

@@ -60,6 +60,59 @@ static void test_slug_charset(void **state)
 	assert_false(valid_slug("a'b"));
 }
 
+static void test_username_rules(void **state)
+{
+	(void)state;
+	assert_true(valid_username("ann01"));
+	assert_true(valid_username("a.b_c-d"));
+	assert_false(valid_username("ab"));
+	assert_false(valid_username(".ann"));
+	assert_false(valid_username("ann smith"));
+	assert_false(valid_username("änn"));
+	assert_false(valid_username(NULL));
+}
+
+static void test_email_rules(void **state)
+{
+	(void)state;
+	assert_true(valid_email("ann@example.com"));
+	assert_true(valid_email("a.b+tag@sub.example.co.uk"));
+	assert_false(valid_email("ann@example"));
+	assert_false(valid_email("@example.com"));
+	assert_false(valid_email("ann@@example.com"));
+	assert_false(valid_email("ann example@example.com"));
+	assert_false(valid_email("ann@example.com\r\nBcc: x@y.z"));
+	assert_false(valid_email("<ann@example.com>"));
+}
+
+static void test_text_counts_code_points_and_refuses_controls(void **state)
+{
+	(void)state;
+	assert_true(valid_text("Zoë Ångström", 12));
+	assert_false(valid_text("Zoë Ångström", 11));
+	assert_false(valid_text("   ", 10));
+	assert_false(valid_text("", 10));
+	assert_false(valid_text("line\nbreak", 20));
+	assert_false(valid_text("\xc3\x28", 10));
+}
+
+static void test_phone_rules(void **state)
+{
+	(void)state;
+	assert_true(valid_phone("+44 (20) 7946-0001"));
+	assert_false(valid_phone("12345"));
+	assert_false(valid_phone("call me maybe"));
+}
+
+static void test_checked_values(void **state)
+{
+	(void)state;
+	assert_true(valid_checked("1"));
+	assert_true(valid_checked("on"));
+	assert_false(valid_checked("0"));
+	assert_false(valid_checked(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -68,6 +121,11 @@ int main(void)
 	    cmocka_unit_test(test_page_defaults_to_one),
 	    cmocka_unit_test(test_page_rejects_out_of_range),
 	    cmocka_unit_test(test_slug_charset),
+	    cmocka_unit_test(test_username_rules),
+	    cmocka_unit_test(test_email_rules),
+	    cmocka_unit_test(test_text_counts_code_points_and_refuses_controls),
+	    cmocka_unit_test(test_phone_rules),
+	    cmocka_unit_test(test_checked_values),
 	};
 	return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
 }

@@ -1,0 +1,326 @@
+/* customers.c — data access for customer accounts, addresses, interests, status history,
+ * email verification and the mail outbox. */
+#include "customers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../arena.h"
+#include "db.h"
+
+#define DT(col) "DATE_FORMAT(" col ", '%Y-%m-%d %H:%i')"
+
+static const char SQL_LOGIN[] =
+    "SELECT id, username, email, name, password_hash, status, failed_logins, "
+    "COALESCE(locked_until > UTC_TIMESTAMP(6), 0) FROM customers WHERE username = ?";
+
+int db_customer_get_login(struct db *db, struct arena *a, const char *username,
+                          struct customer *out)
+{
+	struct db_arg args[] = {DB_STR(username)};
+	struct db_rows r;
+	if (db_query(db, a, SQL_LOGIN, args, 1, &r) < 0)
+		return -1;
+	if (r.nrows == 0)
+		return 1;
+	memset(out, 0, sizeof(*out));
+	out->id = db_cell_int(&r, 0, 0);
+	out->username = db_cell(&r, 0, 1);
+	out->email = db_cell(&r, 0, 2);
+	out->name = db_cell(&r, 0, 3);
+	out->password_hash = db_cell(&r, 0, 4);
+	out->status = db_cell(&r, 0, 5);
+	out->failed_logins = db_cell_int(&r, 0, 6);
+	out->locked = db_cell_int(&r, 0, 7) != 0;
+	return 0;
+}
+
+static const char SQL_GET[] =
+    "SELECT id, username, email, name, phone, status, " DT("email_verified_at") ", " DT(
+        "registered_at") ", " DT("last_visit_at") ", visit_count, policy_version, "
+                                                  "profile_opt_out FROM customers WHERE id = ?";
+
+int db_customer_get(struct db *db, struct arena *a, long long id, struct customer *out)
+{
+	struct db_arg args[] = {DB_INT(id)};
+	struct db_rows r;
+	if (db_query(db, a, SQL_GET, args, 1, &r) < 0)
+		return -1;
+	if (r.nrows == 0)
+		return 1;
+	memset(out, 0, sizeof(*out));
+	out->id = db_cell_int(&r, 0, 0);
+	out->username = db_cell(&r, 0, 1);
+	out->email = db_cell(&r, 0, 2);
+	out->name = db_cell(&r, 0, 3);
+	out->phone = db_cell(&r, 0, 4);
+	out->status = db_cell(&r, 0, 5);
+	out->email_verified_at = db_cell(&r, 0, 6);
+	out->registered_at = db_cell(&r, 0, 7);
+	out->last_visit_at = db_cell(&r, 0, 8);
+	out->visit_count = db_cell_int(&r, 0, 9);
+	out->policy_version = db_cell_int(&r, 0, 10);
+	out->profile_opt_out = db_cell_int(&r, 0, 11) != 0;
+	return 0;
+}
+
+static const char SQL_TAKEN[] = "SELECT EXISTS(SELECT 1 FROM customers WHERE username = ?), "
+                                "EXISTS(SELECT 1 FROM customers WHERE email = ?)";
+
+int db_customer_taken(struct db *db, struct arena *a, const char *username, const char *email,
+                      bool *username_taken, bool *email_taken)
+{
+	struct db_arg args[] = {DB_STR(username), DB_STR(email)};
+	struct db_rows r;
+	if (db_query(db, a, SQL_TAKEN, args, 2, &r) < 0)
+		return -1;
+	*username_taken = db_cell_int(&r, 0, 0) != 0;
+	*email_taken = db_cell_int(&r, 0, 1) != 0;
+	return 0;
+}
+
+static const char SQL_INSERT[] =
+    "INSERT INTO customers (username, email, name, phone, password_hash, policy_version, "
+    "status_changed_at) VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))";
+static const char SQL_HISTORY[] =
+    "INSERT INTO customer_status_history (customer_id, status, changed_by, note) "
+    "VALUES (?, ?, ?, ?)";
+
+int db_customer_insert(struct db *db, const char *username, const char *email, const char *name,
+                       const char *phone, const char *password_hash, long long policy_version,
+                       long long *id)
+{
+	struct db_arg args[] = {DB_STR(username),      DB_STR(email),
+	                        DB_STR(name),          phone ? DB_STR(phone) : DB_NULL,
+	                        DB_STR(password_hash), DB_INT(policy_version)};
+	unsigned long long nid;
+	if (db_exec(db, SQL_INSERT, args, 6, NULL, &nid) < 0)
+		return db_errno(db) == 1062 ? 1 : -1; /* ER_DUP_ENTRY */
+	*id = (long long)nid;
+	struct db_arg h[] = {DB_INT(*id), DB_STR("pending"), DB_STR("customer"),
+	                     DB_STR("registered")};
+	return db_exec(db, SQL_HISTORY, h, 4, NULL, NULL);
+}
+
+static const char SQL_FAIL_COUNT[] =
+    "UPDATE customers SET failed_logins = failed_logins + 1 WHERE id = ?";
+static const char SQL_FAIL_LOCK[] =
+    "UPDATE customers SET locked_until = UTC_TIMESTAMP(6) + INTERVAL ? MINUTE, "
+    "failed_logins = 0 WHERE id = ?";
+static const char SQL_LOCKOUT[] = "INSERT INTO lockouts (customer_id, locked_until, failures) "
+                                  "VALUES (?, UTC_TIMESTAMP(6) + INTERVAL ? MINUTE, ?)";
+
+int db_customer_login_failed(struct db *db, const struct customer *c, int max, int minutes,
+                             bool *locked_now)
+{
+	*locked_now = false;
+	if (c->failed_logins + 1 < max) {
+		struct db_arg args[] = {DB_INT(c->id)};
+		return db_exec(db, SQL_FAIL_COUNT, args, 1, NULL, NULL);
+	}
+	struct db_arg lock[] = {DB_INT(minutes), DB_INT(c->id)};
+	struct db_arg rec[] = {DB_INT(c->id), DB_INT(minutes), DB_INT(c->failed_logins + 1)};
+	if (db_exec(db, SQL_FAIL_LOCK, lock, 2, NULL, NULL) < 0 ||
+	    db_exec(db, SQL_LOCKOUT, rec, 3, NULL, NULL) < 0)
+		return -1;
+	*locked_now = true;
+	return 0;
+}
+
+static const char SQL_LOGIN_OK[] =
+    "UPDATE customers SET failed_logins = 0, locked_until = NULL WHERE id = ?";
+
+int db_customer_login_ok(struct db *db, long long id)
+{
+	struct db_arg args[] = {DB_INT(id)};
+	return db_exec(db, SQL_LOGIN_OK, args, 1, NULL, NULL);
+}
+
+static const char SQL_SET_PASSWORD[] = "UPDATE customers SET password_hash = ? WHERE id = ?";
+
+int db_customer_set_password(struct db *db, long long id, const char *hash)
+{
+	struct db_arg args[] = {DB_STR(hash), DB_INT(id)};
+	return db_exec(db, SQL_SET_PASSWORD, args, 2, NULL, NULL);
+}
+
+static const char SQL_PROFILE[] = "UPDATE customers SET name = ?, email = ?, phone = ?, "
+                                  "email_verified_at = IF(?, NULL, email_verified_at) WHERE id = ?";
+
+int db_customer_update_profile(struct db *db, long long id, const char *name, const char *email,
+                               const char *phone, bool email_changed)
+{
+	struct db_arg args[] = {DB_STR(name), DB_STR(email), phone ? DB_STR(phone) : DB_NULL,
+	                        DB_INT(email_changed ? 1 : 0), DB_INT(id)};
+	return db_exec(db, SQL_PROFILE, args, 5, NULL, NULL);
+}
+
+static const char SQL_OPT_OUT[] = "UPDATE customers SET profile_opt_out = ? WHERE id = ?";
+
+int db_customer_set_profile_opt_out(struct db *db, long long id, bool opt_out)
+{
+	struct db_arg args[] = {DB_INT(opt_out ? 1 : 0), DB_INT(id)};
+	return db_exec(db, SQL_OPT_OUT, args, 2, NULL, NULL);
+}
+
+static const char SQL_SET_STATUS[] =
+    "UPDATE customers SET status = ?, status_changed_at = UTC_TIMESTAMP(6) WHERE id = ?";
+
+int db_customer_set_status(struct db *db, long long id, const char *status, const char *changed_by,
+                           const char *note)
+{
+	struct db_arg args[] = {DB_STR(status), DB_INT(id)};
+	struct db_arg h[] = {DB_INT(id), DB_STR(status), DB_STR(changed_by),
+	                     note ? DB_STR(note) : DB_NULL};
+	if (db_exec(db, SQL_SET_STATUS, args, 2, NULL, NULL) < 0)
+		return -1;
+	return db_exec(db, SQL_HISTORY, h, 4, NULL, NULL);
+}
+
+static const char SQL_ADDR_LIST[] =
+    "SELECT kind, line1, line2, city, postcode, country FROM customer_addresses "
+    "WHERE customer_id = ? ORDER BY kind";
+
+int db_address_list(struct db *db, struct arena *a, long long customer_id, struct address **out,
+                    size_t *n)
+{
+	struct db_arg args[] = {DB_INT(customer_id)};
+	struct db_rows r;
+	if (db_query(db, a, SQL_ADDR_LIST, args, 1, &r) < 0)
+		return -1;
+	struct address *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
+	for (size_t i = 0; i < r.nrows; i++) {
+		v[i].kind = db_cell(&r, i, 0);
+		v[i].line1 = db_cell(&r, i, 1);
+		v[i].line2 = db_cell(&r, i, 2);
+		v[i].city = db_cell(&r, i, 3);
+		v[i].postcode = db_cell(&r, i, 4);
+		v[i].country = db_cell(&r, i, 5);
+	}
+	*out = v;
+	*n = r.nrows;
+	return 0;
+}
+
+static const char SQL_ADDR_PUT[] =
+    "INSERT INTO customer_addresses (customer_id, kind, line1, line2, city, postcode, country, "
+    "policy_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+    "line1 = VALUES(line1), line2 = VALUES(line2), city = VALUES(city), "
+    "postcode = VALUES(postcode), country = VALUES(country), "
+    "policy_version = VALUES(policy_version), updated_at = UTC_TIMESTAMP(6)";
+
+int db_address_put(struct db *db, long long customer_id, const struct address *a,
+                   long long policy_version)
+{
+	struct db_arg args[] = {DB_INT(customer_id), DB_STR(a->kind),       DB_STR(a->line1),
+	                        DB_STR(a->line2),    DB_STR(a->city),       DB_STR(a->postcode),
+	                        DB_STR(a->country),  DB_INT(policy_version)};
+	return db_exec(db, SQL_ADDR_PUT, args, 8, NULL, NULL);
+}
+
+static const char SQL_ADDR_DELETE[] =
+    "DELETE FROM customer_addresses WHERE customer_id = ? AND kind = ?";
+
+int db_address_delete(struct db *db, long long customer_id, const char *kind)
+{
+	struct db_arg args[] = {DB_INT(customer_id), DB_STR(kind)};
+	return db_exec(db, SQL_ADDR_DELETE, args, 2, NULL, NULL);
+}
+
+static const char SQL_INTEREST_LIST[] =
+    "SELECT category_id FROM customer_interests WHERE customer_id = ? ORDER BY category_id";
+
+int db_interest_list(struct db *db, struct arena *a, long long customer_id, long long **ids,
+                     size_t *n)
+{
+	struct db_arg args[] = {DB_INT(customer_id)};
+	struct db_rows r;
+	if (db_query(db, a, SQL_INTEREST_LIST, args, 1, &r) < 0)
+		return -1;
+	long long *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
+	for (size_t i = 0; i < r.nrows; i++)
+		v[i] = db_cell_int(&r, i, 0);
+	*ids = v;
+	*n = r.nrows;
+	return 0;
+}
+
+static const char SQL_INTEREST_CLEAR[] = "DELETE FROM customer_interests WHERE customer_id = ?";
+/* Keeps the version of a consent already given: re-saving the form is not new consent. */
+static const char SQL_INTEREST_ADD[] =
+    "INSERT IGNORE INTO customer_interests (customer_id, category_id, policy_version) "
+    "SELECT ?, id, ? FROM categories WHERE id = ?";
+static const char SQL_INTEREST_DROP_OTHERS[] =
+    "DELETE FROM customer_interests WHERE customer_id = ? AND NOT FIND_IN_SET(category_id, ?)";
+
+int db_interest_set(struct db *db, long long customer_id, const long long *ids, size_t n,
+                    long long policy_version)
+{
+	if (n == 0) {
+		struct db_arg args[] = {DB_INT(customer_id)};
+		return db_exec(db, SQL_INTEREST_CLEAR, args, 1, NULL, NULL);
+	}
+	char keep[2048];
+	size_t len = 0;
+	keep[0] = '\0';
+	for (size_t i = 0; i < n && len + 24 < sizeof(keep); i++)
+		len += (size_t)snprintf(keep + len, sizeof(keep) - len, "%s%lld", i ? "," : "",
+		                        ids[i]);
+	struct db_arg drop[] = {DB_INT(customer_id), DB_STR(keep)};
+	if (db_exec(db, SQL_INTEREST_DROP_OTHERS, drop, 2, NULL, NULL) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct db_arg add[] = {DB_INT(customer_id), DB_INT(policy_version), DB_INT(ids[i])};
+		if (db_exec(db, SQL_INTEREST_ADD, add, 3, NULL, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const char SQL_VERIFY_INSERT[] =
+    "INSERT INTO email_verifications (token_hash, customer_id, email, expires_at) "
+    "VALUES (?, ?, ?, UTC_TIMESTAMP(6) + INTERVAL ? DAY)";
+
+int db_verification_insert(struct db *db, const unsigned char *hash, long long customer_id,
+                           const char *email, int days)
+{
+	struct db_arg args[] = {DB_STRN((const char *)hash, 32), DB_INT(customer_id), DB_STR(email),
+	                        DB_INT(days)};
+	return db_exec(db, SQL_VERIFY_INSERT, args, 4, NULL, NULL);
+}
+
+static const char SQL_VERIFY_FIND[] =
+    "SELECT customer_id, email FROM email_verifications WHERE token_hash = ? "
+    "AND used_at IS NULL AND expires_at > UTC_TIMESTAMP(6)";
+static const char SQL_VERIFY_USE[] = "UPDATE email_verifications SET used_at = UTC_TIMESTAMP(6) "
+                                     "WHERE token_hash = ? AND used_at IS NULL";
+static const char SQL_VERIFY_MARK[] =
+    "UPDATE customers SET email_verified_at = UTC_TIMESTAMP(6) WHERE id = ? AND email = ?";
+
+int db_verification_use(struct db *db, struct arena *a, const unsigned char *hash)
+{
+	struct db_arg h[] = {DB_STRN((const char *)hash, 32)};
+	struct db_rows r;
+	if (db_query(db, a, SQL_VERIFY_FIND, h, 1, &r) < 0)
+		return -1;
+	if (r.nrows == 0)
+		return 1;
+	unsigned long long used = 0;
+	if (db_exec(db, SQL_VERIFY_USE, h, 1, &used, NULL) < 0)
+		return -1;
+	if (used == 0)
+		return 1; /* a concurrent click used it first */
+	struct db_arg m[] = {DB_INT(db_cell_int(&r, 0, 0)), DB_STR(db_cell(&r, 0, 1))};
+	return db_exec(db, SQL_VERIFY_MARK, m, 2, NULL, NULL);
+}
+
+static const char SQL_OUTBOX[] =
+    "INSERT INTO outbox (customer_id, kind, recipient, subject, body) VALUES (?, ?, ?, ?, ?)";
+
+int db_outbox_insert(struct db *db, long long customer_id, const char *kind, const char *recipient,
+                     const char *subject, const char *body)
+{
+	struct db_arg args[] = {customer_id > 0 ? DB_INT(customer_id) : DB_NULL, DB_STR(kind),
+	                        DB_STR(recipient), DB_STR(subject), DB_STR(body)};
+	return db_exec(db, SQL_OUTBOX, args, 5, NULL, NULL);
+}

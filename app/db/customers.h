@@ -1,0 +1,87 @@
+/* customers.h — data access for customer accounts, their addresses, interests, status history,
+ * email verification and the mail outbox.  Every function names its columns. */
+#ifndef DITTO_DB_CUSTOMERS_H
+#define DITTO_DB_CUSTOMERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct db;
+
+struct customer {
+	long long id;
+	const char *username;
+	const char *email;
+	const char *name;
+	const char *phone;         /* NULL when not given */
+	const char *password_hash; /* only filled by db_customer_get_login */
+	const char *status;
+	const char *email_verified_at; /* NULL until verified */
+	const char *registered_at;
+	const char *last_visit_at;
+	long long visit_count;
+	long long policy_version;
+	long long failed_logins;
+	bool locked; /* locked_until is in the future */
+	bool profile_opt_out;
+};
+
+struct address {
+	const char *kind; /* "billing" or "shipping" */
+	const char *line1, *line2, *city, *postcode, *country;
+};
+
+/* Reads what login needs. Returns 0 found, 1 none, -1 error. */
+int db_customer_get_login(struct db *db, struct arena *a, const char *username,
+                          struct customer *out);
+/* Reads the account (no password hash). Returns 0 found, 1 none, -1 error. */
+int db_customer_get(struct db *db, struct arena *a, long long id, struct customer *out);
+/* Sets *username_taken / *email_taken. Returns 0 or -1. */
+int db_customer_taken(struct db *db, struct arena *a, const char *username, const char *email,
+                      bool *username_taken, bool *email_taken);
+/* Inserts a pending customer. Returns 0 (id in *id), 1 on a duplicate username or email
+ * (a concurrent registration won the race), -1 on error. */
+int db_customer_insert(struct db *db, const char *username, const char *email, const char *name,
+                       const char *phone, const char *password_hash, long long policy_version,
+                       long long *id);
+/* Records one failed login; locks the account (and records the lockout) when failures
+ * reach max. *locked_now tells whether this failure locked it. */
+int db_customer_login_failed(struct db *db, const struct customer *c, int max, int minutes,
+                             bool *locked_now);
+int db_customer_login_ok(struct db *db, long long id);
+int db_customer_set_password(struct db *db, long long id, const char *hash);
+/* Updates name, email and phone (NULL clears); a changed email is unverified again. */
+int db_customer_update_profile(struct db *db, long long id, const char *name, const char *email,
+                               const char *phone, bool email_changed);
+int db_customer_set_profile_opt_out(struct db *db, long long id, bool opt_out);
+/* Sets status and records who did it. */
+int db_customer_set_status(struct db *db, long long id, const char *status, const char *changed_by,
+                           const char *note);
+
+int db_address_list(struct db *db, struct arena *a, long long customer_id, struct address **out,
+                    size_t *n);
+/* Inserts or replaces the customer's address of a->kind under policy_version. */
+int db_address_put(struct db *db, long long customer_id, const struct address *a,
+                   long long policy_version);
+int db_address_delete(struct db *db, long long customer_id, const char *kind);
+
+/* Lists the category ids the customer chose for marketing. */
+int db_interest_list(struct db *db, struct arena *a, long long customer_id, long long **ids,
+                     size_t *n);
+/* Replaces the customer's interests with ids[0..n), recorded under policy_version. */
+int db_interest_set(struct db *db, long long customer_id, const long long *ids, size_t n,
+                    long long policy_version);
+
+/* Stores a verification token hash for email, valid for days. */
+int db_verification_insert(struct db *db, const unsigned char *hash, long long customer_id,
+                           const char *email, int days);
+/* Uses the token: marks the email verified if it is still the account's. Returns 0 done,
+ * 1 unknown/expired/used, -1 error. */
+int db_verification_use(struct db *db, struct arena *a, const unsigned char *hash);
+
+/* Queues one message. customer_id 0 means none (e.g. a notice to an address). */
+int db_outbox_insert(struct db *db, long long customer_id, const char *kind, const char *recipient,
+                     const char *subject, const char *body);
+
+#endif

@@ -1,0 +1,147 @@
+/* sessions.c — data access for session rows and per-address login throttling. */
+#include "sessions.h"
+
+#include "../arena.h"
+#include "db.h"
+
+static const char SQL_SESSION_GET[] =
+    "SELECT s.id, s.customer_id, s.csrf_token, c.status, c.name, c.username, "
+    "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 60 SECOND, "
+    "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 30 MINUTE "
+    "FROM sessions s JOIN customers c ON c.id = s.customer_id "
+    "WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP(6) "
+    "AND s.last_seen_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND";
+
+int db_session_get(struct db *db, struct arena *a, const unsigned char *hash, int idle,
+                   struct session_row *out)
+{
+	struct db_arg args[] = {DB_STRN((const char *)hash, 32), DB_INT(idle)};
+	struct db_rows r;
+	if (db_query(db, a, SQL_SESSION_GET, args, 2, &r) < 0)
+		return -1;
+	if (r.nrows == 0)
+		return 1;
+	out->id = db_cell_int(&r, 0, 0);
+	out->customer_id = db_cell_int(&r, 0, 1);
+	out->csrf = db_cell(&r, 0, 2);
+	out->status = db_cell(&r, 0, 3);
+	out->name = db_cell(&r, 0, 4);
+	out->username = db_cell(&r, 0, 5);
+	out->touch = db_cell_int(&r, 0, 6) != 0;
+	out->new_visit = db_cell_int(&r, 0, 7) != 0;
+	return 0;
+}
+
+/* The visit flag comes from the SELECT: a multi-table UPDATE does not promise
+ * to read last_seen_at before it assigns it. */
+static const char SQL_SESSION_TOUCH[] =
+    "UPDATE sessions s JOIN customers c ON c.id = s.customer_id "
+    "SET c.visit_count = c.visit_count + ?, c.last_visit_at = UTC_TIMESTAMP(6), "
+    "s.last_seen_at = UTC_TIMESTAMP(6) WHERE s.id = ?";
+
+int db_session_touch(struct db *db, long long session_id, int visit)
+{
+	struct db_arg args[] = {DB_INT(visit), DB_INT(session_id)};
+	return db_exec(db, SQL_SESSION_TOUCH, args, 2, NULL, NULL);
+}
+
+static const char SQL_SESSION_INSERT[] =
+    "INSERT INTO sessions (token_hash, customer_id, csrf_token, expires_at, browser) "
+    "VALUES (?, ?, ?, UTC_TIMESTAMP(6) + INTERVAL ? SECOND, ?)";
+static const char SQL_VISIT_START[] =
+    "UPDATE customers SET visit_count = visit_count + 1, last_visit_at = UTC_TIMESTAMP(6) "
+    "WHERE id = ?";
+
+int db_session_insert(struct db *db, const unsigned char *hash, long long customer_id,
+                      const char *csrf, int max, const char *browser, long long *id)
+{
+	struct db_arg args[] = {DB_STRN((const char *)hash, 32), DB_INT(customer_id), DB_STR(csrf),
+	                        DB_INT(max), DB_STR(browser)};
+	unsigned long long sid;
+	if (db_exec(db, SQL_SESSION_INSERT, args, 5, NULL, &sid) < 0)
+		return -1;
+	*id = (long long)sid;
+	struct db_arg v[] = {DB_INT(customer_id)};
+	return db_exec(db, SQL_VISIT_START, v, 1, NULL, NULL);
+}
+
+static const char SQL_SESSION_DELETE_HASH[] = "DELETE FROM sessions WHERE token_hash = ?";
+
+int db_session_delete_by_hash(struct db *db, const unsigned char *hash)
+{
+	struct db_arg args[] = {DB_STRN((const char *)hash, 32)};
+	return db_exec(db, SQL_SESSION_DELETE_HASH, args, 1, NULL, NULL);
+}
+
+static const char SQL_SESSION_DELETE_CUSTOMER[] =
+    "DELETE FROM sessions WHERE customer_id = ? AND id <> ?";
+
+int db_session_delete_for_customer(struct db *db, long long customer_id, long long keep_id)
+{
+	struct db_arg args[] = {DB_INT(customer_id), DB_INT(keep_id)};
+	return db_exec(db, SQL_SESSION_DELETE_CUSTOMER, args, 2, NULL, NULL);
+}
+
+static const char SQL_SESSION_DELETE_OWNED[] =
+    "DELETE FROM sessions WHERE id = ? AND customer_id = ?";
+
+int db_session_delete_owned(struct db *db, long long id, long long customer_id, bool *deleted)
+{
+	struct db_arg args[] = {DB_INT(id), DB_INT(customer_id)};
+	unsigned long long n = 0;
+	if (db_exec(db, SQL_SESSION_DELETE_OWNED, args, 2, &n, NULL) < 0)
+		return -1;
+	*deleted = n > 0;
+	return 0;
+}
+
+static const char SQL_SESSION_LIST[] =
+    "SELECT id, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i'), "
+    "DATE_FORMAT(last_seen_at, '%Y-%m-%d %H:%i'), browser "
+    "FROM sessions WHERE customer_id = ? AND expires_at > UTC_TIMESTAMP(6) "
+    "ORDER BY last_seen_at DESC";
+
+int db_session_list(struct db *db, struct arena *a, long long customer_id,
+                    struct session_info **out, size_t *n)
+{
+	struct db_arg args[] = {DB_INT(customer_id)};
+	struct db_rows r;
+	if (db_query(db, a, SQL_SESSION_LIST, args, 1, &r) < 0)
+		return -1;
+	struct session_info *s = arena_alloc(a, sizeof(*s) * (r.nrows + 1));
+	for (size_t i = 0; i < r.nrows; i++) {
+		s[i].id = db_cell_int(&r, i, 0);
+		s[i].created_at = db_cell(&r, i, 1);
+		s[i].last_seen_at = db_cell(&r, i, 2);
+		s[i].browser = db_cell(&r, i, 3);
+	}
+	*out = s;
+	*n = r.nrows;
+	return 0;
+}
+
+static const char SQL_THROTTLE_GET[] = "SELECT failures FROM login_throttle WHERE addr_hash = ? "
+                                       "AND last_failure > UTC_TIMESTAMP(6) - INTERVAL ? MINUTE";
+
+int db_throttle_get(struct db *db, struct arena *a, const unsigned char *addr_hash, int window_min,
+                    long long *failures)
+{
+	struct db_arg args[] = {DB_STRN((const char *)addr_hash, 16), DB_INT(window_min)};
+	struct db_rows r;
+	int rc = db_query(db, a, SQL_THROTTLE_GET, args, 2, &r);
+	*failures = rc == 0 && r.nrows > 0 ? db_cell_int(&r, 0, 0) : 0;
+	return rc;
+}
+
+/* A stale row (outside the window) restarts at 1 instead of growing forever. */
+static const char SQL_THROTTLE_FAIL[] =
+    "INSERT INTO login_throttle (addr_hash, failures, last_failure) "
+    "VALUES (?, 1, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE "
+    "failures = IF(last_failure > UTC_TIMESTAMP(6) - INTERVAL ? MINUTE, failures + 1, 1), "
+    "last_failure = UTC_TIMESTAMP(6)";
+
+int db_throttle_fail(struct db *db, const unsigned char *addr_hash, int window_min)
+{
+	struct db_arg args[] = {DB_STRN((const char *)addr_hash, 16), DB_INT(window_min)};
+	return db_exec(db, SQL_THROTTLE_FAIL, args, 2, NULL, NULL);
+}

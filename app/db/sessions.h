@@ -1,0 +1,52 @@
+/* sessions.h — data access for session rows and per-address login throttling. */
+#ifndef DITTO_DB_SESSIONS_H
+#define DITTO_DB_SESSIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct db;
+
+struct session_row {
+	long long id;
+	long long customer_id;
+	const char *csrf;
+	const char *status; /* the customer's account status */
+	const char *name;
+	const char *username;
+	bool touch;     /* last request over a minute ago: refresh last_seen_at */
+	bool new_visit; /* last request over 30 minutes ago: count a visit */
+};
+
+/* A session as My Account lists it. */
+struct session_info {
+	long long id;
+	const char *created_at;
+	const char *last_seen_at;
+	const char *browser;
+};
+
+/* Reads the live session whose token hashes to hash (32 bytes), idle for less than idle
+ * seconds. Returns 0 found, 1 none, -1 error. */
+int db_session_get(struct db *db, struct arena *a, const unsigned char *hash, int idle,
+                   struct session_row *out);
+/* Refreshes last_seen_at (and last visit) and adds visit (0 or 1) to the visit count. */
+int db_session_touch(struct db *db, long long session_id, int visit);
+/* Inserts a session living max seconds; counts a visit for the customer. */
+int db_session_insert(struct db *db, const unsigned char *hash, long long customer_id,
+                      const char *csrf, int max, const char *browser, long long *id);
+int db_session_delete_by_hash(struct db *db, const unsigned char *hash);
+/* Deletes the customer's sessions except keep_id (0 keeps none). */
+int db_session_delete_for_customer(struct db *db, long long customer_id, long long keep_id);
+/* Deletes session id only if it belongs to customer_id; *deleted tells whether it did. */
+int db_session_delete_owned(struct db *db, long long id, long long customer_id, bool *deleted);
+int db_session_list(struct db *db, struct arena *a, long long customer_id,
+                    struct session_info **out, size_t *n);
+
+/* Failed logins from one (keyed-hashed) address in the last window_min minutes. */
+int db_throttle_get(struct db *db, struct arena *a, const unsigned char *addr_hash, int window_min,
+                    long long *failures);
+int db_throttle_fail(struct db *db, const unsigned char *addr_hash, int window_min);
+
+#endif

@@ -1,0 +1,84 @@
+/* ctl.h — what every dittoctl sub-command shares: configuration, connections, errors, locks. */
+#ifndef DITTO_CTL_H
+#define DITTO_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../app/config.h"
+
+struct db;
+
+/* Exit statuses of every sub-command. */
+#define CTL_OK    0 /* done (or nothing to do) */
+#define CTL_ERR   1 /* failed: one line on stderr says why */
+#define CTL_USAGE 2 /* bad arguments: one line on stderr says which */
+
+/* The configuration, valid after ctl_config() returned 0. */
+extern struct config cfg;
+
+/* Remembers which configuration file ctl_config() reads (main's --config). */
+void ctl_set_config_path(const char *path);
+
+/*
+ * Loads the configuration file once (later calls return the first result).
+ * Sub-commands call it after parsing their arguments, so --help works
+ * without a configuration.  Returns 0, or -1 after printing one error line.
+ */
+int ctl_config(void);
+
+/*
+ * Prints "dittoctl: <message>" on stderr as exactly one line (line breaks
+ * and control characters in the arguments become spaces) and returns CTL_ERR.
+ */
+int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Like fail() for bad arguments, but returns CTL_USAGE. */
+int usage_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* True for "--help" and "-h". */
+bool ctl_is_help(const char *arg);
+
+/*
+ * Returns a handle for the administrative account (db_admin_user over the
+ * unix socket, no password: MariaDB's unix_socket authentication), or NULL
+ * after printing one error line (also when it cannot connect).
+ */
+struct db *ctl_admin_db(void);
+
+/*
+ * Returns a handle for the cron account (db_cron_user, password from
+ * db_cron_password_file, its default role), or NULL after printing one
+ * error line (also when it cannot connect).
+ */
+struct db *ctl_cron_db(void);
+
+/*
+ * Takes the MariaDB user lock name on db's connection, waiting up to
+ * timeout seconds.  Returns 1 when held, 0 when another session holds it,
+ * -1 on a database error (see db_error).  The lock lives as long as the
+ * connection; check it with ctl_lock_held() before work a lost connection
+ * would make unsafe.
+ */
+int ctl_lock(struct db *db, const char *name, int timeout);
+/* Returns 1 while db's current connection holds name, 0 if not, -1 on error. */
+int ctl_lock_held(struct db *db, const char *name);
+/* Releases name; errors are ignored (closing the connection releases it anyway). */
+void ctl_unlock(struct db *db, const char *name);
+
+/*
+ * Reads a whole file into a malloc'd, NUL-terminated buffer (the caller
+ * frees it) and stores its length.  Returns NULL on error (errno is set).
+ */
+char *ctl_read_file(const char *path, size_t *len);
+
+/* Login name of the effective user ("uid1234" if it has none). Static storage. */
+const char *ctl_os_user(void);
+
+/* Sub-commands: argv[0] is the command's own name. They return a CTL_ status. */
+int cmd_migrate(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+int cmd_staff(int argc, char **argv);
+int cmd_customer(int argc, char **argv);
+int cmd_mail(int argc, char **argv);
+
+#endif

@@ -1,0 +1,294 @@
+/* ctl_schema.c — `dittoctl migrate` (numbered schema migrations) and `dittoctl policy publish`. */
+#include <dirent.h>
+#include <errno.h>
+#include <mysql.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../app/arena.h"
+#include "../app/db/db.h"
+#include "ctl.h"
+
+/*
+ * Connects as the administrative account with multi-statements on (migrations only: a
+ * migration file is a batch of DDL, the one place dittoctl sends SQL that is not a prepared
+ * statement).  Returns NULL after printing one error line.
+ */
+static MYSQL *admin_connect(void)
+{
+	MYSQL *m = mysql_init(NULL);
+	if (m == NULL) {
+		fail("out of memory");
+		return NULL;
+	}
+	my_bool off = 0;
+	mysql_optionsv(m, MYSQL_OPT_RECONNECT, &off);
+	mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	if (mysql_real_connect(m, NULL, cfg.db_admin_user, NULL, cfg.db_name, 0, cfg.db_socket,
+	                       CLIENT_MULTI_STATEMENTS) == NULL) {
+		fail("cannot connect to %s as %s: %s", cfg.db_socket, cfg.db_admin_user,
+		     mysql_error(m));
+		mysql_close(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* Runs a batch and drains its results. Returns 0, or -1 after printing one error line. */
+static int run_sql(MYSQL *m, const char *sql, size_t len, const char *what)
+{
+	if (mysql_real_query(m, sql, (unsigned long)len) != 0) {
+		fail("%s: %s", what, mysql_error(m));
+		return -1;
+	}
+	/* Drain every result of a multi-statement batch; an error stops it. */
+	int st;
+	do {
+		MYSQL_RES *r = mysql_store_result(m);
+		if (r != NULL)
+			mysql_free_result(r);
+		st = mysql_next_result(m);
+		if (st > 0) {
+			fail("%s: %s", what, mysql_error(m));
+			return -1;
+		}
+	} while (st == 0);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool applied(MYSQL *m, const char *name)
+{
+	/* The name comes from our own schema directory and was checked to be [0-9a-z_.]. */
+	char sql[256];
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM schema_migrations WHERE name = '%s'", name);
+	if (mysql_real_query(m, sql, strlen(sql)) != 0)
+		return false;
+	MYSQL_RES *r = mysql_store_result(m);
+	bool yes = r != NULL && mysql_num_rows(r) > 0;
+	if (r != NULL)
+		mysql_free_result(r);
+	return yes;
+}
+
+static bool migration_name_ok(const char *n)
+{
+	size_t len = strlen(n);
+	if (len < 8 || len > 100 || strcmp(n + len - 4, ".sql") != 0)
+		return false;
+	for (size_t i = 0; i < 3; i++)
+		if (n[i] < '0' || n[i] > '9')
+			return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((n[i] >= 'a' && n[i] <= 'z') || (n[i] >= '0' && n[i] <= '9') || n[i] == '_' ||
+		      n[i] == '.'))
+			return false;
+	return true;
+}
+
+int cmd_migrate(int argc, char **argv)
+{
+	const char *dir = "schema";
+	for (int i = 1; i < argc; i++) {
+		if (ctl_is_help(argv[i])) {
+			puts("usage: dittoctl migrate [SCHEMA_DIR]\n"
+			     "Applies every numbered migration (NNN_name.sql) of SCHEMA_DIR "
+			     "(default "
+			     "schema/)\n"
+			     "not yet recorded in schema_migrations, in order, as db_admin_user.\n"
+			     "Safe to run twice at once (GET_LOCK 'ditto.migrate').");
+			return CTL_OK;
+		}
+	}
+	if (argc > 2)
+		return usage_fail("migrate takes at most one SCHEMA_DIR (try: dittoctl migrate "
+		                  "--help)");
+	if (argc > 1)
+		dir = argv[1];
+	if (ctl_config() < 0)
+		return CTL_ERR;
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return fail("cannot open schema directory %s: %s", dir, strerror(errno));
+	char *names[512];
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL && n < 512)
+		if (migration_name_ok(e->d_name))
+			names[n++] = strdup(e->d_name);
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), cmp_str);
+
+	MYSQL *m = admin_connect();
+	int rc = CTL_ERR;
+	if (m == NULL)
+		goto out;
+	static const char lock[] = "SELECT GET_LOCK('ditto.migrate', 120)";
+	if (run_sql(m, lock, sizeof(lock) - 1, "lock") < 0)
+		goto out;
+	static const char table[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	                            " name VARCHAR(100) NOT NULL PRIMARY KEY,"
+	                            " applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
+	                            ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+	if (run_sql(m, table, sizeof(table) - 1, "schema_migrations") < 0)
+		goto out;
+	int count = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (applied(m, names[i]))
+			continue;
+		char path[1024];
+		size_t len;
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		char *sql = ctl_read_file(path, &len);
+		if (sql == NULL) {
+			fail("cannot read %s: %s", path, strerror(errno));
+			goto out;
+		}
+		/* DDL commits on its own in MariaDB: migrations are written to be
+		 * re-runnable (IF NOT EXISTS), and recorded only after they succeed. */
+		int r = run_sql(m, sql, len, names[i]);
+		free(sql);
+		if (r < 0)
+			goto out;
+		char rec[256];
+		snprintf(rec, sizeof(rec), "INSERT INTO schema_migrations (name) VALUES ('%s')",
+		         names[i]);
+		if (run_sql(m, rec, strlen(rec), "record") < 0)
+			goto out;
+		printf("applied %s\n", names[i]);
+		count++;
+	}
+	printf("%d migration%s applied, schema up to date\n", count, count == 1 ? "" : "s");
+	rc = CTL_OK;
+out:
+	if (m != NULL)
+		mysql_close(m);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	return rc;
+}
+
+struct publish {
+	const char *title;
+	const char *body;
+	size_t body_len;
+	char *purposes;
+	long long version;
+};
+
+/* One transaction: the next version number, its text, and the purposes it allows. */
+static int publish_tx(struct db *db, void *vctx)
+{
+	struct publish *p = vctx;
+	struct arena *a = arena_new();
+	struct db_rows r;
+	int rc = -1;
+	static const char next[] =
+	    "SELECT COALESCE(MAX(version), 0) + 1 FROM policy_versions FOR UPDATE";
+	if (db_query(db, a, next, NULL, 0, &r) < 0)
+		goto out;
+	p->version = db_cell_int(&r, 0, 0);
+	static const char ins[] =
+	    "INSERT INTO policy_versions (version, title, body) VALUES (?, ?, ?)";
+	struct db_arg args[] = {DB_INT(p->version), DB_STR(p->title),
+	                        DB_STRN(p->body, p->body_len)};
+	if (db_exec(db, ins, args, 3, NULL, NULL) < 0)
+		goto out;
+	static const char purp[] = "INSERT INTO policy_purposes (version, purpose) VALUES (?, ?)";
+	/* Split a copy: db_tx may run this function again after a deadlock. */
+	char *list = arena_strdup(a, p->purposes);
+	char *save = NULL;
+	for (char *t = strtok_r(list, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+		struct db_arg pa[] = {DB_INT(p->version), DB_STR(t)};
+		if (db_exec(db, purp, pa, 2, NULL, NULL) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	arena_free(a);
+	return rc;
+}
+
+static bool purposes_ok(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || *s == '_' || *s == ','))
+			return false;
+	return true;
+}
+
+static const char policy_usage[] =
+    "usage: dittoctl policy publish --purposes LIST [--title TITLE] FILE\n"
+    "Publishes FILE (UTF-8 text) as the next policy version. LIST names the purposes\n"
+    "this version allows, comma-separated (e.g. account,orders,marketing,profiling).\n"
+    "Connects as db_admin_user. Safe to run twice at once: each run gets its own version.";
+
+static int policy_publish(int argc, char **argv)
+{
+	struct publish p = {.title = "Privacy policy"};
+	const char *file = NULL, *purposes = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (ctl_is_help(argv[i])) {
+			puts(policy_usage);
+			return CTL_OK;
+		} else if (strcmp(argv[i], "--purposes") == 0 && i + 1 < argc)
+			purposes = argv[++i];
+		else if (strcmp(argv[i], "--title") == 0 && i + 1 < argc)
+			p.title = argv[++i];
+		else if (file == NULL && argv[i][0] != '-')
+			file = argv[i];
+		else
+			return usage_fail("unexpected argument '%s' (try: dittoctl policy --help)",
+			                  argv[i]);
+	}
+	if (file == NULL || purposes == NULL)
+		return usage_fail(
+		    "policy publish needs --purposes and a FILE (try: dittoctl policy "
+		    "--help)");
+	if (!purposes_ok(purposes))
+		return usage_fail("purposes must be lowercase words separated by commas: '%s'",
+		                  purposes);
+	if (ctl_config() < 0)
+		return CTL_ERR;
+	char *body = ctl_read_file(file, &p.body_len);
+	if (body == NULL)
+		return fail("cannot read %s: %s", file, strerror(errno));
+	p.body = body;
+	p.purposes = strdup(purposes);
+	struct db *db = ctl_admin_db();
+	int rc = CTL_ERR;
+	if (db == NULL || p.purposes == NULL)
+		goto out;
+	if (db_tx(db, publish_tx, &p) < 0) {
+		fail("publish failed: %s", db_error(db));
+		goto out;
+	}
+	printf("published policy version %lld\n", p.version);
+	rc = CTL_OK;
+out:
+	db_free(db);
+	free(body);
+	free(p.purposes);
+	return rc;
+}
+
+int cmd_policy(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_fail(
+		    "policy needs a sub-command: publish (try: dittoctl policy --help)");
+	if (ctl_is_help(argv[1])) {
+		puts(policy_usage);
+		return CTL_OK;
+	}
+	if (strcmp(argv[1], "publish") == 0)
+		return policy_publish(argc - 1, argv + 1);
+	return usage_fail("unknown policy command '%s' (try: dittoctl policy --help)", argv[1]);
+}

@@ -1,0 +1,395 @@
+/* ctl_staff.c — `dittoctl staff add|list|disable`: staff accounts with a password and TOTP. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "../app/arena.h"
+#include "../app/db/db.h"
+#include "../app/password.h"
+#include "../app/validate.h"
+#include "ctl.h"
+
+#define TOTP_SECRET_BYTES 20   /* RFC 4226's recommended 160 bits */
+#define TOTP_SECRET_CHARS 32   /* base32 of 20 bytes, no padding */
+#define PASSWORD_LINE_MAX 1024 /* bytes; the shop's form takes no more either */
+
+/* The roles of staff.role, in the order the help text lists them. */
+static const char *const roles[] = {"representative", "billing", "support",
+                                    "analyst",        "admin",   "legal"};
+
+static bool role_ok(const char *r)
+{
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strcmp(r, roles[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Encodes n bytes as RFC 4648 base32 (A-Z 2-7) without padding into out,
+ * which holds at least (n * 8 + 4) / 5 + 1 bytes.
+ */
+static void base32_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+	unsigned acc = 0;
+	int bits = 0;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		acc = (acc << 8) | in[i];
+		bits += 8;
+		while (bits >= 5) {
+			out[o++] = alphabet[(acc >> (bits - 5)) & 31];
+			bits -= 5;
+		}
+	}
+	if (bits > 0)
+		out[o++] = alphabet[(acc << (5 - bits)) & 31];
+	out[o] = '\0';
+}
+
+/* The terminal's settings while echo is off, restored on exit or on a signal. */
+static struct termios saved_tty;
+static volatile sig_atomic_t tty_changed;
+
+static void restore_tty(void)
+{
+	if (tty_changed) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+		tty_changed = 0;
+	}
+}
+
+static void on_signal(int sig)
+{
+	/* tcsetattr is async-signal-safe; leave the terminal as we found it. */
+	if (tty_changed)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * Reads one line from stdin into out (NUL-terminated, without the line
+ * break), byte by byte so that no copy stays in a stdio buffer.  On a
+ * terminal, prompts on /dev/tty and turns echo off meanwhile.  Returns
+ * the length, -1 on a read error, -2 when the line exceeds max bytes.
+ */
+static ssize_t read_secret_line(const char *prompt, char *out, size_t max)
+{
+	bool tty = isatty(STDIN_FILENO);
+	if (tty) {
+		int fd = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (fd >= 0) {
+			ssize_t w = write(fd, prompt, strlen(prompt));
+			(void)w; /* a prompt that cannot be shown is no reason to stop */
+			close(fd);
+		}
+		if (tcgetattr(STDIN_FILENO, &saved_tty) == 0) {
+			struct termios t = saved_tty;
+			t.c_lflag &= ~(tcflag_t)ECHO;
+			t.c_lflag |= ECHONL; /* the user still sees their Enter */
+			signal(SIGINT, on_signal);
+			signal(SIGTERM, on_signal);
+			signal(SIGHUP, on_signal);
+			if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0)
+				tty_changed = 1;
+		}
+	}
+	size_t len = 0;
+	ssize_t rc = 0;
+	int saved_errno = 0;
+	bool too_long = false;
+	for (;;) {
+		char c;
+		ssize_t n = read(STDIN_FILENO, &c, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -1;
+			saved_errno = errno;
+			break;
+		}
+		if (n == 0 || c == '\n')
+			break;
+		if (len < max)
+			out[len++] = c;
+		else
+			too_long = true; /* keep reading to the end of the line, store nothing */
+	}
+	if (len > 0 && out[len - 1] == '\r')
+		len--;
+	out[len] = '\0';
+	restore_tty();
+	if (rc < 0) {
+		errno = saved_errno;
+		return -1;
+	}
+	return too_long ? -2 : (ssize_t)len;
+}
+
+static const char SQL_STAFF_EXISTS[] = "SELECT EXISTS(SELECT 1 FROM staff WHERE username = ?)";
+static const char SQL_STAFF_INSERT[] =
+    "INSERT INTO staff (username, role, password_hash, totp_secret) VALUES (?, ?, ?, ?)";
+
+static const char add_usage[] =
+    "usage: dittoctl staff add --role ROLE USERNAME\n"
+    "Adds a staff member. ROLE is one of representative, billing, support, analyst,\n"
+    "admin, legal. The password is read from standard input (one line; on a terminal\n"
+    "it is asked for twice without echo) and refused if it is weak. Prints the TOTP\n"
+    "secret (and an otpauth:// URI for an authenticator app) the member signs in with.\n"
+    "USERNAME: 3-64 of A-Z a-z 0-9 . _ - starting with a letter or digit.";
+
+/* Returns 1 when username exists, 0 when not, -1 on error (one line printed). */
+static int staff_exists(struct db *db, const char *username)
+{
+	struct arena *a = arena_new();
+	struct db_rows r;
+	struct db_arg args[] = {DB_STR(username)};
+	int rc = -1;
+	if (db_query(db, a, SQL_STAFF_EXISTS, args, 1, &r) < 0)
+		fail("cannot read staff accounts: %s", db_error(db));
+	else
+		rc = db_cell_int(&r, 0, 0) != 0;
+	arena_free(a);
+	return rc;
+}
+
+static int staff_add(int argc, char **argv)
+{
+	const char *role = NULL, *username = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (ctl_is_help(argv[i])) {
+			puts(add_usage);
+			return CTL_OK;
+		} else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			role = argv[++i];
+		else if (strncmp(argv[i], "--role=", 7) == 0)
+			role = argv[i] + 7;
+		else if (username == NULL && argv[i][0] != '-')
+			username = argv[i];
+		else
+			return usage_fail(
+			    "unexpected argument '%s' (try: dittoctl staff add --help)", argv[i]);
+	}
+	if (role == NULL || username == NULL)
+		return usage_fail("staff add needs --role ROLE and a USERNAME (try: dittoctl staff "
+		                  "add --help)");
+	if (!role_ok(role))
+		return usage_fail("unknown role '%s' (one of representative, billing, support, "
+		                  "analyst, admin, legal)",
+		                  role);
+	if (!valid_username(username))
+		return usage_fail("invalid username '%s' (3-64 of A-Z a-z 0-9 . _ -, starting with "
+		                  "a letter or digit)",
+		                  username);
+	if (ctl_config() < 0)
+		return CTL_ERR;
+
+	int rc = CTL_ERR;
+	char pw[PASSWORD_LINE_MAX + 1], again[PASSWORD_LINE_MAX + 1];
+	char hash[PASSWORD_HASH_MAX] = "";
+	unsigned char raw[TOTP_SECRET_BYTES];
+	char secret[TOTP_SECRET_CHARS + 1] = "";
+	struct db *db = ctl_admin_db();
+	if (db == NULL)
+		return CTL_ERR;
+
+	/* Before asking for a password nobody would need; the insert still catches a race. */
+	int exists = staff_exists(db, username);
+	if (exists < 0)
+		goto out;
+	if (exists) {
+		fail("staff member '%s' already exists", username);
+		goto out;
+	}
+
+	ssize_t len = read_secret_line("Password: ", pw, PASSWORD_LINE_MAX);
+	if (len == -2) {
+		fail("password too long (at most %d bytes)", PASSWORD_LINE_MAX);
+		goto out;
+	}
+	if (len < 0) {
+		fail("cannot read the password from standard input: %s", strerror(errno));
+		goto out;
+	}
+	if (len == 0) {
+		fail("no password given (one line on standard input)");
+		goto out;
+	}
+	if (isatty(STDIN_FILENO)) {
+		ssize_t len2 = read_secret_line("Repeat password: ", again, PASSWORD_LINE_MAX);
+		bool same = len2 == len && sodium_memcmp(pw, again, (size_t)len) == 0;
+		sodium_memzero(again, sizeof(again));
+		if (!same) {
+			fail("the passwords do not match");
+			goto out;
+		}
+	}
+	const char *weak = password_weakness(pw, (size_t)len, username, NULL);
+	if (weak != NULL) {
+		fail("password refused: %s", weak);
+		goto out;
+	}
+	if (password_hash(&cfg.argon2, pw, (size_t)len, hash, sizeof(hash)) < 0) {
+		fail("cannot hash the password (argon2id with the configured cost failed)");
+		goto out;
+	}
+	sodium_memzero(pw, sizeof(pw));
+
+	randombytes_buf(raw, sizeof(raw));
+	base32_encode(raw, sizeof(raw), secret);
+	sodium_memzero(raw, sizeof(raw));
+
+	struct db_arg args[] = {DB_STR(username), DB_STR(role), DB_STR(hash), DB_STR(secret)};
+	if (db_exec(db, SQL_STAFF_INSERT, args, 4, NULL, NULL) < 0) {
+		if (db_errno(db) == 1062) /* ER_DUP_ENTRY: a concurrent add won */
+			fail("staff member '%s' already exists", username);
+		else
+			fail("cannot add staff member '%s': %s", username, db_error(db));
+		goto out;
+	}
+	printf("added staff member %s (%s)\n"
+	       "TOTP secret: %s\n"
+	       "otpauth://totp/idem%%20ditto:%s?secret=%s&issuer=idem%%20ditto\n",
+	       username, role, secret, username, secret);
+	fflush(stdout);
+	rc = CTL_OK;
+out:
+	sodium_memzero(pw, sizeof(pw));
+	sodium_memzero(again, sizeof(again));
+	sodium_memzero(hash, sizeof(hash));
+	sodium_memzero(secret, sizeof(secret));
+	db_free(db);
+	return rc;
+}
+
+static const char SQL_STAFF_LIST[] =
+    "SELECT username, role, disabled, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') "
+    "FROM staff ORDER BY username";
+
+static const char list_usage[] = "usage: dittoctl staff list\n"
+                                 "Lists staff accounts: username, role, whether disabled, and "
+                                 "when created (UTC).\n"
+                                 "Never shows password hashes or TOTP secrets.";
+
+static int staff_list(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (ctl_is_help(argv[i])) {
+			puts(list_usage);
+			return CTL_OK;
+		}
+		return usage_fail("unexpected argument '%s' (try: dittoctl staff list --help)",
+		                  argv[i]);
+	}
+	if (ctl_config() < 0)
+		return CTL_ERR;
+	struct db *db = ctl_admin_db();
+	if (db == NULL)
+		return CTL_ERR;
+	struct arena *a = arena_new();
+	struct db_rows r;
+	int rc = CTL_ERR;
+	if (db_query(db, a, SQL_STAFF_LIST, NULL, 0, &r) < 0) {
+		fail("cannot list staff accounts: %s", db_error(db));
+		goto out;
+	}
+	printf("%-32s %-15s %-9s %s\n", "USERNAME", "ROLE", "DISABLED", "CREATED (UTC)");
+	for (size_t i = 0; i < r.nrows; i++)
+		printf("%-32s %-15s %-9s %s\n", db_cell(&r, i, 0), db_cell(&r, i, 1),
+		       db_cell_int(&r, i, 2) ? "yes" : "no", db_cell(&r, i, 3));
+	rc = CTL_OK;
+out:
+	arena_free(a);
+	db_free(db);
+	return rc;
+}
+
+static const char SQL_STAFF_DISABLE[] =
+    "UPDATE staff SET disabled = 1 WHERE username = ? AND disabled = 0";
+
+static const char disable_usage[] =
+    "usage: dittoctl staff disable USERNAME\n"
+    "Stops USERNAME from signing in to the staff site; the account and its history stay.\n"
+    "Disabling an already disabled account succeeds and changes nothing.";
+
+static int staff_disable(int argc, char **argv)
+{
+	const char *username = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (ctl_is_help(argv[i])) {
+			puts(disable_usage);
+			return CTL_OK;
+		} else if (username == NULL && argv[i][0] != '-')
+			username = argv[i];
+		else
+			return usage_fail("unexpected argument '%s' (try: dittoctl staff disable "
+			                  "--help)",
+			                  argv[i]);
+	}
+	if (username == NULL)
+		return usage_fail("staff disable needs a USERNAME (try: dittoctl staff disable "
+		                  "--help)");
+	if (ctl_config() < 0)
+		return CTL_ERR;
+	struct db *db = ctl_admin_db();
+	if (db == NULL)
+		return CTL_ERR;
+	int rc = CTL_ERR;
+	unsigned long long changed = 0;
+	struct db_arg args[] = {DB_STR(username)};
+	if (db_exec(db, SQL_STAFF_DISABLE, args, 1, &changed, NULL) < 0) {
+		fail("cannot disable '%s': %s", username, db_error(db));
+		goto out;
+	}
+	if (changed == 1) {
+		printf("disabled staff member %s\n", username);
+		rc = CTL_OK;
+		goto out;
+	}
+	/* Nothing changed: already disabled (fine, e.g. a second run) or no such member. */
+	int exists = staff_exists(db, username);
+	if (exists < 0)
+		goto out;
+	if (!exists) {
+		fail("no staff member named '%s'", username);
+		goto out;
+	}
+	printf("staff member %s was already disabled\n", username);
+	rc = CTL_OK;
+out:
+	db_free(db);
+	return rc;
+}
+
+static const char staff_usage[] = "usage: dittoctl staff add --role ROLE USERNAME\n"
+                                  "       dittoctl staff list\n"
+                                  "       dittoctl staff disable USERNAME\n"
+                                  "Manages staff accounts as db_admin_user. Run 'dittoctl "
+                                  "staff SUBCOMMAND --help' for details.";
+
+int cmd_staff(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_fail("staff needs a sub-command: add, list or disable (try: dittoctl "
+		                  "staff --help)");
+	if (ctl_is_help(argv[1])) {
+		puts(staff_usage);
+		return CTL_OK;
+	}
+	if (strcmp(argv[1], "add") == 0)
+		return staff_add(argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return staff_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "disable") == 0)
+		return staff_disable(argc - 1, argv + 1);
+	return usage_fail("unknown staff command '%s' (try: dittoctl staff --help)", argv[1]);
+}

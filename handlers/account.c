@@ -1,0 +1,458 @@
+/* account.c — My Account: view and correct personal data, password, interests, sessions;
+ * deactivate, delete and export the account. */
+#include "routes.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../app/config.h"
+#include "../app/db/catalog.h"
+#include "../app/db/customers.h"
+#include "../app/db/db.h"
+#include "../app/db/policy.h"
+#include "../app/db/sessions.h"
+#include "../app/log.h"
+#include "../app/password.h"
+#include "../app/session.h"
+#include "../app/validate.h"
+#include "../app/view.h"
+
+#define MAX_INTERESTS 64
+
+static const char *const ADDRESS_FIELDS[] = {"line1", "line2", "city", "postcode", "country"};
+
+/* Fills ctx with the account as stored, for display. Returns 0 or -1. */
+static int account_ctx(struct request *req, struct response *res, struct tdict *ctx,
+                       const struct customer *c)
+{
+	struct address *addrs;
+	struct category *cats;
+	struct session_info *sessions;
+	long long *interests;
+	size_t naddrs, ncats, nsessions, ninterests;
+	if (db_address_list(req->db, req->arena, c->id, &addrs, &naddrs) < 0 ||
+	    db_category_list(req->db, req->arena, &cats, &ncats) < 0 ||
+	    db_interest_list(req->db, req->arena, c->id, &interests, &ninterests) < 0 ||
+	    db_session_list(req->db, req->arena, c->id, &sessions, &nsessions) < 0)
+		return -1;
+	tdict_set(ctx, "csrf", csrf_token(req, res));
+	struct tdict *a = tdict_dict(ctx, "account");
+	tdict_set_ref(a, "username", c->username);
+	tdict_set_ref(a, "name", c->name);
+	tdict_set_ref(a, "email", c->email);
+	tdict_set_ref(a, "phone", c->phone ? c->phone : "");
+	tdict_set_bool(a, "email_verified", c->email_verified_at != NULL);
+	tdict_set_ref(a, "registered_at", c->registered_at);
+	tdict_set_ref(a, "last_visit_at", c->last_visit_at ? c->last_visit_at : "");
+	tdict_setf(a, "visit_count", "%lld", c->visit_count);
+	tdict_setf(a, "policy_version", "%lld", c->policy_version);
+	tdict_set_bool(a, "profile_opt_out", c->profile_opt_out);
+	for (size_t i = 0; i < naddrs; i++) {
+		struct tdict *d = tdict_dict(a, addrs[i].kind);
+		tdict_set_ref(d, "line1", addrs[i].line1);
+		tdict_set_ref(d, "line2", addrs[i].line2);
+		tdict_set_ref(d, "city", addrs[i].city);
+		tdict_set_ref(d, "postcode", addrs[i].postcode);
+		tdict_set_ref(d, "country", addrs[i].country);
+	}
+	struct tlist *il = tdict_list(ctx, "interests");
+	for (size_t i = 0; i < ncats; i++) {
+		struct tdict *d = tlist_add(il);
+		tdict_setf(d, "id", "%lld", cats[i].id);
+		tdict_set_ref(d, "name", cats[i].name);
+		for (size_t j = 0; j < ninterests; j++)
+			if (interests[j] == cats[i].id)
+				tdict_set_bool(d, "checked", true);
+	}
+	struct tlist *sl = tdict_list(ctx, "sessions");
+	for (size_t i = 0; i < nsessions; i++) {
+		struct tdict *d = tlist_add(sl);
+		tdict_setf(d, "id", "%lld", sessions[i].id);
+		tdict_set_ref(d, "created_at", sessions[i].created_at);
+		tdict_set_ref(d, "last_seen_at", sessions[i].last_seen_at);
+		tdict_set_ref(d, "browser", sessions[i].browser);
+		tdict_set_bool(d, "current", sessions[i].id == req->session->id);
+	}
+	return 0;
+}
+
+static int load_me(struct request *req, struct customer *c)
+{
+	int found = db_customer_get(req->db, req->arena, req->session->customer_id, c);
+	return found == 0 ? 0 : -1;
+}
+
+static int show(struct request *req, struct response *res, struct tdict *ctx, int status)
+{
+	struct customer c;
+	if (load_me(req, &c) < 0 || account_ctx(req, res, ctx, &c) < 0)
+		return -1;
+	return view_render(req, res, status, "account", ctx);
+}
+
+int handle_account(struct request *req, struct response *res)
+{
+	struct tdict *ctx = view_ctx(req, "My Account");
+	const char *saved = http_query(req, "saved");
+	if (saved != NULL && valid_slug(saved))
+		tdict_set_bool(ctx, arena_printf(req->arena, "saved_%s", saved), true);
+	return show(req, res, ctx, 200);
+}
+
+static int saved(struct response *res, const char *what)
+{
+	char loc[64];
+	snprintf(loc, sizeof(loc), "/account?saved=%s", what);
+	http_redirect(res, loc);
+	return 0;
+}
+
+static int update_profile(struct request *req, struct response *res, struct tdict *ctx)
+{
+	struct customer c;
+	const char *name = http_form(req, "name"), *email = http_form(req, "email");
+	const char *phone = http_form(req, "phone");
+	bool bad = false;
+	if (load_me(req, &c) < 0)
+		return -1;
+	if (!valid_text(name, 200)) {
+		view_field_error(req, ctx, "name", "Enter your name (up to 200 characters).");
+		bad = true;
+	}
+	if (!valid_email(email)) {
+		view_field_error(req, ctx, "email",
+		                 "Enter an email address like name@example.com.");
+		bad = true;
+	}
+	if (phone != NULL && *phone != '\0' && !valid_phone(phone)) {
+		view_field_error(req, ctx, "phone",
+		                 "Enter a phone number with at least 6 digits, or leave it empty.");
+		bad = true;
+	}
+	bool email_changed = !bad && strcmp(email, c.email) != 0;
+	if (email_changed) {
+		bool u, e;
+		if (db_customer_taken(req->db, req->arena, "", email, &u, &e) < 0)
+			return -1;
+		if (e) {
+			/* Same answer as for a typo: who owns an address is not ours to tell. */
+			view_field_error(req, ctx, "email",
+			                 "This email address cannot be used for your account.");
+			bad = true;
+		}
+	}
+	if (bad)
+		return show(req, res, ctx, 422);
+	if (db_customer_update_profile(req->db, c.id, name, email, phone && *phone ? phone : NULL,
+	                               email_changed) < 0)
+		return -1;
+	if (email_changed) {
+		char token[SESSION_TOKEN_LEN + 1];
+		unsigned char hash[32];
+		session_random_token(token, sizeof(token));
+		crypto_generichash(hash, sizeof(hash), (const unsigned char *)token, strlen(token),
+		                   NULL, 0);
+		const char *body = arena_printf(
+		    req->arena,
+		    "Hello %s,\n\nplease confirm your new email address for idem ditto by "
+		    "opening this link within 7 days:\n\n%s/verify?token=%s\n\nidem ditto\n",
+		    name, req->cfg->base_url, token);
+		const char *notice = arena_printf(
+		    req->arena,
+		    "Hello %s,\n\nthe email address of your idem ditto account was changed to "
+		    "another address. If you did not do this, contact us at once.\n\nidem ditto\n",
+		    c.name);
+		if (db_verification_insert(req->db, hash, c.id, email, 7) < 0 ||
+		    db_outbox_insert(req->db, c.id, "verify_email", email,
+		                     "Confirm your email address", body) < 0 ||
+		    db_outbox_insert(req->db, c.id, "email_changed", c.email,
+		                     "Your email address was changed", notice) < 0)
+			return -1;
+	}
+	return saved(res, "profile");
+}
+
+static int update_addresses(struct request *req, struct response *res, struct tdict *ctx)
+{
+	static const char *const kinds[] = {"billing", "shipping"};
+	struct address a[2];
+	bool present[2], bad = false;
+	for (int k = 0; k < 2; k++) {
+		const char *v[5];
+		bool any = false;
+		for (int f = 0; f < 5; f++) {
+			v[f] = http_form(
+			    req, arena_printf(req->arena, "%s_%s", kinds[k], ADDRESS_FIELDS[f]));
+			if (v[f] == NULL)
+				v[f] = "";
+			any = any || *v[f] != '\0';
+		}
+		present[k] = any;
+		a[k] = (struct address){kinds[k], v[0], v[1], v[2], v[3], v[4]};
+		if (!any)
+			continue; /* all empty: remove that address */
+		static const size_t max[] = {200, 200, 100, 20, 60};
+		for (int f = 0; f < 5; f++) {
+			bool optional = f == 1;
+			if ((optional && *v[f] == '\0') || valid_text(v[f], max[f]))
+				continue;
+			view_field_error(
+			    req, ctx,
+			    arena_printf(req->arena, "%s_%s", kinds[k], ADDRESS_FIELDS[f]),
+			    optional ? "Use plain text here, or leave it empty."
+			             : "Fill this in (plain text).");
+			bad = true;
+		}
+	}
+	if (bad)
+		return show(req, res, ctx, 422);
+	struct customer c;
+	if (load_me(req, &c) < 0)
+		return -1;
+	struct policy_version pv;
+	if (db_policy_get(req->db, req->arena, 0, &pv) != 0)
+		return -1;
+	for (int k = 0; k < 2; k++) {
+		int rc = present[k] ? db_address_put(req->db, c.id, &a[k], pv.version)
+		                    : db_address_delete(req->db, c.id, kinds[k]);
+		if (rc < 0)
+			return -1;
+	}
+	return saved(res, "addresses");
+}
+
+static int update_interests(struct request *req, struct response *res, struct tdict *ctx)
+{
+	long long ids[MAX_INTERESTS];
+	size_t n = 0;
+	for (size_t i = 0; i < req->form.n; i++) {
+		if (strcmp(req->form.items[i].key, "interests[]") != 0)
+			continue;
+		if (n == MAX_INTERESTS || !valid_id(req->form.items[i].val, &ids[n])) {
+			view_field_error(req, ctx, "interests", "Choose from the list.");
+			return show(req, res, ctx, 422);
+		}
+		n++;
+	}
+	struct policy_version pv;
+	if (db_policy_get(req->db, req->arena, 0, &pv) != 0)
+		return -1;
+	/* Consent is recorded under the version in force now; jobs check it per purpose. */
+	if (db_interest_set(req->db, req->session->customer_id, ids, n, pv.version) < 0 ||
+	    db_customer_set_profile_opt_out(req->db, req->session->customer_id,
+	                                    valid_checked(http_form(req, "profile_opt_out"))) < 0)
+		return -1;
+	return saved(res, "interests");
+}
+
+static int update_password(struct request *req, struct response *res, struct tdict *ctx)
+{
+	const char *cur = http_form(req, "current_password");
+	const char *next = http_form(req, "new_password");
+	struct customer c, login;
+	if (load_me(req, &c) < 0 ||
+	    db_customer_get_login(req->db, req->arena, c.username, &login) != 0)
+		return -1;
+	if (cur == NULL || password_verify(login.password_hash, cur, strlen(cur)) != 0) {
+		view_field_error(req, ctx, "current_password",
+		                 "Your current password is not right.");
+		return show(req, res, ctx, 422);
+	}
+	const char *weak = next != NULL ? password_weakness(next, strlen(next), c.username, c.email)
+	                                : "Choose a new password.";
+	if (weak != NULL) {
+		view_field_error(req, ctx, "new_password", weak);
+		return show(req, res, ctx, 422);
+	}
+	char hash[PASSWORD_HASH_MAX];
+	if (password_hash(&req->cfg->argon2, next, strlen(next), hash, sizeof(hash)) < 0 ||
+	    db_customer_set_password(req->db, c.id, hash) < 0)
+		return -1;
+	/* Every session ends, this one included; this browser gets a fresh one. */
+	if (session_end_all(req, c.id, 0) < 0 || session_start(req, res, c.id) < 0)
+		return -1;
+	const char *notice =
+	    arena_printf(req->arena,
+	                 "Hello %s,\n\nthe password of your idem ditto account "
+	                 "was changed and every other session was signed out. If "
+	                 "you did not do this, contact us at once.\n\nidem ditto\n",
+	                 c.name);
+	if (db_outbox_insert(req->db, c.id, "password_changed", c.email,
+	                     "Your password was changed", notice) < 0)
+		return -1;
+	return saved(res, "password");
+}
+
+static int end_session(struct request *req, struct response *res, struct tdict *ctx)
+{
+	long long id;
+	bool deleted = false;
+	if (!valid_id(http_form(req, "session_id"), &id)) {
+		view_field_error(req, ctx, "sessions", "Choose a session from the list.");
+		return show(req, res, ctx, 422);
+	}
+	/* Only a session of this customer: another's id deletes nothing. */
+	if (db_session_delete_owned(req->db, id, req->session->customer_id, &deleted) < 0)
+		return -1;
+	if (!deleted) {
+		http_error(req, res, 404);
+		return 0;
+	}
+	if (id == req->session->id) {
+		if (session_end(req, res) < 0)
+			return -1;
+		http_redirect(res, "/");
+		return 0;
+	}
+	return saved(res, "sessions");
+}
+
+int handle_account_update(struct request *req, struct response *res)
+{
+	struct tdict *ctx = view_ctx(req, "My Account");
+	const char *action = http_form(req, "action");
+	if (action == NULL)
+		action = "";
+	if (strcmp(action, "profile") == 0)
+		return update_profile(req, res, ctx);
+	if (strcmp(action, "addresses") == 0)
+		return update_addresses(req, res, ctx);
+	if (strcmp(action, "interests") == 0)
+		return update_interests(req, res, ctx);
+	if (strcmp(action, "password") == 0)
+		return update_password(req, res, ctx);
+	if (strcmp(action, "end_session") == 0)
+		return end_session(req, res, ctx);
+	http_error(req, res, 400);
+	return 0;
+}
+
+/*
+ * The confirmation step shared by deactivate and delete: without confirm=yes
+ * and the right password nothing happens; the page asks for them.
+ */
+static int confirmed(struct request *req, struct response *res, const char *what, bool *ok)
+{
+	*ok = false;
+	struct tdict *ctx = view_ctx(req, "Please confirm");
+	tdict_set(ctx, "csrf", csrf_token(req, res));
+	tdict_set_bool(ctx, what, true);
+	const char *pw = http_form(req, "password");
+	if (!valid_checked(http_form(req, "confirm")) || pw == NULL)
+		return view_render(req, res, 200, "confirm", ctx);
+	struct customer c, login;
+	if (load_me(req, &c) < 0 ||
+	    db_customer_get_login(req->db, req->arena, c.username, &login) != 0)
+		return -1;
+	if (password_verify(login.password_hash, pw, strlen(pw)) != 0) {
+		view_field_error(req, ctx, "password", "That password is not right.");
+		return view_render(req, res, 422, "confirm", ctx);
+	}
+	*ok = true;
+	return 0;
+}
+
+static int close_account(struct request *req, struct response *res, const char *status,
+                         const char *title, const char *message)
+{
+	bool ok;
+	long long id = req->session->customer_id;
+	if (confirmed(req, res, status, &ok) < 0)
+		return -1;
+	if (!ok)
+		return 0; /* the confirmation page was rendered */
+	if (db_customer_set_status(req->db, id, status, "customer", NULL) < 0 ||
+	    session_end_all(req, id, 0) < 0 || session_end(req, res) < 0)
+		return -1;
+	log_info("account: customer %lld %s their account", id, status);
+	return view_message(req, res, 200, title, message);
+}
+
+int handle_account_deactivate(struct request *req, struct response *res)
+{
+	return close_account(
+	    req, res, "deactivated", "Account deactivated",
+	    "Your account is deactivated and you are signed out. Your personal data will be "
+	    "erased after the retention period unless a representative reactivates the "
+	    "account at your request before then.");
+}
+
+int handle_account_delete(struct request *req, struct response *res)
+{
+	return close_account(
+	    req, res, "deleted", "Account deleted",
+	    "Your account is closed and you are signed out. Your personal data will be erased "
+	    "within 24 hours. Orders are kept for accounting without your personal data.");
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+int handle_account_export(struct request *req, struct response *res)
+{
+	struct customer c;
+	struct address *addrs;
+	struct session_info *sessions;
+	long long *interests;
+	size_t naddrs, nsessions, ninterests;
+	if (load_me(req, &c) < 0 ||
+	    db_address_list(req->db, req->arena, c.id, &addrs, &naddrs) < 0 ||
+	    db_interest_list(req->db, req->arena, c.id, &interests, &ninterests) < 0 ||
+	    db_session_list(req->db, req->arena, c.id, &sessions, &nsessions) < 0)
+		return -1;
+	json_t *root = json_object();
+	json_t *acct = json_object();
+	json_object_set_new(acct, "username", json_string(c.username));
+	json_object_set_new(acct, "name", json_string(c.name));
+	json_object_set_new(acct, "email", json_string(c.email));
+	json_object_set_new(acct, "email_verified_at", str_or_null(c.email_verified_at));
+	json_object_set_new(acct, "phone", str_or_null(c.phone));
+	json_object_set_new(acct, "status", json_string(c.status));
+	json_object_set_new(acct, "registered_at", str_or_null(c.registered_at));
+	json_object_set_new(acct, "last_visit_at", str_or_null(c.last_visit_at));
+	json_object_set_new(acct, "visit_count", json_integer(c.visit_count));
+	json_object_set_new(acct, "policy_version_accepted", json_integer(c.policy_version));
+	json_object_set_new(acct, "viewing_profile_opt_out", json_boolean(c.profile_opt_out));
+	json_object_set_new(root, "account", acct);
+	json_t *al = json_array();
+	for (size_t i = 0; i < naddrs; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "kind", json_string(addrs[i].kind));
+		json_object_set_new(o, "line1", json_string(addrs[i].line1));
+		json_object_set_new(o, "line2", json_string(addrs[i].line2));
+		json_object_set_new(o, "city", json_string(addrs[i].city));
+		json_object_set_new(o, "postcode", json_string(addrs[i].postcode));
+		json_object_set_new(o, "country", json_string(addrs[i].country));
+		json_array_append_new(al, o);
+	}
+	json_object_set_new(root, "addresses", al);
+	json_t *il = json_array();
+	for (size_t i = 0; i < ninterests; i++)
+		json_array_append_new(il, json_integer(interests[i]));
+	json_object_set_new(root, "marketing_interest_category_ids", il);
+	json_t *sl = json_array();
+	for (size_t i = 0; i < nsessions; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "started", json_string(sessions[i].created_at));
+		json_object_set_new(o, "last_seen", json_string(sessions[i].last_seen_at));
+		json_object_set_new(o, "browser", json_string(sessions[i].browser));
+		json_array_append_new(sl, o);
+	}
+	json_object_set_new(root, "sessions", sl);
+	char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(root);
+	if (text == NULL)
+		return -1;
+	buf_puts(&res->body, text);
+	buf_puts(&res->body, "\n");
+	free(text);
+	res->status = 200;
+	res->content_type = "application/json; charset=utf-8";
+	http_header(res, "Content-Disposition", "attachment; filename=\"ditto-my-data.json\"");
+	return 0;
+}

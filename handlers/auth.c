@@ -1,0 +1,338 @@
+/* auth.c — registration, email verification, login and logout of customers. */
+#include "routes.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+#include "../app/config.h"
+#include "../app/db/customers.h"
+#include "../app/db/db.h"
+#include "../app/db/policy.h"
+#include "../app/db/sessions.h"
+#include "../app/log.h"
+#include "../app/password.h"
+#include "../app/session.h"
+#include "../app/validate.h"
+#include "../app/view.h"
+
+#define VERIFY_DAYS     7
+#define THROTTLE_WINDOW 15 /* minutes of failures that count for an address */
+#define THROTTLE_FREE   3  /* failures an address may make before slowing down */
+#define THROTTLE_MAX_MS 4000
+
+static const char LOGIN_FAILED[] =
+    "That username and password do not match an account that can sign in now. "
+    "Check them and try again. After repeated failures an account is locked for a while.";
+
+/* Re-shows a form with the values the user typed (never the password). */
+static void keep(struct tdict *ctx, struct request *req, const char *field)
+{
+	const char *v = http_form(req, field);
+	tdict_set(ctx, field, v ? v : "");
+}
+
+/* An empty optional field is absent. */
+static const char *opt(const char *v)
+{
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+static int register_form(struct request *req, struct response *res, struct tdict *ctx, int status)
+{
+	struct policy_version pv;
+	int found = db_policy_get(req->db, req->arena, 0, &pv);
+	if (found < 0)
+		return -1;
+	tdict_set(ctx, "csrf", csrf_token(req, res));
+	tdict_setf(ctx, "policy_version", "%lld", found == 0 ? pv.version : 0);
+	return view_render(req, res, status, "register", ctx);
+}
+
+int handle_register_form(struct request *req, struct response *res)
+{
+	return register_form(req, res, view_ctx(req, "Register"), 200);
+}
+
+/* Queues the verification mail for email with a fresh token. */
+static int queue_verification(struct request *req, long long customer_id, const char *email,
+                              const char *name)
+{
+	char token[SESSION_TOKEN_LEN + 1];
+	unsigned char hash[32];
+	session_random_token(token, sizeof(token));
+	crypto_generichash(hash, sizeof(hash), (const unsigned char *)token, strlen(token), NULL,
+	                   0);
+	if (db_verification_insert(req->db, hash, customer_id, email, VERIFY_DAYS) < 0)
+		return -1;
+	const char *body = arena_printf(
+	    req->arena,
+	    "Hello %s,\n\nplease confirm your email address for idem ditto by opening this "
+	    "link within %d days:\n\n%s/verify?token=%s\n\nIf you did not ask for this, ignore "
+	    "this message: nothing will happen.\n\nidem ditto\n",
+	    name, VERIFY_DAYS, req->cfg->base_url, token);
+	return db_outbox_insert(req->db, customer_id, "verify_email", email,
+	                        "Confirm your email address", body);
+}
+
+struct registration {
+	struct request *req;
+	const char *name, *email, *username, *phone, *hash;
+	long long policy_version;
+	int outcome; /* 0 created, 1 duplicate */
+};
+
+static int register_tx(struct db *db, void *vctx)
+{
+	struct registration *r = vctx;
+	long long id;
+	int rc = db_customer_insert(db, r->username, r->email, r->name, r->phone, r->hash,
+	                            r->policy_version, &id);
+	if (rc != 0) {
+		r->outcome = 1;
+		return -1;
+	}
+	r->outcome = 0;
+	return queue_verification(r->req, id, r->email, r->name);
+}
+
+int handle_register(struct request *req, struct response *res)
+{
+	struct tdict *ctx = view_ctx(req, "Register");
+	const char *name = http_form(req, "name"), *email = http_form(req, "email");
+	const char *username = http_form(req, "username"), *phone = opt(http_form(req, "phone"));
+	const char *password = http_form(req, "password");
+	long long shown_version = 0;
+	struct policy_version pv;
+	bool bad = false;
+
+	keep(ctx, req, "name");
+	keep(ctx, req, "email");
+	keep(ctx, req, "username");
+	keep(ctx, req, "phone");
+	if (!valid_text(name, 200)) {
+		view_field_error(req, ctx, "name", "Enter your name (up to 200 characters).");
+		bad = true;
+	}
+	if (!valid_email(email)) {
+		view_field_error(req, ctx, "email",
+		                 "Enter an email address like name@example.com.");
+		bad = true;
+	}
+	if (!valid_username(username)) {
+		view_field_error(req, ctx, "username",
+		                 "Use 3 to 64 letters, digits, dots, dashes or underscores, "
+		                 "starting with a letter or digit.");
+		bad = true;
+	}
+	if (phone != NULL && !valid_phone(phone)) {
+		view_field_error(req, ctx, "phone",
+		                 "Enter a phone number with at least 6 digits, or leave it empty.");
+		bad = true;
+	}
+	const char *weak = password != NULL
+	                       ? password_weakness(password, strlen(password), username, email)
+	                       : "Choose a password.";
+	if (weak != NULL) {
+		view_field_error(req, ctx, "password", weak);
+		bad = true;
+	}
+	int found = db_policy_get(req->db, req->arena, 0, &pv);
+	if (found < 0)
+		return -1;
+	if (found != 0 || !valid_checked(http_form(req, "accept_policy"))) {
+		view_field_error(req, ctx, "accept_policy",
+		                 "Please read the privacy policy and accept it to register.");
+		bad = true;
+	} else if (http_form(req, "policy_version") != NULL &&
+	           (!valid_id(http_form(req, "policy_version"), &shown_version) ||
+	            shown_version != pv.version)) {
+		view_field_error(req, ctx, "accept_policy",
+		                 "The privacy policy changed while you were registering. "
+		                 "Please read the new version and accept it.");
+		bad = true;
+	}
+	if (bad)
+		return register_form(req, res, ctx, 422);
+
+	bool username_taken, email_taken;
+	if (db_customer_taken(req->db, req->arena, username, email, &username_taken, &email_taken) <
+	    0)
+		return -1;
+	if (username_taken) {
+		view_field_error(req, ctx, "username", "This username is taken. Choose another.");
+		return register_form(req, res, ctx, 422);
+	}
+	if (email_taken) {
+		/* Say nothing to the visitor about whose address it is; tell its owner instead. */
+		const char *body = arena_printf(
+		    req->arena,
+		    "Hello,\n\nsomeone tried to register at idem ditto with this email address, "
+		    "which already belongs to an account. If it was you, sign in at %s/login "
+		    "instead. If not, you can ignore this message.\n\nidem ditto\n",
+		    req->cfg->base_url);
+		if (db_outbox_insert(req->db, 0, "register_existing", email,
+		                     "Registration attempt with your address", body) < 0)
+			return -1;
+		return view_render(req, res, 200, "registered", ctx);
+	}
+	char hash[PASSWORD_HASH_MAX];
+	if (password_hash(&req->cfg->argon2, password, strlen(password), hash, sizeof(hash)) < 0)
+		return -1;
+	struct registration r = {req, name, email, username, phone, hash, pv.version, 0};
+	if (db_tx(req->db, register_tx, &r) < 0) {
+		if (r.outcome != 1)
+			return -1;
+		view_field_error(req, ctx, "username", "This username is taken. Choose another.");
+		return register_form(req, res, ctx, 422);
+	}
+	log_info("registration: new pending customer");
+	return view_render(req, res, 200, "registered", ctx);
+}
+
+int handle_verify(struct request *req, struct response *res)
+{
+	const char *token = http_query(req, "token");
+	unsigned char hash[32];
+	if (token == NULL || strlen(token) != SESSION_TOKEN_LEN)
+		return view_message(req, res, 400, "Link not valid",
+		                    "This confirmation link is incomplete. Open the link from the "
+		                    "email again, or copy all of it.");
+	crypto_generichash(hash, sizeof(hash), (const unsigned char *)token, strlen(token), NULL,
+	                   0);
+	int rc = db_verification_use(req->db, req->arena, hash);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return view_message(req, res, 400, "Link not valid",
+		                    "This confirmation link has expired or was already used.");
+	return view_message(req, res, 200, "Email address confirmed",
+	                    "Thank you: your email address is confirmed.");
+}
+
+static int login_form(struct request *req, struct response *res, struct tdict *ctx, int status)
+{
+	tdict_set(ctx, "csrf", csrf_token(req, res));
+	return view_render(req, res, status, "login", ctx);
+}
+
+int handle_login_form(struct request *req, struct response *res)
+{
+	struct tdict *ctx = view_ctx(req, "Sign in");
+	const char *why = http_query(req, "why");
+	if (why != NULL && strcmp(why, "signin") == 0)
+		tdict_set_ref(ctx, "notice", "Please sign in to see the showroom.");
+	return login_form(req, res, ctx, 200);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Plain words for an account that may not sign in (said only after a correct password). */
+static const char *refusal(const char *status)
+{
+	if (strcmp(status, "pending") == 0)
+		return "Your registration is waiting for a representative's approval. "
+		       "We will email you as soon as you can sign in.";
+	if (strcmp(status, "denied") == 0)
+		return "A representative did not approve your registration, so this account "
+		       "cannot sign in.";
+	if (strcmp(status, "cancelled") == 0)
+		return "A representative cancelled this account's access, so it cannot sign in.";
+	if (strcmp(status, "deactivated") == 0)
+		return "You deactivated this account. A representative can reactivate it if you "
+		       "ask before its data is erased.";
+	return NULL;
+}
+
+int handle_login(struct request *req, struct response *res)
+{
+	struct tdict *ctx = view_ctx(req, "Sign in");
+	const char *username = http_form(req, "username");
+	const char *password = http_form(req, "password");
+	unsigned char addr[16];
+	long long failures;
+	struct customer c;
+
+	keep(ctx, req, "username");
+	if (username == NULL || password == NULL || *username == '\0' || *password == '\0') {
+		view_field_error(req, ctx, "form", "Enter your username and password.");
+		return login_form(req, res, ctx, 422);
+	}
+	/* Repeated failures from one address slow it down, capped: never a hard lock. */
+	session_addr_hash(req->remote_addr, addr);
+	if (db_throttle_get(req->db, req->arena, addr, THROTTLE_WINDOW, &failures) < 0)
+		return -1;
+	if (failures > THROTTLE_FREE) {
+		long delay =
+		    250L << (failures - THROTTLE_FREE - 1 < 4 ? failures - THROTTLE_FREE - 1 : 4);
+		sleep_ms(delay < THROTTLE_MAX_MS ? delay : THROTTLE_MAX_MS);
+	}
+
+	int found =
+	    valid_username(username) ? db_customer_get_login(req->db, req->arena, username, &c) : 1;
+	if (found < 0)
+		return -1;
+	int match = 1;
+	if (found == 1)
+		password_verify_dummy(&req->cfg->argon2, password, strlen(password));
+	else
+		match = password_verify(c.password_hash, password, strlen(password));
+	if (match < 0) {
+		log_error("login: stored hash of customer %lld is malformed", c.id);
+		return -1;
+	}
+	bool ok = found == 0 && match == 0 && !c.locked && strcmp(c.status, "deleted") != 0;
+	if (!ok) {
+		bool locked_now = false;
+		if (db_throttle_fail(req->db, addr, THROTTLE_WINDOW) < 0)
+			return -1;
+		if (found == 0 && !c.locked &&
+		    db_customer_login_failed(req->db, &c, req->cfg->lockout_failures,
+		                             req->cfg->lockout_minutes, &locked_now) < 0)
+			return -1;
+		if (locked_now)
+			log_warn("login: customer %lld locked after repeated failures", c.id);
+		view_field_error(req, ctx, "form", LOGIN_FAILED);
+		return login_form(req, res, ctx, 422);
+	}
+	if (db_customer_login_ok(req->db, c.id) < 0)
+		return -1;
+	const char *why = refusal(c.status);
+	if (why != NULL) {
+		view_field_error(req, ctx, "form", why);
+		return login_form(req, res, ctx, 403);
+	}
+	if (password_needs_rehash(&req->cfg->argon2, c.password_hash)) {
+		char hash[PASSWORD_HASH_MAX];
+		if (password_hash(&req->cfg->argon2, password, strlen(password), hash,
+		                  sizeof(hash)) < 0 ||
+		    db_customer_set_password(req->db, c.id, hash) < 0)
+			return -1;
+		log_info("login: re-hashed customer %lld with current parameters", c.id);
+	}
+	if (session_start(req, res, c.id) < 0)
+		return -1;
+	http_redirect(res, "/catalog");
+	return 0;
+}
+
+int handle_logout(struct request *req, struct response *res)
+{
+	if (session_end(req, res) < 0)
+		return -1;
+	http_redirect(res, "/");
+	return 0;
+}
+
+int handle_access_refused(struct request *req, struct response *res)
+{
+	const char *why = req->session != NULL ? refusal(req->session->status) : NULL;
+	return view_message(req, res, 403, "No access",
+	                    why != NULL ? why : "This account cannot use the showroom.");
+}

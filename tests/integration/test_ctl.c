@@ -1,0 +1,678 @@
+/* test_ctl.c — dittoctl against the test stack: staff accounts, customer access changes, mail
+ * delivery, help texts, one-line errors, and that concurrent runs do the work once. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define STAFF_PASSWORD "a long enough passphrase 42"
+
+/* What one dittoctl run left behind. */
+struct run {
+	int status;
+	char out[16384];
+	char err[4096];
+	int err_lines;
+};
+
+static void slurp(const char *path, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return;
+	size_t n = fread(buf, 1, cap - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		if (*s == '\n')
+			n++;
+	return n;
+}
+
+static void tmp_path(char *buf, size_t cap, const char *what, int slot)
+{
+	snprintf(buf, cap, "%s/run/test-ctl-%d-%d.%s", env_state(), (int)getpid(), slot, what);
+}
+
+static void collect(struct run *r, int slot, int status)
+{
+	char path[512];
+	tmp_path(path, sizeof(path), "out", slot);
+	slurp(path, r->out, sizeof(r->out));
+	tmp_path(path, sizeof(path), "err", slot);
+	slurp(path, r->err, sizeof(r->err));
+	r->err_lines = count_lines(r->err);
+	r->status = status;
+}
+
+/* The shell command running dittoctl ARGS with stdin from slot's input file (or /dev/null). */
+static void command(char *cmd, size_t cap, int slot, bool input, const char *args)
+{
+	char in[512], out[512], err[512];
+	tmp_path(in, sizeof(in), "in", slot);
+	tmp_path(out, sizeof(out), "out", slot);
+	tmp_path(err, sizeof(err), "err", slot);
+	snprintf(cmd, cap, "\"$BUILD\"/dittoctl --config '%s/ditto.conf' %s <'%s' >'%s' 2>'%s'",
+	         env_state(), args, input ? in : "/dev/null", out, err);
+}
+
+static void write_input(int slot, const char *input)
+{
+	char in[512];
+	tmp_path(in, sizeof(in), "in", slot);
+	FILE *f = fopen(in, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", input);
+	fclose(f);
+}
+
+/* Runs `dittoctl --config DIR/ditto.conf ARGS`, input (a line, or NULL) on stdin. */
+static void ctl(struct run *r, const char *input, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void ctl(struct run *r, const char *input, const char *fmt, ...)
+{
+	char args[2048], cmd[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	if (input != NULL)
+		write_input(0, input);
+	command(cmd, sizeof(cmd), 0, input != NULL, args);
+	collect(r, 0, sh("%s", cmd));
+}
+
+/* Starts `dittoctl ARGS` twice at the same moment and waits for both. */
+static void ctl_twice_at_once(struct run r[2], const char *input, const char *args)
+{
+	char a[4096], b[4096], st[2][512];
+	for (int i = 0; i < 2; i++) {
+		if (input != NULL)
+			write_input(i + 1, input);
+		tmp_path(st[i], sizeof(st[i]), "status", i + 1);
+	}
+	command(a, sizeof(a), 1, input != NULL, args);
+	command(b, sizeof(b), 2, input != NULL, args);
+	assert_int_equal(sh("(%s; echo $? >'%s') & (%s; echo $? >'%s') & wait", a, st[0], b, st[1]),
+	                 0);
+	for (int i = 0; i < 2; i++) {
+		char s[32];
+		slurp(st[i], s, sizeof(s));
+		collect(&r[i], i + 1, atoi(s));
+	}
+}
+
+/* A customer inserted as the admin, in status (with a unique username and email). */
+static const char *customer_in(const char *status)
+{
+	static char names[4][80];
+	static int next;
+	char *u = names[next++ % 4];
+	snprintf(u, 80, "%s", unique("ctl"));
+	assert_int_equal(sql_admin("INSERT INTO customers (username, email, name, password_hash, "
+	                           "policy_version, status) VALUES ('%s', '%s', 'Ctl Test', 'x', "
+	                           "(SELECT MAX(version) FROM policy_versions), '%s')",
+	                           u, mail_of(u), status),
+	                 0);
+	return u;
+}
+
+static long long customer_count(const char *table, const char *u, const char *where)
+{
+	return sql_admin_int("SELECT COUNT(*) FROM %s t JOIN customers c ON c.id = t.customer_id "
+	                     "WHERE c.username = '%s' AND %s",
+	                     table, u, where);
+}
+
+/* A session row for u, as a login would leave it. */
+static void add_session(const char *u)
+{
+	assert_int_equal(sql_admin("INSERT INTO sessions (token_hash, customer_id, csrf_token, "
+	                           "expires_at) SELECT UNHEX(SHA2(UUID(), 256)), id, "
+	                           "REPEAT('c', 43), UTC_TIMESTAMP() + INTERVAL 1 HOUR "
+	                           "FROM customers WHERE username = '%s'",
+	                           u),
+	                 0);
+}
+
+/* The printed base32 TOTP secret (copied into out), or "" when none was printed. */
+static void printed_secret(const char *out, char *secret, size_t cap)
+{
+	secret[0] = '\0';
+	const char *p = strstr(out, "?secret=");
+	if (p == NULL)
+		return;
+	p += strlen("?secret=");
+	size_t n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+	snprintf(secret, cap, "%.*s", (int)n, p);
+}
+
+static void test_staff_add_stores_argon2id_hash_and_prints_totp_secret(void **state)
+{
+	(void)state;
+	const char *u = unique("staff");
+	struct run r;
+	ctl(&r, STAFF_PASSWORD, "staff add --role billing %s", u);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(r.err_lines, 0);
+	char want[256], secret[64];
+	snprintf(want, sizeof(want), "otpauth://totp/idem%%20ditto:%s?secret=", u);
+	assert_non_null(strstr(r.out, want));
+	assert_non_null(strstr(r.out, "&issuer=idem%20ditto\n"));
+	printed_secret(r.out, secret, sizeof(secret));
+	assert_int_equal(strlen(secret), 32); /* 20 random bytes, base32 without padding */
+	assert_non_null(strstr(r.out, secret));
+	/* Stored: argon2id with the configured cost, the same secret, the role, enabled. */
+	assert_int_equal(
+	    sql_admin_int("SELECT password_hash LIKE '$argon2id$v=19$m=%%,t=%%,p=%%$%%' "
+	                  "FROM staff WHERE username = '%s'",
+	                  u),
+	    1);
+	assert_int_equal(sql_admin_int("SELECT totp_secret = '%s' AND role = 'billing' AND "
+	                               "disabled = 0 FROM staff WHERE username = '%s'",
+	                               secret, u),
+	                 1);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM staff WHERE password_hash LIKE "
+	                               "'%%passphrase%%'"),
+	                 0);
+	/* An authenticator accepts the secret: oathtool computes a code from it. */
+	assert_int_equal(sh("oathtool --totp -b '%s' >/dev/null 2>&1", secret), 0);
+}
+
+static void test_staff_add_refuses_weak_password(void **state)
+{
+	(void)state;
+	const char *u = unique("weak");
+	const char *weak[] = {"password1234", "short 1", "", "password"};
+	for (size_t i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
+		struct run r;
+		ctl(&r, weak[i], "staff add --role support %s", u);
+		assert_int_equal(r.status, 1);
+		assert_int_equal(r.err_lines, 1);
+		assert_non_null(strstr(r.err, "dittoctl: "));
+		assert_null(strstr(r.out, "otpauth://"));
+	}
+	/* A password containing the username is refused too. */
+	char pw[256];
+	snprintf(pw, sizeof(pw), "%s and some more words", u);
+	struct run r;
+	ctl(&r, pw, "staff add --role support %s", u);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "password refused"));
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM staff WHERE username = '%s'", u), 0);
+}
+
+static void test_staff_add_duplicate_fails_with_one_line(void **state)
+{
+	(void)state;
+	const char *u = unique("dup");
+	struct run r;
+	ctl(&r, STAFF_PASSWORD, "staff add --role analyst %s", u);
+	assert_int_equal(r.status, 0);
+	ctl(&r, STAFF_PASSWORD, "staff add --role admin %s", u);
+	assert_int_equal(r.status, 1);
+	assert_int_equal(r.err_lines, 1);
+	assert_non_null(strstr(r.err, "already exists"));
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM staff WHERE username = '%s' AND "
+	                               "role = 'analyst'",
+	                               u),
+	                 1);
+}
+
+static void test_staff_add_twice_concurrently_creates_one_account(void **state)
+{
+	(void)state;
+	const char *u = unique("race");
+	char args[256];
+	snprintf(args, sizeof(args), "staff add --role legal %s", u);
+	struct run r[2];
+	ctl_twice_at_once(r, STAFF_PASSWORD, args);
+	assert_int_equal(r[0].status + r[1].status, 1); /* one succeeded, one failed */
+	struct run *lost = r[0].status != 0 ? &r[0] : &r[1];
+	assert_int_equal(lost->err_lines, 1);
+	assert_non_null(strstr(lost->err, "already exists"));
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM staff WHERE username = '%s'", u), 1);
+}
+
+static void test_staff_list_shows_accounts_but_never_hashes_or_secrets(void **state)
+{
+	(void)state;
+	const char *u = unique("list");
+	struct run r;
+	ctl(&r, STAFF_PASSWORD, "staff add --role representative %s", u);
+	assert_int_equal(r.status, 0);
+	char secret[64];
+	printed_secret(r.out, secret, sizeof(secret));
+	ctl(&r, NULL, "staff list");
+	assert_int_equal(r.status, 0);
+	const char *line = strstr(r.out, u);
+	assert_non_null(line);
+	assert_non_null(strstr(line, "representative"));
+	assert_null(strstr(r.out, "$argon2id"));
+	assert_null(strstr(r.out, secret));
+}
+
+static void test_staff_disable_sets_flag_and_a_second_run_changes_nothing(void **state)
+{
+	(void)state;
+	const char *u = unique("off");
+	struct run r;
+	ctl(&r, STAFF_PASSWORD, "staff add --role support %s", u);
+	assert_int_equal(r.status, 0);
+	ctl(&r, NULL, "staff disable %s", u);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(sql_admin_int("SELECT disabled FROM staff WHERE username = '%s'", u), 1);
+	ctl(&r, NULL, "staff disable %s", u);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "already disabled"));
+	ctl(&r, NULL, "staff disable %s", unique("nobody"));
+	assert_int_equal(r.status, 1);
+	assert_int_equal(r.err_lines, 1);
+	assert_non_null(strstr(r.err, "no staff member"));
+}
+
+static void test_customer_approve_records_history_and_queues_mail(void **state)
+{
+	(void)state;
+	const char *u = customer_in("pending");
+	struct run r;
+	ctl(&r, NULL, "customer approve %s --note 'called them back'", u);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(r.err_lines, 0);
+	assert_int_equal(
+	    sql_admin_int("SELECT status = 'approved' AND status_changed_at IS NOT NULL "
+	                  "FROM customers WHERE username = '%s'",
+	                  u),
+	    1);
+	/* History: who (the OS user behind dittoctl), what, and the note. */
+	struct passwd *pw = getpwuid(geteuid());
+	assert_non_null(pw);
+	char where[512];
+	snprintf(where, sizeof(where),
+	         "t.status = 'approved' AND t.changed_by = 'dittoctl:%s' AND "
+	         "t.note = 'called them back'",
+	         pw->pw_name);
+	assert_int_equal(customer_count("customer_status_history", u, where), 1);
+	/* The customer is told, at their address, where to log in. */
+	snprintf(where, sizeof(where),
+	         "t.kind = 'access_approved' AND t.recipient = c.email AND t.sent_at IS NULL AND "
+	         "t.body LIKE '%%%s/login%%'",
+	         env_web());
+	assert_int_equal(customer_count("outbox", u, where), 1);
+}
+
+static void test_customer_deny_records_history_and_queues_mail(void **state)
+{
+	(void)state;
+	const char *u = customer_in("pending");
+	struct run r;
+	ctl(&r, NULL, "customer deny %s", u);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(
+	    sql_admin_int("SELECT status = 'denied' FROM customers WHERE username = '%s'", u), 1);
+	assert_int_equal(customer_count("customer_status_history", u,
+	                                "t.status = 'denied' AND t.changed_by LIKE 'dittoctl:%' "
+	                                "AND t.note IS NULL"),
+	                 1);
+	assert_int_equal(
+	    customer_count("outbox", u, "t.kind = 'access_denied' AND t.recipient = c.email"), 1);
+}
+
+static void test_customer_cancel_ends_sessions(void **state)
+{
+	(void)state;
+	const char *u = customer_in("approved");
+	const char *other = customer_in("approved");
+	add_session(u);
+	add_session(u);
+	add_session(other);
+	struct run r;
+	ctl(&r, NULL, "customer cancel %s", u);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "2 sessions ended"));
+	assert_int_equal(customer_count("sessions", u, "1"), 0);
+	assert_int_equal(customer_count("sessions", other, "1"), 1); /* nobody else's */
+	assert_int_equal(sql_admin_int("SELECT status = 'cancelled' FROM customers WHERE "
+	                               "username = '%s'",
+	                               u),
+	                 1);
+	assert_int_equal(customer_count("outbox", u, "t.kind = 'access_cancelled'"), 1);
+	assert_int_equal(customer_count("customer_status_history", u, "t.status = 'cancelled'"), 1);
+}
+
+static void test_customer_approve_reactivates_cancelled_and_deactivated(void **state)
+{
+	(void)state;
+	const char *from[] = {"cancelled", "deactivated", "denied"};
+	for (size_t i = 0; i < 3; i++) {
+		const char *u = customer_in(from[i]);
+		struct run r;
+		ctl(&r, NULL, "customer approve %s", u);
+		assert_int_equal(r.status, 0);
+		assert_int_equal(sql_admin_int("SELECT status = 'approved' FROM customers WHERE "
+		                               "username = '%s'",
+		                               u),
+		                 1);
+	}
+}
+
+static void test_invalid_transition_fails(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *from, *cmd;
+	} bad[] = {
+	    {"approved", "approve"}, {"approved", "deny"},   {"denied", "deny"},
+	    {"denied", "cancel"},    {"deleted", "approve"}, {"cancelled", "cancel"},
+	    {"deactivated", "deny"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *u = customer_in(bad[i].from);
+		struct run r;
+		ctl(&r, NULL, "customer %s %s", bad[i].cmd, u);
+		assert_int_equal(r.status, 1);
+		assert_int_equal(r.err_lines, 1);
+		assert_non_null(strstr(r.err, bad[i].from)); /* names the current status */
+		/* Nothing changed, nothing recorded, nobody told. */
+		assert_int_equal(sql_admin_int("SELECT status = '%s' FROM customers WHERE "
+		                               "username = '%s'",
+		                               bad[i].from, u),
+		                 1);
+		assert_int_equal(customer_count("customer_status_history", u, "1"), 0);
+		assert_int_equal(customer_count("outbox", u, "1"), 0);
+	}
+	struct run r;
+	ctl(&r, NULL, "customer approve %s", unique("nobody"));
+	assert_int_equal(r.status, 1);
+	assert_int_equal(r.err_lines, 1);
+	assert_non_null(strstr(r.err, "no customer"));
+}
+
+static void test_customer_approve_twice_concurrently_changes_once(void **state)
+{
+	(void)state;
+	const char *u = customer_in("pending");
+	char args[256];
+	snprintf(args, sizeof(args), "customer approve %s", u);
+	struct run r[2];
+	ctl_twice_at_once(r, NULL, args);
+	assert_int_equal(r[0].status + r[1].status, 1);
+	struct run *lost = r[0].status != 0 ? &r[0] : &r[1];
+	assert_int_equal(lost->err_lines, 1);
+	assert_non_null(strstr(lost->err, "already approved"));
+	assert_int_equal(customer_count("customer_status_history", u, "1"), 1);
+	assert_int_equal(customer_count("outbox", u, "1"), 1);
+}
+
+/* The path of outbox message id's file. */
+static void eml_path(char *buf, size_t cap, long long id, const char *suffix)
+{
+	snprintf(buf, cap, "%s/mail/%lld.eml%s", env_state(), id, suffix);
+}
+
+static void test_mail_send_writes_eml_and_marks_sent(void **state)
+{
+	(void)state;
+	const char *to = mail_of(unique("mail"));
+	const char *subject = "Grüße — your order ünd more";
+	assert_int_equal(sql_admin("INSERT INTO outbox (kind, recipient, subject, body) VALUES "
+	                           "('test', '%s', '%s', 'First line\\nSecond line: ü\\n')",
+	                           to, subject),
+	                 0);
+	long long id = sql_admin_int("SELECT MAX(id) FROM outbox WHERE recipient = '%s'", to);
+	assert_true(id > 0);
+	struct run r;
+	ctl(&r, NULL, "mail send");
+	assert_int_equal(r.status, 0);
+	assert_int_equal(r.err_lines, 0);
+	assert_non_null(strstr(r.out, "sent "));
+	assert_int_equal(sql_admin_int("SELECT sent_at IS NOT NULL AND attempts = 0 FROM outbox "
+	                               "WHERE id = %lld",
+	                               id),
+	                 1);
+	char path[512], msg[8192], want[512];
+	eml_path(path, sizeof(path), id, "");
+	slurp(path, msg, sizeof(msg));
+	snprintf(want, sizeof(want), "\r\nTo: %s\r\n", to);
+	assert_non_null(strstr(msg, want));
+	assert_true(strncmp(msg, "From: idem ditto <noreply@idemditto.invalid>\r\n", 46) == 0);
+	assert_non_null(strstr(msg, "\r\nSubject: =?UTF-8?B?"));
+	assert_non_null(strstr(msg, "\r\nDate: "));
+	assert_non_null(strstr(msg, "\r\nMessage-ID: <"));
+	assert_non_null(strstr(msg, "\r\nMIME-Version: 1.0\r\n"));
+	assert_non_null(strstr(msg, "\r\nContent-Type: text/plain; charset=utf-8\r\n"));
+	assert_non_null(strstr(msg, "\r\nContent-Transfer-Encoding: 8bit\r\n"));
+	assert_non_null(strstr(msg, "\r\n\r\nFirst line\r\nSecond line: ü\r\n"));
+	/* A mail parser reads the encoded subject back as it was queued. */
+	assert_int_equal(
+	    sh("python3 -c 'import email, email.policy, sys; "
+	       "m = email.message_from_binary_file(open(sys.argv[1], \"rb\"), "
+	       "policy=email.policy.default); "
+	       "sys.exit(0 if m[\"Subject\"] == sys.argv[2] and "
+	       "m.get_content().replace(\"\\r\\n\", \"\\n\") == \"First line\\nSecond line: "
+	       "\\u00fc\\n\" else 1)' "
+	       "'%s' '%s'",
+	       path, subject),
+	    0);
+	/* Written atomically (no temporary left), readable by owner and group only. */
+	eml_path(want, sizeof(want), id, ".tmp");
+	assert_int_not_equal(access(want, F_OK), 0);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0007, 0);
+	/* Sent once: the next run leaves it alone. */
+	ctl(&r, NULL, "mail send");
+	assert_int_equal(r.status, 0);
+	assert_int_equal(sql_admin_int("SELECT attempts FROM outbox WHERE id = %lld", id), 0);
+}
+
+static long long sent_count(const struct run *r)
+{
+	const char *p = strstr(r->out, "sent ");
+	if (strstr(r->out, "another mail send is running") != NULL)
+		return 0;
+	return p != NULL ? atoll(p + 5) : -1;
+}
+
+static void test_mail_send_twice_concurrently_sends_once(void **state)
+{
+	(void)state;
+	const char *tag = unique("burst");
+	assert_int_equal(sql_admin("INSERT INTO outbox (kind, recipient, subject, body) SELECT "
+	                           "'test', CONCAT('%s-', seq, '@example.com'), 'hello', 'body' "
+	                           "FROM seq_1_to_250",
+	                           tag),
+	                 0);
+	long long unsent =
+	    sql_admin_int("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND attempts < 10");
+	assert_true(unsent >= 250);
+	struct run r[2];
+	ctl_twice_at_once(r, NULL, "mail send");
+	assert_int_equal(r[0].status, 0);
+	assert_int_equal(r[1].status, 0);
+	assert_int_equal(r[0].err_lines + r[1].err_lines, 0);
+	/* Together they sent each message exactly once. */
+	assert_int_equal(sent_count(&r[0]) + sent_count(&r[1]), unsent);
+	assert_int_equal(
+	    sql_admin_int("SELECT COUNT(*) FROM outbox WHERE recipient LIKE '%s-%%' AND "
+	                  "(sent_at IS NULL OR attempts > 0)",
+	                  tag),
+	    0);
+	assert_int_equal(
+	    sh("test $(grep -l -F 'To: %s-' '%s'/mail/*.eml | wc -l) -eq 250", tag, env_state()),
+	    0);
+}
+
+static void test_mail_send_yields_to_a_run_holding_the_lock(void **state)
+{
+	(void)state;
+	const char *to = mail_of(unique("locked"));
+	assert_int_equal(sql_admin("INSERT INTO outbox (kind, recipient, subject, body) VALUES "
+	                           "('test', '%s', 'hi', 'b')",
+	                           to),
+	                 0);
+	/* Another session holds the lock for 3 seconds. */
+	assert_int_equal(sh("mariadb --defaults-file='%s/my.cnf' -uroot -e \"SELECT "
+	                    "GET_LOCK('ditto.mail', 10), SLEEP(3)\" >/dev/null 2>&1 &",
+	                    env_state()),
+	                 0);
+	for (int i = 0;
+	     i < 50 && sql_admin_int("SELECT IS_USED_LOCK('ditto.mail') IS NOT NULL") != 1; i++)
+		usleep(100 * 1000);
+	struct run r;
+	ctl(&r, NULL, "mail send");
+	assert_int_equal(r.status, 0);
+	assert_int_equal(r.err_lines, 0);
+	assert_non_null(strstr(r.out, "another mail send is running"));
+	assert_int_equal(
+	    sql_admin_int("SELECT sent_at IS NULL FROM outbox WHERE recipient = '%s'", to), 1);
+	for (int i = 0; i < 100 && sql_admin_int("SELECT IS_USED_LOCK('ditto.mail') IS NULL") != 1;
+	     i++)
+		usleep(100 * 1000);
+	ctl(&r, NULL, "mail send");
+	assert_int_equal(r.status, 0);
+	assert_int_equal(
+	    sql_admin_int("SELECT sent_at IS NOT NULL FROM outbox WHERE recipient = '%s'", to), 1);
+}
+
+static void test_mail_send_counts_failed_attempt_with_one_error_line(void **state)
+{
+	(void)state;
+	const char *to = mail_of(unique("bad"));
+	/* A line break in a subject would inject headers: never written, recorded instead. */
+	assert_int_equal(
+	    sql_admin("INSERT INTO outbox (kind, recipient, subject, body) VALUES "
+	              "('test', '%s', CONCAT('x', CHAR(10), 'Bcc: a@example.com'), 'b')",
+	              to),
+	    0);
+	long long id = sql_admin_int("SELECT MAX(id) FROM outbox WHERE recipient = '%s'", to);
+	struct run r;
+	ctl(&r, NULL, "mail send");
+	assert_int_equal(r.status, 1);
+	assert_int_equal(r.err_lines, 1);
+	assert_non_null(strstr(r.err, "see outbox.last_error"));
+	assert_int_equal(
+	    sql_admin_int("SELECT sent_at IS NULL AND attempts = 1 AND last_error LIKE "
+	                  "'%%control character%%' FROM outbox WHERE id = %lld",
+	                  id),
+	    1);
+	char path[512];
+	eml_path(path, sizeof(path), id, "");
+	assert_int_not_equal(access(path, F_OK), 0);
+	/* Leave no poisoned message for the other tests' mail runs. */
+	assert_int_equal(sql_admin("DELETE FROM outbox WHERE id = %lld", id), 0);
+}
+
+static void test_every_subcommand_has_help(void **state)
+{
+	(void)state;
+	static const char *const cmds[] = {
+	    "",         "migrate",          "policy",        "policy publish",
+	    "staff",    "staff add",        "staff list",    "staff disable",
+	    "customer", "customer approve", "customer deny", "customer cancel",
+	    "mail",     "mail send",
+	};
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		struct run r;
+		/* No configuration needed: help never touches the database. */
+		char cmd[512];
+		snprintf(
+		    cmd, sizeof(cmd),
+		    "\"$BUILD\"/dittoctl --config /nonexistent %s --help >'%s/run/test-ctl-help' "
+		    "2>&1",
+		    cmds[i], env_state());
+		r.status = sh("%s", cmd);
+		char path[512];
+		snprintf(path, sizeof(path), "%s/run/test-ctl-help", env_state());
+		slurp(path, r.out, sizeof(r.out));
+		assert_int_equal(r.status, 0);
+		assert_true(strncmp(r.out, "usage: dittoctl", 15) == 0);
+	}
+	/* The top-level usage lists every command. */
+	struct run r;
+	ctl(&r, NULL, "--help");
+	const char *listed[] = {"migrate",       "policy publish",   "staff add", "staff list",
+	                        "staff disable", "customer approve", "mail send"};
+	for (size_t i = 0; i < sizeof(listed) / sizeof(listed[0]); i++)
+		assert_non_null(strstr(r.out, listed[i]));
+}
+
+static void test_errors_are_one_line_and_nonzero(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+	    "nosuch",
+	    "staff",
+	    "staff add",
+	    "staff add --role boss someone",
+	    "staff add --role admin 'bad name'",
+	    "staff frobnicate",
+	    "customer",
+	    "customer approve",
+	    "customer frobnicate someone",
+	    "customer approve someone --note ''",
+	    "mail",
+	    "mail send --limit 0",
+	    "mail send --limit x",
+	    "policy publish",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct run r;
+		ctl(&r, NULL, "%s", bad[i]);
+		assert_int_not_equal(r.status, 0);
+		assert_int_equal(r.err_lines, 1);
+		assert_true(strncmp(r.err, "dittoctl: ", 10) == 0);
+	}
+	/* A configuration that cannot be read is one line too. */
+	assert_int_equal(sh("\"$BUILD\"/dittoctl --config /nonexistent staff list 2>&1 >/dev/null "
+	                    "| grep -c . | grep -qx 1"),
+	                 0);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	sh("rm -f '%s'/run/test-ctl-*", env_state());
+	return 0;
+}
+
+int main(void)
+{
+	harness_require_stack();
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_staff_add_stores_argon2id_hash_and_prints_totp_secret),
+	    cmocka_unit_test(test_staff_add_refuses_weak_password),
+	    cmocka_unit_test(test_staff_add_duplicate_fails_with_one_line),
+	    cmocka_unit_test(test_staff_add_twice_concurrently_creates_one_account),
+	    cmocka_unit_test(test_staff_list_shows_accounts_but_never_hashes_or_secrets),
+	    cmocka_unit_test(test_staff_disable_sets_flag_and_a_second_run_changes_nothing),
+	    cmocka_unit_test(test_customer_approve_records_history_and_queues_mail),
+	    cmocka_unit_test(test_customer_deny_records_history_and_queues_mail),
+	    cmocka_unit_test(test_customer_cancel_ends_sessions),
+	    cmocka_unit_test(test_customer_approve_reactivates_cancelled_and_deactivated),
+	    cmocka_unit_test(test_invalid_transition_fails),
+	    cmocka_unit_test(test_customer_approve_twice_concurrently_changes_once),
+	    cmocka_unit_test(test_mail_send_writes_eml_and_marks_sent),
+	    cmocka_unit_test(test_mail_send_twice_concurrently_sends_once),
+	    cmocka_unit_test(test_mail_send_yields_to_a_run_holding_the_lock),
+	    cmocka_unit_test(test_mail_send_counts_failed_attempt_with_one_error_line),
+	    cmocka_unit_test(test_every_subcommand_has_help),
+	    cmocka_unit_test(test_errors_are_one_line_and_nonzero),
+	};
+	return cmocka_run_group_tests_name("ctl", tests, NULL, teardown);
+}
