@@ -43,6 +43,8 @@ static void defaults(struct config *c)
 	c->session_max = 43200;
 	c->lockout_failures = 10;
 	c->lockout_minutes = 15;
+	snprintf(c->processor, sizeof(c->processor), "sandbox");
+	c->processor_timeout_ms = 3000;
 	snprintf(c->base_url, sizeof(c->base_url), "http://127.0.0.1:8080");
 	snprintf(c->secret_file, sizeof(c->secret_file), "var/secrets/ditto_key");
 	c->page_size = 24;
@@ -178,6 +180,14 @@ static int set_global(struct config *c, const char *k, const char *v)
 		if (set_long(&n, v, 1, 100000, 10) < 0)
 			return -1;
 		*(k[8] == 'f' ? &c->lockout_failures : &c->lockout_minutes) = (int)n;
+		return 0;
+	}
+	if (strcmp(k, "processor") == 0)
+		return STR(c->processor);
+	if (strcmp(k, "processor_timeout_ms") == 0) {
+		if (set_long(&n, v, 100, 20000, 10) < 0)
+			return -1;
+		c->processor_timeout_ms = (int)n;
 		return 0;
 	}
 	if (strcmp(k, "test_routes") == 0)

@@ -46,6 +46,8 @@ struct config {
 	int lockout_minutes;  /* how long it stays locked (default 15) */
 	char base_url[CONFIG_STR];    /* public shop URL for links in mail */
 	char secret_file[CONFIG_STR]; /* 32-byte key (hex) for keyed hashes of client addresses */
+	char processor[32];           /* card processor adapter ("sandbox") */
+	int processor_timeout_ms;     /* bound on one processor call (default 3000) */
 	bool test_routes; /* expose /_test/ routes: test stacks only, never production */
 	struct pool_config web;
 	struct pool_config staff;

@@ -80,5 +80,7 @@ int cmd_policy(int argc, char **argv);
 int cmd_staff(int argc, char **argv);
 int cmd_customer(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
+int cmd_shipments(int argc, char **argv);
+int cmd_order(int argc, char **argv);
 
 #endif

@@ -24,6 +24,11 @@ static const struct command {
     {"customer", cmd_customer,
      "  customer approve|deny|cancel USERNAME     grant, refuse or end a customer's access\n"},
     {"mail", cmd_mail, "  mail send [--limit N]                     deliver the mail outbox\n"},
+    {"shipments", cmd_shipments,
+     "  shipments export [DIR]                    write the carrier's manifest of paid orders\n"
+     "  shipments import FILE                     mark orders shipped from the carrier's CSV\n"},
+    {"order", cmd_order,
+     "  order status ID STATUS [--note TEXT]      change an order's status by hand\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

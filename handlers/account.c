@@ -14,6 +14,7 @@
 #include "../app/db/db.h"
 #include "../app/db/policy.h"
 #include "../app/db/sessions.h"
+#include "../app/db/shop.h"
 #include "../app/log.h"
 #include "../app/password.h"
 #include "../app/session.h"
@@ -455,4 +456,24 @@ int handle_account_export(struct request *req, struct response *res)
 	res->content_type = "application/json; charset=utf-8";
 	http_header(res, "Content-Disposition", "attachment; filename=\"ditto-my-data.json\"");
 	return 0;
+}
+
+int handle_account_disclosures(struct request *req, struct response *res)
+{
+	struct disclosure *d;
+	size_t n;
+	if (db_disclosure_list(req->db, req->arena, req->session->customer_id, &d, &n) < 0)
+		return -1;
+	struct tdict *ctx = view_ctx(req, "Who received your data");
+	struct tlist *l = tdict_list(ctx, "disclosures");
+	for (size_t i = 0; i < n; i++) {
+		struct tdict *x = tlist_add(l);
+		tdict_set_ref(x, "recipient", d[i].recipient);
+		tdict_set_ref(x, "fields", d[i].fields);
+		tdict_set_ref(x, "purpose", d[i].purpose);
+		tdict_set_ref(x, "at", d[i].created_at);
+		if (d[i].order_id > 0)
+			tdict_setf(x, "order_id", "%lld", d[i].order_id);
+	}
+	return view_render(req, res, 200, "disclosures", ctx);
 }

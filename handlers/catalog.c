@@ -5,6 +5,8 @@
 
 #include "../app/config.h"
 #include "../app/db/catalog.h"
+#include "../app/db/shop.h"
+#include "../app/session.h"
 #include "../app/validate.h"
 #include "../app/view.h"
 
@@ -51,7 +53,7 @@ int handle_catalog(struct request *req, struct response *res)
 	if (selected != NULL)
 		total = selected->products;
 	if (db_product_list(req->db, req->arena, selected ? selected->id : 0, size,
-			    (long long)(page - 1) * size, &prods, &nprods) < 0)
+	                    (long long)(page - 1) * size, &prods, &nprods) < 0)
 		return -1;
 	struct tlist *pl = tdict_list(ctx, "products");
 	for (size_t i = 0; i < nprods; i++) {
@@ -93,7 +95,12 @@ int handle_product(struct request *req, struct response *res)
 		http_error(req, res, 404);
 		return 0;
 	}
+	/* The viewing profile: skipped inside the statement when the customer opted out or
+	 * the policy version they accepted does not allow profiling. */
+	if (req->session != NULL && db_product_view(req->db, req->session->customer_id, p.id) < 0)
+		return -1;
 	struct tdict *ctx = view_ctx(req, p.name);
+	tdict_set(ctx, "csrf", csrf_token(req, res));
 	struct tdict *d = tdict_dict(ctx, "product");
 	tdict_setf(d, "id", "%lld", p.id);
 	tdict_set_ref(d, "name", p.name);

@@ -31,6 +31,13 @@ int handle_account_update(struct request *req, struct response *res);
 int handle_account_deactivate(struct request *req, struct response *res);
 int handle_account_delete(struct request *req, struct response *res);
 int handle_account_export(struct request *req, struct response *res);
+int handle_account_disclosures(struct request *req, struct response *res);
+int handle_cart(struct request *req, struct response *res);
+int handle_cart_update(struct request *req, struct response *res);
+int handle_checkout_form(struct request *req, struct response *res);
+int handle_checkout(struct request *req, struct response *res);
+int handle_orders(struct request *req, struct response *res);
+int handle_order(struct request *req, struct response *res);
 /* Answers 403 to a signed-in customer whose account may not use the shop, saying why. */
 int handle_access_refused(struct request *req, struct response *res);
 int handle_test_sleep(struct request *req, struct response *res);

@@ -169,6 +169,8 @@ base_url = http://127.0.0.1:${WEB_PORT_FOR_LINKS:-8080}
 log_level = info
 cookie_secure = false
 test_routes = ${DITTO_TEST_ROUTES:-false}
+processor = sandbox
+processor_timeout_ms = ${DITTO_PROCESSOR_TIMEOUT_MS:-3000}
 
 [pool.web]
 socket = $d/run/web.sock
@@ -279,17 +281,35 @@ demo_accounts() {
 	done
 	# The demo customer registers through the site like anyone, then is approved.
 	pw="showroom $(random_secret | head -c 12) visitor"
-	local jar=$d/run/demo-cookies csrf base=http://127.0.0.1:$port
-	csrf=$(curl -s -c "$jar" -b "$jar" "$base/register" | grep -o 'name="csrf" value="[^"]*"' |
-		head -1 | sed 's/.*value="//; s/"$//')
-	curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" \
-		--data-urlencode "name=Demo Customer" --data-urlencode "email=demo@example.com" \
-		--data-urlencode "username=demo" --data-urlencode "password=$pw" \
-		--data-urlencode "accept_policy=1" "$base/register"
-	rm -f "$jar"
-	if (cd "$REPO" && "$BUILD/dittoctl" --config "$d/ditto.conf" customer approve demo) >/dev/null; then
+	if register_customer "$d" "$port" demo "$pw" "Demo Customer" demo@example.com; then
 		printf 'customer  %-20s password: %s\n' demo "$pw" >>"$logins.tmp"
 	fi
 	mv "$logins.tmp" "$logins"
 	cat "$logins"
+}
+
+# register_customer DIR PORT USER PASSWORD NAME EMAIL: registers through /register and approves
+# the account with dittoctl. Returns non-zero if either step fails.
+register_customer() {
+	local d=$1 base=http://127.0.0.1:$2 jar csrf
+	jar=$(mktemp "$d/run/cookies.XXXXXX")
+	csrf=$(curl -s -c "$jar" -b "$jar" "$base/register" | grep -o 'name="csrf" value="[^"]*"' |
+		head -1 | sed 's/.*value="//; s/"$//')
+	curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" \
+		--data-urlencode "name=$5" --data-urlencode "email=$6" --data-urlencode "username=$3" \
+		--data-urlencode "password=$4" --data-urlencode "accept_policy=1" "$base/register"
+	rm -f "$jar"
+	(cd "$REPO" && "$BUILD/dittoctl" --config "$d/ditto.conf" customer approve "$3") >/dev/null
+}
+
+# login_cookie DIR PORT USER PASSWORD: signs in and prints the session cookie ("ditto=...").
+login_cookie() {
+	local d=$1 base=http://127.0.0.1:$2 jar csrf
+	jar=$(mktemp "$d/run/cookies.XXXXXX")
+	csrf=$(curl -s -c "$jar" -b "$jar" "$base/login" | grep -o 'name="csrf" value="[^"]*"' |
+		head -1 | sed 's/.*value="//; s/"$//')
+	curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" \
+		--data-urlencode "username=$3" --data-urlencode "password=$4" "$base/login"
+	awk '$6 == "ditto" || $6 == "__Host-ditto" { print $6 "=" $7 }' "$jar"
+	rm -f "$jar"
 }

@@ -1,0 +1,320 @@
+/* shop.c — data access for the cart, orders, payments, the viewing profile and disclosures. */
+#include "shop.h"
+
+#include <string.h>
+
+#include "../arena.h"
+#include "db.h"
+
+static const char SQL_CART_LIST[] =
+    "SELECT p.id, p.sku, p.name, p.price_cents, ci.quantity, p.stock, p.weight_grams, p.active "
+    "FROM cart_items ci JOIN products p ON p.id = ci.product_id WHERE ci.customer_id = ? "
+    "ORDER BY ci.added_at, p.id";
+
+int db_cart_list(struct db *db, struct arena *a, long long customer_id, struct cart_line **out,
+                 size_t *n)
+{
+	struct db_arg args[] = {DB_INT(customer_id)};
+	struct db_rows r;
+	if (db_query(db, a, SQL_CART_LIST, args, 1, &r) < 0)
+		return -1;
+	struct cart_line *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
+	for (size_t i = 0; i < r.nrows; i++) {
+		v[i].product_id = db_cell_int(&r, i, 0);
+		v[i].sku = db_cell(&r, i, 1);
+		v[i].name = db_cell(&r, i, 2);
+		v[i].unit_price_cents = db_cell_int(&r, i, 3);
+		v[i].quantity = db_cell_int(&r, i, 4);
+		v[i].stock = db_cell_int(&r, i, 5);
+		v[i].weight_grams = db_cell_int(&r, i, 6);
+		v[i].active = db_cell_int(&r, i, 7) != 0;
+	}
+	*out = v;
+	*n = r.nrows;
+	return 0;
+}
+
+static const char SQL_CART_PUT[] =
+    "INSERT INTO cart_items (customer_id, product_id, quantity) VALUES (?, ?, ?) "
+    "ON DUPLICATE KEY UPDATE quantity = VALUES(quantity)";
+static const char SQL_CART_DELETE[] =
+    "DELETE FROM cart_items WHERE customer_id = ? AND product_id = ?";
+
+int db_cart_set(struct db *db, long long customer_id, long long product_id, long long quantity)
+{
+	if (quantity == 0) {
+		struct db_arg args[] = {DB_INT(customer_id), DB_INT(product_id)};
+		return db_exec(db, SQL_CART_DELETE, args, 2, NULL, NULL);
+	}
+	struct db_arg args[] = {DB_INT(customer_id), DB_INT(product_id), DB_INT(quantity)};
+	return db_exec(db, SQL_CART_PUT, args, 3, NULL, NULL);
+}
+
+static const char SQL_CART_CLEAR[] = "DELETE FROM cart_items WHERE customer_id = ?";
+
+int db_cart_clear(struct db *db, long long customer_id)
+{
+	struct db_arg args[] = {DB_INT(customer_id)};
+	return db_exec(db, SQL_CART_CLEAR, args, 1, NULL, NULL);
+}
+
+/* The condition in the WHERE makes overselling impossible even under concurrency:
+ * InnoDB re-reads the row under its lock before applying the decrement. */
+static const char SQL_STOCK_TAKE[] =
+    "UPDATE products SET stock = stock - ? WHERE id = ? AND active = 1 AND stock >= ?";
+
+int db_stock_take(struct db *db, long long product_id, long long quantity, bool *taken)
+{
+	struct db_arg args[] = {DB_INT(quantity), DB_INT(product_id), DB_INT(quantity)};
+	unsigned long long n = 0;
+	if (db_exec(db, SQL_STOCK_TAKE, args, 3, &n, NULL) < 0)
+		return -1;
+	*taken = n == 1;
+	return 0;
+}
+
+static const char SQL_ORDER_INSERT[] =
+    "INSERT INTO orders (customer_id, nonce, status, policy_version, contact_name, "
+    "contact_email, billing_line1, billing_line2, billing_city, billing_postcode, "
+    "billing_country, shipping_line1, shipping_line2, shipping_city, shipping_postcode, "
+    "shipping_country, payment_mode, total_cents, weight_grams) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+int db_order_insert(struct db *db, const struct order_new *o, long long *id)
+{
+	struct db_arg args[19] = {
+	    DB_INT(o->customer_id),    DB_STR(o->nonce),        DB_STR(o->status),
+	    DB_INT(o->policy_version), DB_STR(o->contact_name), DB_STR(o->contact_email),
+	};
+	for (int i = 0; i < 5; i++) {
+		args[6 + i] = DB_STR(o->billing[i]);
+		args[11 + i] = DB_STR(o->shipping[i]);
+	}
+	args[16] = DB_STR(o->payment_mode);
+	args[17] = DB_INT(o->total_cents);
+	args[18] = DB_INT(o->weight_grams);
+	unsigned long long nid;
+	if (db_exec(db, SQL_ORDER_INSERT, args, 19, NULL, &nid) < 0)
+		return db_errno(db) == 1062 ? 1 : -1; /* the nonce was used: a repeated submit */
+	*id = (long long)nid;
+	return 0;
+}
+
+static const char SQL_LINE_INSERT[] =
+    "INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price_cents, "
+    "quantity) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+int db_order_line_insert(struct db *db, long long order_id, int line_no, const struct cart_line *l)
+{
+	struct db_arg args[] = {DB_INT(order_id),   DB_INT(line_no), DB_INT(l->product_id),
+	                        DB_STR(l->sku),     DB_STR(l->name), DB_INT(l->unit_price_cents),
+	                        DB_INT(l->quantity)};
+	return db_exec(db, SQL_LINE_INSERT, args, 7, NULL, NULL);
+}
+
+static const char SQL_HISTORY_INSERT[] =
+    "INSERT INTO order_status_history (order_id, status, changed_by, note) VALUES (?, ?, ?, ?)";
+
+int db_order_history_insert(struct db *db, long long order_id, const char *status,
+                            const char *changed_by, const char *note)
+{
+	struct db_arg args[] = {DB_INT(order_id), DB_STR(status), DB_STR(changed_by),
+	                        note ? DB_STR(note) : DB_NULL};
+	return db_exec(db, SQL_HISTORY_INSERT, args, 4, NULL, NULL);
+}
+
+static const char SQL_PAYMENT_INSERT[] =
+    "INSERT INTO payments (order_id, processor, token, brand, last4, exp_month, exp_year, "
+    "amount_cents, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+int db_payment_insert(struct db *db, const struct payment_new *p)
+{
+	bool card = p->token != NULL;
+	struct db_arg args[] = {DB_INT(p->order_id),
+	                        DB_STR(p->processor),
+	                        card ? DB_STR(p->token) : DB_NULL,
+	                        card ? DB_STR(p->brand) : DB_NULL,
+	                        card ? DB_STR(p->last4) : DB_NULL,
+	                        card ? DB_INT(p->exp_month) : DB_NULL,
+	                        card ? DB_INT(p->exp_year) : DB_NULL,
+	                        DB_INT(p->amount_cents),
+	                        DB_STR(p->status)};
+	return db_exec(db, SQL_PAYMENT_INSERT, args, 9, NULL, NULL);
+}
+
+static const char SQL_DISCLOSURE_INSERT[] =
+    "INSERT INTO disclosures (customer_id, order_id, recipient, fields, purpose) "
+    "VALUES (?, ?, ?, ?, ?)";
+
+int db_disclosure_insert(struct db *db, long long customer_id, long long order_id,
+                         const char *recipient, const char *fields, const char *purpose)
+{
+	struct db_arg args[] = {DB_INT(customer_id), order_id ? DB_INT(order_id) : DB_NULL,
+	                        DB_STR(recipient), DB_STR(fields), DB_STR(purpose)};
+	return db_exec(db, SQL_DISCLOSURE_INSERT, args, 5, NULL, NULL);
+}
+
+static const char SQL_ORDER_BY_NONCE[] =
+    "SELECT id FROM orders WHERE nonce = ? AND customer_id = ?";
+
+int db_order_by_nonce(struct db *db, struct arena *a, long long customer_id, const char *nonce,
+                      long long *id)
+{
+	struct db_arg args[] = {DB_STR(nonce), DB_INT(customer_id)};
+	struct db_rows r;
+	if (db_query(db, a, SQL_ORDER_BY_NONCE, args, 2, &r) < 0)
+		return -1;
+	*id = r.nrows > 0 ? db_cell_int(&r, 0, 0) : 0;
+	return 0;
+}
+
+#define DT(col) "DATE_FORMAT(" col ", '%Y-%m-%d %H:%i')"
+
+static const char SQL_ORDER_LIST[] = "SELECT o.id, o.status, " DT(
+    "o.created_at") ", o.total_cents, "
+                    "(SELECT SUM(quantity) FROM order_lines l WHERE l.order_id = o.id) "
+                    "FROM orders o WHERE o.customer_id = ? ORDER BY o.id DESC LIMIT 200";
+
+int db_order_list(struct db *db, struct arena *a, long long customer_id, struct order_summary **out,
+                  size_t *n)
+{
+	struct db_arg args[] = {DB_INT(customer_id)};
+	struct db_rows r;
+	if (db_query(db, a, SQL_ORDER_LIST, args, 1, &r) < 0)
+		return -1;
+	struct order_summary *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
+	for (size_t i = 0; i < r.nrows; i++) {
+		v[i].id = db_cell_int(&r, i, 0);
+		v[i].status = db_cell(&r, i, 1);
+		v[i].created_at = db_cell(&r, i, 2);
+		v[i].total_cents = db_cell_int(&r, i, 3);
+		v[i].items = db_cell_int(&r, i, 4);
+	}
+	*out = v;
+	*n = r.nrows;
+	return 0;
+}
+
+static const char SQL_ORDER_GET[] = "SELECT o.id, o.status, " DT(
+    "o.created_at") ", o.tracking_number, o.payment_mode, "
+                    "o.contact_name, o.contact_email, o.billing_line1, o.billing_line2, "
+                    "o.billing_city, "
+                    "o.billing_postcode, o.billing_country, o.shipping_line1, o.shipping_line2, "
+                    "o.shipping_city, o.shipping_postcode, o.shipping_country, o.total_cents, "
+                    "p.brand, p.last4 "
+                    "FROM orders o LEFT JOIN payments p ON p.order_id = o.id "
+                    "WHERE o.id = ? AND o.customer_id = ?";
+static const char SQL_ORDER_LINES[] =
+    "SELECT sku, name, unit_price_cents, quantity FROM order_lines WHERE order_id = ? "
+    "ORDER BY line_no";
+static const char SQL_ORDER_EVENTS[] =
+    "SELECT status, " DT("changed_at") ", note FROM order_status_history WHERE order_id = ? "
+                                       "ORDER BY id";
+
+int db_order_get(struct db *db, struct arena *a, long long customer_id, long long id,
+                 struct order_detail *out, struct order_line **lines, size_t *nlines,
+                 struct order_event **events, size_t *nevents)
+{
+	struct db_arg args[] = {DB_INT(id), DB_INT(customer_id)};
+	struct db_rows r, l, e;
+	if (db_query(db, a, SQL_ORDER_GET, args, 2, &r) < 0)
+		return -1;
+	if (r.nrows == 0)
+		return 1;
+	memset(out, 0, sizeof(*out));
+	out->id = db_cell_int(&r, 0, 0);
+	out->status = db_cell(&r, 0, 1);
+	out->created_at = db_cell(&r, 0, 2);
+	out->tracking_number = db_cell(&r, 0, 3);
+	out->payment_mode = db_cell(&r, 0, 4);
+	out->contact_name = db_cell(&r, 0, 5);
+	out->contact_email = db_cell(&r, 0, 6);
+	for (int i = 0; i < 5; i++) {
+		out->billing[i] = db_cell(&r, 0, 7 + (size_t)i);
+		out->shipping[i] = db_cell(&r, 0, 12 + (size_t)i);
+	}
+	out->total_cents = db_cell_int(&r, 0, 17);
+	out->brand = db_cell(&r, 0, 18);
+	out->last4 = db_cell(&r, 0, 19);
+	struct db_arg oid[] = {DB_INT(id)};
+	if (db_query(db, a, SQL_ORDER_LINES, oid, 1, &l) < 0 ||
+	    db_query(db, a, SQL_ORDER_EVENTS, oid, 1, &e) < 0)
+		return -1;
+	struct order_line *lv = arena_alloc(a, sizeof(*lv) * (l.nrows + 1));
+	for (size_t i = 0; i < l.nrows; i++) {
+		lv[i].sku = db_cell(&l, i, 0);
+		lv[i].name = db_cell(&l, i, 1);
+		lv[i].unit_price_cents = db_cell_int(&l, i, 2);
+		lv[i].quantity = db_cell_int(&l, i, 3);
+	}
+	struct order_event *ev = arena_alloc(a, sizeof(*ev) * (e.nrows + 1));
+	for (size_t i = 0; i < e.nrows; i++) {
+		ev[i].status = db_cell(&e, i, 0);
+		ev[i].changed_at = db_cell(&e, i, 1);
+		ev[i].note = db_cell(&e, i, 2);
+	}
+	*lines = lv;
+	*nlines = l.nrows;
+	*events = ev;
+	*nevents = e.nrows;
+	return 0;
+}
+
+/* One statement: nothing is written unless the customer kept the profile on and the
+ * policy version they accepted allows profiling. */
+static const char SQL_PRODUCT_VIEW[] =
+    "INSERT INTO product_views (customer_id, product_id, views, last_viewed_at, policy_version) "
+    "SELECT c.id, ?, 1, UTC_TIMESTAMP(6), c.policy_version FROM customers c "
+    "JOIN policy_purposes pp ON pp.version = c.policy_version AND pp.purpose = 'profiling' "
+    "WHERE c.id = ? AND c.profile_opt_out = 0 "
+    "ON DUPLICATE KEY UPDATE views = views + 1, last_viewed_at = UTC_TIMESTAMP(6)";
+
+int db_product_view(struct db *db, long long customer_id, long long product_id)
+{
+	struct db_arg args[] = {DB_INT(product_id), DB_INT(customer_id)};
+	return db_exec(db, SQL_PRODUCT_VIEW, args, 2, NULL, NULL);
+}
+
+static const char SQL_GET_LOCK[] = "SELECT GET_LOCK(?, ?)";
+static const char SQL_RELEASE_LOCK[] = "SELECT RELEASE_LOCK(?)";
+
+int db_lock(struct db *db, struct arena *a, const char *name, int seconds, bool *got)
+{
+	struct db_arg args[] = {DB_STR(name), DB_INT(seconds)};
+	struct db_rows r;
+	if (db_query(db, a, SQL_GET_LOCK, args, 2, &r) < 0)
+		return -1;
+	*got = r.nrows > 0 && db_cell_int(&r, 0, 0) == 1;
+	return 0;
+}
+
+int db_unlock(struct db *db, struct arena *a, const char *name)
+{
+	struct db_arg args[] = {DB_STR(name)};
+	struct db_rows r;
+	return db_query(db, a, SQL_RELEASE_LOCK, args, 1, &r);
+}
+
+static const char SQL_DISCLOSURE_LIST[] =
+    "SELECT recipient, fields, purpose, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i'), "
+    "COALESCE(order_id, 0) FROM disclosures WHERE customer_id = ? ORDER BY id DESC LIMIT 500";
+
+int db_disclosure_list(struct db *db, struct arena *a, long long customer_id,
+                       struct disclosure **out, size_t *n)
+{
+	struct db_arg args[] = {DB_INT(customer_id)};
+	struct db_rows r;
+	if (db_query(db, a, SQL_DISCLOSURE_LIST, args, 1, &r) < 0)
+		return -1;
+	struct disclosure *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
+	for (size_t i = 0; i < r.nrows; i++) {
+		v[i].recipient = db_cell(&r, i, 0);
+		v[i].fields = db_cell(&r, i, 1);
+		v[i].purpose = db_cell(&r, i, 2);
+		v[i].created_at = db_cell(&r, i, 3);
+		v[i].order_id = db_cell_int(&r, i, 4);
+	}
+	*out = v;
+	*n = r.nrows;
+	return 0;
+}

@@ -1,0 +1,125 @@
+/* shop.h — data access for the cart, orders, payments, the viewing profile and disclosures. */
+#ifndef DITTO_DB_SHOP_H
+#define DITTO_DB_SHOP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct db;
+
+struct cart_line {
+	long long product_id;
+	const char *sku;
+	const char *name;
+	long long unit_price_cents;
+	long long quantity;
+	long long stock;        /* units left now */
+	long long weight_grams; /* per unit */
+	bool active;
+};
+
+/* Lists the customer's cart (product data as it is now). Returns 0 or -1. */
+int db_cart_list(struct db *db, struct arena *a, long long customer_id, struct cart_line **out,
+                 size_t *n);
+/* Sets the quantity of product_id (0 removes it). Returns 0 or -1. */
+int db_cart_set(struct db *db, long long customer_id, long long product_id, long long quantity);
+int db_cart_clear(struct db *db, long long customer_id);
+
+/* Takes quantity units of product_id if that many are left. *taken tells whether it did. */
+int db_stock_take(struct db *db, long long product_id, long long quantity, bool *taken);
+
+/* The order as checkout writes it; strings are the validated form fields. */
+struct order_new {
+	long long customer_id;
+	const char *nonce;
+	const char *status; /* "placed" (invoice) or "paid" (card) */
+	long long policy_version;
+	const char *contact_name, *contact_email;
+	const char *billing[5]; /* line1, line2, city, postcode, country */
+	const char *shipping[5];
+	const char *payment_mode; /* "card" or "invoice" */
+	long long total_cents;
+	long long weight_grams;
+};
+
+/* Inserts the order; returns 0 (id in *id), 1 when the nonce was used already, -1 on error. */
+int db_order_insert(struct db *db, const struct order_new *o, long long *id);
+int db_order_line_insert(struct db *db, long long order_id, int line_no, const struct cart_line *l);
+int db_order_history_insert(struct db *db, long long order_id, const char *status,
+                            const char *changed_by, const char *note);
+
+/* What is kept of a payment: never the card number or CVV. */
+struct payment_new {
+	long long order_id;
+	const char *processor;
+	const char *token; /* NULL for invoices */
+	const char *brand, *last4;
+	int exp_month, exp_year;
+	long long amount_cents;
+	const char *status; /* "captured" or "invoice_due" */
+};
+int db_payment_insert(struct db *db, const struct payment_new *p);
+
+/* Records that recipient received fields of customer_id's data for purpose. */
+int db_disclosure_insert(struct db *db, long long customer_id, long long order_id,
+                         const char *recipient, const char *fields, const char *purpose);
+
+struct disclosure {
+	const char *recipient, *fields, *purpose, *created_at;
+	long long order_id; /* 0 when none */
+};
+/* The customer's disclosures, newest first. */
+int db_disclosure_list(struct db *db, struct arena *a, long long customer_id,
+                       struct disclosure **out, size_t *n);
+
+/* Returns the id of the customer's order placed with nonce (0 if none) in *id. */
+int db_order_by_nonce(struct db *db, struct arena *a, long long customer_id, const char *nonce,
+                      long long *id);
+
+struct order_summary {
+	long long id;
+	const char *status;
+	const char *created_at;
+	long long total_cents;
+	long long items;
+};
+/* The customer's orders, newest first. */
+int db_order_list(struct db *db, struct arena *a, long long customer_id, struct order_summary **out,
+                  size_t *n);
+
+struct order_detail {
+	long long id;
+	const char *status, *created_at, *tracking_number, *payment_mode;
+	const char *contact_name, *contact_email;
+	const char *billing[5], *shipping[5];
+	long long total_cents;
+	const char *brand, *last4; /* NULL for invoices */
+};
+struct order_line {
+	const char *sku, *name;
+	long long unit_price_cents, quantity;
+};
+struct order_event {
+	const char *status, *changed_at, *note;
+};
+/*
+ * Reads order id only if it belongs to customer_id (another's order is "not found").
+ * Returns 0 found, 1 none, -1 error.
+ */
+int db_order_get(struct db *db, struct arena *a, long long customer_id, long long id,
+                 struct order_detail *out, struct order_line **lines, size_t *nlines,
+                 struct order_event **events, size_t *nevents);
+
+/* Counts a product view in the customer's viewing profile, unless they opted out or the
+ * policy version they accepted does not allow profiling. */
+int db_product_view(struct db *db, long long customer_id, long long product_id);
+
+/*
+ * Takes the MariaDB named lock name, waiting up to seconds. *got tells whether it was taken.
+ * Named locks serialise one checkout nonce across every worker and host of one database.
+ */
+int db_lock(struct db *db, struct arena *a, const char *name, int seconds, bool *got);
+int db_unlock(struct db *db, struct arena *a, const char *name);
+
+#endif
