@@ -20,6 +20,7 @@
 #include "log.h"
 #include "routes.h"
 #include "scoreboard.h"
+#include "template.h"
 #include "worker.h"
 
 #define STOP_GRACE_EXTRA_MS 5000 /* beyond request_timeout before SIGKILL at stop */
@@ -256,6 +257,14 @@ static void reload(struct pool *p)
 		log_error("reload refused, keeping the running configuration: %s", err);
 		return;
 	}
+	/* A template error would kill every new worker at start: refuse it here instead, and
+	 * the running workers keep serving. */
+	struct tmpl_set *views = tmpl_set_load(fresh.templates, err, sizeof(err));
+	if (views == NULL) {
+		log_error("reload refused, keeping the running configuration: templates: %s", err);
+		return;
+	}
+	tmpl_set_free(views);
 	struct pool_config *npc = config_pool(&fresh, p->pc->name);
 	if (strcmp(npc->socket, p->pc->socket) != 0)
 		log_warn("reload: socket path change needs a restart; keeping %s", p->pc->socket);

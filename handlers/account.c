@@ -119,20 +119,9 @@ static int update_profile(struct request *req, struct response *res, struct tdic
 	bool bad = false;
 	if (load_me(req, &c) < 0)
 		return -1;
-	if (!valid_text(name, 200)) {
-		view_field_error(req, ctx, "name", "Enter your name (up to 200 characters).");
+	/* A missing name or email counts as empty: both are required. */
+	if (!account_person_fields_ok(req, ctx, name ? name : "", email ? email : "", phone))
 		bad = true;
-	}
-	if (!valid_email(email)) {
-		view_field_error(req, ctx, "email",
-		                 "Enter an email address like name@example.com.");
-		bad = true;
-	}
-	if (phone != NULL && *phone != '\0' && !valid_phone(phone)) {
-		view_field_error(req, ctx, "phone",
-		                 "Enter a phone number with at least 6 digits, or leave it empty.");
-		bad = true;
-	}
 	bool email_changed = !bad && strcmp(email, c.email) != 0;
 	if (email_changed) {
 		bool u, e;
@@ -151,24 +140,12 @@ static int update_profile(struct request *req, struct response *res, struct tdic
 	                               email_changed) < 0)
 		return -1;
 	if (email_changed) {
-		char token[SESSION_TOKEN_LEN + 1];
-		unsigned char hash[32];
-		session_random_token(token, sizeof(token));
-		crypto_generichash(hash, sizeof(hash), (const unsigned char *)token, strlen(token),
-		                   NULL, 0);
-		const char *body = arena_printf(
-		    req->arena,
-		    "Hello %s,\n\nplease confirm your new email address for idem ditto by "
-		    "opening this link within 7 days:\n\n%s/verify?token=%s\n\nidem ditto\n",
-		    name, req->cfg->base_url, token);
 		const char *notice = arena_printf(
 		    req->arena,
 		    "Hello %s,\n\nthe email address of your idem ditto account was changed to "
 		    "another address. If you did not do this, contact us at once.\n\nidem ditto\n",
 		    c.name);
-		if (db_verification_insert(req->db, hash, c.id, email, 7) < 0 ||
-		    db_outbox_insert(req->db, c.id, "verify_email", email,
-		                     "Confirm your email address", body) < 0 ||
+		if (account_queue_verification(req, c.id, email, name) < 0 ||
 		    db_outbox_insert(req->db, c.id, "email_changed", c.email,
 		                     "Your email address was changed", notice) < 0)
 			return -1;

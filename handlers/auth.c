@@ -55,9 +55,8 @@ int handle_register_form(struct request *req, struct response *res)
 	return register_form(req, res, view_ctx(req, "Register"), 200);
 }
 
-/* Queues the verification mail for email with a fresh token. */
-static int queue_verification(struct request *req, long long customer_id, const char *email,
-                              const char *name)
+int account_queue_verification(struct request *req, long long customer_id, const char *email,
+                               const char *name)
 {
 	char token[SESSION_TOKEN_LEN + 1];
 	unsigned char hash[32];
@@ -74,6 +73,27 @@ static int queue_verification(struct request *req, long long customer_id, const 
 	    name, VERIFY_DAYS, req->cfg->base_url, token);
 	return db_outbox_insert(req->db, customer_id, "verify_email", email,
 	                        "Confirm your email address", body);
+}
+
+bool account_person_fields_ok(struct request *req, struct tdict *ctx, const char *name,
+                              const char *email, const char *phone)
+{
+	bool ok = true;
+	if (name != NULL && !valid_text(name, 200)) {
+		view_field_error(req, ctx, "name", "Enter your name (up to 200 characters).");
+		ok = false;
+	}
+	if (email != NULL && !valid_email(email)) {
+		view_field_error(req, ctx, "email",
+		                 "Enter an email address like name@example.com.");
+		ok = false;
+	}
+	if (phone != NULL && *phone != '\0' && !valid_phone(phone)) {
+		view_field_error(req, ctx, "phone",
+		                 "Enter a phone number with at least 6 digits, or leave it empty.");
+		ok = false;
+	}
+	return ok;
 }
 
 struct registration {
@@ -94,7 +114,7 @@ static int register_tx(struct db *db, void *vctx)
 		return -1;
 	}
 	r->outcome = 0;
-	return queue_verification(r->req, id, r->email, r->name);
+	return account_queue_verification(r->req, id, r->email, r->name);
 }
 
 int handle_register(struct request *req, struct response *res)
@@ -111,26 +131,16 @@ int handle_register(struct request *req, struct response *res)
 	keep(ctx, req, "email");
 	keep(ctx, req, "username");
 	keep(ctx, req, "phone");
-	if (!valid_text(name, 200)) {
-		view_field_error(req, ctx, "name", "Enter your name (up to 200 characters).");
-		bad = true;
-	}
-	if (!valid_email(email)) {
-		view_field_error(req, ctx, "email",
-		                 "Enter an email address like name@example.com.");
-		bad = true;
-	}
+	/* A missing name or email counts as empty: both are required. */
+	bad = !account_person_fields_ok(req, ctx, name ? name : "", email ? email : "", NULL);
 	if (!valid_username(username)) {
 		view_field_error(req, ctx, "username",
 		                 "Use 3 to 64 letters, digits, dots, dashes or underscores, "
 		                 "starting with a letter or digit.");
 		bad = true;
 	}
-	if (phone != NULL && !valid_phone(phone)) {
-		view_field_error(req, ctx, "phone",
-		                 "Enter a phone number with at least 6 digits, or leave it empty.");
+	if (phone != NULL && !account_person_fields_ok(req, ctx, NULL, NULL, phone))
 		bad = true;
-	}
 	const char *weak = password != NULL
 	                       ? password_weakness(password, strlen(password), username, email)
 	                       : "Choose a password.";

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "../app/router.h"
+#include "../app/template.h"
 
 /*
  * Stores the route table of pool "web" or "staff" (an empty table for any
@@ -42,6 +43,14 @@ int handle_order(struct request *req, struct response *res);
 int handle_access_refused(struct request *req, struct response *res);
 int handle_test_sleep(struct request *req, struct response *res);
 int handle_test_crash(struct request *req, struct response *res);
+
+/* Shared by registration and My Account: checks name, email and phone (each skipped when
+ * NULL; an empty phone is fine), marking each bad field in ctx. Returns true when all pass. */
+bool account_person_fields_ok(struct request *req, struct tdict *ctx, const char *name,
+                              const char *email, const char *phone);
+/* Queues the verification mail for email with a fresh one-time token. Returns 0 or -1. */
+int account_queue_verification(struct request *req, long long customer_id, const char *email,
+                               const char *name);
 
 /* Formats cents as "12.34" into the arena. */
 const char *format_price(struct arena *a, long long cents);

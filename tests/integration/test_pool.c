@@ -216,6 +216,78 @@ static bool master_gone(void *arg)
 	return kill((pid_t)(intptr_t)arg, 0) != 0;
 }
 
+static int count_lines(const char *pattern, const char *file)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "grep -c -E '%s' '%s/log/%s' 2>/dev/null", pattern, env_state(),
+	         file);
+	FILE *p = popen(cmd, "r");
+	int n = 0;
+	if (p == NULL)
+		return -1;
+	if (fscanf(p, "%d", &n) != 1)
+		n = 0;
+	pclose(p);
+	return n;
+}
+
+static bool staff_healthy(void *arg)
+{
+	(void)arg;
+	return status_of(env_staff(), "/healthz") == 200;
+}
+
+static void test_crash_loop_backs_off_instead_of_fork_storming(void **state)
+{
+	(void)state;
+	/* Workers that cannot start (their database password file is gone) die at once: the
+	 * master must slow down. */
+	pid_t master = pool_master_pid("staff");
+	assert_int_equal(
+	    sh("cp '%s/ditto.conf' '%s/ditto.conf.good' && sed -i "
+	       "'s|^db_password_file = .*ditto_staff$|db_password_file = /nonexistent-ditto|' "
+	       "'%s/ditto.conf'",
+	       env_state(), env_state(), env_state()),
+	    0);
+	int before = count_lines("staff.* worker [0-9]+ started", "staff.log");
+	assert_int_equal(kill(master, SIGHUP), 0);
+	sleep(4);
+	int spawned = count_lines("staff.* worker [0-9]+ started", "staff.log") - before;
+	/* Backoff doubles from 200 ms: a handful of starts in 4 s, not hundreds. */
+	assert_true(spawned >= 2);
+	assert_true(spawned <= 12);
+	assert_true(count_lines("workers keep dying; next start in", "staff.log") >= 2);
+	assert_int_equal(kill(master, 0), 0); /* the master itself lives on */
+	/* Fixed configuration, reload: the pool serves again without a restart. */
+	assert_int_equal(sh("mv '%s/ditto.conf.good' '%s/ditto.conf'", env_state(), env_state()),
+	                 0);
+	assert_int_equal(kill(master, SIGHUP), 0);
+	assert_true(eventually(staff_healthy, NULL, 15000));
+	assert_int_equal(pool_master_pid("staff"), master);
+}
+
+static void test_reload_with_broken_template_is_refused_and_workers_keep_serving(void **state)
+{
+	(void)state;
+	pid_t master = pool_master_pid("staff");
+	pid_t before[WORKERS_MAX], after[WORKERS_MAX];
+	int n = pool_worker_pids(master, before, WORKERS_MAX);
+	assert_int_equal(
+	    sh("cp '%s/ditto.conf' '%s/ditto.conf.good' && sed -i "
+	       "'s|^templates = .*|templates = /nonexistent-ditto-views|' '%s/ditto.conf'",
+	       env_state(), env_state(), env_state()),
+	    0);
+	assert_int_equal(kill(master, SIGHUP), 0);
+	sleep(1);
+	assert_true(count_lines("reload refused", "staff.log") >= 1);
+	assert_int_equal(pool_worker_pids(master, after, WORKERS_MAX), n);
+	for (int i = 0; i < n; i++)
+		assert_true(has_pid(before, n, after[i]));
+	assert_int_equal(status_of(env_staff(), "/healthz"), 200);
+	assert_int_equal(sh("mv '%s/ditto.conf.good' '%s/ditto.conf'", env_state(), env_state()),
+	                 0);
+}
+
 static void test_sigterm_lets_inflight_request_finish(void **state)
 {
 	(void)state;
@@ -246,6 +318,8 @@ int main(void)
 	    cmocka_unit_test(test_sighup_reload_replaces_workers_and_fails_no_request),
 	    cmocka_unit_test(test_recycling_after_max_requests_fails_no_request),
 	    cmocka_unit_test(test_database_restart_gives_503_then_recovers),
+	    cmocka_unit_test(test_reload_with_broken_template_is_refused_and_workers_keep_serving),
+	    cmocka_unit_test(test_crash_loop_backs_off_instead_of_fork_storming),
 	    cmocka_unit_test(test_sigterm_lets_inflight_request_finish),
 	};
 	return cmocka_run_group_tests_name("pool", tests, NULL, NULL);
