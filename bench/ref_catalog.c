@@ -27,9 +27,9 @@
 
 /* Copied from app/db/catalog.c: the same text, so the server does the same work. */
 static const char SQL_CATEGORY_LIST[] =
-    "SELECT c.id, c.slug, c.name, "
-    "(SELECT COUNT(*) FROM products p WHERE p.active = 1 AND p.category_id = c.id) "
-    "FROM categories c ORDER BY c.name";
+    "SELECT c.id, c.slug, c.name, COALESCE(n.cnt, 0) FROM categories c "
+    "LEFT JOIN (SELECT category_id, COUNT(*) AS cnt FROM products WHERE active = 1 "
+    "GROUP BY category_id) n ON n.category_id = c.id ORDER BY c.name";
 static const char SQL_PRODUCT_LIST_ALL[] =
     "SELECT p.id, p.category_id, c.slug, c.name, p.sku, p.name, p.price_cents, p.stock "
     "FROM products p JOIN categories c ON c.id = p.category_id "

@@ -1,12 +1,15 @@
-/* ctl.c — dittoctl's shared helpers: configuration, connections, one-line errors, user locks. */
+/* ctl.c — dittoctl's shared helpers: configuration, connections, one-line errors, user locks
+ * and durable files. */
 #include "ctl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -73,6 +76,22 @@ int usage_fail(const char *fmt, ...)
 bool ctl_is_help(const char *arg)
 {
 	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+int ctl_one_subcommand(int argc, char **argv, const char *group, const char *sub, const char *usage,
+                       int (*fn)(int argc, char **argv))
+{
+	if (argc < 2)
+		return usage_fail("%s needs a sub-command: %s (try: dittoctl %s --help)", group,
+		                  sub, group);
+	if (ctl_is_help(argv[1])) {
+		puts(usage);
+		return CTL_OK;
+	}
+	if (strcmp(argv[1], sub) == 0)
+		return fn(argc - 1, argv + 1);
+	return usage_fail("unknown %s command '%s' (try: dittoctl %s --help)", group, argv[1],
+	                  group);
 }
 
 /* Connects db now, so that a wrong password or a stopped server is reported as such. */
@@ -154,6 +173,16 @@ int ctl_lock_held(struct db *db, const char *name)
 	return lock_query(db, SQL_LOCK_HELD, args, 1, 0);
 }
 
+int ctl_lock_or_yield(struct db *db, const char *name, const char *what, const char *busy)
+{
+	int got = ctl_lock(db, name, 0);
+	if (got < 0)
+		fail("cannot take the %s lock as %s: %s", what, cfg.db_cron_user, db_error(db));
+	else if (got == 0)
+		puts(busy);
+	return got;
+}
+
 void ctl_unlock(struct db *db, const char *name)
 {
 	struct db_arg args[] = {DB_STR(name)};
@@ -192,4 +221,115 @@ const char *ctl_os_user(void)
 	else
 		snprintf(name, sizeof(name), "uid%u", (unsigned)geteuid());
 	return name;
+}
+
+const char *ctl_changed_by(void)
+{
+	static char changed_by[80];
+	snprintf(changed_by, sizeof(changed_by), "dittoctl:%s", ctl_os_user());
+	return changed_by;
+}
+
+void ctl_shop_url(char *buf, size_t cap, const char *path)
+{
+	size_t base_len = strlen(cfg.base_url);
+	while (base_len > 0 && cfg.base_url[base_len - 1] == '/')
+		base_len--;
+	snprintf(buf, cap, "%.*s%s", (int)base_len, cfg.base_url, path);
+}
+
+int ctl_admin_tx(int (*tx)(struct db *db, void *ctx), void *ctx, const char *refused,
+                 const char *what)
+{
+	struct db *db = ctl_admin_db();
+	if (db == NULL)
+		return CTL_ERR;
+	int rc = CTL_OK;
+	if (db_tx(db, tx, ctx) < 0) {
+		if (refused[0] != '\0')
+			fail("%s", refused);
+		else
+			fail("cannot %s: %s", what, db_error(db));
+		rc = CTL_ERR;
+	}
+	db_free(db);
+	return rc;
+}
+
+int ctl_write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Creates path and its missing parents (mode 0750). Returns 0, or -1 with errno set. */
+static int mkdir_p(const char *path)
+{
+	char p[CONFIG_STR];
+	if (snprintf(p, sizeof(p), "%s", path) >= (int)sizeof(p)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0750) < 0 && errno != EEXIST)
+			return -1;
+		*s = '/';
+	}
+	if (mkdir(p, 0750) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int ctl_open_dir(const char *path)
+{
+	if (mkdir_p(path) < 0)
+		return -1;
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+int ctl_write_tmp(int dirfd, const char *tmp, const char *data, size_t len)
+{
+	if (unlinkat(dirfd, tmp, 0) < 0 && errno != ENOENT)
+		return -1;
+	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return -1;
+	if (ctl_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		int e = errno;
+		close(fd);
+		unlinkat(dirfd, tmp, 0);
+		errno = e;
+		return -1;
+	}
+	if (close(fd) < 0) {
+		int e = errno;
+		unlinkat(dirfd, tmp, 0);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int ctl_replace_file(int dirfd, const char *name, const char *tmp, const char *data, size_t len)
+{
+	if (ctl_write_tmp(dirfd, tmp, data, len) < 0)
+		return -1;
+	if (renameat(dirfd, tmp, dirfd, name) < 0) {
+		int e = errno;
+		unlinkat(dirfd, tmp, 0);
+		errno = e;
+		return -1;
+	}
+	return fsync(dirfd);
 }

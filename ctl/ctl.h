@@ -39,6 +39,14 @@ int usage_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool ctl_is_help(const char *arg);
 
 /*
+ * The command `dittoctl GROUP SUB ...` of a group with one sub-command:
+ * prints usage for --help/-h, runs fn(argc - 1, argv + 1) for SUB, and
+ * fails with CTL_USAGE (one line naming GROUP and SUB) otherwise.
+ */
+int ctl_one_subcommand(int argc, char **argv, const char *group, const char *sub, const char *usage,
+                       int (*fn)(int argc, char **argv));
+
+/*
  * Returns a handle for the administrative account (db_admin_user over the
  * unix socket, no password: MariaDB's unix_socket authentication), or NULL
  * after printing one error line (also when it cannot connect).
@@ -62,6 +70,12 @@ struct db *ctl_cron_db(void);
 int ctl_lock(struct db *db, const char *name, int timeout);
 /* Returns 1 while db's current connection holds name, 0 if not, -1 on error. */
 int ctl_lock_held(struct db *db, const char *name);
+/*
+ * For a cron run: takes name on db without waiting.  Returns 1 when held;
+ * 0 when another session holds it, after printing busy on stdout; -1 after
+ * printing "cannot take the <what> lock as <db_cron_user>: <error>".
+ */
+int ctl_lock_or_yield(struct db *db, const char *name, const char *what, const char *busy);
 /* Releases name; errors are ignored (closing the connection releases it anyway). */
 void ctl_unlock(struct db *db, const char *name);
 
@@ -73,6 +87,52 @@ char *ctl_read_file(const char *path, size_t *len);
 
 /* Login name of the effective user ("uid1234" if it has none). Static storage. */
 const char *ctl_os_user(void);
+
+/*
+ * "dittoctl:<login name>" (see ctl_os_user), the changed_by of a status
+ * history row written by hand.  Static storage.
+ */
+const char *ctl_changed_by(void);
+
+/*
+ * Writes the shop's base_url without its trailing slashes, then path (which
+ * starts with '/'), into buf, as snprintf does (cut to cap - 1 bytes).
+ */
+void ctl_shop_url(char *buf, size_t cap, const char *path);
+
+/*
+ * Runs tx in one transaction (db_tx) on an administrative connection
+ * (ctl_admin_db), then closes it.  When the transaction fails, prints
+ * refused (the buffer tx fills in with why it refused) or, when that is
+ * empty, "cannot <what>: <the database error>".  Returns CTL_OK or CTL_ERR.
+ */
+int ctl_admin_tx(int (*tx)(struct db *db, void *ctx), void *ctx, const char *refused,
+                 const char *what);
+
+/* Writes all of data to fd (retrying after EINTR). Returns 0, or -1 with errno set. */
+int ctl_write_all(int fd, const char *data, size_t len);
+
+/*
+ * Creates path and its missing parents (mode 0750), then opens it as a
+ * directory (O_RDONLY | O_DIRECTORY | O_CLOEXEC).  Returns the descriptor,
+ * or -1 with errno set.
+ */
+int ctl_open_dir(const char *path);
+
+/*
+ * Writes data to a new file tmp (mode 0640; a leftover tmp is removed
+ * first, and a link there is never followed) in dirfd and flushes it to
+ * disk.  Returns 0, or -1 with errno set (and no tmp left behind).
+ */
+int ctl_write_tmp(int dirfd, const char *tmp, const char *data, size_t len);
+
+/*
+ * Replaces name in dirfd with data atomically and durably: writes tmp
+ * (ctl_write_tmp), renames it to name, then flushes the directory, so name
+ * is either the old or the whole new file after a crash.  Returns 0, or -1
+ * with errno set (and no tmp left behind).
+ */
+int ctl_replace_file(int dirfd, const char *name, const char *tmp, const char *data, size_t len);
 
 /* Sub-commands: argv[0] is the command's own name. They return a CTL_ status. */
 int cmd_migrate(int argc, char **argv);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../app/arena.h"
+#include "../app/db/customers.h"
 #include "../app/db/db.h"
 #include "../app/validate.h"
 #include "ctl.h"
@@ -85,8 +86,6 @@ static const char SQL_SET_STATUS[] =
 static const char SQL_HISTORY[] = "INSERT INTO customer_status_history "
                                   "(customer_id, status, changed_by, note) VALUES (?, ?, ?, ?)";
 static const char SQL_END_SESSIONS[] = "DELETE FROM sessions WHERE customer_id = ?";
-static const char SQL_OUTBOX[] = "INSERT INTO outbox (customer_id, kind, recipient, subject, body) "
-                                 "VALUES (?, ?, ?, ?, ?)";
 
 /*
  * The whole change in one transaction: the row is locked first, so two
@@ -140,9 +139,7 @@ static int change_tx(struct db *db, void *ctx)
 		if (db_exec(db, SQL_END_SESSIONS, cust, 1, &c->sessions_ended, NULL) < 0)
 			goto out;
 	}
-	struct db_arg mail[] = {DB_INT(id), DB_STR(act->kind), DB_STR(email ? email : ""),
-	                        DB_STR(act->subject), DB_STR(c->body)};
-	if (db_exec(db, SQL_OUTBOX, mail, 5, NULL, NULL) < 0)
+	if (db_outbox_insert(db, id, act->kind, email ? email : "", act->subject, c->body) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -202,14 +199,9 @@ int cmd_customer(int argc, char **argv)
 	if (ctl_config() < 0)
 		return CTL_ERR;
 
-	char changed_by[80];
-	snprintf(changed_by, sizeof(changed_by), "dittoctl:%s", ctl_os_user());
 	/* The shop's base URL without a trailing slash, then "/login". */
-	size_t base_len = strlen(cfg.base_url);
-	while (base_len > 0 && cfg.base_url[base_len - 1] == '/')
-		base_len--;
 	char login_url[CONFIG_STR + 8];
-	snprintf(login_url, sizeof(login_url), "%.*s/login", (int)base_len, cfg.base_url);
+	ctl_shop_url(login_url, sizeof(login_url), "/login");
 	char body[1024];
 	if (strchr(act->body, '%') != NULL)
 		snprintf(body, sizeof(body), act->body, login_url);
@@ -220,27 +212,17 @@ int cmd_customer(int argc, char **argv)
 	    .act = act,
 	    .username = username,
 	    .note = note,
-	    .changed_by = changed_by,
+	    .changed_by = ctl_changed_by(),
 	    .body = body,
 	};
-	struct db *db = ctl_admin_db();
-	if (db == NULL)
+	char what[1024]; /* as long as fail()'s line: the same text, cut at the same place */
+	snprintf(what, sizeof(what), "%s '%s'", act->verb, username);
+	if (ctl_admin_tx(change_tx, &c, c.refused, what) != CTL_OK)
 		return CTL_ERR;
-	int rc = CTL_ERR;
-	if (db_tx(db, change_tx, &c) < 0) {
-		if (c.refused[0] != '\0')
-			fail("%s", c.refused);
-		else
-			fail("cannot %s '%s': %s", act->verb, username, db_error(db));
-		goto out;
-	}
 	printf("customer %s: %s -> %s", username, c.was, act->status);
 	if (act->end_sessions)
 		printf(", %llu session%s ended", c.sessions_ended,
 		       c.sessions_ended == 1 ? "" : "s");
 	printf(", message queued (%s)\n", act->kind);
-	rc = CTL_OK;
-out:
-	db_free(db);
-	return rc;
+	return CTL_OK;
 }

@@ -1,10 +1,8 @@
 /* ctl_mail.c — `dittoctl mail send`: delivers the outbox as RFC 5322 files in mail_dir. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -210,21 +208,6 @@ static const char *format_mail(const struct mail *m, struct buf *b)
 	return NULL;
 }
 
-/* Writes all of data to fd. Returns 0, or -1 with errno set. */
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * Writes <dir>/<id>.eml atomically and durably: a temporary file, fsync,
  * rename, then fsync of the directory, so a message is either complete or
@@ -237,47 +220,9 @@ static int write_eml(int dirfd, long long id, const struct buf *msg)
 	char name[64], tmp[72];
 	snprintf(name, sizeof(name), "%lld.eml", id);
 	snprintf(tmp, sizeof(tmp), "%lld.eml.tmp", id);
-	/* A leftover from a run that died mid-write (we hold the lock: nobody else writes). */
-	if (unlinkat(dirfd, tmp, 0) < 0 && errno != ENOENT)
-		return -1;
-	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
-	if (fd < 0)
-		return -1;
-	if (write_all(fd, msg->data, msg->len) < 0 || fsync(fd) < 0) {
-		int e = errno;
-		close(fd);
-		unlinkat(dirfd, tmp, 0);
-		errno = e;
-		return -1;
-	}
-	if (close(fd) < 0 || renameat(dirfd, tmp, dirfd, name) < 0) {
-		int e = errno;
-		unlinkat(dirfd, tmp, 0);
-		errno = e;
-		return -1;
-	}
-	return fsync(dirfd);
-}
-
-/* Creates path and its missing parents (mode 0750). Returns 0, or -1 with errno set. */
-static int mkdir_p(const char *path)
-{
-	char p[CONFIG_STR];
-	if (snprintf(p, sizeof(p), "%s", path) >= (int)sizeof(p)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0750) < 0 && errno != EEXIST)
-			return -1;
-		*s = '/';
-	}
-	if (mkdir(p, 0750) < 0 && errno != EEXIST)
-		return -1;
-	return 0;
+	/* A leftover from a run that died mid-write is replaced (we hold the lock: nobody else
+	 * writes). */
+	return ctl_replace_file(dirfd, name, tmp, msg->data, msg->len);
 }
 
 static const char SQL_UNSENT[] =
@@ -345,18 +290,12 @@ static int mail_send(int argc, char **argv)
 	int rc = CTL_ERR, dirfd = -1;
 	long long sent = 0, refused = 0;
 	struct arena *a = arena_new();
-	int got = ctl_lock(db, MAIL_LOCK, 0);
-	if (got < 0) {
-		fail("cannot take the mail lock as %s: %s", cfg.db_cron_user, db_error(db));
+	int got = ctl_lock_or_yield(db, MAIL_LOCK, "mail", "another mail send is running");
+	if (got <= 0) {
+		rc = got == 0 ? CTL_OK : CTL_ERR;
 		goto out;
 	}
-	if (got == 0) {
-		puts("another mail send is running");
-		rc = CTL_OK;
-		goto out;
-	}
-	if (mkdir_p(cfg.mail_dir) < 0 ||
-	    (dirfd = open(cfg.mail_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+	if ((dirfd = ctl_open_dir(cfg.mail_dir)) < 0) {
 		fail("cannot use mail directory %s: %s", cfg.mail_dir, strerror(errno));
 		goto out;
 	}
@@ -446,13 +385,5 @@ out:
 
 int cmd_mail(int argc, char **argv)
 {
-	if (argc < 2)
-		return usage_fail("mail needs a sub-command: send (try: dittoctl mail --help)");
-	if (ctl_is_help(argv[1])) {
-		puts(mail_usage);
-		return CTL_OK;
-	}
-	if (strcmp(argv[1], "send") == 0)
-		return mail_send(argc - 1, argv + 1);
-	return usage_fail("unknown mail command '%s' (try: dittoctl mail --help)", argv[1]);
+	return ctl_one_subcommand(argc, argv, "mail", "send", mail_usage, mail_send);
 }

@@ -2,7 +2,6 @@
  * numbers) and `dittoctl order status` (an order's status changed by hand). */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <sodium.h>
 
 #include "../app/arena.h"
+#include "../app/db/customers.h"
 #include "../app/db/db.h"
 #include "../app/validate.h"
 #include "ctl.h"
@@ -35,52 +35,13 @@ static const char MANIFEST_HEADER[] = "order_id,ship_to_name,shipping_line1,ship
 
 static const char SQL_ORDER_HISTORY[] = "INSERT INTO order_status_history "
                                         "(order_id, status, changed_by, note) VALUES (?, ?, ?, ?)";
-static const char SQL_OUTBOX[] = "INSERT INTO outbox (customer_id, kind, recipient, subject, body) "
-                                 "VALUES (?, ?, ?, ?, ?)";
 
 /* Writes "<base_url>/orders/<id>" (without a doubled slash) into buf. */
 static void order_url(char *buf, size_t cap, long long id)
 {
-	size_t base_len = strlen(cfg.base_url);
-	while (base_len > 0 && cfg.base_url[base_len - 1] == '/')
-		base_len--;
-	snprintf(buf, cap, "%.*s/orders/%lld", (int)base_len, cfg.base_url, id);
-}
-
-/* Writes all of data to fd. Returns 0, or -1 with errno set. */
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Creates path and its missing parents (mode 0750). Returns 0, or -1 with errno set. */
-static int mkdir_p(const char *path)
-{
-	char p[CONFIG_STR];
-	if (snprintf(p, sizeof(p), "%s", path) >= (int)sizeof(p)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0750) < 0 && errno != EEXIST)
-			return -1;
-		*s = '/';
-	}
-	if (mkdir(p, 0750) < 0 && errno != EEXIST)
-		return -1;
-	return 0;
+	char path[32];
+	snprintf(path, sizeof(path), "/orders/%lld", id);
+	ctl_shop_url(buf, cap, path);
 }
 
 /* ---- shipments export ---- */
@@ -223,33 +184,6 @@ static void ship_remove_leftovers(int dirfd)
 }
 
 /*
- * Writes data to a new temporary file in dirfd and flushes it to disk.
- * Returns 0, or -1 with errno set (and no temporary left behind).
- */
-static int write_tmp(int dirfd, const char *tmp, const char *data, size_t len)
-{
-	if (unlinkat(dirfd, tmp, 0) < 0 && errno != ENOENT)
-		return -1;
-	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
-	if (fd < 0)
-		return -1;
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		int e = errno;
-		close(fd);
-		unlinkat(dirfd, tmp, 0);
-		errno = e;
-		return -1;
-	}
-	if (close(fd) < 0) {
-		int e = errno;
-		unlinkat(dirfd, tmp, 0);
-		errno = e;
-		return -1;
-	}
-	return 0;
-}
-
-/*
  * Writes a new manifest-YYYYmmddTHHMMSSZ.csv in dirfd atomically and
  * durably (temporary file, fsync, link to the final name, fsync of the
  * directory).  The final name is never an existing file: a second manifest
@@ -264,7 +198,7 @@ static int write_manifest(int dirfd, const struct buf *m, char *name, size_t cap
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	snprintf(tmp, sizeof(tmp), "manifest-%s.csv.tmp", stamp);
-	if (write_tmp(dirfd, tmp, m->data, m->len) < 0)
+	if (ctl_write_tmp(dirfd, tmp, m->data, m->len) < 0)
 		return -1;
 	/* link(2) fails rather than replace: an earlier manifest is never overwritten. */
 	int rc = -1;
@@ -300,15 +234,7 @@ static int cut_manifest(int dirfd, const char *name, const struct buf *m, size_t
 	}
 	char tmp[96];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
-	if (write_tmp(dirfd, tmp, m->data, len) < 0)
-		return -1;
-	if (renameat(dirfd, tmp, dirfd, name) < 0) {
-		int e = errno;
-		unlinkat(dirfd, tmp, 0);
-		errno = e;
-		return -1;
-	}
-	return fsync(dirfd);
+	return ctl_replace_file(dirfd, name, tmp, m->data, len);
 }
 
 /* One batch to mark exported, filled in by mark_tx (which db_tx may run more than once). */
@@ -418,17 +344,12 @@ static int shipments_export(int argc, char **argv)
 	struct buf m = {0};
 	struct ship_list l = {0};
 	char name[96] = "";
-	int got = ctl_lock(db, SHIP_LOCK, 0);
-	if (got < 0) {
-		fail("cannot take the shipments lock as %s: %s", cfg.db_cron_user, db_error(db));
+	int got = ctl_lock_or_yield(db, SHIP_LOCK, "shipments", "another shipments run is running");
+	if (got <= 0) {
+		rc = got == 0 ? CTL_OK : CTL_ERR;
 		goto out;
 	}
-	if (got == 0) {
-		puts("another shipments run is running");
-		rc = CTL_OK;
-		goto out;
-	}
-	if (mkdir_p(dir) < 0 || (dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+	if ((dirfd = ctl_open_dir(dir)) < 0) {
 		fail("cannot use shipments directory %s: %s", dir, strerror(errno));
 		goto out;
 	}
@@ -713,10 +634,7 @@ static int queue_shipped_mail(struct db *db, long long order_id, long long custo
 	snprintf(subject, sizeof(subject), "Your order %lld has shipped", order_id);
 	snprintf(body, sizeof(body), SHIPPED_BODY, name ? name : "", order_id,
 	         tracking ? tracking : "(none)", url);
-	struct db_arg mail[] = {customer_id > 0 ? DB_INT(customer_id) : DB_NULL,
-	                        DB_STR("order_shipped"), DB_STR(email), DB_STR(subject),
-	                        DB_STR(body)};
-	int rc = db_exec(db, SQL_OUTBOX, mail, 5, NULL, NULL);
+	int rc = db_outbox_insert(db, customer_id, "order_shipped", email, subject, body);
 	sodium_memzero(body, sizeof(body));
 	return rc;
 }
@@ -1054,9 +972,7 @@ static int status_tx(struct db *db, void *ctx)
 		snprintf(body, sizeof(body), sm->body, db_cell(&r, 0, 2) ? db_cell(&r, 0, 2) : "",
 		         c->order_id, url);
 		long long customer = db_cell_int(&r, 0, 1);
-		struct db_arg mail[] = {customer > 0 ? DB_INT(customer) : DB_NULL, DB_STR(sm->kind),
-		                        DB_STR(email), DB_STR(subject), DB_STR(body)};
-		int st = db_exec(db, SQL_OUTBOX, mail, 5, NULL, NULL);
+		int st = db_outbox_insert(db, customer, sm->kind, email, subject, body);
 		sodium_memzero(body, sizeof(body));
 		if (st < 0)
 			goto out;
@@ -1129,44 +1045,24 @@ static int order_status(int argc, char **argv)
 	if (ctl_config() < 0)
 		return CTL_ERR;
 
-	char changed_by[80];
-	snprintf(changed_by, sizeof(changed_by), "dittoctl:%s", ctl_os_user());
 	struct status_change c = {
 	    .order_id = order_id,
 	    .to = to,
 	    .note = note,
-	    .changed_by = changed_by,
+	    .changed_by = ctl_changed_by(),
 	};
-	struct db *db = ctl_admin_db();
-	if (db == NULL)
+	char what[64];
+	snprintf(what, sizeof(what), "change order %lld", order_id);
+	if (ctl_admin_tx(status_tx, &c, c.refused, what) != CTL_OK)
 		return CTL_ERR;
-	int rc = CTL_ERR;
-	if (db_tx(db, status_tx, &c) < 0) {
-		if (c.refused[0] != '\0')
-			fail("%s", c.refused);
-		else
-			fail("cannot change order %lld: %s", order_id, db_error(db));
-		goto out;
-	}
 	printf("order %lld: %s -> %s", order_id, c.was, to);
 	if (c.mailed)
 		printf(", message queued (order_%s)", to);
 	printf("\n");
-	rc = CTL_OK;
-out:
-	db_free(db);
-	return rc;
+	return CTL_OK;
 }
 
 int cmd_order(int argc, char **argv)
 {
-	if (argc < 2)
-		return usage_fail("order needs a sub-command: status (try: dittoctl order --help)");
-	if (ctl_is_help(argv[1])) {
-		puts(order_usage);
-		return CTL_OK;
-	}
-	if (strcmp(argv[1], "status") == 0)
-		return order_status(argc - 1, argv + 1);
-	return usage_fail("unknown order command '%s' (try: dittoctl order --help)", argv[1]);
+	return ctl_one_subcommand(argc, argv, "order", "status", order_usage, order_status);
 }

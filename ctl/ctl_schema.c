@@ -281,14 +281,5 @@ out:
 
 int cmd_policy(int argc, char **argv)
 {
-	if (argc < 2)
-		return usage_fail(
-		    "policy needs a sub-command: publish (try: dittoctl policy --help)");
-	if (ctl_is_help(argv[1])) {
-		puts(policy_usage);
-		return CTL_OK;
-	}
-	if (strcmp(argv[1], "publish") == 0)
-		return policy_publish(argc - 1, argv + 1);
-	return usage_fail("unknown policy command '%s' (try: dittoctl policy --help)", argv[1]);
+	return ctl_one_subcommand(argc, argv, "policy", "publish", policy_usage, policy_publish);
 }

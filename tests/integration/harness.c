@@ -484,3 +484,90 @@ long do_login(struct client *c, const char *user, const char *password, struct h
 		http_resp_free(&r);
 	return s;
 }
+
+void slurp_file(const char *path, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return;
+	size_t n = fread(buf, 1, cap - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+void ctl_scratch_path(char *buf, size_t cap, const char *tag, int slot, const char *what)
+{
+	snprintf(buf, cap, "%s/run/test-%s-%d-%d.%s", env_state(), tag, (int)getpid(), slot, what);
+}
+
+/* Stores what dittoctl run slot, which exited with status, left in r. */
+static void ctl_collect(struct ctl_run *r, const char *tag, int slot, int status)
+{
+	char path[512];
+	ctl_scratch_path(path, sizeof(path), tag, slot, "out");
+	slurp_file(path, r->out, sizeof(r->out));
+	ctl_scratch_path(path, sizeof(path), tag, slot, "err");
+	slurp_file(path, r->err, sizeof(r->err));
+	r->err_lines = 0;
+	for (const char *p = r->err; *p; p++)
+		if (*p == '\n')
+			r->err_lines++;
+	r->status = status;
+}
+
+/* Writes slot's stdin file (input and a line break). Returns 0, or -1. */
+static int ctl_write_input(const char *tag, int slot, const char *input)
+{
+	char in[512];
+	ctl_scratch_path(in, sizeof(in), tag, slot, "in");
+	FILE *f = fopen(in, "w");
+	if (f == NULL)
+		return -1;
+	fprintf(f, "%s\n", input);
+	fclose(f);
+	return 0;
+}
+
+/* The shell command running dittoctl ARGS, stdin slot's input file (or /dev/null). */
+static void ctl_command(char *cmd, size_t cap, const char *tag, int slot, bool input,
+                        const char *args)
+{
+	char in[512], out[512], err[512];
+	ctl_scratch_path(in, sizeof(in), tag, slot, "in");
+	ctl_scratch_path(out, sizeof(out), tag, slot, "out");
+	ctl_scratch_path(err, sizeof(err), tag, slot, "err");
+	snprintf(cmd, cap, "\"$BUILD\"/dittoctl --config '%s/ditto.conf' %s <'%s' >'%s' 2>'%s'",
+	         env_state(), args, input ? in : "/dev/null", out, err);
+}
+
+int ctl_run_v(struct ctl_run *r, const char *tag, const char *input, const char *fmt, va_list ap)
+{
+	char args[2048], cmd[4096];
+	vsnprintf(args, sizeof(args), fmt, ap);
+	if (input != NULL && ctl_write_input(tag, 0, input) < 0)
+		return -1;
+	ctl_command(cmd, sizeof(cmd), tag, 0, input != NULL, args);
+	ctl_collect(r, tag, 0, sh("%s", cmd));
+	return 0;
+}
+
+int ctl_run_twice(struct ctl_run r[2], const char *tag, const char *input, const char *args)
+{
+	char a[4096], b[4096], st[2][512];
+	for (int i = 0; i < 2; i++) {
+		if (input != NULL && ctl_write_input(tag, i + 1, input) < 0)
+			return -1;
+		ctl_scratch_path(st[i], sizeof(st[i]), tag, i + 1, "status");
+	}
+	ctl_command(a, sizeof(a), tag, 1, input != NULL, args);
+	ctl_command(b, sizeof(b), tag, 2, input != NULL, args);
+	if (sh("(%s; echo $? >'%s') & (%s; echo $? >'%s') & wait", a, st[0], b, st[1]) != 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		char s[32];
+		slurp_file(st[i], s, sizeof(s));
+		ctl_collect(&r[i], tag, i + 1, atoi(s));
+	}
+	return 0;
+}

@@ -2,6 +2,7 @@
 #ifndef DITTO_TEST_HARNESS_H
 #define DITTO_TEST_HARNESS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -96,5 +97,36 @@ void ctl_ok(const char *cmd, const char *user);
 const char *approved_user(void);
 /* Signs in through /login; returns the status; *out (if given) keeps the response. */
 long do_login(struct client *c, const char *user, const char *password, struct http_resp *out);
+
+/* What one dittoctl run left behind. */
+struct ctl_run {
+	int status; /* dittoctl's exit status */
+	char out[16384];
+	char err[4096];
+	int err_lines; /* line breaks in err */
+};
+/* Reads up to cap - 1 bytes of path into buf, NUL-terminated ("" when it cannot be opened). */
+void slurp_file(const char *path, char *buf, size_t cap);
+/*
+ * DIR/run/test-TAG-PID-SLOT.WHAT: a scratch file of dittoctl run slot
+ * (0: ctl_run_v, 1 and 2: ctl_run_twice) of the test named tag, whose
+ * teardown removes DIR/run/test-TAG-*.
+ */
+void ctl_scratch_path(char *buf, size_t cap, const char *tag, int slot, const char *what);
+/*
+ * Runs `dittoctl --config DIR/ditto.conf ARGS` (ARGS from fmt, a shell
+ * fragment) from the repository root with input (a line, or NULL for
+ * /dev/null) on stdin, and stores what it left in r (slot 0's scratch
+ * files).  Returns 0, or -1 when the input could not be written (r is
+ * then unchanged).
+ */
+int ctl_run_v(struct ctl_run *r, const char *tag, const char *input, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+/*
+ * Starts `dittoctl ARGS` twice at the same moment (slots 1 and 2), input as
+ * for ctl_run_v, waits for both and stores what each left in r[0], r[1].
+ * Returns 0, or -1 when the input could not be written or the shell failed.
+ */
+int ctl_run_twice(struct ctl_run r[2], const char *tag, const char *input, const char *args);
 
 #endif

@@ -16,105 +16,22 @@
 
 #define STAFF_PASSWORD "a long enough passphrase 42"
 
-/* What one dittoctl run left behind. */
-struct run {
-	int status;
-	char out[16384];
-	char err[4096];
-	int err_lines;
-};
-
-static void slurp(const char *path, char *buf, size_t cap)
-{
-	buf[0] = '\0';
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return;
-	size_t n = fread(buf, 1, cap - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}
-
-static int count_lines(const char *s)
-{
-	int n = 0;
-	for (; *s; s++)
-		if (*s == '\n')
-			n++;
-	return n;
-}
-
-static void tmp_path(char *buf, size_t cap, const char *what, int slot)
-{
-	snprintf(buf, cap, "%s/run/test-ctl-%d-%d.%s", env_state(), (int)getpid(), slot, what);
-}
-
-static void collect(struct run *r, int slot, int status)
-{
-	char path[512];
-	tmp_path(path, sizeof(path), "out", slot);
-	slurp(path, r->out, sizeof(r->out));
-	tmp_path(path, sizeof(path), "err", slot);
-	slurp(path, r->err, sizeof(r->err));
-	r->err_lines = count_lines(r->err);
-	r->status = status;
-}
-
-/* The shell command running dittoctl ARGS with stdin from slot's input file (or /dev/null). */
-static void command(char *cmd, size_t cap, int slot, bool input, const char *args)
-{
-	char in[512], out[512], err[512];
-	tmp_path(in, sizeof(in), "in", slot);
-	tmp_path(out, sizeof(out), "out", slot);
-	tmp_path(err, sizeof(err), "err", slot);
-	snprintf(cmd, cap, "\"$BUILD\"/dittoctl --config '%s/ditto.conf' %s <'%s' >'%s' 2>'%s'",
-	         env_state(), args, input ? in : "/dev/null", out, err);
-}
-
-static void write_input(int slot, const char *input)
-{
-	char in[512];
-	tmp_path(in, sizeof(in), "in", slot);
-	FILE *f = fopen(in, "w");
-	assert_non_null(f);
-	fprintf(f, "%s\n", input);
-	fclose(f);
-}
-
 /* Runs `dittoctl --config DIR/ditto.conf ARGS`, input (a line, or NULL) on stdin. */
-static void ctl(struct run *r, const char *input, const char *fmt, ...)
+static void ctl(struct ctl_run *r, const char *input, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void ctl(struct run *r, const char *input, const char *fmt, ...)
+static void ctl(struct ctl_run *r, const char *input, const char *fmt, ...)
 {
-	char args[2048], cmd[4096];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
+	int rc = ctl_run_v(r, "ctl", input, fmt, ap);
 	va_end(ap);
-	if (input != NULL)
-		write_input(0, input);
-	command(cmd, sizeof(cmd), 0, input != NULL, args);
-	collect(r, 0, sh("%s", cmd));
+	assert_int_equal(rc, 0);
 }
 
 /* Starts `dittoctl ARGS` twice at the same moment and waits for both. */
-static void ctl_twice_at_once(struct run r[2], const char *input, const char *args)
+static void ctl_twice_at_once(struct ctl_run r[2], const char *input, const char *args)
 {
-	char a[4096], b[4096], st[2][512];
-	for (int i = 0; i < 2; i++) {
-		if (input != NULL)
-			write_input(i + 1, input);
-		tmp_path(st[i], sizeof(st[i]), "status", i + 1);
-	}
-	command(a, sizeof(a), 1, input != NULL, args);
-	command(b, sizeof(b), 2, input != NULL, args);
-	assert_int_equal(sh("(%s; echo $? >'%s') & (%s; echo $? >'%s') & wait", a, st[0], b, st[1]),
-	                 0);
-	for (int i = 0; i < 2; i++) {
-		char s[32];
-		slurp(st[i], s, sizeof(s));
-		collect(&r[i], i + 1, atoi(s));
-	}
+	assert_int_equal(ctl_run_twice(r, "ctl", input, args), 0);
 }
 
 /* A customer inserted as the admin, in status (with a unique username and email). */
@@ -166,7 +83,7 @@ static void test_staff_add_stores_argon2id_hash_and_prints_totp_secret(void **st
 {
 	(void)state;
 	const char *u = unique("staff");
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, STAFF_PASSWORD, "staff add --role billing %s", u);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(r.err_lines, 0);
@@ -200,7 +117,7 @@ static void test_staff_add_refuses_weak_password(void **state)
 	const char *u = unique("weak");
 	const char *weak[] = {"password1234", "short 1", "", "password"};
 	for (size_t i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
-		struct run r;
+		struct ctl_run r;
 		ctl(&r, weak[i], "staff add --role support %s", u);
 		assert_int_equal(r.status, 1);
 		assert_int_equal(r.err_lines, 1);
@@ -210,7 +127,7 @@ static void test_staff_add_refuses_weak_password(void **state)
 	/* A password containing the username is refused too. */
 	char pw[256];
 	snprintf(pw, sizeof(pw), "%s and some more words", u);
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, pw, "staff add --role support %s", u);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "password refused"));
@@ -221,7 +138,7 @@ static void test_staff_add_duplicate_fails_with_one_line(void **state)
 {
 	(void)state;
 	const char *u = unique("dup");
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, STAFF_PASSWORD, "staff add --role analyst %s", u);
 	assert_int_equal(r.status, 0);
 	ctl(&r, STAFF_PASSWORD, "staff add --role admin %s", u);
@@ -240,10 +157,10 @@ static void test_staff_add_twice_concurrently_creates_one_account(void **state)
 	const char *u = unique("race");
 	char args[256];
 	snprintf(args, sizeof(args), "staff add --role legal %s", u);
-	struct run r[2];
+	struct ctl_run r[2];
 	ctl_twice_at_once(r, STAFF_PASSWORD, args);
 	assert_int_equal(r[0].status + r[1].status, 1); /* one succeeded, one failed */
-	struct run *lost = r[0].status != 0 ? &r[0] : &r[1];
+	struct ctl_run *lost = r[0].status != 0 ? &r[0] : &r[1];
 	assert_int_equal(lost->err_lines, 1);
 	assert_non_null(strstr(lost->err, "already exists"));
 	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM staff WHERE username = '%s'", u), 1);
@@ -253,7 +170,7 @@ static void test_staff_list_shows_accounts_but_never_hashes_or_secrets(void **st
 {
 	(void)state;
 	const char *u = unique("list");
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, STAFF_PASSWORD, "staff add --role representative %s", u);
 	assert_int_equal(r.status, 0);
 	char secret[64];
@@ -271,7 +188,7 @@ static void test_staff_disable_sets_flag_and_a_second_run_changes_nothing(void *
 {
 	(void)state;
 	const char *u = unique("off");
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, STAFF_PASSWORD, "staff add --role support %s", u);
 	assert_int_equal(r.status, 0);
 	ctl(&r, NULL, "staff disable %s", u);
@@ -290,7 +207,7 @@ static void test_customer_approve_records_history_and_queues_mail(void **state)
 {
 	(void)state;
 	const char *u = customer_in("pending");
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, NULL, "customer approve %s --note 'called them back'", u);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(r.err_lines, 0);
@@ -320,7 +237,7 @@ static void test_customer_deny_records_history_and_queues_mail(void **state)
 {
 	(void)state;
 	const char *u = customer_in("pending");
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, NULL, "customer deny %s", u);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(
@@ -341,7 +258,7 @@ static void test_customer_cancel_ends_sessions(void **state)
 	add_session(u);
 	add_session(u);
 	add_session(other);
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, NULL, "customer cancel %s", u);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "2 sessions ended"));
@@ -361,7 +278,7 @@ static void test_customer_approve_reactivates_cancelled_and_deactivated(void **s
 	const char *from[] = {"cancelled", "deactivated", "denied"};
 	for (size_t i = 0; i < 3; i++) {
 		const char *u = customer_in(from[i]);
-		struct run r;
+		struct ctl_run r;
 		ctl(&r, NULL, "customer approve %s", u);
 		assert_int_equal(r.status, 0);
 		assert_int_equal(sql_admin_int("SELECT status = 'approved' FROM customers WHERE "
@@ -383,7 +300,7 @@ static void test_invalid_transition_fails(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *u = customer_in(bad[i].from);
-		struct run r;
+		struct ctl_run r;
 		ctl(&r, NULL, "customer %s %s", bad[i].cmd, u);
 		assert_int_equal(r.status, 1);
 		assert_int_equal(r.err_lines, 1);
@@ -396,7 +313,7 @@ static void test_invalid_transition_fails(void **state)
 		assert_int_equal(customer_count("customer_status_history", u, "1"), 0);
 		assert_int_equal(customer_count("outbox", u, "1"), 0);
 	}
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, NULL, "customer approve %s", unique("nobody"));
 	assert_int_equal(r.status, 1);
 	assert_int_equal(r.err_lines, 1);
@@ -409,10 +326,10 @@ static void test_customer_approve_twice_concurrently_changes_once(void **state)
 	const char *u = customer_in("pending");
 	char args[256];
 	snprintf(args, sizeof(args), "customer approve %s", u);
-	struct run r[2];
+	struct ctl_run r[2];
 	ctl_twice_at_once(r, NULL, args);
 	assert_int_equal(r[0].status + r[1].status, 1);
-	struct run *lost = r[0].status != 0 ? &r[0] : &r[1];
+	struct ctl_run *lost = r[0].status != 0 ? &r[0] : &r[1];
 	assert_int_equal(lost->err_lines, 1);
 	assert_non_null(strstr(lost->err, "already approved"));
 	assert_int_equal(customer_count("customer_status_history", u, "1"), 1);
@@ -436,7 +353,7 @@ static void test_mail_send_writes_eml_and_marks_sent(void **state)
 	                 0);
 	long long id = sql_admin_int("SELECT MAX(id) FROM outbox WHERE recipient = '%s'", to);
 	assert_true(id > 0);
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, NULL, "mail send");
 	assert_int_equal(r.status, 0);
 	assert_int_equal(r.err_lines, 0);
@@ -447,7 +364,7 @@ static void test_mail_send_writes_eml_and_marks_sent(void **state)
 	                 1);
 	char path[512], msg[8192], want[512];
 	eml_path(path, sizeof(path), id, "");
-	slurp(path, msg, sizeof(msg));
+	slurp_file(path, msg, sizeof(msg));
 	snprintf(want, sizeof(want), "\r\nTo: %s\r\n", to);
 	assert_non_null(strstr(msg, want));
 	assert_true(strncmp(msg, "From: idem ditto <noreply@idemditto.invalid>\r\n", 46) == 0);
@@ -481,7 +398,7 @@ static void test_mail_send_writes_eml_and_marks_sent(void **state)
 	assert_int_equal(sql_admin_int("SELECT attempts FROM outbox WHERE id = %lld", id), 0);
 }
 
-static long long sent_count(const struct run *r)
+static long long sent_count(const struct ctl_run *r)
 {
 	const char *p = strstr(r->out, "sent ");
 	if (strstr(r->out, "another mail send is running") != NULL)
@@ -501,7 +418,7 @@ static void test_mail_send_twice_concurrently_sends_once(void **state)
 	long long unsent =
 	    sql_admin_int("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND attempts < 10");
 	assert_true(unsent >= 250);
-	struct run r[2];
+	struct ctl_run r[2];
 	ctl_twice_at_once(r, NULL, "mail send");
 	assert_int_equal(r[0].status, 0);
 	assert_int_equal(r[1].status, 0);
@@ -534,7 +451,7 @@ static void test_mail_send_yields_to_a_run_holding_the_lock(void **state)
 	for (int i = 0;
 	     i < 50 && sql_admin_int("SELECT IS_USED_LOCK('ditto.mail') IS NOT NULL") != 1; i++)
 		usleep(100 * 1000);
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, NULL, "mail send");
 	assert_int_equal(r.status, 0);
 	assert_int_equal(r.err_lines, 0);
@@ -561,7 +478,7 @@ static void test_mail_send_counts_failed_attempt_with_one_error_line(void **stat
 	              to),
 	    0);
 	long long id = sql_admin_int("SELECT MAX(id) FROM outbox WHERE recipient = '%s'", to);
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, NULL, "mail send");
 	assert_int_equal(r.status, 1);
 	assert_int_equal(r.err_lines, 1);
@@ -588,7 +505,7 @@ static void test_every_subcommand_has_help(void **state)
 	    "mail",     "mail send",
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		struct run r;
+		struct ctl_run r;
 		/* No configuration needed: help never touches the database. */
 		char cmd[512];
 		snprintf(
@@ -599,12 +516,12 @@ static void test_every_subcommand_has_help(void **state)
 		r.status = sh("%s", cmd);
 		char path[512];
 		snprintf(path, sizeof(path), "%s/run/test-ctl-help", env_state());
-		slurp(path, r.out, sizeof(r.out));
+		slurp_file(path, r.out, sizeof(r.out));
 		assert_int_equal(r.status, 0);
 		assert_true(strncmp(r.out, "usage: dittoctl", 15) == 0);
 	}
 	/* The top-level usage lists every command. */
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, NULL, "--help");
 	const char *listed[] = {"migrate",       "policy publish",   "staff add", "staff list",
 	                        "staff disable", "customer approve", "mail send"};
@@ -632,7 +549,7 @@ static void test_errors_are_one_line_and_nonzero(void **state)
 	    "policy publish",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct run r;
+		struct ctl_run r;
 		ctl(&r, NULL, "%s", bad[i]);
 		assert_int_not_equal(r.status, 0);
 		assert_int_equal(r.err_lines, 1);

@@ -19,97 +19,33 @@
 	"order_id,ship_to_name,shipping_line1,shipping_line2,shipping_city,shipping_postcode,"     \
 	"shipping_country,items,weight_grams\r\n"
 
-/* What one dittoctl run left behind. */
-struct run {
-	int status;
-	char out[16384];
-	char err[4096];
-	int err_lines;
-};
-
-static void slurp(const char *path, char *buf, size_t cap)
-{
-	buf[0] = '\0';
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return;
-	size_t n = fread(buf, 1, cap - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}
-
-static int count_lines(const char *s)
-{
-	int n = 0;
-	for (; *s; s++)
-		if (*s == '\n')
-			n++;
-	return n;
-}
-
 /* A scratch path under the stack's run directory, removed by the teardown. */
 static void scratch(char *buf, size_t cap, const char *what)
 {
 	snprintf(buf, cap, "%s/run/test-ship-%d-%s", env_state(), (int)getpid(), what);
 }
 
+/* One of dittoctl run slot's scratch files (a scratch path too). */
 static void tmp_path(char *buf, size_t cap, const char *what, int slot)
 {
-	char name[64];
-	snprintf(name, sizeof(name), "%d.%s", slot, what);
-	scratch(buf, cap, name);
-}
-
-static void collect(struct run *r, int slot, int status)
-{
-	char path[512];
-	tmp_path(path, sizeof(path), "out", slot);
-	slurp(path, r->out, sizeof(r->out));
-	tmp_path(path, sizeof(path), "err", slot);
-	slurp(path, r->err, sizeof(r->err));
-	r->err_lines = count_lines(r->err);
-	r->status = status;
-}
-
-/* The shell command running dittoctl ARGS (stdin /dev/null) with output into slot's files. */
-static void command(char *cmd, size_t cap, int slot, const char *args)
-{
-	char out[512], err[512];
-	tmp_path(out, sizeof(out), "out", slot);
-	tmp_path(err, sizeof(err), "err", slot);
-	snprintf(cmd, cap,
-	         "\"$BUILD\"/dittoctl --config '%s/ditto.conf' %s </dev/null >'%s' 2>'%s'",
-	         env_state(), args, out, err);
+	ctl_scratch_path(buf, cap, "ship", slot, what);
 }
 
 /* Runs `dittoctl --config DIR/ditto.conf ARGS` from the repository root. */
-static void ctl(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void ctl(struct run *r, const char *fmt, ...)
+static void ctl(struct ctl_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void ctl(struct ctl_run *r, const char *fmt, ...)
 {
-	char args[2048], cmd[4096];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
+	int rc = ctl_run_v(r, "ship", NULL, fmt, ap);
 	va_end(ap);
-	command(cmd, sizeof(cmd), 0, args);
-	collect(r, 0, sh("%s", cmd));
+	assert_int_equal(rc, 0);
 }
 
 /* Starts `dittoctl ARGS` twice at the same moment and waits for both. */
-static void ctl_twice_at_once(struct run r[2], const char *args)
+static void ctl_twice_at_once(struct ctl_run r[2], const char *args)
 {
-	char a[4096], b[4096], st[2][512];
-	for (int i = 0; i < 2; i++)
-		tmp_path(st[i], sizeof(st[i]), "status", i + 1);
-	command(a, sizeof(a), 1, args);
-	command(b, sizeof(b), 2, args);
-	assert_int_equal(sh("(%s; echo $? >'%s') & (%s; echo $? >'%s') & wait", a, st[0], b, st[1]),
-	                 0);
-	for (int i = 0; i < 2; i++) {
-		char s[32];
-		slurp(st[i], s, sizeof(s));
-		collect(&r[i], i + 1, atoi(s));
-	}
+	assert_int_equal(ctl_run_twice(r, "ship", NULL, args), 0);
 }
 
 /* An approved customer inserted as the admin (unique username and email). */
@@ -182,7 +118,7 @@ static const char *ship_dir(const char *what)
 }
 
 /* The number at "exported N order(s)" (0 for "nothing to export" or a busy lock), -1 if none. */
-static long long exported_count(const struct run *r)
+static long long exported_count(const struct ctl_run *r)
 {
 	if (strstr(r->out, "nothing to export") != NULL ||
 	    strstr(r->out, "another shipments run is running") != NULL)
@@ -192,7 +128,7 @@ static long long exported_count(const struct run *r)
 }
 
 /* Copies the manifest path of "exported N order(s) to PATH" into path ("" if none). */
-static void manifest_path(const struct run *r, char *path, size_t cap)
+static void manifest_path(const struct ctl_run *r, char *path, size_t cap)
 {
 	path[0] = '\0';
 	const char *p = strstr(r->out, " to ");
@@ -206,7 +142,7 @@ static void manifest_path(const struct run *r, char *path, size_t cap)
 /* Exports into dir and asserts it worked; the manifest's path goes into path. */
 static void export_ok(const char *dir, char *path, size_t cap)
 {
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, "shipments export '%s'", dir);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(r.err_lines, 0);
@@ -218,7 +154,7 @@ static void export_ok(const char *dir, char *path, size_t cap)
 /* Whatever the stack holds from other tests goes out first, so a test sees only its own. */
 static void drain(void)
 {
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, "shipments export '%s'", ship_dir("drain"));
 	assert_int_equal(r.status, 0);
 }
@@ -247,7 +183,7 @@ static void test_export_writes_manifest_with_only_carrier_fields(void **state)
 	const char *dir = ship_dir("manifest");
 	char path[1024], file[16384], rec[512];
 	export_ok(dir, path, sizeof(path));
-	slurp(path, file, sizeof(file));
+	slurp_file(path, file, sizeof(file));
 
 	/* The header, then the order: only name, shipping address, SKUs with quantities,
 	 * weight. */
@@ -289,7 +225,7 @@ static void test_export_defaults_to_var_shipments_in_the_working_directory(void 
 	                    cwd, env_state(), out),
 	                 0);
 	char text[1024];
-	slurp(out, text, sizeof(text));
+	slurp_file(out, text, sizeof(text));
 	assert_non_null(strstr(text, "exported 1 order(s) to var/shipments/manifest-"));
 	assert_int_equal(sh("grep -q '^%lld,' '%s'/var/shipments/manifest-*.csv", id, cwd), 0);
 	char vdir[600];
@@ -310,7 +246,7 @@ static void test_export_records_a_disclosure_per_order(void **state)
 	const char *dir = ship_dir("disclose");
 	char path[1024], file[16384];
 	export_ok(dir, path, sizeof(path));
-	slurp(path, file, sizeof(file));
+	slurp_file(path, file, sizeof(file));
 
 	long long exported[] = {a, b, c};
 	for (size_t i = 0; i < 3; i++) {
@@ -357,7 +293,7 @@ static void test_export_twice_exports_nothing_new(void **state)
 	const char *dir = ship_dir("twice");
 	char path[1024];
 	export_ok(dir, path, sizeof(path));
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, "shipments export '%s'", dir);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(r.err_lines, 0);
@@ -402,7 +338,7 @@ static void test_export_concurrently_exports_each_order_once(void **state)
 	const char *dir = ship_dir("race");
 	char args[1024];
 	snprintf(args, sizeof(args), "shipments export '%s'", dir);
-	struct run r[2];
+	struct ctl_run r[2];
 	ctl_twice_at_once(r, args);
 	assert_int_equal(r[0].status, 0);
 	assert_int_equal(r[1].status, 0);
@@ -433,7 +369,7 @@ static void test_export_yields_to_a_run_holding_the_lock(void **state)
 	     i < 50 && sql_admin_int("SELECT IS_USED_LOCK('ditto.shipments') IS NOT NULL") != 1;
 	     i++)
 		usleep(100 * 1000);
-	struct run r;
+	struct ctl_run r;
 	const char *dir = ship_dir("locked");
 	ctl(&r, "shipments export '%s'", dir);
 	assert_int_equal(r.status, 0);
@@ -472,7 +408,7 @@ static void test_export_failing_to_record_removes_the_unrecorded_orders_from_the
 	long long only = order_new(u, "paid");
 	refuse_disclosure_of(only);
 	const char *dir = ship_dir("refused");
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, "shipments export '%s'", dir);
 	assert_int_equal(r.status, 1);
 	assert_int_equal(r.err_lines, 1);
@@ -571,7 +507,7 @@ static void test_csv_formula_injection_is_neutralised(void **state)
 	const char *dir = ship_dir("formula");
 	char path[1024], file[16384];
 	export_ok(dir, path, sizeof(path));
-	slurp(path, file, sizeof(file));
+	slurp_file(path, file, sizeof(file));
 	/* Quoted where needed, quotes doubled, formulas behind a single quote. */
 	char want[512];
 	snprintf(want, sizeof(want),
@@ -622,7 +558,7 @@ static void test_import_marks_shipped_with_tracking_and_queues_mail(void **state
 	/* Quoted fields and a missing final line break are fine too. */
 	snprintf(text, sizeof(text),
 	         "order_id,tracking_number\r\n%lld,TRK-A1\r\n\"%lld\",\"TRK-B2\"", a, b);
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, "shipments import '%s'", csv_file("ok.csv", text));
 	assert_int_equal(r.status, 0);
 	assert_int_equal(r.err_lines, 0);
@@ -661,7 +597,7 @@ static void test_import_is_idempotent(void **state)
 	char text[256];
 	snprintf(text, sizeof(text), "order_id,tracking_number\n%lld,IDEM-1\n%lld,IDEM-2\n", a, b);
 	const char *path = csv_file("idem.csv", text);
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, "shipments import '%s'", path);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "shipped 2 order(s)"));
@@ -672,7 +608,7 @@ static void test_import_is_idempotent(void **state)
 	/* Twice at once after that: still nothing new. */
 	char args[1024];
 	snprintf(args, sizeof(args), "shipments import '%s'", path);
-	struct run rr[2];
+	struct ctl_run rr[2];
 	ctl_twice_at_once(rr, args);
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(rr[i].status, 0);
@@ -745,7 +681,7 @@ static void test_import_bad_row_changes_nothing_and_names_the_line(void **state)
 				snprintf(text + n, sizeof(text) - n, "%c", *p++);
 			}
 		}
-		struct run r;
+		struct ctl_run r;
 		ctl(&r, "shipments import '%s'", csv_file("bad.csv", text));
 		if (r.status != 1 || r.err_lines != 1 || strstr(r.err, bad[i].line) == NULL ||
 		    strstr(r.err, bad[i].why) == NULL)
@@ -765,7 +701,7 @@ static void test_import_bad_row_changes_nothing_and_names_the_line(void **state)
 		                 1);
 	}
 	/* A missing or empty file is one line too. */
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, "shipments import '%s/nonexistent.csv'", env_state());
 	assert_int_equal(r.status, 1);
 	assert_int_equal(r.err_lines, 1);
@@ -781,7 +717,7 @@ static void test_import_bad_row_changes_nothing_and_names_the_line(void **state)
 /* Runs `order status ID TO [extra]` and asserts it worked (or, if !ok, was refused). */
 static void status_to(long long id, const char *to, const char *extra, bool ok)
 {
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, "order status %lld %s %s", id, to, extra ? extra : "");
 	if (ok && r.status != 0)
 		fail_msg("order %lld -> %s failed: %s", id, to, r.err);
@@ -852,7 +788,7 @@ static void test_order_status_transitions_and_refusals(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		long long o = order_new(u, bad[i].from);
-		struct run r;
+		struct ctl_run r;
 		ctl(&r, "order status %lld %s", o, bad[i].to);
 		if (r.status != 1 || r.err_lines != 1 || strstr(r.err, bad[i].from) == NULL)
 			fail_msg("%s -> %s: status %d, stderr: %s", bad[i].from, bad[i].to,
@@ -863,7 +799,7 @@ static void test_order_status_transitions_and_refusals(void **state)
 		assert_int_equal(history_count(o, "1"), 0);
 		assert_int_equal(outbox_count(o, "1"), 0);
 	}
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, "order status 3999999999 paid");
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "no order"));
@@ -872,10 +808,10 @@ static void test_order_status_transitions_and_refusals(void **state)
 	long long race = order_new(u, "paid");
 	char args[128];
 	snprintf(args, sizeof(args), "order status %lld shipped", race);
-	struct run rr[2];
+	struct ctl_run rr[2];
 	ctl_twice_at_once(rr, args);
 	assert_int_equal(rr[0].status + rr[1].status, 1);
-	struct run *lost = rr[0].status != 0 ? &rr[0] : &rr[1];
+	struct ctl_run *lost = rr[0].status != 0 ? &rr[0] : &rr[1];
 	assert_int_equal(lost->err_lines, 1);
 	assert_non_null(strstr(lost->err, "already shipped"));
 	assert_int_equal(history_count(race, "1"), 1);
@@ -895,11 +831,11 @@ static void test_every_new_subcommand_has_help(void **state)
 		int st = sh("\"$BUILD\"/dittoctl --config /nonexistent %s --help >'%s' 2>&1",
 		            cmds[i], out);
 		char text[8192];
-		slurp(out, text, sizeof(text));
+		slurp_file(out, text, sizeof(text));
 		assert_int_equal(st, 0);
 		assert_true(strncmp(text, "usage: dittoctl", 15) == 0);
 	}
-	struct run r;
+	struct ctl_run r;
 	ctl(&r, "--help");
 	const char *listed[] = {"shipments export", "shipments import", "order status"};
 	for (size_t i = 0; i < sizeof(listed) / sizeof(listed[0]); i++)
