@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcgiapp.h>
-#include <malloc.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -113,8 +112,9 @@ static void write_response(FCGX_Request *fr, const struct request *req, struct r
 	buf_printf(out, "Status: %d %s\r\n", res->status, http_reason(res->status));
 	buf_printf(out, "Content-Type: %s\r\n",
 	           res->content_type ? res->content_type : "text/html; charset=utf-8");
-	buf_puts(out,
-	         res->no_store ? "Cache-Control: no-store\r\n" : "Cache-Control: no-cache\r\n");
+	/* A signed-in page shows at least the customer's name: never cacheable. */
+	bool no_store = res->no_store || req->session != NULL;
+	buf_puts(out, no_store ? "Cache-Control: no-store\r\n" : "Cache-Control: no-cache\r\n");
 	buf_printf(out, "Content-Length: %zu\r\n", res->body.len);
 	buf_append(out, res->headers.data ? res->headers.data : "", res->headers.len);
 	buf_puts(out, "\r\n");
@@ -215,9 +215,6 @@ int worker_run(const struct worker_ctx *w)
 	struct sigaction sa = {0};
 	int status = 0;
 
-	/* argon2id takes ~19 MiB per hash: with a fixed mmap threshold glibc hands it back to
-	 * the system after each login instead of keeping it in the heap for good. */
-	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 	/* Card data lives in worker memory during checkout: never dump it. */
 	struct rlimit nocore = {0, 0};
 	setrlimit(RLIMIT_CORE, &nocore);

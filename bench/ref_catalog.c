@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <mysql.h>
+#include <sodium.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,15 @@ static const char SQL_CATEGORY_LIST[] =
     "SELECT c.id, c.slug, c.name, COALESCE(n.cnt, 0) FROM categories c "
     "LEFT JOIN (SELECT category_id, COUNT(*) AS cnt FROM products WHERE active = 1 "
     "GROUP BY category_id) n ON n.category_id = c.id ORDER BY c.name";
+/* Copied from app/db/sessions.c: what ditto asks for the customer's session on every
+ * signed-in request (used with the "session" argument). */
+static const char SQL_SESSION_GET[] =
+    "SELECT s.id, s.customer_id, s.csrf_token, c.status, c.name, c.username, "
+    "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 60 SECOND, "
+    "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 30 MINUTE "
+    "FROM sessions s JOIN customers c ON c.id = s.customer_id "
+    "WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP(6) "
+    "AND s.last_seen_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND";
 static const char SQL_PRODUCT_LIST_ALL[] =
     "SELECT p.id, p.category_id, c.slug, c.name, p.sku, p.name, p.price_cents, p.stock "
     "FROM products p JOIN categories c ON c.id = p.category_id "
@@ -122,7 +132,11 @@ static void bind_col(MYSQL_BIND *b, struct col *c, int text)
 
 struct worker {
 	MYSQL *db;
-	MYSQL_STMT *cats, *prods;
+	MYSQL_STMT *cats, *prods, *sess; /* sess: NULL unless run with "session" */
+	unsigned char token_hash[32];
+	unsigned long token_hash_len;
+	long long idle;
+	MYSQL_BIND sess_args[2];
 	MYSQL_BIND prod_args[2];
 	long long limit, offset;
 	struct col col[8];
@@ -136,8 +150,9 @@ static int fail_stmt(MYSQL_STMT *st, const char *what)
 	return -1;
 }
 
-/* Connects and prepares both statements. Returns 0, or -1 with the reason on stderr. */
-static int worker_open(struct worker *w, const char *db_socket, const char *password)
+/* Connects and prepares the statements. Returns 0, or -1 with the reason on stderr. */
+static int worker_open(struct worker *w, const char *db_socket, const char *password,
+                       int with_session)
 {
 	w->db = mysql_init(NULL);
 	if (w->db == NULL)
@@ -167,7 +182,46 @@ static int worker_open(struct worker *w, const char *db_socket, const char *pass
 	w->prod_args[1].buffer = &w->offset;
 	if (mysql_stmt_bind_param(w->prods, w->prod_args) != 0)
 		return fail_stmt(w->prods, "bind products");
+	if (!with_session)
+		return 0;
+	w->sess = mysql_stmt_init(w->db);
+	if (w->sess == NULL ||
+	    mysql_stmt_prepare(w->sess, SQL_SESSION_GET, sizeof(SQL_SESSION_GET) - 1) != 0)
+		return fail_stmt(w->sess, "prepare session");
+	memset(w->sess_args, 0, sizeof(w->sess_args));
+	w->idle = 7200;
+	w->token_hash_len = sizeof(w->token_hash);
+	w->sess_args[0].buffer_type = MYSQL_TYPE_STRING;
+	w->sess_args[0].buffer = w->token_hash;
+	w->sess_args[0].buffer_length = sizeof(w->token_hash);
+	w->sess_args[0].length = &w->token_hash_len;
+	w->sess_args[1].buffer_type = MYSQL_TYPE_LONGLONG;
+	w->sess_args[1].buffer = &w->idle;
+	if (mysql_stmt_bind_param(w->sess, w->sess_args) != 0)
+		return fail_stmt(w->sess, "bind session");
 	return 0;
+}
+
+static int run(struct worker *w, MYSQL_STMT *st, const int *text, int ncols);
+static int next_row(MYSQL_STMT *st);
+
+/* Looks the request's "ditto" cookie up the way ditto does. Returns 1 signed in, 0 not, -1 error.
+ */
+static int session_ok(struct worker *w, const char *cookie)
+{
+	static const int sess_text[] = {0, 0, 1, 1, 1, 1, 0, 0};
+	const char *t = cookie ? strstr(cookie, "ditto=") : NULL;
+	if (t == NULL)
+		return 0;
+	t += 6;
+	crypto_generichash(w->token_hash, sizeof(w->token_hash), (const unsigned char *)t,
+	                   strcspn(t, "; "), NULL, 0);
+	if (run(w, w->sess, sess_text, 8) < 0)
+		return -1;
+	int rows = 0, r;
+	while ((r = next_row(w->sess)) > 0)
+		rows++;
+	return r < 0 ? -1 : rows > 0;
 }
 
 /* Executes st with result columns bound (1 = text, 0 = integer). Returns 0 or -1. */
@@ -259,6 +313,10 @@ static void respond(struct worker *w, FCGX_Request *req)
 	    "Status: 500 Internal Server Error\r\nContent-Type: text/plain\r\n"
 	    "Content-Length: 6\r\n\r\nerror\n";
 	struct out *r = &w->resp;
+	if (w->sess != NULL && session_ok(w, FCGX_GetParam("HTTP_COOKIE", req->envp)) != 1) {
+		(void)FCGX_PutStr(ERR, sizeof(ERR) - 1, req->out);
+		return;
+	}
 	if (render(w) < 0) {
 		(void)FCGX_PutStr(ERR, sizeof(ERR) - 1, req->out);
 		return;
@@ -280,7 +338,7 @@ static void respond(struct worker *w, FCGX_Request *req)
 }
 
 /* One worker's life. Returns only on failure. */
-static int serve(int listen_fd, const char *db_socket, const char *password)
+static int serve(int listen_fd, const char *db_socket, const char *password, int with_session)
 {
 	static struct worker w; /* the cells are big: not on the stack */
 	if (FCGX_Init() != 0)
@@ -288,7 +346,7 @@ static int serve(int listen_fd, const char *db_socket, const char *password)
 	/* FCGX_Init may have claimed SIGTERM: the master's SIGTERM must simply end us. */
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
-	if (worker_open(&w, db_socket, password) < 0)
+	if (worker_open(&w, db_socket, password, with_session) < 0)
 		return 1;
 	FCGX_Request req;
 	if (FCGX_InitRequest(&req, listen_fd, 0) != 0)
@@ -317,10 +375,12 @@ static int read_secret(const char *path, char *buf, size_t size)
 
 int main(int argc, char **argv)
 {
-	if (argc != 5) {
-		fprintf(stderr, "usage: ref_catalog SOCKET WORKERS DB_SOCKET PASSWORD_FILE\n");
+	if (argc != 5 && !(argc == 6 && strcmp(argv[5], "session") == 0)) {
+		fprintf(stderr,
+		        "usage: ref_catalog SOCKET WORKERS DB_SOCKET PASSWORD_FILE [session]\n");
 		return 2;
 	}
+	int with_session = argc == 6;
 	const char *path = argv[1];
 	int nworkers = atoi(argv[2]);
 	if (nworkers < 1 || nworkers > MAX_WORKERS) {
@@ -361,7 +421,7 @@ int main(int argc, char **argv)
 		if (pid == 0) {
 			sigprocmask(SIG_SETMASK, &old, NULL);
 			prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
-			_exit(serve(fd, argv[3], password));
+			_exit(serve(fd, argv[3], password, with_session));
 		}
 		if (pid < 0) {
 			fprintf(stderr, "ref_catalog: fork: %s\n", strerror(errno));

@@ -47,7 +47,13 @@ build() {
 
 random_secret() { head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32; }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# proc_alive PID: true while PID runs (a zombie waiting to be reaped counts as dead).
+proc_alive() {
+	kill -0 "$1" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# pid_alive PIDFILE: true while the process named in PIDFILE runs.
+pid_alive() { [ -f "$1" ] && proc_alive "$(cat "$1")"; }
 
 # wait_for CMD... : retries CMD for up to 30 s.
 wait_for() {
@@ -120,7 +126,7 @@ db_stop() {
 	pid=$(cat "$d/run/mysqld.pid")
 	kill -TERM "$pid"
 	local i
-	for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
+	for i in $(seq 1 150); do proc_alive "$pid" || return 0; sleep 0.2; done
 	kill -KILL "$pid" 2>/dev/null || true
 }
 
@@ -210,7 +216,7 @@ pools_stop() {
 		pid_alive "$d/run/$p.pid" || continue
 		pid=$(cat "$d/run/$p.pid")
 		kill -TERM "$pid"
-		for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+		for i in $(seq 1 200); do proc_alive "$pid" || break; sleep 0.2; done
 		kill -KILL "$pid" 2>/dev/null || true
 		rm -f "$d/run/$p.pid"
 	done
@@ -237,7 +243,7 @@ nginx_stop() {
 	pid_alive "$d/run/nginx.pid" || return 0
 	pid=$(cat "$d/run/nginx.pid")
 	kill -QUIT "$pid"
-	for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	for i in $(seq 1 100); do proc_alive "$pid" || return 0; sleep 0.1; done
 	kill -KILL "$pid" 2>/dev/null || true
 }
 

@@ -163,6 +163,21 @@ static void test_security_headers_on_every_page(void **state)
 	}
 }
 
+static void test_signed_in_pages_are_never_cacheable(void **state)
+{
+	(void)state;
+	const char *paths[] = {"/", "/catalog", "/product/1", "/privacy", "/orders", "/cart"};
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		struct http_resp r;
+		get(paths[i], &r);
+		char *cc = http_header_value(&r, "Cache-Control");
+		assert_non_null(cc);
+		assert_string_equal(cc, "no-store");
+		free(cc);
+		http_resp_free(&r);
+	}
+}
+
 static void test_error_pages_leak_nothing(void **state)
 {
 	(void)state;
@@ -213,6 +228,7 @@ int main(void)
 	    cmocka_unit_test(test_privacy_lists_versions_and_old_ones_stay_readable),
 	    cmocka_unit_test(test_home_banner_after_policy_change),
 	    cmocka_unit_test(test_security_headers_on_every_page),
+	    cmocka_unit_test(test_signed_in_pages_are_never_cacheable),
 	    cmocka_unit_test(test_error_pages_leak_nothing),
 	    cmocka_unit_test(test_healthz_ok_on_both_pools),
 	    cmocka_unit_test(test_head_has_no_body),

@@ -452,6 +452,58 @@ static void test_card_numbers_and_cvvs_never_stored_logged_or_mailed(void **stat
 	sh("rm -f '%s/run/dump.sql' '%s/run/dump-checkout.sql'", env_state(), env_state());
 }
 
+static bool shop_healthy(void *arg)
+{
+	(void)arg;
+	struct http_resp r;
+	http_get(env_web(), "/healthz", &r);
+	long s = r.status;
+	http_resp_free(&r);
+	return s == 200;
+}
+
+static void test_acknowledged_order_survives_a_database_crash(void **state)
+{
+	(void)state;
+	struct client c;
+	shopper(&c, 16, 1);
+	char *nonce = checkout_nonce(&c);
+	struct http_resp r;
+	assert_int_equal(checkout(&c, nonce, CARD_OK, "12/30", "123", &r), 303);
+	long long id = order_of_location(&r);
+	http_resp_free(&r);
+	assert_true(id > 0);
+	/* The customer was told "placed": pull the plug on MariaDB at once (no clean shutdown). */
+	assert_int_equal(
+	    sh("p=$(cat '%s/run/mysqld.pid') && kill -KILL $p && "
+	       "while kill -0 $p 2>/dev/null && ! grep -q '^State:.*Z' /proc/$p/status; "
+	       "do sleep 0.1; done",
+	       env_state()),
+	    0);
+	assert_int_equal(sh("scripts/stack db-start '%s'", env_state()), 0);
+	assert_true(eventually(shop_healthy, NULL, 30000));
+	/* Order, lines, payment and history were committed durably before the answer. */
+	assert_int_equal(
+	    sql_admin_int("SELECT COUNT(*) FROM orders WHERE id = %lld AND nonce = '%s'", id,
+	                  nonce),
+	    1);
+	assert_int_equal(
+	    sql_admin_int("SELECT COUNT(*) FROM order_lines WHERE order_id = %lld", id), 1);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM payments WHERE order_id = %lld", id),
+	                 1);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM order_status_history WHERE order_id = "
+	                               "%lld",
+	                               id),
+	                 2);
+	free(nonce);
+	/* And the shop works again with no ditto restart. */
+	char path[64];
+	snprintf(path, sizeof(path), "/orders/%lld", id);
+	assert_int_equal(client_get(&c, web(), path, &r), 0);
+	assert_int_equal(r.status, 200);
+	http_resp_free(&r);
+}
+
 /* The concurrency test: many processes, each its own customer, buying the last units. */
 #define BUYERS    8
 #define ATTEMPTS  25
@@ -537,6 +589,7 @@ int main(void)
 	    cmocka_unit_test(
 	        test_product_views_feed_the_profile_only_when_policy_and_customer_allow),
 	    cmocka_unit_test(test_card_numbers_and_cvvs_never_stored_logged_or_mailed),
+	    cmocka_unit_test(test_acknowledged_order_survives_a_database_crash),
 	    cmocka_unit_test(test_concurrent_checkouts_never_oversell_and_lose_no_order),
 	};
 	return cmocka_run_group_tests_name("shop", tests, NULL, NULL);
