@@ -71,6 +71,10 @@ static int open_socket(const struct pool_config *pc)
 		return -1;
 	}
 	fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) & ~FD_CLOEXEC);
+	/* Workers wait in ppoll() and may lose the race for a connection: accept() must then
+	 * say EAGAIN instead of sleeping with SIGTERM blocked. (Accepted sockets do not inherit
+	 * the flag on Linux, so libfcgi's reads stay blocking.) */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	if (pc->socket_group[0] != '\0') {
 		struct group *g = getgrnam(pc->socket_group);
 		if (g == NULL || chown(pc->socket, (uid_t)-1, g->gr_gid) != 0) {

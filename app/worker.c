@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcgiapp.h>
+#include <poll.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -221,7 +222,7 @@ int worker_run(const struct worker_ctx *w)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
 
-	/* Installed after FCGX_Init so ours win; no SA_RESTART, so accept() sees EINTR. */
+	/* Installed after FCGX_Init so ours win; no SA_RESTART, so ppoll() sees EINTR. */
 	if (FCGX_Init() != 0) {
 		log_error("FCGX_Init failed");
 		return 1;
@@ -258,23 +259,36 @@ int worker_run(const struct worker_ctx *w)
 	}
 
 	FCGX_Request fr;
-	FCGX_InitRequest(&fr, w->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+	FCGX_InitRequest(&fr, w->listen_fd, 0);
 	struct arena *arena = arena_new();
 	struct response res = {0};
 	struct buf out = {0};
 	w->slot->stage = SB_IDLE;
 
 	for (long served = 0; served < w->pool->max_requests;) {
-		/* SIGTERM is delivered only here, between requests. */
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		int rc = worker_stop ? -1 : FCGX_Accept_r(&fr);
-		sigprocmask(SIG_BLOCK, &term, NULL);
-		if (rc < 0) {
-			if (worker_stop)
-				break;
+		/*
+		 * SIGTERM is delivered only inside ppoll(), while no connection is ours. It stays
+		 * blocked in FCGX_Accept_r: libfcgi neither retries reads interrupted by a signal
+		 * nor the select() it runs on a fresh connection, so a signal there would drop a
+		 * request nginx already handed over. The listening socket is non-blocking, so a
+		 * worker that loses the race for a connection gets EAGAIN and waits again.
+		 */
+		if (worker_stop)
+			break;
+		struct pollfd pfd = {.fd = w->listen_fd, .events = POLLIN};
+		if (ppoll(&pfd, 1, NULL, &old) < 0) {
 			if (errno == EINTR)
 				continue;
-			log_error("accept failed: %s", strerror(errno));
+			log_error("poll failed: %s", strerror(errno));
+			status = 1;
+			break;
+		}
+		int rc = FCGX_Accept_r(&fr);
+		if (rc < 0) {
+			if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR ||
+			    rc == -ECONNABORTED)
+				continue;
+			log_error("accept failed: %s", strerror(-rc));
 			status = 1;
 			break;
 		}

@@ -95,7 +95,6 @@ struct placing {
 	const struct pay_auth *auth; /* NULL for invoices */
 	long long order_id;
 	const char *short_name; /* the product that ran out, if any */
-	bool duplicate;
 };
 
 /* The whole order in one transaction: stock, order, lines, history, payment, disclosure,
@@ -105,7 +104,6 @@ static int place_tx(struct db *db, void *vctx)
 	struct placing *p = vctx;
 	struct request *req = p->req;
 	p->short_name = NULL;
-	p->duplicate = false;
 	for (size_t i = 0; i < p->nlines; i++) {
 		bool taken;
 		if (db_stock_take(db, p->lines[i].product_id, p->lines[i].quantity, &taken) < 0)
@@ -115,11 +113,9 @@ static int place_tx(struct db *db, void *vctx)
 			return -1;
 		}
 	}
-	int rc = db_order_insert(db, &p->order, &p->order_id);
-	if (rc != 0) {
-		p->duplicate = rc == 1;
+	/* 1 means the nonce was used already: the caller then finds that order. */
+	if (db_order_insert(db, &p->order, &p->order_id) != 0)
 		return -1;
-	}
 	for (size_t i = 0; i < p->nlines; i++)
 		if (db_order_line_insert(db, p->order_id, (int)i + 1, &p->lines[i]) < 0)
 			return -1;
@@ -326,15 +322,23 @@ int handle_checkout(struct request *req, struct response *res)
 	}
 
 	if (db_tx(req->db, place_tx, &p) < 0) {
-		if (charged && proc->refund(proc, auth.token, total) != PAY_APPROVED)
-			log_error("checkout: refund after a failed order did not go through; "
-			          "processor token must be refunded by hand");
-		if (p.duplicate) {
-			if (db_order_by_nonce(req->db, req->arena, c.id, nonce, &existing) == 0 &&
-			    existing > 0)
-				rc = to_order(res, existing, false);
+		/* An order with this nonce may stand after all (a repeated submit, or a commit
+		 * whose answer was lost with the connection): then it is the answer, and nothing is
+		 * refunded, since with the nonce as idempotency key the charge is that order's. */
+		long long placed = 0;
+		bool known = db_order_by_nonce(req->db, req->arena, c.id, nonce, &placed) == 0;
+		if (known && placed > 0) {
+			rc = to_order(res, placed, false);
 			goto out;
 		}
+		if (charged && !known)
+			log_error("checkout: order outcome unknown for customer %lld (database "
+			          "unreachable); the card payment must be reconciled by billing",
+			          c.id);
+		else if (charged && proc->refund(proc, auth.token, total) != PAY_APPROVED)
+			log_error("checkout: refund after a failed order did not go through for "
+			          "customer %lld; billing must refund it by hand",
+			          c.id);
 		if (p.short_name != NULL) {
 			view_field_error(req, ctx, "cart",
 			                 arena_printf(req->arena,

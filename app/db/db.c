@@ -371,12 +371,17 @@ static int run(struct db *db, struct arena *a, const char *sql, const struct db_
 	if (!is_lost(db->last_errno))
 		return -1;
 	bool was_tx = db->in_tx;
+	unsigned no = db->last_errno;
 	disconnect(db);
 	if (was_tx) {
 		/* The transaction is gone with the connection; db_tx decides. */
 		return -1;
 	}
-	log_warn("db: connection lost (%u), reconnecting", db->last_errno);
+	/* Lost *during* a write (2013), the server may have applied it: running it again could
+	 * do it twice, so only reads are retried then. Otherwise nothing reached the server. */
+	if (no == CR_SERVER_LOST && strncmp(sql, "SELECT", 6) != 0)
+		return -1;
+	log_warn("db: connection lost (%u), reconnecting", no);
 	return run_once(db, a, sql, args, nargs, rows, affected, insert_id);
 }
 
