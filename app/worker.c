@@ -141,8 +141,10 @@ static void dispatch(const struct worker_ctx *w, struct request *req, struct res
 	case ROUTER_FOUND:
 		break;
 	}
-	/* A session cookie is looked up on every route: pages show who is signed in. */
-	if (session_load(req) < 0) {
+	/* A customer's session cookie is looked up on every shop route: pages show who is
+	 * signed in. The staff pool never reads customer sessions (its account may not), even
+	 * when a browser sends the shop's cookie to it (same host, another port, locally). */
+	if (w->pool->name[0] == 'w' && session_load(req) < 0) {
 		http_error(req, res, db_unavailable(req->db) ? 503 : 500);
 		return;
 	}
@@ -170,7 +172,10 @@ static void dispatch(const struct worker_ctx *w, struct request *req, struct res
 		return;
 	}
 	if (req->method == HTTP_POST && !csrf_ok(req)) {
-		http_error(req, res, 403);
+		if (view_message(req, res, 403, "Form expired",
+		                 "This form has expired or did not come from this site, so nothing "
+		                 "was done. Go back, reload the page and try again.") < 0)
+			http_error(req, res, 403);
 		return;
 	}
 	if (route->fn(req, res) < 0) {

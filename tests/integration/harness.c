@@ -13,6 +13,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+void harness_die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("harness: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	abort();
+}
+
 const char *env_web(void)
 {
 	return getenv("DITTO_WEB_URL");
@@ -293,7 +304,7 @@ void load_stop(struct load *l, long *ok, long *failed)
 
 const char *client_cookie(const struct client *c)
 {
-	static char line[2048];
+	static _Thread_local char line[2048]; /* the concurrency tests call this from threads */
 	size_t len = 0;
 	line[0] = '\0';
 	for (int i = 0; i < c->n; i++)
@@ -387,7 +398,7 @@ char *html_csrf(const char *body)
 
 const char *urlenc(const char *s)
 {
-	static char out[4096];
+	static _Thread_local char out[4096];
 	size_t o = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p && o + 4 < sizeof(out); p++) {
 		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~')
@@ -401,10 +412,13 @@ const char *urlenc(const char *s)
 
 const char *unique(const char *prefix)
 {
-	static char slots[8][80];
-	static int next, counter;
+	static _Thread_local char slots[8][80];
+	static _Thread_local int next;
+	static _Atomic int counter;
 	char *out = slots[next++ % 8];
-	snprintf(out, 80, "%s%d%ld%d", prefix, (int)getpid(), (long)time(NULL) % 100000, ++counter);
+	/* Separators keep e.g. pid 1234 + time 56789 apart from pid 12345 + time 6789. */
+	snprintf(out, 80, "%s-%d-%ld-%d", prefix, (int)getpid(), (long)time(NULL) % 100000,
+	         ++counter);
 	return out;
 }
 
@@ -413,11 +427,11 @@ char *form_csrf(struct client *c, const char *path)
 {
 	struct http_resp r;
 	if (client_get(c, env_web(), path, &r) != 0)
-		abort();
+		harness_die("GET %s failed: no answer", path);
 	char *t = html_csrf(r.body);
-	http_resp_free(&r);
 	if (t == NULL)
-		abort();
+		harness_die("GET %s answered %ld without a csrf field", path, r.status);
+	http_resp_free(&r);
 	return t;
 }
 
@@ -447,7 +461,7 @@ long do_register(const char *user, const char *email, const char *password)
 
 const char *mail_of(const char *user)
 {
-	static char buf[128];
+	static _Thread_local char buf[128];
 	snprintf(buf, sizeof(buf), "%s@example.com", user);
 	return buf;
 }
@@ -456,15 +470,16 @@ void ctl_ok(const char *cmd, const char *user)
 {
 	if (sh("\"$BUILD\"/dittoctl --config '%s/ditto.conf' customer %s %s >/dev/null",
 	       env_state(), cmd, user) != 0)
-		abort();
+		harness_die("dittoctl customer %s %s failed", cmd, user);
 }
 
 /* A registered and approved customer. */
 const char *approved_user(void)
 {
 	const char *u = unique("cust");
-	if (do_register(u, mail_of(u), urlenc(TEST_PASSWORD)) != 200)
-		abort();
+	long st = do_register(u, mail_of(u), urlenc(TEST_PASSWORD));
+	if (st != 200)
+		harness_die("registering %s answered %ld", u, st);
 	ctl_ok("approve", u);
 	return u;
 }

@@ -24,6 +24,8 @@ const char *env_web(void);
 const char *env_staff(void);
 const char *env_state(void);
 const char *env_repo(void);
+/* Prints "harness: <message>" on stderr and aborts: a broken precondition, not a test result. */
+void harness_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Exits 77 (skipped) unless the stack environment is present. */
 void harness_require_stack(void);
 

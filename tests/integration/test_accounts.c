@@ -77,6 +77,17 @@ static void test_register_pending_approve_login_logout(void **state)
 	assert_int_equal(get_status(&stale, "/catalog"), 303);
 }
 
+static void test_shop_cookie_sent_to_the_staff_site_is_ignored(void **state)
+{
+	(void)state;
+	struct client c = {0};
+	assert_int_equal(do_login(&c, approved_user(), PASSWORD, NULL), 303);
+	struct http_resp r;
+	assert_int_equal(client_get(&c, env_staff(), "/healthz", &r), 0);
+	assert_int_equal(r.status, 200);
+	http_resp_free(&r);
+}
+
 static void test_catalog_needs_sign_in(void **state)
 {
 	(void)state;
@@ -562,6 +573,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_register_pending_approve_login_logout),
 	    cmocka_unit_test(test_catalog_needs_sign_in),
+	    cmocka_unit_test(test_shop_cookie_sent_to_the_staff_site_is_ignored),
 	    cmocka_unit_test(test_cancelled_account_refused_at_once_with_live_session),
 	    cmocka_unit_test(test_denied_account_cannot_sign_in),
 	    cmocka_unit_test(test_session_cookie_flags),
