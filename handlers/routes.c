@@ -42,12 +42,12 @@ static const struct route web_routes[] = {
 /* clang-format on */
 
 static const struct route staff_routes[] = {
-	{HTTP_GET, "/healthz", ACCESS_PUBLIC, handle_healthz, "healthz"},
-	TEST_ROUTES,
+    {HTTP_GET, "/healthz", ACCESS_PUBLIC, handle_healthz, "healthz"},
+    TEST_ROUTES,
 };
 
 void routes_for_pool(const char *pool, bool with_test_routes, const struct route **routes,
-		     size_t *n)
+                     size_t *n)
 {
 	if (strcmp(pool, "web") == 0) {
 		*routes = web_routes;

@@ -1,4 +1,5 @@
-/* payment.h — card data validation and the card-processor adapter (one interface, a built-in sandbox). */
+/* payment.h — card data validation and the card-processor adapter (one interface, a built-in
+ * sandbox). */
 #ifndef DITTO_PAYMENT_H
 #define DITTO_PAYMENT_H
 
@@ -29,7 +30,7 @@ enum card_field { CARD_FIELD_NONE, CARD_FIELD_NUMBER, CARD_FIELD_EXP, CARD_FIELD
  * set; out is wiped on failure.
  */
 int card_parse(const char *number, const char *exp, const char *cvv, long now, struct card *out,
-	       enum card_field *field, const char **message);
+               enum card_field *field, const char **message);
 
 /* True when digits (only digits) pass the Luhn checksum. */
 bool card_luhn_ok(const char *digits);
@@ -47,7 +48,7 @@ enum pay_result {
 
 /* What an authorisation returns: only what we may store. */
 struct pay_auth {
-	char token[64];  /* the processor's reference for capture/refund */
+	char token[64]; /* the processor's reference for capture/refund */
 	char brand[16];
 	char last4[5];
 	int exp_month;
@@ -64,12 +65,12 @@ struct processor {
 	 * makes a repeated call return the first answer instead of charging twice.
 	 */
 	enum pay_result (*authorize)(const struct processor *p, const struct card *card,
-				     long long amount_cents, const char *idempotency_key,
-				     struct pay_auth *out);
+	                             long long amount_cents, const char *idempotency_key,
+	                             struct pay_auth *out);
 	enum pay_result (*capture)(const struct processor *p, const char *token,
-				   long long amount_cents);
+	                           long long amount_cents);
 	enum pay_result (*refund)(const struct processor *p, const char *token,
-				  long long amount_cents);
+	                          long long amount_cents);
 };
 
 /*
