@@ -107,8 +107,6 @@ static int set_pool(struct pool_config *p, const char *k, const char *v)
 		return STR(p->db_password_file);
 	if (strcmp(k, "pid_file") == 0)
 		return STR(p->pid_file);
-	if (strcmp(k, "status_file") == 0)
-		return STR(p->status_file);
 	if (strcmp(k, "socket_mode") == 0) {
 		if (set_long(&n, v, 0, 0777, 8) < 0)
 			return -1;

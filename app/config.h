@@ -21,7 +21,6 @@ struct pool_config {
 	char db_user[64];                  /* MariaDB account of this pool */
 	char db_password_file[CONFIG_STR]; /* file holding its password */
 	char pid_file[CONFIG_STR];         /* master pid, optional */
-	char status_file[CONFIG_STR];      /* scoreboard dump, optional */
 };
 
 /* Everything read from the configuration file. */
