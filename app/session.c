@@ -42,7 +42,7 @@ static void token_hash(const char *token, unsigned char out[32])
 	crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
 }
 
-static bool token_shape_ok(const char *t)
+bool session_token_ok(const char *t)
 {
 	if (t == NULL || strlen(t) != SESSION_TOKEN_LEN)
 		return false;
@@ -57,7 +57,7 @@ int session_load(struct request *req)
 {
 	const char *token = kv_get(&req->cookies, session_cookie_name(req));
 	req->session = NULL;
-	if (!token_shape_ok(token))
+	if (!session_token_ok(token))
 		return 0;
 	unsigned char hash[32];
 	token_hash(token, hash);
@@ -97,7 +97,7 @@ int session_start(struct request *req, struct response *res, long long customer_
 	char token[SESSION_TOKEN_LEN + 1], csrf[SESSION_TOKEN_LEN + 1];
 	unsigned char hash[32];
 	const char *old = kv_get(&req->cookies, session_cookie_name(req));
-	if (token_shape_ok(old)) {
+	if (session_token_ok(old)) {
 		token_hash(old, hash);
 		if (db_session_delete_by_hash(req->db, hash) < 0)
 			return -1;
@@ -125,7 +125,7 @@ int session_start(struct request *req, struct response *res, long long customer_
 int session_end(struct request *req, struct response *res)
 {
 	const char *token = kv_get(&req->cookies, session_cookie_name(req));
-	if (token_shape_ok(token)) {
+	if (session_token_ok(token)) {
 		unsigned char hash[32];
 		token_hash(token, hash);
 		if (db_session_delete_by_hash(req->db, hash) < 0)
@@ -147,7 +147,7 @@ const char *csrf_token(struct request *req, struct response *res)
 	if (req->csrf != NULL)
 		return req->csrf;
 	const char *c = kv_get(&req->cookies, csrf_cookie_name(req));
-	if (token_shape_ok(c)) {
+	if (session_token_ok(c)) {
 		req->csrf = c;
 		return c;
 	}
@@ -163,7 +163,7 @@ bool csrf_ok(const struct request *req)
 	const char *sent = kv_get(&req->form, "csrf");
 	const char *want = req->session != NULL ? req->session->csrf
 	                                        : kv_get(&req->cookies, csrf_cookie_name(req));
-	if (sent == NULL || !token_shape_ok(want) || strlen(sent) != strlen(want))
+	if (sent == NULL || !session_token_ok(want) || strlen(sent) != strlen(want))
 		return false;
 	return sodium_memcmp(sent, want, strlen(want)) == 0;
 }

@@ -53,6 +53,10 @@ const char *csrf_token(struct request *req, struct response *res);
 /* True when the POSTed "csrf" field matches (compared in constant time). */
 bool csrf_ok(const struct request *req);
 
+/* True when t has the shape of a token made by session_random_token (43 base64url
+ * characters): session cookies, CSRF tokens, checkout nonces, verification links. */
+bool session_token_ok(const char *t);
+
 /* Fills out (2 * n + 1 bytes) with n random bytes in base64url; returns out. */
 char *session_random_token(char *out, size_t outlen);
 

@@ -23,7 +23,15 @@
 
 #define MAX_INTERESTS 64
 
-static const char *const ADDRESS_FIELDS[] = {"line1", "line2", "city", "postcode", "country"};
+const char *const ADDRESS_FIELDS[5] = {"line1", "line2", "city", "postcode", "country"};
+
+const char *address_field_problem(int f, const char *v)
+{
+	static const size_t max[] = {200, 200, 100, 20, 60};
+	if ((f == 1 && *v == '\0') || valid_text(v, max[f]))
+		return NULL;
+	return f == 1 ? "Use plain text here, or leave it empty." : "Fill this in (plain text).";
+}
 
 /* Fills ctx with the account as stored, for display. Returns 0 or -1. */
 static int account_ctx(struct request *req, struct response *res, struct tdict *ctx,
@@ -172,16 +180,14 @@ static int update_addresses(struct request *req, struct response *res, struct td
 		a[k] = (struct address){kinds[k], v[0], v[1], v[2], v[3], v[4]};
 		if (!any)
 			continue; /* all empty: remove that address */
-		static const size_t max[] = {200, 200, 100, 20, 60};
 		for (int f = 0; f < 5; f++) {
-			bool optional = f == 1;
-			if ((optional && *v[f] == '\0') || valid_text(v[f], max[f]))
+			const char *problem = address_field_problem(f, v[f]);
+			if (problem == NULL)
 				continue;
 			view_field_error(
 			    req, ctx,
 			    arena_printf(req->arena, "%s_%s", kinds[k], ADDRESS_FIELDS[f]),
-			    optional ? "Use plain text here, or leave it empty."
-			             : "Fill this in (plain text).");
+			    problem);
 			bad = true;
 		}
 	}

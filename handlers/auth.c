@@ -205,7 +205,7 @@ int handle_verify(struct request *req, struct response *res)
 {
 	const char *token = http_query(req, "token");
 	unsigned char hash[32];
-	if (token == NULL || strlen(token) != SESSION_TOKEN_LEN)
+	if (!session_token_ok(token))
 		return view_message(req, res, 400, "Link not valid",
 		                    "This confirmation link is incomplete. Open the link from the "
 		                    "email again, or copy all of it.");

@@ -19,12 +19,6 @@
 #include "../app/validate.h"
 #include "../app/view.h"
 
-int cart_ctx(struct request *req, struct tdict *ctx, struct cart_line **lines, size_t *n,
-             long long *total_cents);
-
-static const char *const ADDR[] = {"line1", "line2", "city", "postcode", "country"};
-static const size_t ADDR_MAX[] = {200, 200, 100, 20, 60};
-
 /* Overwrites a form value in place: used for the card fields the moment they are parsed. */
 static void wipe_field(struct request *req, const char *key)
 {
@@ -43,8 +37,8 @@ static void keep_fields(struct request *req, struct tdict *ctx)
 	}
 	for (int k = 0; k < 2; k++)
 		for (int f = 0; f < 5; f++) {
-			const char *key =
-			    arena_printf(req->arena, "%s_%s", k ? "shipping" : "billing", ADDR[f]);
+			const char *key = arena_printf(
+			    req->arena, "%s_%s", k ? "shipping" : "billing", ADDRESS_FIELDS[f]);
 			const char *v = http_form(req, key);
 			tdict_set(ctx, key, v ? v : "");
 		}
@@ -82,7 +76,9 @@ int handle_checkout_form(struct request *req, struct response *res)
 		                    addrs[i].postcode, addrs[i].country};
 		for (int f = 0; f < 5; f++)
 			tdict_set_ref(
-			    ctx, arena_printf(req->arena, "%s_%s", addrs[i].kind, ADDR[f]), v[f]);
+			    ctx,
+			    arena_printf(req->arena, "%s_%s", addrs[i].kind, ADDRESS_FIELDS[f]),
+			    v[f]);
 	}
 	return render(req, res, ctx, 200);
 }
@@ -152,17 +148,6 @@ static int place_tx(struct db *db, void *vctx)
 	                        arena_printf(req->arena, "Your order %lld", p->order_id), body);
 }
 
-static bool nonce_ok(const char *n)
-{
-	if (n == NULL || strlen(n) != SESSION_TOKEN_LEN)
-		return false;
-	for (; *n; n++)
-		if (!((*n >= 'A' && *n <= 'Z') || (*n >= 'a' && *n <= 'z') ||
-		      (*n >= '0' && *n <= '9') || *n == '-' || *n == '_'))
-			return false;
-	return true;
-}
-
 static int to_order(struct response *res, long long id, bool placed)
 {
 	char loc[64];
@@ -192,16 +177,15 @@ static bool valid_contact(struct request *req, struct tdict *ctx, struct order_n
 		const char *src = k && same ? "billing" : kind;
 		const char **dst = k ? o->shipping : o->billing;
 		for (int f = 0; f < 5; f++) {
-			const char *v =
-			    http_form(req, arena_printf(req->arena, "%s_%s", src, ADDR[f]));
+			const char *v = http_form(
+			    req, arena_printf(req->arena, "%s_%s", src, ADDRESS_FIELDS[f]));
 			dst[f] = v ? v : "";
-			if ((f == 1 && *dst[f] == '\0') || valid_text(dst[f], ADDR_MAX[f]))
-				continue;
-			if (k && same)
-				continue; /* reported once, on the billing field */
-			view_field_error(req, ctx, arena_printf(req->arena, "%s_%s", kind, ADDR[f]),
-			                 f == 1 ? "Use plain text here, or leave it empty."
-			                        : "Fill this in.");
+			const char *problem = address_field_problem(f, dst[f]);
+			if (problem == NULL || (k && same))
+				continue; /* with "same as billing", reported once, on billing */
+			view_field_error(req, ctx,
+			                 arena_printf(req->arena, "%s_%s", kind, ADDRESS_FIELDS[f]),
+			                 problem);
 			ok = false;
 		}
 	}
@@ -223,7 +207,7 @@ int handle_checkout(struct request *req, struct response *res)
 	const char *lock_name = NULL;
 
 	keep_fields(req, ctx);
-	if (!nonce_ok(nonce)) {
+	if (!session_token_ok(nonce)) {
 		wipe_field(req, "card_number");
 		wipe_field(req, "card_cvv");
 		http_error(req, res, 400);

@@ -25,8 +25,6 @@ int handle_orders(struct request *req, struct response *res)
 	return view_render(req, res, 200, "orders", ctx);
 }
 
-static const char *const ADDRESS_KEYS[] = {"line1", "line2", "city", "postcode", "country"};
-
 int handle_order(struct request *req, struct response *res)
 {
 	long long id;
@@ -64,8 +62,8 @@ int handle_order(struct request *req, struct response *res)
 	}
 	struct tdict *b = tdict_dict(d, "billing"), *s = tdict_dict(d, "shipping");
 	for (int i = 0; i < 5; i++) {
-		tdict_set_ref(b, ADDRESS_KEYS[i], o.billing[i]);
-		tdict_set_ref(s, ADDRESS_KEYS[i], o.shipping[i]);
+		tdict_set_ref(b, ADDRESS_FIELDS[i], o.billing[i]);
+		tdict_set_ref(s, ADDRESS_FIELDS[i], o.shipping[i]);
 	}
 	struct tlist *ll = tdict_list(d, "lines");
 	for (size_t i = 0; i < nlines; i++) {

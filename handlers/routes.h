@@ -52,6 +52,18 @@ bool account_person_fields_ok(struct request *req, struct tdict *ctx, const char
 int account_queue_verification(struct request *req, long long customer_id, const char *email,
                                const char *name);
 
+/* The five fields of a postal address, in form order ("<kind>_<field>" in forms). */
+extern const char *const ADDRESS_FIELDS[5];
+/* Returns NULL when v is acceptable for address field f (0..4; line2 may be empty), else
+ * the message to show beside it. Shared by My Account and checkout. */
+const char *address_field_problem(int f, const char *v);
+
+struct cart_line;
+/* Fills ctx with the signed-in customer's cart lines and total (cart.c); *total_cents and
+ * *n get the sums. Returns 0 or -1. */
+int cart_ctx(struct request *req, struct tdict *ctx, struct cart_line **lines, size_t *n,
+             long long *total_cents);
+
 /* Formats cents as "12.34" into the arena. */
 const char *format_price(struct arena *a, long long cents);
 
