@@ -1,4 +1,5 @@
-/* template.c — parses Mustache-subset templates once into node arrays and renders them escaped. */
+/* template.c — parses Mustache-subset templates once into node arrays and renders them escaped
+ * (HTML pages) or as they are (plain-text mail). */
 #include "template.h"
 
 #include "arena.h"
@@ -182,6 +183,7 @@ struct tmpl {
 	const struct tnode *nodes; /* nnodes nodes in document order */
 	uint32_t nnodes;
 	const struct tseg *segs;
+	bool plain; /* a "mail/" template: plain text, {{x}} is not HTML-escaped */
 };
 
 struct tmpl_set {
@@ -484,6 +486,7 @@ static int tmpl_set_add_labeled(struct tmpl_set *set, const char *name, size_t n
 	if (p.nsegs > 0)
 		memcpy(segs, p.segs, p.nsegs * sizeof(*segs));
 	t->segs = segs;
+	t->plain = namelen > 5 && memcmp(name, "mail/", 5) == 0;
 	t->next = set->head;
 	set->head = t;
 	rc = 0;
@@ -561,18 +564,22 @@ fail:
 	return NULL;
 }
 
-struct tmpl_set *tmpl_set_load(const char *dir, char *err, size_t errlen)
+/*
+ * Adds every file of dir whose name ends in ext to set, named prefix + the
+ * file name without ext.  A missing dir is fine when optional.  Returns 0,
+ * or -1 with err filled.
+ */
+static int load_dir(struct tmpl_set *set, const char *dir, const char *ext, const char *prefix,
+                    bool optional, char *err, size_t errlen)
 {
-	char dummy[1];
-	if (err == NULL || errlen == 0) {
-		err = dummy;
-		errlen = sizeof(dummy);
-	}
-	struct tmpl_set *set = tmpl_set_new();
+	size_t elen = strlen(ext), plen = strlen(prefix);
+	int rc = -1;
 	DIR *d = opendir(dir);
 	if (d == NULL) {
+		if (optional && errno == ENOENT)
+			return 0;
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		goto fail;
+		return -1;
 	}
 	for (;;) {
 		errno = 0;
@@ -580,36 +587,57 @@ struct tmpl_set *tmpl_set_load(const char *dir, char *err, size_t errlen)
 		if (de == NULL) {
 			if (errno != 0) {
 				snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-				goto fail;
+				goto out;
 			}
 			break;
 		}
 		size_t nlen = strlen(de->d_name);
 		/* Dot files are editor droppings (e.g. emacs' ".#x.html" lock links). */
-		if (de->d_name[0] == '.' || nlen <= 5 ||
-		    strcmp(de->d_name + nlen - 5, ".html") != 0)
+		if (de->d_name[0] == '.' || nlen <= elen ||
+		    strcmp(de->d_name + nlen - elen, ext) != 0)
 			continue;
-		char path[4096];
+		char path[4096], name[TMPL_MAX_NAME + 1];
 		int n = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (n < 0 || (size_t)n >= sizeof(path)) {
+		int m =
+		    snprintf(name, sizeof(name), "%s%.*s", prefix, (int)(nlen - elen), de->d_name);
+		if (n < 0 || (size_t)n >= sizeof(path) || m < 0 || (size_t)m >= sizeof(name)) {
 			snprintf(err, errlen, "%s/%s: path too long", dir, de->d_name);
-			goto fail;
+			goto out;
 		}
 		size_t len;
 		char *src = read_file(path, &len, err, errlen);
 		if (src == NULL)
-			goto fail;
-		int rc =
-		    tmpl_set_add_labeled(set, de->d_name, nlen - 5, path, src, len, err, errlen);
+			goto out;
+		int added = tmpl_set_add_labeled(set, name, plen + nlen - elen, path, src, len, err,
+		                                 errlen);
 		free(src);
-		if (rc < 0)
-			goto fail;
+		if (added < 0)
+			goto out;
 	}
+	rc = 0;
+out:
 	closedir(d);
+	return rc;
+}
+
+struct tmpl_set *tmpl_set_load(const char *dir, char *err, size_t errlen)
+{
+	char dummy[1], mail[4096];
+	if (err == NULL || errlen == 0) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	struct tmpl_set *set = tmpl_set_new();
+	int n = snprintf(mail, sizeof(mail), "%s/mail", dir);
+	if (n < 0 || (size_t)n >= sizeof(mail)) {
+		snprintf(err, errlen, "%s: path too long", dir);
+		goto fail;
+	}
+	if (load_dir(set, dir, ".html", "", false, err, errlen) < 0 ||
+	    load_dir(set, mail, ".txt", "mail/", true, err, errlen) < 0)
+		goto fail;
 	return set;
 fail:
-	if (d != NULL)
-		closedir(d);
 	tmpl_set_free(set);
 	return NULL;
 }
@@ -674,7 +702,7 @@ static int render_nodes(const struct tmpl_set *set, const struct tmpl *t, uint32
 			/* Flags, lists and dictionaries print nothing: only strings are text. */
 			e = lookup(t, n, f);
 			if (e != NULL && e->kind == TVAL_STR) {
-				if (n->kind == TN_VAR)
+				if (n->kind == TN_VAR && !t->plain)
 					buf_append_html(out, e->v.str.s, e->v.str.len);
 				else
 					buf_append(out, e->v.str.s, e->v.str.len);

@@ -1,4 +1,5 @@
-/* template.h — the HTML template renderer: escaped by default, parsed once per worker. */
+/* template.h — the template renderer: HTML-escaped by default, plain text for mail, parsed once
+ * per worker. */
 #ifndef DITTO_TEMPLATE_H
 #define DITTO_TEMPLATE_H
 
@@ -47,9 +48,12 @@ struct tdict *tlist_add(struct tlist *l);
 struct tmpl_set;
 
 /*
- * Loads every *.html file in dir and parses it; the template's name is the
- * file name without ".html".  Returns NULL on error after writing one line
- * naming the file, line and problem into err (errlen bytes).
+ * Loads every *.html file in dir and every *.txt file in dir/mail (if that
+ * folder exists) and parses them; a page's name is the file name without
+ * ".html", a mail's is "mail/" and the file name without ".txt".  Templates
+ * named "mail/..." are plain text: {{x}} inserts the value as it is.
+ * Returns NULL on error after writing one line naming the file, line and
+ * problem into err (errlen bytes).
  */
 struct tmpl_set *tmpl_set_load(const char *dir, char *err, size_t errlen);
 /* Parses one template from memory under name into set (creating the set if

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -429,6 +430,41 @@ static void test_load_dir_reports_file_and_line(void **state)
 	assert_non_null(strstr(fx->err, "/nonexistent/ditto"));
 }
 
+static void test_mail_templates_are_plain_text_and_pages_stay_escaped(void **state)
+{
+	struct fixture *fx = *state;
+	add(fx, "mail/hello", "Subject: Hi {{name}}\n\n{{name}} & co{{> sig}}");
+	add(fx, "sig", " <{{name}}>");
+	add(fx, "page", "<p>{{name}}</p>");
+	tdict_set(fx->ctx, "name", "A<b> \"O'Neil\"");
+	assert_string_equal(render(fx, "mail/hello"),
+	                    "Subject: Hi A<b> \"O'Neil\"\n\nA<b> \"O'Neil\" & co <A&lt;b&gt; "
+	                    "&quot;O&#39;Neil&quot;>");
+	assert_string_equal(render(fx, "page"), "<p>A&lt;b&gt; &quot;O&#39;Neil&quot;</p>");
+}
+
+static void test_load_dir_reads_mail_subfolder_as_plain_text(void **state)
+{
+	struct fixture *fx = *state;
+	char dir[] = "/tmp/ditto-tmpl-XXXXXX", mail[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(mail, sizeof(mail), "%s/mail", dir);
+	assert_int_equal(mkdir(mail, 0700), 0);
+	write_file(dir, "page.html", "<i>{{x}}</i>");
+	write_file(mail, "note.txt", "Subject: {{x}}\n\n{{x}}\n");
+	write_file(mail, "skip.html", "{{#not a mail template");
+
+	fx->set = tmpl_set_load(dir, fx->err, sizeof(fx->err));
+	const char *mails[] = {"note.txt", "skip.html"}, *pages[] = {"page.html"};
+	remove_files(mail, mails, 2);
+	remove_files(dir, pages, 1);
+	if (fx->set == NULL)
+		fail_msg("load failed: %s", fx->err);
+	tdict_set(fx->ctx, "x", "a&b");
+	assert_string_equal(render(fx, "mail/note"), "Subject: a&b\n\na&b\n");
+	assert_string_equal(render(fx, "page"), "<i>a&amp;b</i>");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +507,10 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_load_dir, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_load_dir_reports_file_and_line, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_mail_templates_are_plain_text_and_pages_stay_escaped, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_load_dir_reads_mail_subfolder_as_plain_text, setup,
+	                                    teardown),
 	};
 	return cmocka_run_group_tests_name("template", tests, NULL, NULL);
 }
