@@ -81,8 +81,6 @@ int handle_order(struct request *req, struct response *res)
 		struct tdict *x = tlist_add(el);
 		tdict_set_ref(x, "status", events[i].status);
 		tdict_set_ref(x, "at", events[i].changed_at);
-		if (events[i].note != NULL)
-			tdict_set_ref(x, "note", events[i].note);
 	}
 	tdict_set_bool(ctx, "placed", http_query(req, "placed") != NULL);
 	return view_render(req, res, 200, "order", ctx);

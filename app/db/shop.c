@@ -208,7 +208,7 @@ static const char SQL_ORDER_LINES[] =
     "SELECT sku, name, unit_price_cents, quantity FROM order_lines WHERE order_id = ? "
     "ORDER BY line_no";
 static const char SQL_ORDER_EVENTS[] =
-    "SELECT status, " DT("changed_at") ", note FROM order_status_history WHERE order_id = ? "
+    "SELECT status, " DT("changed_at") " FROM order_status_history WHERE order_id = ? "
                                        "ORDER BY id";
 
 int db_order_get(struct db *db, struct arena *a, long long customer_id, long long id,
@@ -251,7 +251,6 @@ int db_order_get(struct db *db, struct arena *a, long long customer_id, long lon
 	for (size_t i = 0; i < e.nrows; i++) {
 		ev[i].status = db_cell(&e, i, 0);
 		ev[i].changed_at = db_cell(&e, i, 1);
-		ev[i].note = db_cell(&e, i, 2);
 	}
 	*lines = lv;
 	*nlines = l.nrows;

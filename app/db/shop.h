@@ -100,8 +100,10 @@ struct order_line {
 	const char *sku, *name;
 	long long unit_price_cents, quantity;
 };
+/* One step of an order's status history as the customer sees it: staff notes are internal
+ * and never read for a customer. */
 struct order_event {
-	const char *status, *changed_at, *note;
+	const char *status, *changed_at;
 };
 /*
  * Reads order id only if it belongs to customer_id (another's order is "not found").

@@ -152,6 +152,69 @@ static void test_buy_with_approving_card_gives_paid_order(void **state)
 	    1);
 }
 
+/* Runs `dittoctl ARGS` against the test stack; fails the test unless it exits 0. */
+static void ctl_must(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void ctl_must(const char *fmt, ...)
+{
+	struct ctl_run r;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = ctl_run_v(&r, "shop", NULL, fmt, ap);
+	va_end(ap);
+	assert_int_equal(rc, 0);
+	if (r.status != 0)
+		fail_msg("dittoctl failed (%d): %s", r.status, r.err);
+}
+
+static void test_internal_order_note_appears_on_no_customer_page_mail_or_export(void **state)
+{
+	(void)state;
+	struct client c;
+	shopper(&c, 7, 1);
+	char *nonce = checkout_nonce(&c);
+	struct http_resp r;
+	assert_int_equal(checkout(&c, nonce, CARD_OK, "12/30", "123", &r), 303);
+	long long id = order_of_location(&r);
+	http_resp_free(&r);
+	free(nonce);
+	assert_true(id > 0);
+	char note[64];
+	snprintf(note, sizeof(note), "NOTE%sINTERNAL", unique("x"));
+	ctl_must("order status %lld shipped --note '%s'", id, note);
+	ctl_must("order status %lld refunded --note '%s'", id, note);
+	/* The notes are kept for staff... */
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM order_status_history WHERE "
+	                               "order_id = %lld AND note LIKE '%%%s%%'",
+	                               id, note),
+	                 2);
+
+	/* ...and reach no page, mail or export of the customer's. */
+	char path[64];
+	snprintf(path, sizeof(path), "/orders/%lld", id);
+	const char *pages[] = {path, "/orders", "/account", "/account/export",
+	                       "/account/disclosures"};
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		assert_int_equal(client_get(&c, web(), pages[i], &r), 0);
+		assert_int_equal(r.status, 200);
+		if (strstr(r.body, note) != NULL || strstr(r.body, "refund to be issued") != NULL)
+			fail_msg("%s shows the internal note", pages[i]);
+		if (i == 0) /* the history itself is the customer's to see */
+			assert_non_null(strstr(r.body, "refunded"));
+		http_resp_free(&r);
+	}
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM outbox WHERE body LIKE '%%%s%%' OR "
+	                               "subject LIKE '%%%s%%' OR body LIKE '%%refund to be "
+	                               "issued%%'",
+	                               note, note),
+	                 0);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM outbox WHERE kind IN "
+	                               "('order_shipped', 'order_refunded') AND body LIKE "
+	                               "'%%order %lld %%'",
+	                               id),
+	                 2);
+	sh("rm -f '%s'/run/test-shop-%d-*", env_state(), (int)getpid());
+}
+
 static void test_declined_card_leaves_no_order_and_no_stock_change(void **state)
 {
 	(void)state;
@@ -578,6 +641,7 @@ int main(void)
 	harness_require_stack();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_buy_with_approving_card_gives_paid_order),
+	    cmocka_unit_test(test_internal_order_note_appears_on_no_customer_page_mail_or_export),
 	    cmocka_unit_test(test_declined_card_leaves_no_order_and_no_stock_change),
 	    cmocka_unit_test(test_timed_out_card_leaves_no_order),
 	    cmocka_unit_test(test_bad_card_fields_are_422_with_a_message_each),
