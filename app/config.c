@@ -9,9 +9,18 @@
 
 #include "log.h"
 
-static void pool_defaults(struct pool_config *p, const char *name)
+static const char *const pool_names[POOL__MAX] = {[POOL_WEB] = "web", [POOL_STAFF] = "staff"};
+
+const char *pool_kind_name(enum pool_kind kind)
 {
+	return (unsigned)kind < POOL__MAX ? pool_names[kind] : "?";
+}
+
+static void pool_defaults(struct pool_config *p, enum pool_kind kind)
+{
+	const char *name = pool_kind_name(kind);
 	memset(p, 0, sizeof(*p));
+	p->kind = kind;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	snprintf(p->socket, sizeof(p->socket), "var/run/%s.sock", name);
 	snprintf(p->socket_group, sizeof(p->socket_group), "www-data");
@@ -48,8 +57,8 @@ static void defaults(struct config *c)
 	snprintf(c->base_url, sizeof(c->base_url), "http://127.0.0.1:8080");
 	snprintf(c->secret_file, sizeof(c->secret_file), "var/secrets/ditto_key");
 	c->page_size = 24;
-	pool_defaults(&c->web, "web");
-	pool_defaults(&c->staff, "staff");
+	pool_defaults(&c->web, POOL_WEB);
+	pool_defaults(&c->staff, POOL_STAFF);
 }
 
 static char *trim(char *s)
@@ -273,9 +282,9 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 
 struct pool_config *config_pool(struct config *cfg, const char *name)
 {
-	if (strcmp(name, "web") == 0)
+	if (strcmp(name, pool_names[POOL_WEB]) == 0)
 		return &cfg->web;
-	if (strcmp(name, "staff") == 0)
+	if (strcmp(name, pool_names[POOL_STAFF]) == 0)
 		return &cfg->staff;
 	return NULL;
 }

@@ -9,9 +9,13 @@
 
 #define CONFIG_STR 256
 
+/* The two pools: the shop and the staff site. */
+enum pool_kind { POOL_WEB, POOL_STAFF, POOL__MAX };
+
 /* Settings of one FastCGI pool ([pool.web] or [pool.staff]). */
 struct pool_config {
-	char name[32];                     /* "web" or "staff" */
+	enum pool_kind kind;
+	char name[32];                     /* "web" or "staff": pool_kind_name(kind) */
 	char socket[CONFIG_STR];           /* unix socket path */
 	char socket_group[64];             /* group allowed to connect (nginx's) */
 	unsigned socket_mode;              /* octal, default 0660 */
@@ -61,6 +65,8 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 
 /* Returns the pool named name ("web" or "staff"), or NULL. */
 struct pool_config *config_pool(struct config *cfg, const char *name);
+/* The pool's name as the configuration and the command line spell it ("web", "staff"). */
+const char *pool_kind_name(enum pool_kind kind);
 
 /*
  * Reads the first line of a secret file into out (without the newline).

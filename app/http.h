@@ -7,6 +7,7 @@
 
 #include "arena.h"
 #include "form.h"
+#include "privacy/privacy.h"
 
 enum http_method {
 	HTTP_GET = 1 << 0,
@@ -42,6 +43,7 @@ struct request {
 	const struct pool_config *pool;
 	const struct tmpl_set *views;
 	struct db *db;           /* this worker's database connection */
+	struct viewer viewer;    /* who is asking: set by the access step */
 	struct session *session; /* the logged-in customer, or NULL */
 	const char *csrf;        /* token for this page's forms, once made */
 };

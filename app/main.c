@@ -1,4 +1,5 @@
-/* main.c — ditto-fcgi: reads the configuration and runs one FastCGI pool. */
+/* main.c — ditto-fcgi's program: reads the configuration and runs one FastCGI pool of the site
+ * the application hands it (its main() is the application's). */
 #include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include "config.h"
 #include "log.h"
 #include "pool.h"
+#include "site.h"
 #include "template.h"
 
 static void usage(FILE *f)
@@ -19,7 +21,7 @@ static void usage(FILE *f)
 	      f);
 }
 
-int main(int argc, char **argv)
+int site_main(int argc, char **argv, const struct site *site)
 {
 	const char *config_path = "var/ditto.conf";
 	const char *pool = NULL;
@@ -81,5 +83,5 @@ int main(int argc, char **argv)
 		puts("configuration ok");
 		return 0;
 	}
-	return pool_run(&cfg, pool);
+	return pool_run(site, &cfg, pool);
 }

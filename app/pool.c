@@ -18,7 +18,7 @@
 
 #include "config.h"
 #include "log.h"
-#include "routes.h"
+#include "site.h"
 #include "scoreboard.h"
 #include "template.h"
 #include "worker.h"
@@ -40,6 +40,7 @@ static void on_signal(int sig)
 }
 
 struct pool {
+	const struct site *site; /* the application's route tables */
 	struct config *cfg;
 	struct pool_config *pc;
 	int listen_fd;
@@ -160,7 +161,9 @@ static void spawn(struct pool *p)
 		    .sb = p->sb,
 		    .slot = slot,
 		};
-		routes_for_pool(p->pc->name, p->cfg->test_routes, &w.routes, &w.nroutes);
+		w.site = p->site;
+		w.routes = p->site->pools[p->pc->kind].routes;
+		w.nroutes = site_route_count(p->site, p->pc->kind, p->cfg->test_routes);
 		_exit(worker_run(&w));
 	}
 	slot->pid = pid;
@@ -329,9 +332,10 @@ static void remove_pid_file(const char *path)
 		unlink(path);
 }
 
-int pool_run(struct config *cfg, const char *pool_name)
+int pool_run(const struct site *site, struct config *cfg, const char *pool_name)
 {
 	struct pool p = {0};
+	p.site = site;
 	p.cfg = cfg;
 	p.pc = config_pool(cfg, pool_name);
 	if (p.pc == NULL) {

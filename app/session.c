@@ -17,6 +17,11 @@
 #define COOKIE_CSRF           "ditto_csrf"
 #define COOKIE_CSRF_SECURE    "__Host-ditto_csrf"
 
+bool session_may_shop(const struct session *s)
+{
+	return s != NULL && s->status != NULL && strcmp(s->status, "approved") == 0;
+}
+
 const char *session_cookie_name(const struct request *req)
 {
 	return req->cfg->cookie_secure ? COOKIE_SESSION_SECURE : COOKIE_SESSION;

@@ -19,6 +19,9 @@ struct session {
 	const char *username;
 };
 
+/* True when the session's account may use the shop now (approved). */
+bool session_may_shop(const struct session *s);
+
 /* Cookie names: "__Host-" prefixed behind HTTPS (cookie_secure), plain locally. */
 const char *session_cookie_name(const struct request *req);
 

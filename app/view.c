@@ -9,7 +9,7 @@ struct tdict *view_ctx(struct request *req, const char *title)
 	struct tdict *ctx = tdict_new(req->arena);
 	tdict_set_ref(ctx, "site_name", "idem ditto");
 	tdict_set(ctx, "title", title);
-	tdict_set_bool(ctx, "staff", req->pool != NULL && req->pool->name[0] == 's');
+	tdict_set_bool(ctx, "staff", req->pool != NULL && req->pool->kind == POOL_STAFF);
 	if (req->session != NULL) {
 		struct tdict *me = tdict_dict(ctx, "me");
 		tdict_set_ref(me, "name", req->session->name ? req->session->name : "");

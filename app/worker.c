@@ -19,8 +19,8 @@
 #include "form.h"
 #include "http.h"
 #include "log.h"
+#include "access.h"
 #include "router.h"
-#include "routes.h"
 #include "session.h"
 #include "scoreboard.h"
 #include "template.h"
@@ -126,6 +126,7 @@ static void write_response(FCGX_Request *fr, const struct request *req, struct r
 		log_debug("client went away during %s", req->path);
 }
 
+/* Routes the request, runs the access step, then the handler. */
 static void dispatch(const struct worker_ctx *w, struct request *req, struct response *res)
 {
 	const struct route *route;
@@ -141,43 +142,8 @@ static void dispatch(const struct worker_ctx *w, struct request *req, struct res
 	case ROUTER_FOUND:
 		break;
 	}
-	/* A customer's session cookie is looked up on every shop route: pages show who is
-	 * signed in. The staff pool never reads customer sessions (its account may not), even
-	 * when a browser sends the shop's cookie to it (same host, another port, locally). */
-	if (w->pool->name[0] == 'w' && session_load(req) < 0) {
-		http_error(req, res, db_unavailable(req->db) ? 503 : 500);
+	if (!access_check(w->site, req, res, route))
 		return;
-	}
-	switch (route->access) {
-	case ACCESS_PUBLIC:
-		break;
-	case ACCESS_CUSTOMER:
-		if (req->session == NULL) {
-			if (req->method == HTTP_POST)
-				http_error(req, res, 403);
-			else
-				http_redirect(res, "/login?why=signin");
-			return;
-		}
-		/* Checked on every request: a cancelled account is refused at once. */
-		if (strcmp(req->session->status, "approved") != 0) {
-			if (handle_access_refused(req, res) < 0)
-				http_error(req, res, 403);
-			return;
-		}
-		break;
-	default:
-		/* Staff sessions arrive with the staff console; until then, deny. */
-		http_error(req, res, 403);
-		return;
-	}
-	if (req->method == HTTP_POST && !csrf_ok(req)) {
-		if (view_message(req, res, 403, "Form expired",
-		                 "This form has expired or did not come from this site, so nothing "
-		                 "was done. Go back, reload the page and try again.") < 0)
-			http_error(req, res, 403);
-		return;
-	}
 	if (route->fn(req, res) < 0) {
 		buf_reset(&res->body);
 		buf_reset(&res->headers);
@@ -325,6 +291,9 @@ int worker_run(const struct worker_ctx *w)
 			dispatch(w, &req, &res);
 		write_response(&fr, &req, &res, &out);
 		FCGX_Finish_r(&fr);
+		/* Whatever role the access step set for a staff member ends with the request. */
+		if (db_set_role(db, NULL) < 0)
+			log_error("cannot reset the database role: %s", db_error(db));
 
 		/* Passwords and card data were in this request's memory: wipe, then reuse. */
 		if (req.method == HTTP_POST)

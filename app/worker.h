@@ -9,6 +9,7 @@ struct pool_config;
 struct scoreboard;
 struct sb_slot;
 struct route;
+struct site;
 
 struct worker_ctx {
 	int listen_fd; /* the pool's shared FastCGI socket */
@@ -16,7 +17,8 @@ struct worker_ctx {
 	const struct pool_config *pool;
 	struct scoreboard *sb;
 	struct sb_slot *slot;       /* this worker's scoreboard slot */
-	const struct route *routes; /* the pool's route table */
+	const struct site *site;    /* the application: route tables, refusal page */
+	const struct route *routes; /* this pool's routes (site's table, test routes or not) */
 	size_t nroutes;
 };
 

@@ -1,8 +1,6 @@
 /* routes.c — the route tables: each pool's whole site, one line a route. */
 #include "routes.h"
 
-#include <string.h>
-
 /* Test stacks only (config test_routes = true). Kept last in every table. */
 #define TEST_ROUTES                                                                                \
 	{HTTP_GET, "/_test/sleep", ACCESS_PUBLIC, handle_test_sleep, "test_sleep"},                \
@@ -46,20 +44,12 @@ static const struct route staff_routes[] = {
     TEST_ROUTES,
 };
 
-void routes_for_pool(const char *pool, bool with_test_routes, const struct route **routes,
-                     size_t *n)
-{
-	if (strcmp(pool, "web") == 0) {
-		*routes = web_routes;
-		*n = sizeof(web_routes) / sizeof(web_routes[0]);
-	} else if (strcmp(pool, "staff") == 0) {
-		*routes = staff_routes;
-		*n = sizeof(staff_routes) / sizeof(staff_routes[0]);
-	} else {
-		*routes = NULL;
-		*n = 0;
-		return;
-	}
-	if (!with_test_routes)
-		*n -= N_TEST_ROUTES;
-}
+const struct site ditto_site = {
+    .pools =
+        {
+            [POOL_WEB] = {web_routes, sizeof(web_routes) / sizeof(web_routes[0]), N_TEST_ROUTES},
+            [POOL_STAFF] = {staff_routes, sizeof(staff_routes) / sizeof(staff_routes[0]),
+                            N_TEST_ROUTES},
+        },
+    .refuse_customer = handle_access_refused,
+};

@@ -5,15 +5,16 @@
 #include <stddef.h>
 
 #include "../app/router.h"
+#include "../app/site.h"
 #include "../app/template.h"
 
 /*
- * Stores the route table of pool "web" or "staff" (an empty table for any
- * other).  The /_test/ routes are included only when with_test_routes is set
- * (test stacks): they sleep or crash on purpose to prove the pool's guarantees.
+ * The whole site: each pool's route table and the refusal page.  The last
+ * routes of each table, /_test/ ones, are served only by test stacks
+ * (test_routes = true): they sleep or crash on purpose to prove the pool's
+ * guarantees.
  */
-void routes_for_pool(const char *pool, bool with_test_routes, const struct route **routes,
-                     size_t *n);
+extern const struct site ditto_site;
 
 int handle_home(struct request *req, struct response *res);
 int handle_privacy(struct request *req, struct response *res);

@@ -26,7 +26,9 @@ struct stmt_slot {
 
 struct db {
 	MYSQL *conn; /* NULL while disconnected */
-	char *socket, *name, *user, *password, *role;
+	char *socket, *name, *user, *password;
+	char *role;        /* the account's own role, SET after connecting (NULL: none) */
+	char req_role[65]; /* db_set_role's role for the current request ("" when none) */
 	struct stmt_slot stmts[DB_MAX_STMTS];
 	size_t nstmts;
 	bool in_tx; /* a transaction is open: never retry silently */
@@ -122,6 +124,21 @@ static bool identifier_ok(const char *s)
 	return true;
 }
 
+/* Runs SET ROLE role (NULL: NONE) on the open connection. Returns 0 or -1. */
+static int apply_role(struct db *db, const char *role)
+{
+	char sql[96];
+	if (role == NULL)
+		return session_sql(db, "SET ROLE NONE");
+	/* SET ROLE takes no parameter: the name is checked to be a plain identifier. */
+	if (!identifier_ok(role)) {
+		set_error(db, ER_UNKNOWN_ERROR, "bad role name");
+		return -1;
+	}
+	snprintf(sql, sizeof(sql), "SET ROLE %s", role);
+	return session_sql(db, sql);
+}
+
 static int connect_db(struct db *db)
 {
 	if (db->conn != NULL)
@@ -151,16 +168,10 @@ static int connect_db(struct db *db)
 	                    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
 	                    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'") < 0)
 		goto fail;
-	if (db->role != NULL) {
-		char sql[96];
-		if (!identifier_ok(db->role)) {
-			set_error(db, ER_UNKNOWN_ERROR, "bad role name");
-			goto fail;
-		}
-		snprintf(sql, sizeof(sql), "SET ROLE %s", db->role);
-		if (session_sql(db, sql) < 0)
-			goto fail;
-	}
+	/* A reconnect in the middle of a request keeps that request's role. */
+	const char *role = db->req_role[0] != '\0' ? db->req_role : db->role;
+	if (role != NULL && apply_role(db, role) < 0)
+		goto fail;
 	return 0;
 fail:
 	log_error("db: session setup failed: %s", db->last_error);
@@ -468,4 +479,28 @@ long long db_cell_int(const struct db_rows *rows, size_t r, size_t c)
 {
 	const char *s = db_cell(rows, r, c);
 	return s != NULL ? strtoll(s, NULL, 10) : 0;
+}
+
+int db_set_role(struct db *db, const char *role)
+{
+	if (role == NULL) {
+		if (db->req_role[0] == '\0')
+			return 0; /* nothing was set: no round trip */
+		db->req_role[0] = '\0';
+		/* A lost connection comes back with the account's own role anyway; one
+		 * that cannot drop the role is closed rather than reused with it. */
+		if (db->conn != NULL && apply_role(db, db->role) < 0) {
+			disconnect(db);
+			return -1;
+		}
+		return 0;
+	}
+	if (!identifier_ok(role) || strlen(role) >= sizeof(db->req_role)) {
+		set_error(db, ER_UNKNOWN_ERROR, "bad role name");
+		return -1;
+	}
+	snprintf(db->req_role, sizeof(db->req_role), "%s", role);
+	if (connect_db(db) < 0)
+		return -1; /* connect_db applied the role if it got a connection */
+	return apply_role(db, role);
 }

@@ -70,6 +70,17 @@ int db_exec(struct db *db, const char *sql, const struct db_arg *args, size_t na
  */
 int db_tx(struct db *db, int (*fn)(struct db *db, void *ctx), void *ctx);
 
+/*
+ * Makes MariaDB role (a plain identifier, e.g. "ditto_billing") the role of
+ * every statement from now on, also across a reconnect; NULL goes back to
+ * the account's own role (db_params.role, or NONE).  The staff pool sets the
+ * signed-in member's role at the start of a request and the worker resets it
+ * after every request, so a reused connection never keeps a role.  Resetting
+ * when nothing was set costs no round trip.  Returns 0, or -1 (bad name, or
+ * the server refused: db_errno).
+ */
+int db_set_role(struct db *db, const char *role);
+
 /* Makes sure the connection is up: returns 0, or -1 if the server is unreachable. */
 int db_ping(struct db *db);
 /* The MariaDB error number of the last failure (0 if none). */

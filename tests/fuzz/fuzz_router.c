@@ -25,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct route *routes, *r;
 		size_t n, np;
 		const char *params[HTTP_MAX_PARAMS];
-		routes_for_pool(pool ? "staff" : "web", data[0] & 0x80, &routes, &n);
+		routes = ditto_site.pools[pool].routes;
+		n = site_route_count(&ditto_site, pool, data[0] & 0x80);
 		enum router_result res = router_match(routes, n, a, m, path, &r, params, &np);
 		if (res == ROUTER_FOUND) {
 			/* A match names a route of the table and only non-empty, slash-free params.

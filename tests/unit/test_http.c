@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "http.h"
-#include "routes.h"
 
 static void test_cookie_is_httponly_samesite_and_secure_when_asked(void **state)
 {
@@ -70,36 +69,6 @@ static void test_error_page_without_templates_is_plain_and_generic(void **state)
 	buf_free(&res.headers);
 }
 
-static void test_test_routes_exist_only_when_enabled(void **state)
-{
-	(void)state;
-	const struct route *routes;
-	size_t n, m;
-	routes_for_pool("web", false, &routes, &n);
-	for (size_t i = 0; i < n; i++)
-		assert_null(strstr(routes[i].pattern, "/_test/"));
-	routes_for_pool("web", true, &routes, &m);
-	assert_int_equal(m, n + 2);
-	routes_for_pool("nope", true, &routes, &m);
-	assert_int_equal(m, 0);
-}
-
-static void test_every_route_names_its_audience(void **state)
-{
-	(void)state;
-	const struct route *routes;
-	size_t n;
-	routes_for_pool("web", false, &routes, &n);
-	for (size_t i = 0; i < n; i++) {
-		/* Merchandise, carts, orders and the account are never public. */
-		const char *p = routes[i].pattern;
-		if (strncmp(p, "/catalog", 8) == 0 || strncmp(p, "/product", 8) == 0 ||
-		    strncmp(p, "/cart", 5) == 0 || strncmp(p, "/checkout", 9) == 0 ||
-		    strncmp(p, "/orders", 7) == 0 || strncmp(p, "/account", 8) == 0)
-			assert_int_equal(routes[i].access, ACCESS_CUSTOMER);
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -108,8 +77,6 @@ int main(void)
 	    cmocka_unit_test(test_header_injection_is_dropped),
 	    cmocka_unit_test(test_redirect_stays_on_this_site),
 	    cmocka_unit_test(test_error_page_without_templates_is_plain_and_generic),
-	    cmocka_unit_test(test_test_routes_exist_only_when_enabled),
-	    cmocka_unit_test(test_every_route_names_its_audience),
 	};
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
 }
