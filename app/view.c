@@ -1,6 +1,8 @@
 /* view.c — renders a page template inside the site layout. */
 #include "view.h"
 
+#include <string.h>
+
 #include "config.h"
 #include "session.h"
 
@@ -35,6 +37,17 @@ int view_render(struct request *req, struct response *res, int status, const cha
 out:
 	buf_free(&page);
 	return rc;
+}
+
+struct tdict *view_mail_ctx(struct request *req)
+{
+	struct tdict *ctx = tdict_new(req->arena);
+	const char *url = req->cfg->base_url;
+	size_t n = strlen(url);
+	while (n > 0 && url[n - 1] == '/') /* links append "/path" */
+		n--;
+	tdict_set_ref(ctx, "base_url", arena_strndup(req->arena, url, n));
+	return ctx;
 }
 
 void view_field_error(struct request *req, struct tdict *ctx, const char *field, const char *msg)

@@ -19,6 +19,10 @@ struct tdict *view_ctx(struct request *req, const char *title);
 int view_render(struct request *req, struct response *res, int status, const char *name,
                 struct tdict *ctx);
 
+/* Returns a fresh context for a mail template (views/mail/), with base_url (the shop's public
+ * URL, for links) already set. Allocated in the request arena. */
+struct tdict *view_mail_ctx(struct request *req);
+
 /* Marks field as invalid with a plain message shown next to it (sets err_<field> and
  * has_errors in ctx). */
 void view_field_error(struct request *req, struct tdict *ctx, const char *field, const char *msg);

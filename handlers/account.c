@@ -16,6 +16,7 @@
 #include "../app/db/sessions.h"
 #include "../app/db/shop.h"
 #include "../app/log.h"
+#include "../app/mail.h"
 #include "../app/password.h"
 #include "../app/session.h"
 #include "../app/validate.h"
@@ -148,14 +149,10 @@ static int update_profile(struct request *req, struct response *res, struct tdic
 	                               email_changed) < 0)
 		return -1;
 	if (email_changed) {
-		const char *notice = arena_printf(
-		    req->arena,
-		    "Hello %s,\n\nthe email address of your idem ditto account was changed to "
-		    "another address. If you did not do this, contact us at once.\n\nidem ditto\n",
-		    c.name);
+		struct tdict *m = view_mail_ctx(req);
+		tdict_set_ref(m, "name", c.name);
 		if (account_queue_verification(req, c.id, email, name) < 0 ||
-		    db_outbox_insert(req->db, c.id, "email_changed", c.email,
-		                     "Your email address was changed", notice) < 0)
+		    mail_queue(req->db, req->views, c.id, "email_changed", c.email, m) < 0)
 			return -1;
 	}
 	return saved(res, "profile");
@@ -258,14 +255,9 @@ static int update_password(struct request *req, struct response *res, struct tdi
 	/* Every session ends, this one included; this browser gets a fresh one. */
 	if (session_end_all(req, c.id, 0) < 0 || session_start(req, res, c.id) < 0)
 		return -1;
-	const char *notice =
-	    arena_printf(req->arena,
-	                 "Hello %s,\n\nthe password of your idem ditto account "
-	                 "was changed and every other session was signed out. If "
-	                 "you did not do this, contact us at once.\n\nidem ditto\n",
-	                 c.name);
-	if (db_outbox_insert(req->db, c.id, "password_changed", c.email,
-	                     "Your password was changed", notice) < 0)
+	struct tdict *m = view_mail_ctx(req);
+	tdict_set_ref(m, "name", c.name);
+	if (mail_queue(req->db, req->views, c.id, "password_changed", c.email, m) < 0)
 		return -1;
 	return saved(res, "password");
 }

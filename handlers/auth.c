@@ -12,6 +12,7 @@
 #include "../app/db/policy.h"
 #include "../app/db/sessions.h"
 #include "../app/log.h"
+#include "../app/mail.h"
 #include "../app/password.h"
 #include "../app/session.h"
 #include "../app/validate.h"
@@ -65,14 +66,13 @@ int account_queue_verification(struct request *req, long long customer_id, const
 	                   0);
 	if (db_verification_insert(req->db, hash, customer_id, email, VERIFY_DAYS) < 0)
 		return -1;
-	const char *body = arena_printf(
-	    req->arena,
-	    "Hello %s,\n\nplease confirm your email address for idem ditto by opening this "
-	    "link within %d days:\n\n%s/verify?token=%s\n\nIf you did not ask for this, ignore "
-	    "this message: nothing will happen.\n\nidem ditto\n",
-	    name, VERIFY_DAYS, req->cfg->base_url, token);
-	return db_outbox_insert(req->db, customer_id, "verify_email", email,
-	                        "Confirm your email address", body);
+	struct tdict *m = view_mail_ctx(req);
+	tdict_set_ref(m, "name", name);
+	tdict_setf(m, "days", "%d", VERIFY_DAYS);
+	tdict_set_ref(m, "token", token);
+	int rc = mail_queue(req->db, req->views, customer_id, "verify_email", email, m);
+	sodium_memzero(token, sizeof(token));
+	return rc;
 }
 
 bool account_person_fields_ok(struct request *req, struct tdict *ctx, const char *name,
@@ -176,14 +176,8 @@ int handle_register(struct request *req, struct response *res)
 	}
 	if (email_taken) {
 		/* Say nothing to the visitor about whose address it is; tell its owner instead. */
-		const char *body = arena_printf(
-		    req->arena,
-		    "Hello,\n\nsomeone tried to register at idem ditto with this email address, "
-		    "which already belongs to an account. If it was you, sign in at %s/login "
-		    "instead. If not, you can ignore this message.\n\nidem ditto\n",
-		    req->cfg->base_url);
-		if (db_outbox_insert(req->db, 0, "register_existing", email,
-		                     "Registration attempt with your address", body) < 0)
+		if (mail_queue(req->db, req->views, 0, "register_existing", email,
+		               view_mail_ctx(req)) < 0)
 			return -1;
 		return view_render(req, res, 200, "registered", ctx);
 	}
