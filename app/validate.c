@@ -47,7 +47,7 @@ bool valid_slug(const char *s)
 bool valid_username(const char *s)
 {
 	size_t len = s != NULL ? strlen(s) : 0;
-	if (len < 3 || len > 64)
+	if (len < 3 || len > PERSON_FIELDS[PERSON_USERNAME].max_chars)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
@@ -62,7 +62,7 @@ bool valid_username(const char *s)
 bool valid_email(const char *s)
 {
 	size_t len = s != NULL ? strlen(s) : 0;
-	if (len < 3 || len > 254 || !form_text_ok(s, len))
+	if (len < 3 || len > PERSON_FIELDS[PERSON_EMAIL].max_chars || !form_text_ok(s, len))
 		return false;
 	const char *at = strchr(s, '@');
 	if (at == NULL || at == s || strchr(at + 1, '@') != NULL || at - s > 64)
@@ -99,7 +99,7 @@ bool valid_text(const char *s, size_t max)
 bool valid_phone(const char *s)
 {
 	size_t len = s != NULL ? strlen(s) : 0, digits = 0;
-	if (len < 6 || len > 40)
+	if (len < 6 || len > PERSON_FIELDS[PERSON_PHONE].max_chars)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
@@ -109,6 +109,14 @@ bool valid_phone(const char *s)
 			return false;
 	}
 	return digits >= 6;
+}
+
+bool valid_address_field(enum address_field f, const char *v)
+{
+	if ((unsigned)f >= ADDRESS__MAX || v == NULL)
+		return false;
+	return (ADDRESS_FIELDS[f].optional && *v == '\0') ||
+	       valid_text(v, ADDRESS_FIELDS[f].max_chars);
 }
 
 bool valid_checked(const char *s)

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "fields.h"
+
 /* A positive decimal id of at most 18 digits, no sign, no leading zero. */
 bool valid_id(const char *s, long long *out);
 /* A page number: absent or empty gives 1; otherwise 1..100000. */
@@ -12,15 +14,21 @@ bool valid_page(const char *s, long *out);
 /* A slug: 1..64 of [a-z0-9-]. */
 bool valid_slug(const char *s);
 
-/* A username: 3..64 of [A-Za-z0-9._-], starting with a letter or digit. */
+/* A username: 3 to PERSON_FIELDS[PERSON_USERNAME].max_chars (64) of [A-Za-z0-9._-], starting
+ * with a letter or digit. */
 bool valid_username(const char *s);
 /* An email address: one '@', a non-empty local part, a dotted domain, no spaces or
- * controls, at most 254 bytes. Deliberately loose: the verification mail is the real test. */
+ * controls, at most PERSON_FIELDS[PERSON_EMAIL].max_chars (254) bytes. Deliberately loose: the
+ * verification mail is the real test. */
 bool valid_email(const char *s);
 /* Free text of 1..max code points: valid UTF-8, no control characters, not only spaces. */
 bool valid_text(const char *s, size_t max);
-/* A phone number: 6..40 of digits, spaces and + ( ) - . with at least 6 digits. */
+/* A phone number: 6 to PERSON_FIELDS[PERSON_PHONE].max_chars (40) of digits, spaces and
+ * + ( ) - . with at least 6 digits. */
 bool valid_phone(const char *s);
+/* A value for address field f (0..ADDRESS__MAX - 1): free text within the field's limit
+ * (valid_text), or the empty string when the field is optional. */
+bool valid_address_field(enum address_field f, const char *v);
 /* A checkbox or confirmation: "1", "on", "yes" or "true". */
 bool valid_checked(const char *s);
 

@@ -24,19 +24,10 @@
 
 #define MAX_INTERESTS 64
 
-const char *const ADDRESS_FIELDS[5] = {"line1", "line2", "city", "postcode", "country"};
-
-const char *address_field_problem(int f, const char *v)
-{
-	static const size_t max[] = {200, 200, 100, 20, 60};
-	if ((f == 1 && *v == '\0') || valid_text(v, max[f]))
-		return NULL;
-	return f == 1 ? "Use plain text here, or leave it empty." : "Fill this in (plain text).";
-}
-
-/* Fills ctx with the account as stored, for display. Returns 0 or -1. */
+/* Fills ctx with the account as stored, for display; the address blocks show typed (with
+ * their errors) when given, else the stored addresses. Returns 0 or -1. */
 static int account_ctx(struct request *req, struct response *res, struct tdict *ctx,
-                       const struct customer *c)
+                       const struct customer *c, const struct address_form typed[ADDRESS_KIND__MAX])
 {
 	struct address *addrs;
 	struct category *cats;
@@ -60,14 +51,11 @@ static int account_ctx(struct request *req, struct response *res, struct tdict *
 	tdict_setf(a, "visit_count", "%lld", c->visit_count);
 	tdict_setf(a, "policy_version", "%lld", c->policy_version);
 	tdict_set_bool(a, "profile_opt_out", c->profile_opt_out);
-	for (size_t i = 0; i < naddrs; i++) {
-		struct tdict *d = tdict_dict(a, addrs[i].kind);
-		tdict_set_ref(d, "line1", addrs[i].line1);
-		tdict_set_ref(d, "line2", addrs[i].line2);
-		tdict_set_ref(d, "city", addrs[i].city);
-		tdict_set_ref(d, "postcode", addrs[i].postcode);
-		tdict_set_ref(d, "country", addrs[i].country);
-	}
+	person_fields_ctx(ctx);
+	struct address_form stored[ADDRESS_KIND__MAX];
+	address_forms_stored(stored, addrs, naddrs);
+	for (int k = 0; k < ADDRESS_KIND__MAX; k++)
+		address_form_ctx(req, ctx, typed != NULL ? &typed[k] : &stored[k]);
 	struct tlist *il = tdict_list(ctx, "interests");
 	for (size_t i = 0; i < ncats; i++) {
 		struct tdict *d = tlist_add(il);
@@ -95,12 +83,19 @@ static int load_me(struct request *req, struct customer *c)
 	return found == 0 ? 0 : -1;
 }
 
-static int show(struct request *req, struct response *res, struct tdict *ctx, int status)
+/* Renders My Account with status; typed as for account_ctx. Returns 0 or -1. */
+static int show_typed(struct request *req, struct response *res, struct tdict *ctx, int status,
+                      const struct address_form typed[ADDRESS_KIND__MAX])
 {
 	struct customer c;
-	if (load_me(req, &c) < 0 || account_ctx(req, res, ctx, &c) < 0)
+	if (load_me(req, &c) < 0 || account_ctx(req, res, ctx, &c, typed) < 0)
 		return -1;
 	return view_render(req, res, status, "account", ctx);
+}
+
+static int show(struct request *req, struct response *res, struct tdict *ctx, int status)
+{
+	return show_typed(req, res, ctx, status, NULL);
 }
 
 int handle_account(struct request *req, struct response *res)
@@ -160,45 +155,29 @@ static int update_profile(struct request *req, struct response *res, struct tdic
 
 static int update_addresses(struct request *req, struct response *res, struct tdict *ctx)
 {
-	static const char *const kinds[] = {"billing", "shipping"};
-	struct address a[2];
-	bool present[2], bad = false;
-	for (int k = 0; k < 2; k++) {
-		const char *v[5];
-		bool any = false;
-		for (int f = 0; f < 5; f++) {
-			v[f] = http_form(
-			    req, arena_printf(req->arena, "%s_%s", kinds[k], ADDRESS_FIELDS[f]));
-			if (v[f] == NULL)
-				v[f] = "";
-			any = any || *v[f] != '\0';
-		}
-		present[k] = any;
-		a[k] = (struct address){kinds[k], v[0], v[1], v[2], v[3], v[4]};
-		if (!any)
-			continue; /* all empty: remove that address */
-		for (int f = 0; f < 5; f++) {
-			const char *problem = address_field_problem(f, v[f]);
-			if (problem == NULL)
-				continue;
-			view_field_error(
-			    req, ctx,
-			    arena_printf(req->arena, "%s_%s", kinds[k], ADDRESS_FIELDS[f]),
-			    problem);
+	struct address_form form[ADDRESS_KIND__MAX];
+	bool bad = false;
+	for (int k = 0; k < ADDRESS_KIND__MAX; k++) {
+		address_form_read(req, k, &form[k]);
+		/* All empty removes that address; anything typed must be a whole address. */
+		if (!address_form_empty(&form[k]) && !address_form_check(req, ctx, &form[k]))
 			bad = true;
-		}
 	}
 	if (bad)
-		return show(req, res, ctx, 422);
+		return show_typed(req, res, ctx, 422, form);
 	struct customer c;
 	if (load_me(req, &c) < 0)
 		return -1;
 	struct policy_version pv;
 	if (db_policy_get(req->db, req->arena, 0, &pv) != 0)
 		return -1;
-	for (int k = 0; k < 2; k++) {
-		int rc = present[k] ? db_address_put(req->db, c.id, &a[k], pv.version)
-		                    : db_address_delete(req->db, c.id, kinds[k]);
+	for (int k = 0; k < ADDRESS_KIND__MAX; k++) {
+		const char *const *v = form[k].value;
+		struct address a = {ADDRESS_KINDS[k], v[ADDRESS_LINE1],    v[ADDRESS_LINE2],
+		                    v[ADDRESS_CITY],  v[ADDRESS_POSTCODE], v[ADDRESS_COUNTRY]};
+		int rc = address_form_empty(&form[k])
+		             ? db_address_delete(req->db, c.id, ADDRESS_KINDS[k])
+		             : db_address_put(req->db, c.id, &a, pv.version);
 		if (rc < 0)
 			return -1;
 	}

@@ -48,6 +48,7 @@ static int register_form(struct request *req, struct response *res, struct tdict
 		return -1;
 	tdict_set(ctx, "csrf", csrf_token(req, res));
 	tdict_setf(ctx, "policy_version", "%lld", found == 0 ? pv.version : 0);
+	person_fields_ctx(ctx);
 	return view_render(req, res, status, "register", ctx);
 }
 
@@ -79,8 +80,10 @@ bool account_person_fields_ok(struct request *req, struct tdict *ctx, const char
                               const char *email, const char *phone)
 {
 	bool ok = true;
-	if (name != NULL && !valid_text(name, 200)) {
-		view_field_error(req, ctx, "name", "Enter your name (up to 200 characters).");
+	if (name != NULL && !valid_text(name, PERSON_FIELDS[PERSON_NAME].max_chars)) {
+		view_field_error(req, ctx, "name",
+		                 arena_printf(req->arena, "Enter your name (up to %u characters).",
+		                              PERSON_FIELDS[PERSON_NAME].max_chars));
 		ok = false;
 	}
 	if (email != NULL && !valid_email(email)) {
@@ -135,8 +138,10 @@ int handle_register(struct request *req, struct response *res)
 	bad = !account_person_fields_ok(req, ctx, name ? name : "", email ? email : "", NULL);
 	if (!valid_username(username)) {
 		view_field_error(req, ctx, "username",
-		                 "Use 3 to 64 letters, digits, dots, dashes or underscores, "
-		                 "starting with a letter or digit.");
+		                 arena_printf(req->arena,
+		                              "Use 3 to %u letters, digits, dots, dashes or "
+		                              "underscores, starting with a letter or digit.",
+		                              PERSON_FIELDS[PERSON_USERNAME].max_chars));
 		bad = true;
 	}
 	if (phone != NULL && !account_person_fields_ok(req, ctx, NULL, NULL, phone))

@@ -1,8 +1,11 @@
 /* checkout.c — GET and POST /checkout: contact, addresses, payment; one order per nonce.
  *
- * The card number and CVV exist only in this request's memory: they are parsed, handed to
- * the processor, and wiped right after (the form strings at once, the arena after the
- * response). Only brand, last 4, expiry and the processor's token are stored. */
+ * POST runs three steps that hand each other a struct checkout: validate (the form and the
+ * cart), charge (the card, if any) and place (one transaction). The card number and CVV exist
+ * only in this request's memory: they are parsed, handed to the processor, and wiped right after
+ * (the form strings at once, the parsed card after the processor call, both again at the
+ * handler's exit whatever path led there, the arena after the response). Only brand, last 4,
+ * expiry and the processor's token are stored. */
 #include "routes.h"
 
 #include <sodium.h>
@@ -19,6 +22,41 @@
 #include "../app/validate.h"
 #include "../app/view.h"
 
+/* An order stores one value per address field, in table order. */
+_Static_assert(sizeof(((struct order_new *)0)->billing) == ADDRESS__MAX * sizeof(const char *) &&
+                   sizeof(((struct order_new *)0)->shipping) == ADDRESS__MAX * sizeof(const char *),
+               "struct order_new holds one value per ADDRESS_FIELDS entry");
+
+/* Everything one POST /checkout works on; each step fills what the next one reads. */
+struct checkout {
+	struct request *req;
+	struct tdict *ctx;                              /* the page, with the fields' errors */
+	const char *nonce;                              /* the form's one-time checkout id */
+	struct address_form address[ADDRESS_KIND__MAX]; /* as typed: shown again on errors */
+	struct order_new order;       /* validate: customer, contact, addresses, totals */
+	struct cart_line *lines;      /* validate: what is ordered, never empty */
+	size_t nlines;                /* validate */
+	bool by_card;                 /* validate: card (else invoice) */
+	struct card card;             /* validate parses it; charge wipes it after the processor */
+	const struct processor *proc; /* charge */
+	struct pay_auth auth;         /* charge: all that may be kept of the payment */
+	bool charged;                 /* charge: the amount was captured */
+	long long order_id;           /* place, or an earlier submit: this nonce's order */
+	bool placed_now;              /* place: this request placed it */
+	const char *short_name;       /* place: the product that ran out, if any */
+};
+
+/* What a step decided; checkout_answer() turns it into the response. */
+enum checkout_outcome {
+	CHECKOUT_GO_ON,   /* the step succeeded: run the next one */
+	CHECKOUT_REFUSED, /* fields are marked in ctx: the form comes back with 422 */
+	CHECKOUT_EMPTY,   /* the cart is empty: back to /cart */
+	CHECKOUT_PLACED,  /* order_id is this nonce's order */
+	CHECKOUT_FAILED,  /* an error: 500, nothing placed and nothing charged that is kept */
+};
+
+static const char *const CARD_FIELD_NAMES[] = {"", "card_number", "card_exp", "card_cvv"};
+
 /* Overwrites a form value in place: used for the card fields the moment they are parsed. */
 static void wipe_field(struct request *req, const char *key)
 {
@@ -27,33 +65,41 @@ static void wipe_field(struct request *req, const char *key)
 			sodium_memzero((char *)req->form.items[i].val, req->form.items[i].val_len);
 }
 
-/* Re-shows what was typed, except card data (never echoed back). */
-static void keep_fields(struct request *req, struct tdict *ctx)
+/* Wipes the card number and CVV as the form holds them. Safe to repeat. */
+static void wipe_card_fields(struct request *req)
 {
-	static const char *const keys[] = {"name", "email", "payment_mode"};
-	for (size_t i = 0; i < 3; i++) {
-		const char *v = http_form(req, keys[i]);
-		tdict_set(ctx, keys[i], v ? v : "");
-	}
-	for (int k = 0; k < 2; k++)
-		for (int f = 0; f < 5; f++) {
-			const char *key = arena_printf(
-			    req->arena, "%s_%s", k ? "shipping" : "billing", ADDRESS_FIELDS[f]);
-			const char *v = http_form(req, key);
-			tdict_set(ctx, key, v ? v : "");
-		}
-	tdict_set_bool(ctx, "shipping_same", valid_checked(http_form(req, "shipping_same")));
-	const char *mode = http_form(req, "payment_mode");
-	tdict_set_bool(ctx, "mode_invoice", mode != NULL && strcmp(mode, "invoice") == 0);
+	wipe_field(req, "card_number");
+	wipe_field(req, "card_cvv");
 }
 
-static int render(struct request *req, struct response *res, struct tdict *ctx, int status)
+/* Re-shows what was typed, except card data (never echoed back). */
+static void keep_fields(struct checkout *co)
+{
+	static const char *const keys[] = {"name", "email", "payment_mode"};
+	struct request *req = co->req;
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = http_form(req, keys[i]);
+		tdict_set(co->ctx, keys[i], v ? v : "");
+	}
+	for (int k = 0; k < ADDRESS_KIND__MAX; k++)
+		address_form_read(req, k, &co->address[k]);
+	tdict_set_bool(co->ctx, "shipping_same", valid_checked(http_form(req, "shipping_same")));
+	const char *mode = http_form(req, "payment_mode");
+	tdict_set_bool(co->ctx, "mode_invoice", mode != NULL && strcmp(mode, "invoice") == 0);
+}
+
+/* Renders the checkout page with the address blocks address (both kinds). Returns 0 or -1. */
+static int render(struct request *req, struct response *res, struct tdict *ctx, int status,
+                  const struct address_form address[ADDRESS_KIND__MAX])
 {
 	struct cart_line *lines;
 	size_t n;
 	long long total;
 	if (cart_ctx(req, ctx, &lines, &n, &total) < 0)
 		return -1;
+	for (int k = 0; k < ADDRESS_KIND__MAX; k++)
+		address_form_ctx(req, ctx, &address[k]);
+	person_fields_ctx(ctx);
 	char nonce[SESSION_TOKEN_LEN + 1];
 	tdict_set(ctx, "nonce", session_random_token(nonce, sizeof(nonce)));
 	tdict_set(ctx, "csrf", csrf_token(req, res));
@@ -66,86 +112,263 @@ int handle_checkout_form(struct request *req, struct response *res)
 	struct customer c;
 	struct address *addrs;
 	size_t naddrs;
+	struct address_form address[ADDRESS_KIND__MAX];
 	if (db_customer_get(req->db, req->arena, req->session->customer_id, &c) != 0 ||
 	    db_address_list(req->db, req->arena, c.id, &addrs, &naddrs) < 0)
 		return -1;
 	tdict_set_ref(ctx, "name", c.name);
 	tdict_set_ref(ctx, "email", c.email);
-	for (size_t i = 0; i < naddrs; i++) {
-		const char *v[5] = {addrs[i].line1, addrs[i].line2, addrs[i].city,
-		                    addrs[i].postcode, addrs[i].country};
-		for (int f = 0; f < 5; f++)
-			tdict_set_ref(
-			    ctx,
-			    arena_printf(req->arena, "%s_%s", addrs[i].kind, ADDRESS_FIELDS[f]),
-			    v[f]);
-	}
-	return render(req, res, ctx, 200);
+	address_forms_stored(address, addrs, naddrs);
+	return render(req, res, ctx, 200, address);
 }
 
-struct placing {
-	struct request *req;
-	struct order_new order;
-	struct cart_line *lines;
-	size_t nlines;
-	const struct pay_auth *auth; /* NULL for invoices */
-	long long order_id;
-	const char *short_name; /* the product that ran out, if any */
-};
-
-/* The whole order in one transaction: stock, order, lines, history, payment, disclosure,
- * cart, mail. Any failure rolls all of it back. */
-static int place_tx(struct db *db, void *vctx)
+/* Reads the contact into co->order and checks it and the addresses; with "same as billing"
+ * the shipping address is the billing one, and its own fields are neither used nor reported.
+ * Returns true when all pass, else false with the fields marked. */
+static bool valid_contact(struct checkout *co)
 {
-	struct placing *p = vctx;
-	struct request *req = p->req;
-	p->short_name = NULL;
-	for (size_t i = 0; i < p->nlines; i++) {
-		bool taken;
-		if (db_stock_take(db, p->lines[i].product_id, p->lines[i].quantity, &taken) < 0)
-			return -1;
-		if (!taken) {
-			p->short_name = p->lines[i].name;
-			return -1;
+	struct request *req = co->req;
+	struct order_new *o = &co->order;
+	bool ok = true;
+	o->contact_name = http_form(req, "name");
+	o->contact_email = http_form(req, "email");
+	if (!valid_text(o->contact_name, PERSON_FIELDS[PERSON_NAME].max_chars)) {
+		view_field_error(req, co->ctx, "name", "Enter the name for this order.");
+		ok = false;
+	}
+	if (!valid_email(o->contact_email)) {
+		view_field_error(req, co->ctx, "email",
+		                 "Enter an email address like name@example.com.");
+		ok = false;
+	}
+	bool same = valid_checked(http_form(req, "shipping_same"));
+	struct address_form *billing = &co->address[ADDRESS_BILLING];
+	struct address_form *shipping = same ? billing : &co->address[ADDRESS_SHIPPING];
+	if (!address_form_check(req, co->ctx, billing))
+		ok = false;
+	if (!same && !address_form_check(req, co->ctx, shipping))
+		ok = false;
+	for (int f = 0; f < ADDRESS__MAX; f++) {
+		o->billing[f] = billing->value[f];
+		o->shipping[f] = shipping->value[f];
+	}
+	return ok;
+}
+
+/* Reads the payment mode and, for a card, parses it into co->card. The form's card number and
+ * CVV are wiped before this returns, whatever the mode (one may have been typed before choosing
+ * invoice). Returns true when valid, else false with the fields marked (co->card then wiped). */
+static bool valid_payment(struct checkout *co)
+{
+	struct request *req = co->req;
+	bool ok = true;
+	const char *mode = http_form(req, "payment_mode");
+	co->by_card = mode != NULL && strcmp(mode, "card") == 0;
+	if (mode == NULL || (!co->by_card && strcmp(mode, "invoice") != 0)) {
+		view_field_error(req, co->ctx, "payment_mode", "Choose card or invoice.");
+		ok = false;
+	}
+	if (co->by_card) {
+		enum card_field field;
+		const char *msg;
+		int parsed = card_parse(http_form(req, "card_number"), http_form(req, "card_exp"),
+		                        http_form(req, "card_cvv"), (long)time(NULL), &co->card,
+		                        &field, &msg);
+		if (parsed < 0) {
+			view_field_error(req, co->ctx, CARD_FIELD_NAMES[field], msg);
+			ok = false;
 		}
 	}
-	/* 1 means the nonce was used already: the caller then finds that order. */
-	if (db_order_insert(db, &p->order, &p->order_id) != 0)
-		return -1;
-	for (size_t i = 0; i < p->nlines; i++)
-		if (db_order_line_insert(db, p->order_id, (int)i + 1, &p->lines[i]) < 0)
-			return -1;
-	if (db_order_history_insert(db, p->order_id, "placed", "customer", NULL) < 0)
-		return -1;
-	if (p->auth != NULL) {
-		struct payment_new pay = {
-		    p->order_id,       req->cfg->processor,  p->auth->token,
-		    p->auth->brand,    p->auth->last4,       p->auth->exp_month,
-		    p->auth->exp_year, p->order.total_cents, "captured"};
-		const char *why = arena_printf(req->arena, "payment of order %lld", p->order_id);
-		if (db_payment_insert(db, &pay) < 0 ||
-		    db_order_history_insert(db, p->order_id, "paid", "card processor", NULL) < 0 ||
-		    db_disclosure_insert(db, p->order.customer_id, p->order_id, "card processor",
-		                         "card number, expiry date, security code, amount",
-		                         why) < 0)
-			return -1;
-	} else {
-		struct payment_new pay = {p->order_id,  "invoice", NULL, NULL,
-		                          NULL,         0,         0,    p->order.total_cents,
-		                          "invoice_due"};
-		if (db_payment_insert(db, &pay) < 0)
-			return -1;
+	wipe_card_fields(req);
+	return ok;
+}
+
+/*
+ * Step 1, the form and the cart: checks contact, addresses, payment mode and card (the form's
+ * card number and CVV are wiped before this returns, on every path), then reads the customer and
+ * the cart into co->order and co->lines with the totals.  Returns CHECKOUT_GO_ON (for a card,
+ * co->card holds it), or CHECKOUT_REFUSED (fields marked), CHECKOUT_EMPTY or CHECKOUT_FAILED,
+ * each with co->card wiped.
+ */
+static enum checkout_outcome checkout_validate(struct checkout *co)
+{
+	struct request *req = co->req;
+	enum checkout_outcome out = CHECKOUT_FAILED;
+	struct customer c;
+	bool contact_ok = valid_contact(co);
+	bool payment_ok = valid_payment(co);
+	if (!contact_ok || !payment_ok) {
+		out = CHECKOUT_REFUSED;
+		goto done;
 	}
-	if (db_cart_clear(db, p->order.customer_id) < 0)
-		return -1;
+	if (db_customer_get(req->db, req->arena, req->session->customer_id, &c) != 0 ||
+	    db_cart_list(req->db, req->arena, c.id, &co->lines, &co->nlines) < 0)
+		goto done;
+	if (co->nlines == 0) {
+		out = CHECKOUT_EMPTY;
+		goto done;
+	}
+	co->order.customer_id = c.id;
+	co->order.nonce = co->nonce;
+	co->order.policy_version = c.policy_version;
+	for (size_t i = 0; i < co->nlines; i++) {
+		co->order.total_cents += co->lines[i].unit_price_cents * co->lines[i].quantity;
+		co->order.weight_grams += co->lines[i].weight_grams * co->lines[i].quantity;
+	}
+	co->order.payment_mode = co->by_card ? "card" : "invoice";
+	co->order.status = co->by_card ? "paid" : "placed";
+	out = CHECKOUT_GO_ON;
+done:
+	if (out != CHECKOUT_GO_ON)
+		card_wipe(&co->card); /* no processor call follows */
+	return out;
+}
+
+/*
+ * Step 2, the card: authorises and captures co->order.total_cents with the configured processor,
+ * the nonce as idempotency key; co->card is wiped right after the authorisation, whatever its
+ * answer (and at once when there is no processor).  An invoice order passes untouched.
+ * Returns CHECKOUT_GO_ON (for a card, co->charged and co->auth set), CHECKOUT_REFUSED (not
+ * approved: the reason is beside the card number; nothing is charged) or CHECKOUT_FAILED (no
+ * such processor).
+ */
+static enum checkout_outcome checkout_charge(struct checkout *co)
+{
+	struct request *req = co->req;
+	long long total = co->order.total_cents;
+	if (!co->by_card)
+		return CHECKOUT_GO_ON;
+	co->proc = processor_get(req->cfg->processor, req->cfg->processor_timeout_ms);
+	if (co->proc == NULL) {
+		card_wipe(&co->card);
+		log_error("checkout: unknown card processor '%s'", req->cfg->processor);
+		return CHECKOUT_FAILED;
+	}
+	enum pay_result pr = co->proc->authorize(co->proc, &co->card, total, co->nonce, &co->auth);
+	card_wipe(&co->card);
+	if (pr == PAY_APPROVED &&
+	    co->proc->capture(co->proc, co->auth.token, total) != PAY_APPROVED)
+		pr = PAY_ERROR;
+	if (pr != PAY_APPROVED) {
+		log_info("checkout: card payment not approved (%s)", co->auth.message);
+		view_field_error(req, co->ctx, "card_number",
+		                 pr == PAY_DECLINED ? "The card was declined. Nothing was "
+		                                      "charged and no order was placed."
+		                 : pr == PAY_TIMEOUT
+		                     ? "The card processor did not answer in time. "
+		                       "Nothing was charged and no order was placed: "
+		                       "please try again."
+		                     : "The card could not be charged. No order was placed.");
+		return CHECKOUT_REFUSED;
+	}
+	co->charged = true;
+	return CHECKOUT_GO_ON;
+}
+
+/* Queues the order confirmation to the contact address, inside place_tx's transaction.
+ * Returns 0 or -1. */
+static int queue_order_mail(struct db *db, const struct checkout *co)
+{
+	struct request *req = co->req;
 	const char *body = arena_printf(
 	    req->arena,
 	    "Hello %s,\n\nthank you for your order %lld (total EUR %s, %s).\n"
 	    "You can follow it at %s/orders/%lld.\n\nidem ditto\n",
-	    p->order.contact_name, p->order_id, format_price(req->arena, p->order.total_cents),
-	    p->auth ? "paid by card" : "to be paid by invoice", req->cfg->base_url, p->order_id);
-	return db_outbox_insert(db, p->order.customer_id, "order_placed", p->order.contact_email,
-	                        arena_printf(req->arena, "Your order %lld", p->order_id), body);
+	    co->order.contact_name, co->order_id, format_price(req->arena, co->order.total_cents),
+	    co->charged ? "paid by card" : "to be paid by invoice", req->cfg->base_url,
+	    co->order_id);
+	return db_outbox_insert(db, co->order.customer_id, "order_placed", co->order.contact_email,
+	                        arena_printf(req->arena, "Your order %lld", co->order_id), body);
+}
+
+/* The whole order in one transaction: stock, order, lines, history, payment, disclosure,
+ * cart, mail. Any failure rolls all of it back (co->short_name names a product that ran out). */
+static int place_tx(struct db *db, void *vctx)
+{
+	struct checkout *co = vctx;
+	struct request *req = co->req;
+	co->short_name = NULL;
+	for (size_t i = 0; i < co->nlines; i++) {
+		bool taken;
+		if (db_stock_take(db, co->lines[i].product_id, co->lines[i].quantity, &taken) < 0)
+			return -1;
+		if (!taken) {
+			co->short_name = co->lines[i].name;
+			return -1;
+		}
+	}
+	/* 1 means the nonce was used already: the caller then finds that order. */
+	if (db_order_insert(db, &co->order, &co->order_id) != 0)
+		return -1;
+	for (size_t i = 0; i < co->nlines; i++)
+		if (db_order_line_insert(db, co->order_id, (int)i + 1, &co->lines[i]) < 0)
+			return -1;
+	if (db_order_history_insert(db, co->order_id, "placed", "customer", NULL) < 0)
+		return -1;
+	if (co->charged) {
+		const struct pay_auth *auth = &co->auth;
+		struct payment_new pay = {co->order_id,   req->cfg->processor,   auth->token,
+		                          auth->brand,    auth->last4,           auth->exp_month,
+		                          auth->exp_year, co->order.total_cents, "captured"};
+		const char *why = arena_printf(req->arena, "payment of order %lld", co->order_id);
+		if (db_payment_insert(db, &pay) < 0 ||
+		    db_order_history_insert(db, co->order_id, "paid", "card processor", NULL) < 0 ||
+		    db_disclosure_insert(db, co->order.customer_id, co->order_id, "card processor",
+		                         "card number, expiry date, security code, amount",
+		                         why) < 0)
+			return -1;
+	} else {
+		struct payment_new pay = {co->order_id, "invoice", NULL, NULL,
+		                          NULL,         0,         0,    co->order.total_cents,
+		                          "invoice_due"};
+		if (db_payment_insert(db, &pay) < 0)
+			return -1;
+	}
+	if (db_cart_clear(db, co->order.customer_id) < 0)
+		return -1;
+	return queue_order_mail(db, co);
+}
+
+/*
+ * Step 3, the order: writes it in one transaction (place_tx).  When that fails, an order with
+ * this nonce may stand after all (a repeated submit, or a commit whose answer was lost with the
+ * connection): then it is the answer, and nothing is refunded, since with the nonce as
+ * idempotency key the charge is that order's.  Otherwise a charge is refunded, or left to
+ * billing in the log when the outcome is unknown.  Returns CHECKOUT_PLACED (co->order_id, and
+ * co->placed_now when this request placed it), CHECKOUT_REFUSED (a product ran out: said on
+ * the cart) or CHECKOUT_FAILED.
+ */
+static enum checkout_outcome checkout_place(struct checkout *co)
+{
+	struct request *req = co->req;
+	long long customer = co->order.customer_id;
+	if (db_tx(req->db, place_tx, co) == 0) {
+		log_info("checkout: order %lld placed (%s)", co->order_id, co->order.payment_mode);
+		co->placed_now = true;
+		return CHECKOUT_PLACED;
+	}
+	co->order_id = 0; /* whatever the rolled-back insert said */
+	bool known =
+	    db_order_by_nonce(req->db, req->arena, customer, co->nonce, &co->order_id) == 0;
+	if (known && co->order_id > 0)
+		return CHECKOUT_PLACED;
+	if (co->charged && !known)
+		log_error("checkout: order outcome unknown for customer %lld (database "
+		          "unreachable); the card payment must be reconciled by billing",
+		          customer);
+	else if (co->charged &&
+	         co->proc->refund(co->proc, co->auth.token, co->order.total_cents) != PAY_APPROVED)
+		log_error("checkout: refund after a failed order did not go through for "
+		          "customer %lld; billing must refund it by hand",
+		          customer);
+	if (co->short_name == NULL)
+		return CHECKOUT_FAILED;
+	view_field_error(req, co->ctx, "cart",
+	                 arena_printf(req->arena,
+	                              "Sorry: not enough of %s is left for your order. Nothing "
+	                              "was charged; please change your cart.",
+	                              co->short_name));
+	return CHECKOUT_REFUSED;
 }
 
 static int to_order(struct response *res, long long id, bool placed)
@@ -156,191 +379,57 @@ static int to_order(struct response *res, long long id, bool placed)
 	return 0;
 }
 
-/* Validates contact and addresses into o; returns false after marking the fields. */
-static bool valid_contact(struct request *req, struct tdict *ctx, struct order_new *o)
+/* Turns what the steps decided into the response. Returns 0, or -1 for a 500. */
+static int checkout_answer(struct checkout *co, struct response *res, enum checkout_outcome step)
 {
-	bool ok = true;
-	o->contact_name = http_form(req, "name");
-	o->contact_email = http_form(req, "email");
-	if (!valid_text(o->contact_name, 200)) {
-		view_field_error(req, ctx, "name", "Enter the name for this order.");
-		ok = false;
+	switch (step) {
+	case CHECKOUT_REFUSED:
+		return render(co->req, res, co->ctx, 422, co->address);
+	case CHECKOUT_EMPTY:
+		http_redirect(res, "/cart");
+		return 0;
+	case CHECKOUT_PLACED:
+		return to_order(res, co->order_id, co->placed_now);
+	case CHECKOUT_GO_ON: /* every step ran and none placed an order: cannot happen */
+	case CHECKOUT_FAILED:
+		break;
 	}
-	if (!valid_email(o->contact_email)) {
-		view_field_error(req, ctx, "email",
-		                 "Enter an email address like name@example.com.");
-		ok = false;
-	}
-	bool same = valid_checked(http_form(req, "shipping_same"));
-	for (int k = 0; k < 2; k++) {
-		const char *kind = k ? "shipping" : "billing";
-		const char *src = k && same ? "billing" : kind;
-		const char **dst = k ? o->shipping : o->billing;
-		for (int f = 0; f < 5; f++) {
-			const char *v = http_form(
-			    req, arena_printf(req->arena, "%s_%s", src, ADDRESS_FIELDS[f]));
-			dst[f] = v ? v : "";
-			const char *problem = address_field_problem(f, dst[f]);
-			if (problem == NULL || (k && same))
-				continue; /* with "same as billing", reported once, on billing */
-			view_field_error(req, ctx,
-			                 arena_printf(req->arena, "%s_%s", kind, ADDRESS_FIELDS[f]),
-			                 problem);
-			ok = false;
-		}
-	}
-	return ok;
+	return -1;
 }
-
-static const char *const CARD_FIELD_NAMES[] = {"", "card_number", "card_exp", "card_cvv"};
 
 int handle_checkout(struct request *req, struct response *res)
 {
-	struct tdict *ctx = view_ctx(req, "Checkout");
-	struct placing p = {.req = req};
-	struct card card;
-	struct pay_auth auth;
-	const struct processor *proc = NULL;
-	bool charged = false, locked = false;
-	int rc = -1;
-	const char *nonce = http_form(req, "nonce");
+	struct checkout co = {.req = req, .ctx = view_ctx(req, "Checkout")};
+	enum checkout_outcome step;
 	const char *lock_name = NULL;
+	bool locked = false;
+	int rc = -1;
 
-	keep_fields(req, ctx);
-	if (!session_token_ok(nonce)) {
-		wipe_field(req, "card_number");
-		wipe_field(req, "card_cvv");
+	co.nonce = http_form(req, "nonce");
+	keep_fields(&co);
+	if (!session_token_ok(co.nonce)) {
 		http_error(req, res, 400);
-		return 0;
+		rc = 0;
+		goto out;
 	}
 	/* One checkout per nonce at a time, across all workers; a repeat finds the order. */
-	lock_name = arena_printf(req->arena, "ditto.checkout.%s", nonce);
+	lock_name = arena_printf(req->arena, "ditto.checkout.%s", co.nonce);
 	if (db_lock(req->db, req->arena, lock_name, 20, &locked) < 0 || !locked)
 		goto out;
-	long long existing;
-	if (db_order_by_nonce(req->db, req->arena, req->session->customer_id, nonce, &existing) < 0)
+	if (db_order_by_nonce(req->db, req->arena, req->session->customer_id, co.nonce,
+	                      &co.order_id) < 0)
 		goto out;
-	if (existing > 0) {
-		wipe_field(req, "card_number");
-		wipe_field(req, "card_cvv");
-		rc = to_order(res, existing, false);
-		goto out;
-	}
-
-	struct customer c;
-	if (db_customer_get(req->db, req->arena, req->session->customer_id, &c) != 0)
-		goto out;
-	p.order.customer_id = c.id;
-	p.order.nonce = nonce;
-	p.order.policy_version = c.policy_version;
-	bool ok = valid_contact(req, ctx, &p.order);
-	const char *mode = http_form(req, "payment_mode");
-	bool by_card = mode != NULL && strcmp(mode, "card") == 0;
-	if (mode == NULL || (!by_card && strcmp(mode, "invoice") != 0)) {
-		view_field_error(req, ctx, "payment_mode", "Choose card or invoice.");
-		ok = false;
-	}
-	if (by_card) {
-		enum card_field field;
-		const char *msg;
-		int parsed =
-		    card_parse(http_form(req, "card_number"), http_form(req, "card_exp"),
-		               http_form(req, "card_cvv"), (long)time(NULL), &card, &field, &msg);
-		wipe_field(req, "card_number");
-		wipe_field(req, "card_cvv");
-		if (parsed < 0) {
-			view_field_error(req, ctx, CARD_FIELD_NAMES[field], msg);
-			ok = false;
-		}
-	}
-	if (!ok) {
-		if (by_card)
-			card_wipe(&card);
-		rc = render(req, res, ctx, 422);
-		goto out;
-	}
-
-	long long total = 0, weight = 0;
-	if (db_cart_list(req->db, req->arena, c.id, &p.lines, &p.nlines) < 0)
-		goto wipe;
-	if (p.nlines == 0) {
-		http_redirect(res, "/cart");
-		rc = 0;
-		goto wipe;
-	}
-	for (size_t i = 0; i < p.nlines; i++) {
-		total += p.lines[i].unit_price_cents * p.lines[i].quantity;
-		weight += p.lines[i].weight_grams * p.lines[i].quantity;
-	}
-	p.order.total_cents = total;
-	p.order.weight_grams = weight;
-	p.order.payment_mode = by_card ? "card" : "invoice";
-	p.order.status = by_card ? "paid" : "placed";
-
-	if (by_card) {
-		proc = processor_get(req->cfg->processor, req->cfg->processor_timeout_ms);
-		if (proc == NULL) {
-			log_error("checkout: unknown card processor '%s'", req->cfg->processor);
-			goto wipe;
-		}
-		enum pay_result pr = proc->authorize(proc, &card, total, nonce, &auth);
-		card_wipe(&card);
-		if (pr == PAY_APPROVED && proc->capture(proc, auth.token, total) != PAY_APPROVED)
-			pr = PAY_ERROR;
-		if (pr != PAY_APPROVED) {
-			log_info("checkout: card payment not approved (%s)", auth.message);
-			view_field_error(
-			    req, ctx, "card_number",
-			    pr == PAY_DECLINED ? "The card was declined. Nothing was "
-			                         "charged and no order was placed."
-			    : pr == PAY_TIMEOUT
-			        ? "The card processor did not answer in time. "
-			          "Nothing was charged and no order was placed: "
-			          "please try again."
-			        : "The card could not be charged. No order was placed.");
-			rc = render(req, res, ctx, 422);
-			goto out;
-		}
-		charged = true;
-		p.auth = &auth;
-	}
-
-	if (db_tx(req->db, place_tx, &p) < 0) {
-		/* An order with this nonce may stand after all (a repeated submit, or a commit
-		 * whose answer was lost with the connection): then it is the answer, and nothing is
-		 * refunded, since with the nonce as idempotency key the charge is that order's. */
-		long long placed = 0;
-		bool known = db_order_by_nonce(req->db, req->arena, c.id, nonce, &placed) == 0;
-		if (known && placed > 0) {
-			rc = to_order(res, placed, false);
-			goto out;
-		}
-		if (charged && !known)
-			log_error("checkout: order outcome unknown for customer %lld (database "
-			          "unreachable); the card payment must be reconciled by billing",
-			          c.id);
-		else if (charged && proc->refund(proc, auth.token, total) != PAY_APPROVED)
-			log_error("checkout: refund after a failed order did not go through for "
-			          "customer %lld; billing must refund it by hand",
-			          c.id);
-		if (p.short_name != NULL) {
-			view_field_error(req, ctx, "cart",
-			                 arena_printf(req->arena,
-			                              "Sorry: not enough of %s is left for your "
-			                              "order. Nothing was charged; please change "
-			                              "your cart.",
-			                              p.short_name));
-			rc = render(req, res, ctx, 422);
-		}
-		goto out;
-	}
-	log_info("checkout: order %lld placed (%s)", p.order_id, p.order.payment_mode);
-	rc = to_order(res, p.order_id, true);
-	goto out;
-wipe:
-	if (by_card)
-		card_wipe(&card);
+	/* A repeated submit is answered with its order: nothing is checked or charged twice. */
+	step = co.order_id > 0 ? CHECKOUT_PLACED : checkout_validate(&co);
+	if (step == CHECKOUT_GO_ON)
+		step = checkout_charge(&co);
+	if (step == CHECKOUT_GO_ON)
+		step = checkout_place(&co);
+	rc = checkout_answer(&co, res, step);
 out:
+	/* Each step wiped what it used; this covers the paths that ended before a step did. */
+	wipe_card_fields(req);
+	card_wipe(&co.card);
 	if (locked)
 		db_unlock(req->db, req->arena, lock_name);
 	return rc;

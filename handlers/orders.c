@@ -61,9 +61,9 @@ int handle_order(struct request *req, struct response *res)
 		tdict_set_ref(d, "last4", o.last4);
 	}
 	struct tdict *b = tdict_dict(d, "billing"), *s = tdict_dict(d, "shipping");
-	for (int i = 0; i < 5; i++) {
-		tdict_set_ref(b, ADDRESS_FIELDS[i], o.billing[i]);
-		tdict_set_ref(s, ADDRESS_FIELDS[i], o.shipping[i]);
+	for (int i = 0; i < ADDRESS__MAX; i++) {
+		tdict_set_ref(b, ADDRESS_FIELDS[i].name, o.billing[i]);
+		tdict_set_ref(s, ADDRESS_FIELDS[i].name, o.shipping[i]);
 	}
 	struct tlist *ll = tdict_list(d, "lines");
 	for (size_t i = 0; i < nlines; i++) {

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "../app/fields.h"
 #include "../app/router.h"
 #include "../app/site.h"
 #include "../app/template.h"
@@ -53,11 +54,33 @@ bool account_person_fields_ok(struct request *req, struct tdict *ctx, const char
 int account_queue_verification(struct request *req, long long customer_id, const char *email,
                                const char *name);
 
-/* The five fields of a postal address, in form order ("<kind>_<field>" in forms). */
-extern const char *const ADDRESS_FIELDS[5];
-/* Returns NULL when v is acceptable for address field f (0..4; line2 may be empty), else
- * the message to show beside it. Shared by My Account and checkout. */
-const char *address_field_problem(int f, const char *v);
+/* One address block of a form (views/address.html, forms.c): what it shows and what is wrong
+ * with it. Shared by My Account and checkout. */
+struct address_form {
+	enum address_kind kind;
+	const char *value[ADDRESS__MAX]; /* never NULL: "" when absent */
+	const char *error[ADDRESS__MAX]; /* NULL, or the message shown beside the field */
+};
+
+struct address;
+/* Fills form with the posted fields "<kind>_<name>" of kind (an absent one is ""), no errors. */
+void address_form_read(struct request *req, enum address_kind kind, struct address_form *form);
+/* Fills both forms with the stored addresses addrs[0..n) (a kind with none: every field
+ * empty), no errors. The forms point into addrs. */
+void address_forms_stored(struct address_form form[ADDRESS_KIND__MAX], const struct address *addrs,
+                          size_t n);
+/* True when every field of form is empty: a customer removes an address so. */
+bool address_form_empty(const struct address_form *form);
+/* Checks every field of form against ADDRESS_FIELDS; a refused one gets its message in
+ * form->error and is marked in ctx (view_field_error "<kind>_<name>"). Returns true when all
+ * pass. */
+bool address_form_check(struct request *req, struct tdict *ctx, struct address_form *form);
+/* Adds form to ctx as the dictionary "<kind>_address" whose list "fields" views/address.html
+ * renders: id, label, optional, value, max and error of each field, in table order. */
+void address_form_ctx(struct request *req, struct tdict *ctx, const struct address_form *form);
+/* Sets "max.<name>" in ctx to the limit of every person field (PERSON_FIELDS): the maxlength
+ * attributes of registration, My Account and checkout. */
+void person_fields_ctx(struct tdict *ctx);
 
 struct cart_line;
 /* Fills ctx with the signed-in customer's cart lines and total (cart.c); *total_cents and
