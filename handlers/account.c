@@ -339,16 +339,17 @@ static int confirmed(struct request *req, struct response *res, const char *what
 	return 0;
 }
 
-static int close_account(struct request *req, struct response *res, const char *status,
+static int close_account(struct request *req, struct response *res, enum customer_status to,
                          const char *title, const char *message)
 {
+	const char *status = customer_status_name(to);
 	bool ok;
 	long long id = req->session->customer_id;
 	if (confirmed(req, res, status, &ok) < 0)
 		return -1;
 	if (!ok)
 		return 0; /* the confirmation page was rendered */
-	if (db_customer_set_status(req->db, id, status, "customer", NULL) < 0 ||
+	if (db_customer_set_status(req->db, id, to, "customer", NULL) < 0 ||
 	    session_end_all(req, id, 0) < 0 || session_end(req, res) < 0)
 		return -1;
 	log_info("account: customer %lld %s their account", id, status);
@@ -358,7 +359,7 @@ static int close_account(struct request *req, struct response *res, const char *
 int handle_account_deactivate(struct request *req, struct response *res)
 {
 	return close_account(
-	    req, res, "deactivated", "Account deactivated",
+	    req, res, CUSTOMER_DEACTIVATED, "Account deactivated",
 	    "Your account is deactivated and you are signed out. Your personal data will be "
 	    "erased after the retention period unless a representative reactivates the "
 	    "account at your request before then.");
@@ -367,7 +368,7 @@ int handle_account_deactivate(struct request *req, struct response *res)
 int handle_account_delete(struct request *req, struct response *res)
 {
 	return close_account(
-	    req, res, "deleted", "Account deleted",
+	    req, res, CUSTOMER_DELETED, "Account deleted",
 	    "Your account is closed and you are signed out. Your personal data will be erased "
 	    "within 24 hours. Orders are kept for accounting without your personal data.");
 }

@@ -246,18 +246,21 @@ static void sleep_ms(long ms)
 /* Plain words for an account that may not sign in (said only after a correct password). */
 static const char *refusal(const char *status)
 {
-	if (strcmp(status, "pending") == 0)
+	switch (customer_status_parse(status)) {
+	case CUSTOMER_PENDING:
 		return "Your registration is waiting for a representative's approval. "
 		       "We will email you as soon as you can sign in.";
-	if (strcmp(status, "denied") == 0)
+	case CUSTOMER_DENIED:
 		return "A representative did not approve your registration, so this account "
 		       "cannot sign in.";
-	if (strcmp(status, "cancelled") == 0)
+	case CUSTOMER_CANCELLED:
 		return "A representative cancelled this account's access, so it cannot sign in.";
-	if (strcmp(status, "deactivated") == 0)
+	case CUSTOMER_DEACTIVATED:
 		return "You deactivated this account. A representative can reactivate it if you "
 		       "ask before its data is erased.";
-	return NULL;
+	default:
+		return NULL;
+	}
 }
 
 int handle_login(struct request *req, struct response *res)

@@ -115,7 +115,7 @@ static int place_tx(struct db *db, void *vctx)
 	for (size_t i = 0; i < p->nlines; i++)
 		if (db_order_line_insert(db, p->order_id, (int)i + 1, &p->lines[i]) < 0)
 			return -1;
-	if (db_order_history_insert(db, p->order_id, "placed", "customer", NULL) < 0)
+	if (db_order_history_insert(db, p->order_id, ORDER_PLACED, "customer", NULL) < 0)
 		return -1;
 	if (p->auth != NULL) {
 		struct payment_new pay = {
@@ -124,7 +124,8 @@ static int place_tx(struct db *db, void *vctx)
 		    p->auth->exp_year, p->order.total_cents, "captured"};
 		const char *why = arena_printf(req->arena, "payment of order %lld", p->order_id);
 		if (db_payment_insert(db, &pay) < 0 ||
-		    db_order_history_insert(db, p->order_id, "paid", "card processor", NULL) < 0 ||
+		    db_order_history_insert(db, p->order_id, ORDER_PAID, "card processor", NULL) <
+		        0 ||
 		    db_disclosure_insert(db, p->order.customer_id, p->order_id, "card processor",
 		                         "card number, expiry date, security code, amount",
 		                         why) < 0)
@@ -215,7 +216,8 @@ int handle_checkout(struct request *req, struct response *res)
 	}
 	/* One checkout per nonce at a time, across all workers; a repeat finds the order. */
 	lock_name = arena_printf(req->arena, "ditto.checkout.%s", nonce);
-	if (db_lock(req->db, req->arena, lock_name, 20, &locked) < 0 || !locked)
+	locked = db_lock(req->db, lock_name, 20) == 1;
+	if (!locked)
 		goto out;
 	long long existing;
 	if (db_order_by_nonce(req->db, req->arena, req->session->customer_id, nonce, &existing) < 0)
@@ -275,7 +277,7 @@ int handle_checkout(struct request *req, struct response *res)
 	p.order.total_cents = total;
 	p.order.weight_grams = weight;
 	p.order.payment_mode = by_card ? "card" : "invoice";
-	p.order.status = by_card ? "paid" : "placed";
+	p.order.status = by_card ? ORDER_PAID : ORDER_PLACED;
 
 	if (by_card) {
 		proc = processor_get(req->cfg->processor, req->cfg->processor_timeout_ms);
@@ -342,6 +344,6 @@ wipe:
 		card_wipe(&card);
 out:
 	if (locked)
-		db_unlock(req->db, req->arena, lock_name);
+		db_unlock(req->db, lock_name);
 	return rc;
 }

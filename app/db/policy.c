@@ -12,9 +12,8 @@ static const char SQL_POLICY_GET[] =
 
 int db_policy_get(struct db *db, struct arena *a, long long version, struct policy_version *out)
 {
-	struct db_arg args[] = {DB_INT(version), DB_INT(version)};
 	struct db_rows r;
-	if (db_query(db, a, SQL_POLICY_GET, args, 2, &r) < 0)
+	if (db_query(db, a, SQL_POLICY_GET, DB_ARGS(DB_INT(version), DB_INT(version)), &r) < 0)
 		return -1;
 	if (r.nrows == 0)
 		return 1;
@@ -33,7 +32,7 @@ static const char SQL_POLICY_LIST[] =
 int db_policy_list(struct db *db, struct arena *a, struct policy_version **out, size_t *n)
 {
 	struct db_rows r;
-	if (db_query(db, a, SQL_POLICY_LIST, NULL, 0, &r) < 0)
+	if (db_query(db, a, SQL_POLICY_LIST, DB_NOARGS, &r) < 0)
 		return -1;
 	struct policy_version *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -54,7 +53,7 @@ static const char SQL_NOTICE_ACTIVE[] =
 int db_notice_list_active(struct db *db, struct arena *a, const char ***out, size_t *n)
 {
 	struct db_rows r;
-	if (db_query(db, a, SQL_NOTICE_ACTIVE, NULL, 0, &r) < 0)
+	if (db_query(db, a, SQL_NOTICE_ACTIVE, DB_NOARGS, &r) < 0)
 		return -1;
 	const char **b = arena_alloc(a, sizeof(*b) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++)

@@ -39,6 +39,8 @@ int db_session_insert(struct db *db, const unsigned char *hash, long long custom
 int db_session_delete_by_hash(struct db *db, const unsigned char *hash);
 /* Deletes the customer's sessions except keep_id (0 keeps none). */
 int db_session_delete_for_customer(struct db *db, long long customer_id, long long keep_id);
+/* Deletes every session of the customer; stores how many in *deleted (may be NULL). */
+int db_session_delete_all(struct db *db, long long customer_id, unsigned long long *deleted);
 /* Deletes session id only if it belongs to customer_id; *deleted tells whether it did. */
 int db_session_delete_owned(struct db *db, long long id, long long customer_id, bool *deleted);
 int db_session_list(struct db *db, struct arena *a, long long customer_id,
