@@ -1,6 +1,8 @@
 /* policy.c — data access for privacy-policy versions and site notices. */
 #include "policy.h"
 
+#include <string.h>
+
 #include "../arena.h"
 #include "db.h"
 
@@ -60,5 +62,33 @@ int db_notice_list_active(struct db *db, struct arena *a, const char ***out, siz
 		b[i] = db_cell(&r, i, 0);
 	*out = b;
 	*n = r.nrows;
+	return 0;
+}
+
+static const char SQL_POLICY_NEXT[] =
+    "SELECT COALESCE(MAX(version), 0) + 1 FROM policy_versions FOR UPDATE";
+static const char SQL_POLICY_INSERT[] =
+    "INSERT INTO policy_versions (version, title, body) VALUES (?, ?, ?)";
+static const char SQL_PURPOSE_INSERT[] =
+    "INSERT INTO policy_purposes (version, purpose) VALUES (?, ?)";
+
+int db_policy_insert(struct db *db, struct arena *a, const char *title, const char *body,
+                     size_t body_len, const char *purposes, long long *version)
+{
+	struct db_rows r;
+	if (db_query(db, a, SQL_POLICY_NEXT, DB_NOARGS, &r) < 0)
+		return -1;
+	*version = db_cell_int(&r, 0, 0);
+	if (db_exec(db, SQL_POLICY_INSERT,
+	            DB_ARGS(DB_INT(*version), DB_STR(title), DB_STRN(body, body_len)), NULL,
+	            NULL) < 0)
+		return -1;
+	/* Split a copy: the caller's transaction may run again after a deadlock. */
+	char *list = arena_strdup(a, purposes);
+	char *save = NULL;
+	for (char *t = strtok_r(list, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save))
+		if (db_exec(db, SQL_PURPOSE_INSERT, DB_ARGS(DB_INT(*version), DB_STR(t)), NULL,
+		            NULL) < 0)
+			return -1;
 	return 0;
 }
