@@ -28,7 +28,7 @@ bool access_check(const struct site *site, struct request *req, struct response 
                   const struct route *route)
 {
 	if (load_viewer(req) < 0) {
-		http_error(req, res, db_unavailable(req->db) ? 503 : 500);
+		view_error(req, res, db_unavailable(req->db) ? 503 : 500);
 		return false;
 	}
 	switch (route->access) {
@@ -37,7 +37,7 @@ bool access_check(const struct site *site, struct request *req, struct response 
 	case ACCESS_CUSTOMER:
 		if (req->viewer.kind != VIEWER_CUSTOMER) {
 			if (req->method == HTTP_POST)
-				http_error(req, res, 403);
+				view_error(req, res, 403);
 			else
 				http_redirect(res, "/login?why=signin");
 			return false;
@@ -45,20 +45,20 @@ bool access_check(const struct site *site, struct request *req, struct response 
 		/* Checked on every request: a cancelled account is refused at once. */
 		if (!session_may_shop(req->session)) {
 			if (site->refuse_customer == NULL || site->refuse_customer(req, res) < 0)
-				http_error(req, res, 403);
+				view_error(req, res, 403);
 			return false;
 		}
 		break;
 	default:
 		/* No staff session exists yet on any route: deny. */
-		http_error(req, res, 403);
+		view_error(req, res, 403);
 		return false;
 	}
 	if (req->method == HTTP_POST && !csrf_ok(req)) {
 		if (view_message(req, res, 403, "Form expired",
 		                 "This form has expired or did not come from this site, so nothing "
 		                 "was done. Go back, reload the page and try again.") < 0)
-			http_error(req, res, 403);
+			view_error(req, res, 403);
 		return false;
 	}
 	return true;

@@ -1,10 +1,8 @@
-/* http.c — response helpers shared by all handlers: headers, cookies, redirects, error pages. */
+/* http.c — response helpers shared by all handlers: headers, cookies, redirects, error texts. */
 #include "http.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#include "view.h"
 
 static bool header_safe(const char *s)
 {
@@ -75,7 +73,7 @@ const char *http_reason(int status)
 	}
 }
 
-static const char *error_message(int status)
+const char *http_error_message(int status)
 {
 	switch (status) {
 	case 400:
@@ -96,25 +94,6 @@ static const char *error_message(int status)
 	default:
 		return "Something went wrong on our side. Nothing you did caused it.";
 	}
-}
-
-void http_error(struct request *req, struct response *res, int status)
-{
-	res->status = status;
-	res->no_store = true;
-	buf_reset(&res->body);
-	if (req->views != NULL) {
-		struct tdict *ctx = view_ctx(req, http_reason(status));
-		tdict_setf(ctx, "status", "%d", status);
-		tdict_set_ref(ctx, "message", error_message(status));
-		if (view_render(req, res, status, "error", ctx) == 0)
-			return;
-	}
-	/* No templates (or they failed): a plain page that still leaks nothing. */
-	res->content_type = "text/plain; charset=utf-8";
-	buf_reset(&res->body);
-	buf_printf(&res->body, "%d %s\n%s\n", status, http_reason(status), error_message(status));
-	res->status = status;
 }
 
 const char *http_param(const struct request *req, size_t i)

@@ -68,8 +68,8 @@ void http_set_cookie(struct response *res, const char *name, const char *value, 
                      bool secure);
 /* Sets a 303 See Other to location (a path on this site). */
 void http_redirect(struct response *res, const char *location);
-/* Renders the plain error page for status (400, 403, 404, 405, 413, 500, 503). */
-void http_error(struct request *req, struct response *res, int status);
+/* The plain sentence an error page of status says (400, 403, 404, 405, 413, 500, 503...). */
+const char *http_error_message(int status);
 /* Returns the reason phrase for status. */
 const char *http_reason(int status);
 /* Returns the path parameter i, or "" if absent. */

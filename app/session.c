@@ -19,7 +19,7 @@
 
 bool session_may_shop(const struct session *s)
 {
-	return s != NULL && s->status != NULL && strcmp(s->status, "approved") == 0;
+	return s != NULL && s->status == CUSTOMER_APPROVED;
 }
 
 const char *session_cookie_name(const struct request *req)
@@ -121,7 +121,7 @@ int session_start(struct request *req, struct response *res, long long customer_
 	s->id = id;
 	s->customer_id = customer_id;
 	memcpy(s->csrf, csrf, sizeof(csrf));
-	s->status = "approved";
+	s->status = CUSTOMER_APPROVED;
 	req->session = s;
 	req->csrf = s->csrf;
 	return 0;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "http.h"
+#include "status.h"
 
 #define SESSION_TOKEN_LEN 43 /* 32 random bytes, base64url without padding */
 
@@ -14,7 +15,7 @@ struct session {
 	long long id; /* sessions.id: a handle safe to show, not the token */
 	long long customer_id;
 	char csrf[SESSION_TOKEN_LEN + 1];
-	const char *status; /* customers.status: only "approved" may use the shop */
+	enum customer_status status; /* only CUSTOMER_APPROVED may use the shop */
 	const char *name;
 	const char *username;
 };

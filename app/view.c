@@ -63,3 +63,23 @@ int view_message(struct request *req, struct response *res, int status, const ch
 	tdict_set_ref(ctx, "message", message);
 	return view_render(req, res, status, "message", ctx);
 }
+
+void view_error(struct request *req, struct response *res, int status)
+{
+	res->status = status;
+	res->no_store = true;
+	buf_reset(&res->body);
+	if (req->views != NULL) {
+		struct tdict *ctx = view_ctx(req, http_reason(status));
+		tdict_setf(ctx, "status", "%d", status);
+		tdict_set_ref(ctx, "message", http_error_message(status));
+		if (view_render(req, res, status, "error", ctx) == 0)
+			return;
+	}
+	/* No templates (or they failed): a plain page that still leaks nothing. */
+	res->content_type = "text/plain; charset=utf-8";
+	buf_reset(&res->body);
+	buf_printf(&res->body, "%d %s\n%s\n", status, http_reason(status),
+	           http_error_message(status));
+	res->status = status;
+}

@@ -27,6 +27,13 @@ struct tdict *view_mail_ctx(struct request *req);
  * has_errors in ctx). */
 void view_field_error(struct request *req, struct tdict *ctx, const char *field, const char *msg);
 
+/*
+ * Renders the error page for status (400, 403, 404, 405, 413, 500, 503)
+ * inside the layout, or a plain-text page when the templates cannot be
+ * rendered; never cacheable, and it says nothing about the cause.
+ */
+void view_error(struct request *req, struct response *res, int status);
+
 /* Renders the generic message page (title, one paragraph) with status. */
 int view_message(struct request *req, struct response *res, int status, const char *title,
                  const char *message);

@@ -133,11 +133,11 @@ static void dispatch(const struct worker_ctx *w, struct request *req, struct res
 	switch (router_match(w->routes, w->nroutes, req->arena, req->method, req->path, &route,
 	                     req->params, &req->nparams)) {
 	case ROUTER_NOT_FOUND:
-		http_error(req, res, 404);
+		view_error(req, res, 404);
 		return;
 	case ROUTER_METHOD_NOT_ALLOWED:
 		http_header(res, "Allow", "GET, HEAD, POST");
-		http_error(req, res, 405);
+		view_error(req, res, 405);
 		return;
 	case ROUTER_FOUND:
 		break;
@@ -147,7 +147,7 @@ static void dispatch(const struct worker_ctx *w, struct request *req, struct res
 	if (route->fn(req, res) < 0) {
 		buf_reset(&res->body);
 		buf_reset(&res->headers);
-		http_error(req, res, db_unavailable(req->db) ? 503 : 500);
+		view_error(req, res, db_unavailable(req->db) ? 503 : 500);
 	}
 }
 
@@ -286,7 +286,7 @@ int worker_run(const struct worker_ctx *w)
 
 		int bad = build_request(&req, &fr);
 		if (bad != 0)
-			http_error(&req, &res, bad);
+			view_error(&req, &res, bad);
 		else
 			dispatch(w, &req, &res);
 		write_response(&fr, &req, &res, &out);

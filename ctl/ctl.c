@@ -16,6 +16,8 @@
 
 #include "../app/arena.h"
 #include "../app/db/db.h"
+#include "../app/mail.h"
+#include "../app/template.h"
 
 struct config cfg;
 
@@ -141,41 +143,9 @@ struct db *ctl_cron_db(void)
 	return connected(db, cfg.db_cron_user);
 }
 
-static const char SQL_GET_LOCK[] = "SELECT GET_LOCK(?, ?)";
-static const char SQL_LOCK_HELD[] = "SELECT IS_USED_LOCK(?) = CONNECTION_ID()";
-static const char SQL_RELEASE_LOCK[] = "SELECT RELEASE_LOCK(?)";
-
-/* Runs a one-cell lock query; returns the cell as 1/0, or -1 (NULL counts as 0 for held). */
-static int lock_query(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
-                      int if_null)
-{
-	struct arena *a = arena_new();
-	struct db_rows r;
-	int rc = -1;
-	if (db_query(db, a, sql, args, nargs, &r) == 0 && r.nrows == 1 && r.ncols == 1) {
-		const char *v = db_cell(&r, 0, 0);
-		rc = v == NULL ? if_null : (strcmp(v, "1") == 0 ? 1 : 0);
-	}
-	arena_free(a);
-	return rc;
-}
-
-int ctl_lock(struct db *db, const char *name, int timeout)
-{
-	struct db_arg args[] = {DB_STR(name), DB_INT(timeout)};
-	/* GET_LOCK answers NULL only on an error such as being killed. */
-	return lock_query(db, SQL_GET_LOCK, args, 2, -1);
-}
-
-int ctl_lock_held(struct db *db, const char *name)
-{
-	struct db_arg args[] = {DB_STR(name)};
-	return lock_query(db, SQL_LOCK_HELD, args, 1, 0);
-}
-
 int ctl_lock_or_yield(struct db *db, const char *name, const char *what, const char *busy)
 {
-	int got = ctl_lock(db, name, 0);
+	int got = db_lock(db, name, 0);
 	if (got < 0)
 		fail("cannot take the %s lock as %s: %s", what, cfg.db_cron_user, db_error(db));
 	else if (got == 0)
@@ -183,10 +153,45 @@ int ctl_lock_or_yield(struct db *db, const char *name, const char *what, const c
 	return got;
 }
 
-void ctl_unlock(struct db *db, const char *name)
+const struct tmpl_set *ctl_views(void)
 {
-	struct db_arg args[] = {DB_STR(name)};
-	(void)lock_query(db, SQL_RELEASE_LOCK, args, 1, 0);
+	static struct tmpl_set *views;
+	if (views == NULL) {
+		char err[512];
+		views = tmpl_set_load(cfg.templates, err, sizeof(err));
+		if (views == NULL)
+			fail("cannot load the templates in %s: %s", cfg.templates, err);
+	}
+	return views;
+}
+
+int ctl_mail_order(struct db *db, long long order_id, enum order_status status,
+                   const struct order_contact *contact, const char *tracking, bool *queued)
+{
+	if (queued != NULL)
+		*queued = false;
+	if (contact->email == NULL || contact->email[0] == '\0')
+		return 0;
+	const struct tmpl_set *views = ctl_views();
+	if (views == NULL)
+		return -1;
+	struct arena *a = arena_new();
+	char path[32], url[CONFIG_STR + 32];
+	snprintf(path, sizeof(path), "/orders/%lld", order_id);
+	ctl_shop_url(url, sizeof(url), path);
+	struct tdict *ctx = tdict_new(a);
+	tdict_set(ctx, "name", contact->name);
+	tdict_setf(ctx, "order_id", "%lld", order_id);
+	tdict_set(ctx, "url", url);
+	tdict_set(ctx, "tracking", tracking);
+	char kind[32];
+	snprintf(kind, sizeof(kind), "order_%s", order_status_name(status));
+	int rc = mail_queue(db, views, contact->customer_id, kind, contact->email, ctx);
+	if (rc == 0 && queued != NULL)
+		*queued = true;
+	arena_wipe(a);
+	arena_free(a);
+	return rc;
 }
 
 char *ctl_read_file(const char *path, size_t *len)

@@ -6,8 +6,10 @@
 #include <stddef.h>
 
 #include "../app/config.h"
+#include "../app/db/orders.h"
 
 struct db;
+struct tmpl_set;
 
 /* Exit statuses of every sub-command. */
 #define CTL_OK    0 /* done (or nothing to do) */
@@ -61,23 +63,12 @@ struct db *ctl_admin_db(void);
 struct db *ctl_cron_db(void);
 
 /*
- * Takes the MariaDB user lock name on db's connection, waiting up to
- * timeout seconds.  Returns 1 when held, 0 when another session holds it,
- * -1 on a database error (see db_error).  The lock lives as long as the
- * connection; check it with ctl_lock_held() before work a lost connection
- * would make unsafe.
- */
-int ctl_lock(struct db *db, const char *name, int timeout);
-/* Returns 1 while db's current connection holds name, 0 if not, -1 on error. */
-int ctl_lock_held(struct db *db, const char *name);
-/*
- * For a cron run: takes name on db without waiting.  Returns 1 when held;
- * 0 when another session holds it, after printing busy on stdout; -1 after
- * printing "cannot take the <what> lock as <db_cron_user>: <error>".
+ * For a cron run: takes the user lock name on db without waiting
+ * (db_lock).  Returns 1 when held; 0 when another session holds it, after
+ * printing busy on stdout; -1 after printing "cannot take the <what> lock
+ * as <db_cron_user>: <error>".
  */
 int ctl_lock_or_yield(struct db *db, const char *name, const char *what, const char *busy);
-/* Releases name; errors are ignored (closing the connection releases it anyway). */
-void ctl_unlock(struct db *db, const char *name);
 
 /*
  * Reads a whole file into a malloc'd, NUL-terminated buffer (the caller
@@ -99,6 +90,24 @@ const char *ctl_changed_by(void);
  * starts with '/'), into buf, as snprintf does (cut to cap - 1 bytes).
  */
 void ctl_shop_url(char *buf, size_t cap, const char *path);
+
+/*
+ * The templates of cfg.templates, loaded at the first call (later calls
+ * return the same set), for the messages sub-commands queue with
+ * mail_queue.  Returns NULL after printing one error line.
+ */
+const struct tmpl_set *ctl_views(void);
+
+/*
+ * Queues the message "order_<status>" (views/mail/order_<status>.txt) about
+ * order_id to its contact, as part of the caller's transaction: with the
+ * contact's name, the order's number and link, and tracking (NULL: none).
+ * Nothing is queued for an anonymised order or one without an address;
+ * *queued tells (may be NULL).  The operator's note is never the
+ * customer's: it is not passed here.  Returns 0, or -1 on error.
+ */
+int ctl_mail_order(struct db *db, long long order_id, enum order_status status,
+                   const struct order_contact *contact, const char *tracking, bool *queued);
 
 /*
  * Runs tx in one transaction (db_tx) on an administrative connection
@@ -134,6 +143,15 @@ int ctl_write_tmp(int dirfd, const char *tmp, const char *data, size_t len);
  */
 int ctl_replace_file(int dirfd, const char *name, const char *tmp, const char *data, size_t len);
 
+/* The user lock every shipments run holds, so an import never meets a half-done export. */
+#define CTL_SHIP_LOCK "ditto.shipments"
+/* The recipient of the manifest, as disclosures and the status history name it. */
+#define CTL_SHIP_RECIPIENT "shipping company"
+
+/* The usage texts of `dittoctl shipments export` and `... import`. */
+extern const char ctl_shipments_export_usage[];
+extern const char ctl_shipments_import_usage[];
+
 /* Sub-commands: argv[0] is the command's own name. They return a CTL_ status. */
 int cmd_migrate(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
@@ -141,6 +159,8 @@ int cmd_staff(int argc, char **argv);
 int cmd_customer(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
 int cmd_shipments(int argc, char **argv);
+int cmd_shipments_export(int argc, char **argv);
+int cmd_shipments_import(int argc, char **argv);
 int cmd_order(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "../app/arena.h"
 #include "../app/db/db.h"
+#include "../app/db/outbox.h"
 #include "../app/validate.h"
 #include "ctl.h"
 
@@ -17,16 +18,6 @@
 #define MAIL_BATCH        100
 #define MAIL_MAX_ATTEMPTS 10  /* after this many failures a message is left for the operator */
 #define MAIL_LINE_MAX     998 /* RFC 5322 2.1.1: octets per line, CRLF excluded */
-
-/* One outbox row to deliver. */
-struct mail {
-	long long id;
-	const char *recipient;
-	const char *subject;
-	const char *body;
-	size_t body_len;
-	time_t created; /* outbox.created_at, UTC */
-};
 
 /* Outcome of one delivery. */
 enum mail_result {
@@ -151,7 +142,7 @@ static bool has_long_line(const char *body, size_t len)
  * NULL, or why the message cannot be sent (a short reason for
  * outbox.last_error that quotes none of its content).
  */
-static const char *format_mail(const struct mail *m, struct buf *b)
+static const char *format_mail(const struct outbox_message *m, struct buf *b)
 {
 	if (!valid_email(m->recipient))
 		return "recipient is not a valid address";
@@ -225,16 +216,8 @@ static int write_eml(int dirfd, long long id, const struct buf *msg)
 	return ctl_replace_file(dirfd, name, tmp, msg->data, msg->len);
 }
 
-static const char SQL_UNSENT[] =
-    "SELECT id, recipient, subject, body, FLOOR(UNIX_TIMESTAMP(created_at)) FROM outbox "
-    "WHERE sent_at IS NULL AND attempts < ? AND id > ? ORDER BY id LIMIT ?";
-static const char SQL_MARK_SENT[] = "UPDATE outbox SET sent_at = UTC_TIMESTAMP(6), "
-                                    "last_error = NULL WHERE id = ? AND sent_at IS NULL";
-static const char SQL_MARK_FAILED[] =
-    "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?";
-
 /* Delivers one message. On failure *why is a short reason (no message content). */
-static enum mail_result deliver(int dirfd, const struct mail *m, char *why, size_t whylen)
+static enum mail_result deliver(int dirfd, const struct outbox_message *m, char *why, size_t whylen)
 {
 	struct buf b = {0};
 	enum mail_result r = MAIL_SENT;
@@ -309,7 +292,7 @@ static int mail_send(int argc, char **argv)
 		if (want <= 0)
 			break;
 		/* A dropped connection releases the lock silently: never deliver without it. */
-		if (ctl_lock_held(db, MAIL_LOCK) != 1) {
+		if (db_lock_held(db, MAIL_LOCK) != 1) {
 			fail(
 			    "lost the mail lock (database connection dropped?); stopped after %lld "
 			    "message(s)",
@@ -317,29 +300,21 @@ static int mail_send(int argc, char **argv)
 			goto out;
 		}
 		arena_reset(a);
-		struct db_rows r;
-		struct db_arg args[] = {DB_INT(MAIL_MAX_ATTEMPTS), DB_INT(after), DB_INT(want)};
-		if (db_query(db, a, SQL_UNSENT, args, 3, &r) < 0) {
+		struct outbox_message *v;
+		size_t n;
+		if (db_outbox_list_unsent(db, a, MAIL_MAX_ATTEMPTS, after, want, &v, &n) < 0) {
 			fail("cannot read the outbox as %s: %s", cfg.db_cron_user, db_error(db));
 			goto out;
 		}
-		if (r.nrows == 0)
+		if (n == 0)
 			break;
-		for (size_t i = 0; i < r.nrows; i++) {
-			struct mail m = {
-			    .id = db_cell_int(&r, i, 0),
-			    .recipient = db_cell(&r, i, 1) ? db_cell(&r, i, 1) : "",
-			    .subject = db_cell(&r, i, 2) ? db_cell(&r, i, 2) : "",
-			    .body = db_cell(&r, i, 3) ? db_cell(&r, i, 3) : "",
-			    .body_len = db_cell(&r, i, 3) ? r.lens[i * r.ncols + 3] : 0,
-			    .created = (time_t)db_cell_int(&r, i, 4),
-			};
+		for (size_t i = 0; i < n; i++) {
+			const struct outbox_message m = v[i];
 			after = m.id;
 			char why[200];
 			enum mail_result res = deliver(dirfd, &m, why, sizeof(why));
 			if (res == MAIL_SENT) {
-				struct db_arg id[] = {DB_INT(m.id)};
-				if (db_exec(db, SQL_MARK_SENT, id, 1, NULL, NULL) < 0) {
+				if (db_outbox_mark_sent(db, m.id) < 0) {
 					/* The file is there; the next run rewrites the same file.
 					 */
 					fail("wrote %lld.eml but cannot mark it sent: %s", m.id,
@@ -349,8 +324,7 @@ static int mail_send(int argc, char **argv)
 				sent++;
 				continue;
 			}
-			struct db_arg f[] = {DB_STR(why), DB_INT(m.id)};
-			if (db_exec(db, SQL_MARK_FAILED, f, 2, NULL, NULL) < 0) {
+			if (db_outbox_mark_failed(db, m.id, why) < 0) {
 				fail("cannot record the failure of message %lld: %s", m.id,
 				     db_error(db));
 				goto out;
@@ -374,7 +348,7 @@ static int mail_send(int argc, char **argv)
 	rc = CTL_OK;
 out:
 	if (got > 0)
-		ctl_unlock(db, MAIL_LOCK);
+		db_unlock(db, MAIL_LOCK);
 	if (dirfd >= 0)
 		close(dirfd);
 	arena_wipe(a);

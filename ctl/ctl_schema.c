@@ -8,6 +8,7 @@
 
 #include "../app/arena.h"
 #include "../app/db/db.h"
+#include "../app/db/policy.h"
 #include "ctl.h"
 
 /*
@@ -186,30 +187,7 @@ static int publish_tx(struct db *db, void *vctx)
 {
 	struct publish *p = vctx;
 	struct arena *a = arena_new();
-	struct db_rows r;
-	int rc = -1;
-	static const char next[] =
-	    "SELECT COALESCE(MAX(version), 0) + 1 FROM policy_versions FOR UPDATE";
-	if (db_query(db, a, next, NULL, 0, &r) < 0)
-		goto out;
-	p->version = db_cell_int(&r, 0, 0);
-	static const char ins[] =
-	    "INSERT INTO policy_versions (version, title, body) VALUES (?, ?, ?)";
-	struct db_arg args[] = {DB_INT(p->version), DB_STR(p->title),
-	                        DB_STRN(p->body, p->body_len)};
-	if (db_exec(db, ins, args, 3, NULL, NULL) < 0)
-		goto out;
-	static const char purp[] = "INSERT INTO policy_purposes (version, purpose) VALUES (?, ?)";
-	/* Split a copy: db_tx may run this function again after a deadlock. */
-	char *list = arena_strdup(a, p->purposes);
-	char *save = NULL;
-	for (char *t = strtok_r(list, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
-		struct db_arg pa[] = {DB_INT(p->version), DB_STR(t)};
-		if (db_exec(db, purp, pa, 2, NULL, NULL) < 0)
-			goto out;
-	}
-	rc = 0;
-out:
+	int rc = db_policy_insert(db, a, p->title, p->body, p->body_len, p->purposes, &p->version);
 	arena_free(a);
 	return rc;
 }

@@ -12,6 +12,7 @@
 
 #include "../app/arena.h"
 #include "../app/db/db.h"
+#include "../app/db/staff.h"
 #include "../app/password.h"
 #include "../app/validate.h"
 #include "ctl.h"
@@ -19,18 +20,6 @@
 #define TOTP_SECRET_BYTES 20   /* RFC 4226's recommended 160 bits */
 #define TOTP_SECRET_CHARS 32   /* base32 of 20 bytes, no padding */
 #define PASSWORD_LINE_MAX 1024 /* bytes; the shop's form takes no more either */
-
-/* The roles of staff.role, in the order the help text lists them. */
-static const char *const roles[] = {"representative", "billing", "support",
-                                    "analyst",        "admin",   "legal"};
-
-static bool role_ok(const char *r)
-{
-	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-		if (strcmp(r, roles[i]) == 0)
-			return true;
-	return false;
-}
 
 /*
  * Encodes n bytes as RFC 4648 base32 (A-Z 2-7) without padding into out,
@@ -135,10 +124,6 @@ static ssize_t read_secret_line(const char *prompt, char *out, size_t max)
 	return too_long ? -2 : (ssize_t)len;
 }
 
-static const char SQL_STAFF_EXISTS[] = "SELECT EXISTS(SELECT 1 FROM staff WHERE username = ?)";
-static const char SQL_STAFF_INSERT[] =
-    "INSERT INTO staff (username, role, password_hash, totp_secret) VALUES (?, ?, ?, ?)";
-
 static const char add_usage[] =
     "usage: dittoctl staff add --role ROLE USERNAME\n"
     "Adds a staff member. ROLE is one of representative, billing, support, analyst,\n"
@@ -151,41 +136,41 @@ static const char add_usage[] =
 static int staff_exists(struct db *db, const char *username)
 {
 	struct arena *a = arena_new();
-	struct db_rows r;
-	struct db_arg args[] = {DB_STR(username)};
+	bool exists = false;
 	int rc = -1;
-	if (db_query(db, a, SQL_STAFF_EXISTS, args, 1, &r) < 0)
+	if (db_staff_exists(db, a, username, &exists) < 0)
 		fail("cannot read staff accounts: %s", db_error(db));
 	else
-		rc = db_cell_int(&r, 0, 0) != 0;
+		rc = exists;
 	arena_free(a);
 	return rc;
 }
 
 static int staff_add(int argc, char **argv)
 {
-	const char *role = NULL, *username = NULL;
+	const char *role_arg = NULL, *username = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (ctl_is_help(argv[i])) {
 			puts(add_usage);
 			return CTL_OK;
 		} else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
-			role = argv[++i];
+			role_arg = argv[++i];
 		else if (strncmp(argv[i], "--role=", 7) == 0)
-			role = argv[i] + 7;
+			role_arg = argv[i] + 7;
 		else if (username == NULL && argv[i][0] != '-')
 			username = argv[i];
 		else
 			return usage_fail(
 			    "unexpected argument '%s' (try: dittoctl staff add --help)", argv[i]);
 	}
-	if (role == NULL || username == NULL)
+	if (role_arg == NULL || username == NULL)
 		return usage_fail("staff add needs --role ROLE and a USERNAME (try: dittoctl staff "
 		                  "add --help)");
-	if (!role_ok(role))
+	int role = privacy_role_parse(role_arg);
+	if (role < 0)
 		return usage_fail("unknown role '%s' (one of representative, billing, support, "
 		                  "analyst, admin, legal)",
-		                  role);
+		                  role_arg);
 	if (!valid_username(username))
 		return usage_fail("invalid username '%s' (3-64 of A-Z a-z 0-9 . _ -, starting with "
 		                  "a letter or digit)",
@@ -248,9 +233,9 @@ static int staff_add(int argc, char **argv)
 	base32_encode(raw, sizeof(raw), secret);
 	sodium_memzero(raw, sizeof(raw));
 
-	struct db_arg args[] = {DB_STR(username), DB_STR(role), DB_STR(hash), DB_STR(secret)};
-	if (db_exec(db, SQL_STAFF_INSERT, args, 4, NULL, NULL) < 0) {
-		if (db_errno(db) == 1062) /* ER_DUP_ENTRY: a concurrent add won */
+	int added = db_staff_insert(db, username, (enum staff_role)role, hash, secret);
+	if (added != DB_CHANGED) {
+		if (added == DB_UNCHANGED) /* a concurrent add won */
 			fail("staff member '%s' already exists", username);
 		else
 			fail("cannot add staff member '%s': %s", username, db_error(db));
@@ -259,7 +244,7 @@ static int staff_add(int argc, char **argv)
 	printf("added staff member %s (%s)\n"
 	       "TOTP secret: %s\n"
 	       "otpauth://totp/idem%%20ditto:%s?secret=%s&issuer=idem%%20ditto\n",
-	       username, role, secret, username, secret);
+	       username, privacy_role_name((enum staff_role)role), secret, username, secret);
 	fflush(stdout);
 	rc = CTL_OK;
 out:
@@ -270,10 +255,6 @@ out:
 	db_free(db);
 	return rc;
 }
-
-static const char SQL_STAFF_LIST[] =
-    "SELECT username, role, disabled, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') "
-    "FROM staff ORDER BY username";
 
 static const char list_usage[] = "usage: dittoctl staff list\n"
                                  "Lists staff accounts: username, role, whether disabled, and "
@@ -296,25 +277,23 @@ static int staff_list(int argc, char **argv)
 	if (db == NULL)
 		return CTL_ERR;
 	struct arena *a = arena_new();
-	struct db_rows r;
+	struct staff_member *v;
+	size_t n;
 	int rc = CTL_ERR;
-	if (db_query(db, a, SQL_STAFF_LIST, NULL, 0, &r) < 0) {
+	if (db_staff_list(db, a, &v, &n) < 0) {
 		fail("cannot list staff accounts: %s", db_error(db));
 		goto out;
 	}
 	printf("%-32s %-15s %-9s %s\n", "USERNAME", "ROLE", "DISABLED", "CREATED (UTC)");
-	for (size_t i = 0; i < r.nrows; i++)
-		printf("%-32s %-15s %-9s %s\n", db_cell(&r, i, 0), db_cell(&r, i, 1),
-		       db_cell_int(&r, i, 2) ? "yes" : "no", db_cell(&r, i, 3));
+	for (size_t i = 0; i < n; i++)
+		printf("%-32s %-15s %-9s %s\n", v[i].username, v[i].role,
+		       v[i].disabled ? "yes" : "no", v[i].created_at);
 	rc = CTL_OK;
 out:
 	arena_free(a);
 	db_free(db);
 	return rc;
 }
-
-static const char SQL_STAFF_DISABLE[] =
-    "UPDATE staff SET disabled = 1 WHERE username = ? AND disabled = 0";
 
 static const char disable_usage[] =
     "usage: dittoctl staff disable USERNAME\n"
@@ -343,29 +322,20 @@ static int staff_disable(int argc, char **argv)
 	struct db *db = ctl_admin_db();
 	if (db == NULL)
 		return CTL_ERR;
+	struct arena *a = arena_new();
 	int rc = CTL_ERR;
-	unsigned long long changed = 0;
-	struct db_arg args[] = {DB_STR(username)};
-	if (db_exec(db, SQL_STAFF_DISABLE, args, 1, &changed, NULL) < 0) {
+	int st = db_staff_disable(db, a, username);
+	if (st < 0)
 		fail("cannot disable '%s': %s", username, db_error(db));
-		goto out;
-	}
-	if (changed == 1) {
-		printf("disabled staff member %s\n", username);
-		rc = CTL_OK;
-		goto out;
-	}
-	/* Nothing changed: already disabled (fine, e.g. a second run) or no such member. */
-	int exists = staff_exists(db, username);
-	if (exists < 0)
-		goto out;
-	if (!exists) {
+	else if (st == DB_NOT_FOUND)
 		fail("no staff member named '%s'", username);
-		goto out;
-	}
-	printf("staff member %s was already disabled\n", username);
-	rc = CTL_OK;
-out:
+	else if (st == DB_UNCHANGED)
+		printf("staff member %s was already disabled\n", username);
+	else
+		printf("disabled staff member %s\n", username);
+	if (st == DB_CHANGED || st == DB_UNCHANGED)
+		rc = CTL_OK;
+	arena_free(a);
 	db_free(db);
 	return rc;
 }

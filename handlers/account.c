@@ -253,7 +253,7 @@ static int end_session(struct request *req, struct response *res, struct tdict *
 	if (db_session_delete_owned(req->db, id, req->session->customer_id, &deleted) < 0)
 		return -1;
 	if (!deleted) {
-		http_error(req, res, 404);
+		view_error(req, res, 404);
 		return 0;
 	}
 	if (id == req->session->id) {
@@ -281,7 +281,7 @@ int handle_account_update(struct request *req, struct response *res)
 		return update_password(req, res, ctx);
 	if (strcmp(action, "end_session") == 0)
 		return end_session(req, res, ctx);
-	http_error(req, res, 400);
+	view_error(req, res, 400);
 	return 0;
 }
 
@@ -310,16 +310,17 @@ static int confirmed(struct request *req, struct response *res, const char *what
 	return 0;
 }
 
-static int close_account(struct request *req, struct response *res, const char *status,
+static int close_account(struct request *req, struct response *res, enum customer_status to,
                          const char *title, const char *message)
 {
+	const char *status = customer_status_name(to);
 	bool ok;
 	long long id = req->session->customer_id;
 	if (confirmed(req, res, status, &ok) < 0)
 		return -1;
 	if (!ok)
 		return 0; /* the confirmation page was rendered */
-	if (db_customer_set_status(req->db, id, status, "customer", NULL) < 0 ||
+	if (db_customer_set_status(req->db, id, to, "customer", NULL) < 0 ||
 	    session_end_all(req, id, 0) < 0 || session_end(req, res) < 0)
 		return -1;
 	log_info("account: customer %lld %s their account", id, status);
@@ -329,7 +330,7 @@ static int close_account(struct request *req, struct response *res, const char *
 int handle_account_deactivate(struct request *req, struct response *res)
 {
 	return close_account(
-	    req, res, "deactivated", "Account deactivated",
+	    req, res, CUSTOMER_DEACTIVATED, "Account deactivated",
 	    "Your account is deactivated and you are signed out. Your personal data will be "
 	    "erased after the retention period unless a representative reactivates the "
 	    "account at your request before then.");
@@ -338,7 +339,7 @@ int handle_account_deactivate(struct request *req, struct response *res)
 int handle_account_delete(struct request *req, struct response *res)
 {
 	return close_account(
-	    req, res, "deleted", "Account deleted",
+	    req, res, CUSTOMER_DELETED, "Account deleted",
 	    "Your account is closed and you are signed out. Your personal data will be erased "
 	    "within 24 hours. Orders are kept for accounting without your personal data.");
 }
@@ -367,7 +368,7 @@ int handle_account_export(struct request *req, struct response *res)
 	json_object_set_new(acct, "email", json_string(c.email));
 	json_object_set_new(acct, "email_verified_at", str_or_null(c.email_verified_at));
 	json_object_set_new(acct, "phone", str_or_null(c.phone));
-	json_object_set_new(acct, "status", json_string(c.status));
+	json_object_set_new(acct, "status", json_string(customer_status_name(c.status)));
 	json_object_set_new(acct, "registered_at", str_or_null(c.registered_at));
 	json_object_set_new(acct, "last_visit_at", str_or_null(c.last_visit_at));
 	json_object_set_new(acct, "visit_count", json_integer(c.visit_count));

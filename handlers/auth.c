@@ -243,20 +243,27 @@ static void sleep_ms(long ms)
 }
 
 /* Plain words for an account that may not sign in (said only after a correct password). */
-static const char *refusal(const char *status)
+static const char *refusal(enum customer_status status)
 {
-	if (strcmp(status, "pending") == 0)
+	switch (status) {
+	case CUSTOMER_PENDING:
 		return "Your registration is waiting for a representative's approval. "
 		       "We will email you as soon as you can sign in.";
-	if (strcmp(status, "denied") == 0)
+	case CUSTOMER_DENIED:
 		return "A representative did not approve your registration, so this account "
 		       "cannot sign in.";
-	if (strcmp(status, "cancelled") == 0)
+	case CUSTOMER_CANCELLED:
 		return "A representative cancelled this account's access, so it cannot sign in.";
-	if (strcmp(status, "deactivated") == 0)
+	case CUSTOMER_DEACTIVATED:
 		return "You deactivated this account. A representative can reactivate it if you "
 		       "ask before its data is erased.";
-	return NULL;
+	case CUSTOMER_APPROVED:
+	case CUSTOMER_DELETED: /* never said: it signs in like an unknown username */
+		return NULL;
+	case CUSTOMER__MAX:
+		break;
+	}
+	return "This account cannot sign in.";
 }
 
 int handle_login(struct request *req, struct response *res)
@@ -296,7 +303,7 @@ int handle_login(struct request *req, struct response *res)
 		log_error("login: stored hash of customer %lld is malformed", c.id);
 		return -1;
 	}
-	bool ok = found == 0 && match == 0 && !c.locked && strcmp(c.status, "deleted") != 0;
+	bool ok = found == 0 && match == 0 && !c.locked && c.status != CUSTOMER_DELETED;
 	if (!ok) {
 		bool locked_now = false;
 		if (db_throttle_fail(req->db, addr, THROTTLE_WINDOW) < 0)

@@ -21,7 +21,7 @@ int handle_catalog(struct request *req, struct response *res)
 	const char *cat = http_query(req, "category");
 	if (!valid_page(http_query(req, "page"), &page) ||
 	    (cat != NULL && *cat != '\0' && !valid_slug(cat))) {
-		http_error(req, res, 400);
+		view_error(req, res, 400);
 		return 0;
 	}
 	if (cat != NULL && *cat == '\0')
@@ -47,7 +47,7 @@ int handle_catalog(struct request *req, struct response *res)
 		}
 	}
 	if (cat != NULL && selected == NULL) {
-		http_error(req, res, 404);
+		view_error(req, res, 404);
 		return 0;
 	}
 	if (selected != NULL)
@@ -85,14 +85,14 @@ int handle_product(struct request *req, struct response *res)
 	long long id;
 	struct product p;
 	if (!valid_id(http_param(req, 0), &id)) {
-		http_error(req, res, 404);
+		view_error(req, res, 404);
 		return 0;
 	}
 	int found = db_product_get(req->db, req->arena, id, &p);
 	if (found < 0)
 		return -1;
 	if (found == 1) {
-		http_error(req, res, 404);
+		view_error(req, res, 404);
 		return 0;
 	}
 	/* The viewing profile: skipped inside the statement when the customer opted out or

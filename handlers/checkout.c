@@ -216,7 +216,7 @@ static enum checkout_outcome checkout_validate(struct checkout *co)
 		co->order.weight_grams += co->lines[i].weight_grams * co->lines[i].quantity;
 	}
 	co->order.payment_mode = co->by_card ? "card" : "invoice";
-	co->order.status = co->by_card ? "paid" : "placed";
+	co->order.status = co->by_card ? ORDER_PAID : ORDER_PLACED;
 	out = CHECKOUT_GO_ON;
 done:
 	if (out != CHECKOUT_GO_ON)
@@ -303,7 +303,7 @@ static int place_tx(struct db *db, void *vctx)
 	for (size_t i = 0; i < co->nlines; i++)
 		if (db_order_line_insert(db, co->order_id, (int)i + 1, &co->lines[i]) < 0)
 			return -1;
-	if (db_order_history_insert(db, co->order_id, "placed", "customer", NULL) < 0)
+	if (db_order_history_insert(db, co->order_id, ORDER_PLACED, "customer", NULL) < 0)
 		return -1;
 	if (co->charged) {
 		const struct pay_auth *auth = &co->auth;
@@ -312,7 +312,8 @@ static int place_tx(struct db *db, void *vctx)
 		                          auth->exp_year, co->order.total_cents, "captured"};
 		const char *why = arena_printf(req->arena, "payment of order %lld", co->order_id);
 		if (db_payment_insert(db, &pay) < 0 ||
-		    db_order_history_insert(db, co->order_id, "paid", "card processor", NULL) < 0 ||
+		    db_order_history_insert(db, co->order_id, ORDER_PAID, "card processor", NULL) <
+		        0 ||
 		    db_disclosure_insert(db, co->order.customer_id, co->order_id, "card processor",
 		                         "card number, expiry date, security code, amount",
 		                         why) < 0)
@@ -408,13 +409,14 @@ int handle_checkout(struct request *req, struct response *res)
 	co.nonce = http_form(req, "nonce");
 	keep_fields(&co);
 	if (!session_token_ok(co.nonce)) {
-		http_error(req, res, 400);
+		view_error(req, res, 400);
 		rc = 0;
 		goto out;
 	}
 	/* One checkout per nonce at a time, across all workers; a repeat finds the order. */
 	lock_name = arena_printf(req->arena, "ditto.checkout.%s", co.nonce);
-	if (db_lock(req->db, req->arena, lock_name, 20, &locked) < 0 || !locked)
+	locked = db_lock(req->db, lock_name, 20) == 1;
+	if (!locked)
 		goto out;
 	if (db_order_by_nonce(req->db, req->arena, req->session->customer_id, co.nonce,
 	                      &co.order_id) < 0)
@@ -431,6 +433,6 @@ out:
 	wipe_card_fields(req);
 	card_wipe(&co.card);
 	if (locked)
-		db_unlock(req->db, req->arena, lock_name);
+		db_unlock(req->db, lock_name);
 	return rc;
 }

@@ -33,7 +33,7 @@ int handle_order(struct request *req, struct response *res)
 	struct order_event *events;
 	size_t nlines, nevents;
 	if (!valid_id(http_param(req, 0), &id)) {
-		http_error(req, res, 404);
+		view_error(req, res, 404);
 		return 0;
 	}
 	/* Another customer's order is simply not found: its existence is not ours to tell. */
@@ -42,7 +42,7 @@ int handle_order(struct request *req, struct response *res)
 	if (found < 0)
 		return -1;
 	if (found == 1) {
-		http_error(req, res, 404);
+		view_error(req, res, 404);
 		return 0;
 	}
 	struct tdict *ctx = view_ctx(req, arena_printf(req->arena, "Order %lld", o.id));

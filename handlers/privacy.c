@@ -13,7 +13,7 @@ static int show(struct request *req, struct response *res, long long version)
 	if (found < 0 || db_policy_list(req->db, req->arena, &all, &n) < 0)
 		return -1;
 	if (found == 1) {
-		http_error(req, res, 404);
+		view_error(req, res, 404);
 		return 0;
 	}
 	struct tdict *ctx = view_ctx(req, "Privacy policy");
@@ -43,7 +43,7 @@ int handle_privacy_version(struct request *req, struct response *res)
 {
 	long long v;
 	if (!valid_id(http_param(req, 0), &v)) {
-		http_error(req, res, 404);
+		view_error(req, res, 404);
 		return 0;
 	}
 	return show(req, res, v);

@@ -9,12 +9,13 @@
 #include <time.h>
 
 #include "../app/validate.h"
+#include "../app/view.h"
 
 int handle_test_sleep(struct request *req, struct response *res)
 {
 	long long ms;
 	if (!valid_id(http_query(req, "ms"), &ms) || ms > 120000) {
-		http_error(req, res, 400);
+		view_error(req, res, 400);
 		return 0;
 	}
 	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};

@@ -16,7 +16,7 @@ static const char SQL_CATEGORY_LIST[] =
 int db_category_list(struct db *db, struct arena *a, struct category **out, size_t *n)
 {
 	struct db_rows r;
-	if (db_query(db, a, SQL_CATEGORY_LIST, NULL, 0, &r) < 0)
+	if (db_query(db, a, SQL_CATEGORY_LIST, DB_NOARGS, &r) < 0)
 		return -1;
 	struct category *c = arena_alloc(a, sizeof(*c) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -48,11 +48,11 @@ int db_product_list(struct db *db, struct arena *a, long long category_id, int l
 	struct db_rows r;
 	int rc;
 	if (category_id > 0) {
-		struct db_arg args[] = {DB_INT(category_id), DB_INT(limit), DB_INT(offset)};
-		rc = db_query(db, a, SQL_PRODUCT_LIST_CATEGORY, args, 3, &r);
+		rc = db_query(db, a, SQL_PRODUCT_LIST_CATEGORY,
+		              DB_ARGS(DB_INT(category_id), DB_INT(limit), DB_INT(offset)), &r);
 	} else {
-		struct db_arg args[] = {DB_INT(limit), DB_INT(offset)};
-		rc = db_query(db, a, SQL_PRODUCT_LIST_ALL, args, 2, &r);
+		rc = db_query(db, a, SQL_PRODUCT_LIST_ALL, DB_ARGS(DB_INT(limit), DB_INT(offset)),
+		              &r);
 	}
 	if (rc < 0)
 		return -1;
@@ -80,9 +80,8 @@ static const char SQL_PRODUCT_GET[] =
 
 int db_product_get(struct db *db, struct arena *a, long long id, struct product *out)
 {
-	struct db_arg args[] = {DB_INT(id)};
 	struct db_rows r;
-	if (db_query(db, a, SQL_PRODUCT_GET, args, 1, &r) < 0)
+	if (db_query(db, a, SQL_PRODUCT_GET, DB_ARGS(DB_INT(id)), &r) < 0)
 		return -1;
 	if (r.nrows == 0)
 		return 1;

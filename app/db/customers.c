@@ -7,6 +7,7 @@
 
 #include "../arena.h"
 #include "db.h"
+#include "sessions.h"
 
 #define DT(col) "DATE_FORMAT(" col ", '%Y-%m-%d %H:%i')"
 
@@ -17,9 +18,8 @@ static const char SQL_LOGIN[] =
 int db_customer_get_login(struct db *db, struct arena *a, const char *username,
                           struct customer *out)
 {
-	struct db_arg args[] = {DB_STR(username)};
 	struct db_rows r;
-	if (db_query(db, a, SQL_LOGIN, args, 1, &r) < 0)
+	if (db_query(db, a, SQL_LOGIN, DB_ARGS(DB_STR(username)), &r) < 0)
 		return -1;
 	if (r.nrows == 0)
 		return 1;
@@ -29,7 +29,7 @@ int db_customer_get_login(struct db *db, struct arena *a, const char *username,
 	out->email = db_cell(&r, 0, 2);
 	out->name = db_cell(&r, 0, 3);
 	out->password_hash = db_cell(&r, 0, 4);
-	out->status = db_cell(&r, 0, 5);
+	out->status = customer_status_of(db_cell(&r, 0, 5));
 	out->failed_logins = db_cell_int(&r, 0, 6);
 	out->locked = db_cell_int(&r, 0, 7) != 0;
 	return 0;
@@ -42,9 +42,8 @@ static const char SQL_GET[] =
 
 int db_customer_get(struct db *db, struct arena *a, long long id, struct customer *out)
 {
-	struct db_arg args[] = {DB_INT(id)};
 	struct db_rows r;
-	if (db_query(db, a, SQL_GET, args, 1, &r) < 0)
+	if (db_query(db, a, SQL_GET, DB_ARGS(DB_INT(id)), &r) < 0)
 		return -1;
 	if (r.nrows == 0)
 		return 1;
@@ -54,7 +53,7 @@ int db_customer_get(struct db *db, struct arena *a, long long id, struct custome
 	out->email = db_cell(&r, 0, 2);
 	out->name = db_cell(&r, 0, 3);
 	out->phone = db_cell(&r, 0, 4);
-	out->status = db_cell(&r, 0, 5);
+	out->status = customer_status_of(db_cell(&r, 0, 5));
 	out->email_verified_at = db_cell(&r, 0, 6);
 	out->registered_at = db_cell(&r, 0, 7);
 	out->last_visit_at = db_cell(&r, 0, 8);
@@ -70,9 +69,8 @@ static const char SQL_TAKEN[] = "SELECT EXISTS(SELECT 1 FROM customers WHERE use
 int db_customer_taken(struct db *db, struct arena *a, const char *username, const char *email,
                       bool *username_taken, bool *email_taken)
 {
-	struct db_arg args[] = {DB_STR(username), DB_STR(email)};
 	struct db_rows r;
-	if (db_query(db, a, SQL_TAKEN, args, 2, &r) < 0)
+	if (db_query(db, a, SQL_TAKEN, DB_ARGS(DB_STR(username), DB_STR(email)), &r) < 0)
 		return -1;
 	*username_taken = db_cell_int(&r, 0, 0) != 0;
 	*email_taken = db_cell_int(&r, 0, 1) != 0;
@@ -90,16 +88,18 @@ int db_customer_insert(struct db *db, const char *username, const char *email, c
                        const char *phone, const char *password_hash, long long policy_version,
                        long long *id)
 {
-	struct db_arg args[] = {DB_STR(username),      DB_STR(email),
-	                        DB_STR(name),          phone ? DB_STR(phone) : DB_NULL,
-	                        DB_STR(password_hash), DB_INT(policy_version)};
 	unsigned long long nid;
-	if (db_exec(db, SQL_INSERT, args, 6, NULL, &nid) < 0)
-		return db_errno(db) == 1062 ? 1 : -1; /* ER_DUP_ENTRY */
+	if (db_exec(db, SQL_INSERT,
+	            DB_ARGS(DB_STR(username), DB_STR(email), DB_STR(name),
+	                    phone ? DB_STR(phone) : DB_NULL, DB_STR(password_hash),
+	                    DB_INT(policy_version)),
+	            NULL, &nid) < 0)
+		return db_errno(db) == DB_ER_DUP_ENTRY ? 1 : -1;
 	*id = (long long)nid;
-	struct db_arg h[] = {DB_INT(*id), DB_STR("pending"), DB_STR("customer"),
-	                     DB_STR("registered")};
-	return db_exec(db, SQL_HISTORY, h, 4, NULL, NULL);
+	return db_exec(db, SQL_HISTORY,
+	               DB_ARGS(DB_INT(*id), DB_STR(customer_status_name(CUSTOMER_PENDING)),
+	                       DB_STR("customer"), DB_STR("registered")),
+	               NULL, NULL);
 }
 
 static const char SQL_FAIL_COUNT[] =
@@ -115,13 +115,12 @@ int db_customer_login_failed(struct db *db, const struct customer *c, int max, i
 {
 	*locked_now = false;
 	if (c->failed_logins + 1 < max) {
-		struct db_arg args[] = {DB_INT(c->id)};
-		return db_exec(db, SQL_FAIL_COUNT, args, 1, NULL, NULL);
+		return db_exec(db, SQL_FAIL_COUNT, DB_ARGS(DB_INT(c->id)), NULL, NULL);
 	}
-	struct db_arg lock[] = {DB_INT(minutes), DB_INT(c->id)};
-	struct db_arg rec[] = {DB_INT(c->id), DB_INT(minutes), DB_INT(c->failed_logins + 1)};
-	if (db_exec(db, SQL_FAIL_LOCK, lock, 2, NULL, NULL) < 0 ||
-	    db_exec(db, SQL_LOCKOUT, rec, 3, NULL, NULL) < 0)
+	if (db_exec(db, SQL_FAIL_LOCK, DB_ARGS(DB_INT(minutes), DB_INT(c->id)), NULL, NULL) < 0 ||
+	    db_exec(db, SQL_LOCKOUT,
+	            DB_ARGS(DB_INT(c->id), DB_INT(minutes), DB_INT(c->failed_logins + 1)), NULL,
+	            NULL) < 0)
 		return -1;
 	*locked_now = true;
 	return 0;
@@ -132,16 +131,14 @@ static const char SQL_LOGIN_OK[] =
 
 int db_customer_login_ok(struct db *db, long long id)
 {
-	struct db_arg args[] = {DB_INT(id)};
-	return db_exec(db, SQL_LOGIN_OK, args, 1, NULL, NULL);
+	return db_exec(db, SQL_LOGIN_OK, DB_ARGS(DB_INT(id)), NULL, NULL);
 }
 
 static const char SQL_SET_PASSWORD[] = "UPDATE customers SET password_hash = ? WHERE id = ?";
 
 int db_customer_set_password(struct db *db, long long id, const char *hash)
 {
-	struct db_arg args[] = {DB_STR(hash), DB_INT(id)};
-	return db_exec(db, SQL_SET_PASSWORD, args, 2, NULL, NULL);
+	return db_exec(db, SQL_SET_PASSWORD, DB_ARGS(DB_STR(hash), DB_INT(id)), NULL, NULL);
 }
 
 static const char SQL_PROFILE[] = "UPDATE customers SET name = ?, email = ?, phone = ?, "
@@ -150,31 +147,68 @@ static const char SQL_PROFILE[] = "UPDATE customers SET name = ?, email = ?, pho
 int db_customer_update_profile(struct db *db, long long id, const char *name, const char *email,
                                const char *phone, bool email_changed)
 {
-	struct db_arg args[] = {DB_STR(name), DB_STR(email), phone ? DB_STR(phone) : DB_NULL,
-	                        DB_INT(email_changed ? 1 : 0), DB_INT(id)};
-	return db_exec(db, SQL_PROFILE, args, 5, NULL, NULL);
+	return db_exec(db, SQL_PROFILE,
+	               DB_ARGS(DB_STR(name), DB_STR(email), phone ? DB_STR(phone) : DB_NULL,
+	                       DB_INT(email_changed ? 1 : 0), DB_INT(id)),
+	               NULL, NULL);
 }
 
 static const char SQL_OPT_OUT[] = "UPDATE customers SET profile_opt_out = ? WHERE id = ?";
 
 int db_customer_set_profile_opt_out(struct db *db, long long id, bool opt_out)
 {
-	struct db_arg args[] = {DB_INT(opt_out ? 1 : 0), DB_INT(id)};
-	return db_exec(db, SQL_OPT_OUT, args, 2, NULL, NULL);
+	return db_exec(db, SQL_OPT_OUT, DB_ARGS(DB_INT(opt_out ? 1 : 0), DB_INT(id)), NULL, NULL);
 }
 
+static const char SQL_LOCK_BY_ID[] =
+    "SELECT id, email, status FROM customers WHERE id = ? FOR UPDATE";
+static const char SQL_LOCK_BY_USERNAME[] =
+    "SELECT id, email, status FROM customers WHERE username = ? FOR UPDATE";
 static const char SQL_SET_STATUS[] =
     "UPDATE customers SET status = ?, status_changed_at = UTC_TIMESTAMP(6) WHERE id = ?";
 
-int db_customer_set_status(struct db *db, long long id, const char *status, const char *changed_by,
-                           const char *note)
+int db_customer_change_status(struct db *db, struct arena *a, struct customer_change *c)
 {
-	struct db_arg args[] = {DB_STR(status), DB_INT(id)};
-	struct db_arg h[] = {DB_INT(id), DB_STR(status), DB_STR(changed_by),
-	                     note ? DB_STR(note) : DB_NULL};
-	if (db_exec(db, SQL_SET_STATUS, args, 2, NULL, NULL) < 0)
+	struct db_rows r;
+	c->sessions_ended = 0;
+	/* The row is locked first: two concurrent changes serialise, the second sees the first's.
+	 */
+	int st = c->id > 0
+	             ? db_query(db, a, SQL_LOCK_BY_ID, DB_ARGS(DB_INT(c->id)), &r)
+	             : db_query(db, a, SQL_LOCK_BY_USERNAME, DB_ARGS(DB_STR(c->username)), &r);
+	if (st < 0)
 		return -1;
-	return db_exec(db, SQL_HISTORY, h, 4, NULL, NULL);
+	if (r.nrows == 0)
+		return DB_NOT_FOUND;
+	c->id = db_cell_int(&r, 0, 0);
+	c->email = db_cell(&r, 0, 1);
+	int was = customer_status_parse(db_cell(&r, 0, 2));
+	if (was < 0)
+		return DB_REFUSED; /* a status this build does not know: touch nothing */
+	c->was = (enum customer_status)was;
+	if (!customer_status_allowed(c->was, c->to))
+		return DB_REFUSED;
+	const char *to = customer_status_name(c->to);
+	if (db_exec(db, SQL_SET_STATUS, DB_ARGS(DB_STR(to), DB_INT(c->id)), NULL, NULL) < 0 ||
+	    db_exec(db, SQL_HISTORY,
+	            DB_ARGS(DB_INT(c->id), DB_STR(to), DB_STR(c->changed_by),
+	                    c->note ? DB_STR(c->note) : DB_NULL),
+	            NULL, NULL) < 0)
+		return -1;
+	/* A session row is what lets a request through: deleting it refuses the next one. */
+	if (c->end_sessions && db_session_delete_all(db, c->id, &c->sessions_ended) < 0)
+		return -1;
+	return DB_CHANGED;
+}
+
+int db_customer_set_status(struct db *db, long long id, enum customer_status to,
+                           const char *changed_by, const char *note)
+{
+	struct arena *a = arena_new();
+	struct customer_change c = {.id = id, .to = to, .changed_by = changed_by, .note = note};
+	int rc = db_customer_change_status(db, a, &c);
+	arena_free(a);
+	return rc == DB_CHANGED ? 0 : -1;
 }
 
 static const char SQL_ADDR_LIST[] =
@@ -184,9 +218,8 @@ static const char SQL_ADDR_LIST[] =
 int db_address_list(struct db *db, struct arena *a, long long customer_id, struct address **out,
                     size_t *n)
 {
-	struct db_arg args[] = {DB_INT(customer_id)};
 	struct db_rows r;
-	if (db_query(db, a, SQL_ADDR_LIST, args, 1, &r) < 0)
+	if (db_query(db, a, SQL_ADDR_LIST, DB_ARGS(DB_INT(customer_id)), &r) < 0)
 		return -1;
 	struct address *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -212,10 +245,11 @@ static const char SQL_ADDR_PUT[] =
 int db_address_put(struct db *db, long long customer_id, const struct address *a,
                    long long policy_version)
 {
-	struct db_arg args[] = {DB_INT(customer_id), DB_STR(a->kind),       DB_STR(a->line1),
-	                        DB_STR(a->line2),    DB_STR(a->city),       DB_STR(a->postcode),
-	                        DB_STR(a->country),  DB_INT(policy_version)};
-	return db_exec(db, SQL_ADDR_PUT, args, 8, NULL, NULL);
+	return db_exec(db, SQL_ADDR_PUT,
+	               DB_ARGS(DB_INT(customer_id), DB_STR(a->kind), DB_STR(a->line1),
+	                       DB_STR(a->line2), DB_STR(a->city), DB_STR(a->postcode),
+	                       DB_STR(a->country), DB_INT(policy_version)),
+	               NULL, NULL);
 }
 
 static const char SQL_ADDR_DELETE[] =
@@ -223,8 +257,7 @@ static const char SQL_ADDR_DELETE[] =
 
 int db_address_delete(struct db *db, long long customer_id, const char *kind)
 {
-	struct db_arg args[] = {DB_INT(customer_id), DB_STR(kind)};
-	return db_exec(db, SQL_ADDR_DELETE, args, 2, NULL, NULL);
+	return db_exec(db, SQL_ADDR_DELETE, DB_ARGS(DB_INT(customer_id), DB_STR(kind)), NULL, NULL);
 }
 
 static const char SQL_INTEREST_LIST[] =
@@ -233,9 +266,8 @@ static const char SQL_INTEREST_LIST[] =
 int db_interest_list(struct db *db, struct arena *a, long long customer_id, long long **ids,
                      size_t *n)
 {
-	struct db_arg args[] = {DB_INT(customer_id)};
 	struct db_rows r;
-	if (db_query(db, a, SQL_INTEREST_LIST, args, 1, &r) < 0)
+	if (db_query(db, a, SQL_INTEREST_LIST, DB_ARGS(DB_INT(customer_id)), &r) < 0)
 		return -1;
 	long long *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++)
@@ -257,8 +289,7 @@ int db_interest_set(struct db *db, long long customer_id, const long long *ids, 
                     long long policy_version)
 {
 	if (n == 0) {
-		struct db_arg args[] = {DB_INT(customer_id)};
-		return db_exec(db, SQL_INTEREST_CLEAR, args, 1, NULL, NULL);
+		return db_exec(db, SQL_INTEREST_CLEAR, DB_ARGS(DB_INT(customer_id)), NULL, NULL);
 	}
 	char keep[2048];
 	size_t len = 0;
@@ -266,12 +297,13 @@ int db_interest_set(struct db *db, long long customer_id, const long long *ids, 
 	for (size_t i = 0; i < n && len + 24 < sizeof(keep); i++)
 		len += (size_t)snprintf(keep + len, sizeof(keep) - len, "%s%lld", i ? "," : "",
 		                        ids[i]);
-	struct db_arg drop[] = {DB_INT(customer_id), DB_STR(keep)};
-	if (db_exec(db, SQL_INTEREST_DROP_OTHERS, drop, 2, NULL, NULL) < 0)
+	if (db_exec(db, SQL_INTEREST_DROP_OTHERS, DB_ARGS(DB_INT(customer_id), DB_STR(keep)), NULL,
+	            NULL) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		struct db_arg add[] = {DB_INT(customer_id), DB_INT(policy_version), DB_INT(ids[i])};
-		if (db_exec(db, SQL_INTEREST_ADD, add, 3, NULL, NULL) < 0)
+		if (db_exec(db, SQL_INTEREST_ADD,
+		            DB_ARGS(DB_INT(customer_id), DB_INT(policy_version), DB_INT(ids[i])),
+		            NULL, NULL) < 0)
 			return -1;
 	}
 	return 0;
@@ -284,9 +316,10 @@ static const char SQL_VERIFY_INSERT[] =
 int db_verification_insert(struct db *db, const unsigned char *hash, long long customer_id,
                            const char *email, int days)
 {
-	struct db_arg args[] = {DB_STRN((const char *)hash, 32), DB_INT(customer_id), DB_STR(email),
-	                        DB_INT(days)};
-	return db_exec(db, SQL_VERIFY_INSERT, args, 4, NULL, NULL);
+	return db_exec(db, SQL_VERIFY_INSERT,
+	               DB_ARGS(DB_STRN((const char *)hash, 32), DB_INT(customer_id), DB_STR(email),
+	                       DB_INT(days)),
+	               NULL, NULL);
 }
 
 static const char SQL_VERIFY_FIND[] =
@@ -301,17 +334,18 @@ int db_verification_use(struct db *db, struct arena *a, const unsigned char *has
 {
 	struct db_arg h[] = {DB_STRN((const char *)hash, 32)};
 	struct db_rows r;
-	if (db_query(db, a, SQL_VERIFY_FIND, h, 1, &r) < 0)
+	if (db_query(db, a, SQL_VERIFY_FIND, DB_ARRAY(h), &r) < 0)
 		return -1;
 	if (r.nrows == 0)
 		return 1;
 	unsigned long long used = 0;
-	if (db_exec(db, SQL_VERIFY_USE, h, 1, &used, NULL) < 0)
+	if (db_exec(db, SQL_VERIFY_USE, DB_ARRAY(h), &used, NULL) < 0)
 		return -1;
 	if (used == 0)
 		return 1; /* a concurrent click used it first */
-	struct db_arg m[] = {DB_INT(db_cell_int(&r, 0, 0)), DB_STR(db_cell(&r, 0, 1))};
-	return db_exec(db, SQL_VERIFY_MARK, m, 2, NULL, NULL);
+	return db_exec(db, SQL_VERIFY_MARK,
+	               DB_ARGS(DB_INT(db_cell_int(&r, 0, 0)), DB_STR(db_cell(&r, 0, 1))), NULL,
+	               NULL);
 }
 
 static const char SQL_OUTBOX[] =
@@ -320,7 +354,8 @@ static const char SQL_OUTBOX[] =
 int db_outbox_insert(struct db *db, long long customer_id, const char *kind, const char *recipient,
                      const char *subject, const char *body)
 {
-	struct db_arg args[] = {customer_id > 0 ? DB_INT(customer_id) : DB_NULL, DB_STR(kind),
-	                        DB_STR(recipient), DB_STR(subject), DB_STR(body)};
-	return db_exec(db, SQL_OUTBOX, args, 5, NULL, NULL);
+	return db_exec(db, SQL_OUTBOX,
+	               DB_ARGS(customer_id > 0 ? DB_INT(customer_id) : DB_NULL, DB_STR(kind),
+	                       DB_STR(recipient), DB_STR(subject), DB_STR(body)),
+	               NULL, NULL);
 }

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../status.h"
+
 struct arena;
 struct db;
 
@@ -14,9 +16,9 @@ struct customer {
 	const char *username;
 	const char *email;
 	const char *name;
-	const char *phone;         /* NULL when not given */
-	const char *password_hash; /* only filled by db_customer_get_login */
-	const char *status;
+	const char *phone;             /* NULL when not given */
+	const char *password_hash;     /* only filled by db_customer_get_login */
+	enum customer_status status;   /* CUSTOMER__MAX if the database names none */
 	const char *email_verified_at; /* NULL until verified */
 	const char *registered_at;
 	const char *last_visit_at;
@@ -55,9 +57,38 @@ int db_customer_set_password(struct db *db, long long id, const char *hash);
 int db_customer_update_profile(struct db *db, long long id, const char *name, const char *email,
                                const char *phone, bool email_changed);
 int db_customer_set_profile_opt_out(struct db *db, long long id, bool opt_out);
-/* Sets status and records who did it. */
-int db_customer_set_status(struct db *db, long long id, const char *status, const char *changed_by,
-                           const char *note);
+/* One change of a customer account's status. */
+struct customer_change {
+	long long id;         /* the account by id, or 0 to find it by username */
+	const char *username; /* used when id is 0 */
+	enum customer_status to;
+	const char *changed_by; /* "customer", "dittoctl:<login>", a staff member... */
+	const char *note;       /* internal, for the history only (never the customer's); or NULL */
+	bool end_sessions;      /* sign the customer out everywhere at once */
+	/* Filled in by db_customer_change_status: */
+	enum customer_status was;
+	const char *email; /* the account's, in the arena */
+	unsigned long long sessions_ended;
+};
+
+/*
+ * Inside the caller's transaction: locks the account's row, checks that its
+ * status may become c->to (customer_status_allowed), sets it, records it in
+ * the status history by c->changed_by with c->note and, with
+ * c->end_sessions, deletes every session of the account (the next request
+ * of each is refused).  The id (when found by username) and email are
+ * filled in, strings in arena a.  Returns DB_CHANGED; DB_NOT_FOUND;
+ * DB_REFUSED when the lifecycle does not allow it (c->was tells the status,
+ * nothing written); -1 on a database error.
+ */
+int db_customer_change_status(struct db *db, struct arena *a, struct customer_change *c);
+/*
+ * The account's own change (deactivate, delete) through
+ * db_customer_change_status, recorded by changed_by.  Returns 0, or -1 on a
+ * database error or when the lifecycle does not allow it.
+ */
+int db_customer_set_status(struct db *db, long long id, enum customer_status to,
+                           const char *changed_by, const char *note);
 
 int db_address_list(struct db *db, struct arena *a, long long customer_id, struct address **out,
                     size_t *n);

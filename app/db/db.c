@@ -91,12 +91,26 @@ void db_free(struct db *db)
 	free(db);
 }
 
+/* Our names of the error numbers are MariaDB's own. */
+_Static_assert(DB_ER_DUP_ENTRY == ER_DUP_ENTRY, "ER_DUP_ENTRY");
+_Static_assert(DB_ER_TABLEACCESS_DENIED == ER_TABLEACCESS_DENIED_ERROR, "1142");
+_Static_assert(DB_ER_COLUMNACCESS_DENIED == ER_COLUMNACCESS_DENIED_ERROR, "1143");
+_Static_assert(DB_ER_LOCK_WAIT_TIMEOUT == ER_LOCK_WAIT_TIMEOUT, "1205");
+_Static_assert(DB_ER_LOCK_DEADLOCK == ER_LOCK_DEADLOCK, "1213");
+_Static_assert(DB_ER_UNKNOWN_STMT_HANDLER == ER_UNKNOWN_STMT_HANDLER, "1243");
+_Static_assert(DB_ER_SERVER_SHUTDOWN == ER_SERVER_SHUTDOWN, "1053");
+_Static_assert(DB_ER_CONNECTION_KILLED == ER_CONNECTION_KILLED, "1927");
+_Static_assert(DB_CR_CONNECTION_ERROR == CR_CONNECTION_ERROR, "2002");
+_Static_assert(DB_CR_CONN_HOST_ERROR == CR_CONN_HOST_ERROR, "2003");
+_Static_assert(DB_CR_SERVER_GONE == CR_SERVER_GONE_ERROR, "2006");
+_Static_assert(DB_CR_SERVER_LOST == CR_SERVER_LOST, "2013");
+
 static bool is_lost(unsigned no)
 {
-	return no == CR_SERVER_GONE_ERROR || no == CR_SERVER_LOST ||
-	       no == ER_UNKNOWN_STMT_HANDLER || no == CR_CONNECTION_ERROR ||
-	       no == CR_CONN_HOST_ERROR || no == 4031 /* idle kill */ ||
-	       no == ER_CONNECTION_KILLED || no == ER_SERVER_SHUTDOWN;
+	return no == DB_CR_SERVER_GONE || no == DB_CR_SERVER_LOST ||
+	       no == DB_ER_UNKNOWN_STMT_HANDLER || no == DB_CR_CONNECTION_ERROR ||
+	       no == DB_CR_CONN_HOST_ERROR || no == DB_ER_IDLE_KILLED ||
+	       no == DB_ER_CONNECTION_KILLED || no == DB_ER_SERVER_SHUTDOWN;
 }
 
 bool db_unavailable(const struct db *db)
@@ -388,9 +402,10 @@ static int run(struct db *db, struct arena *a, const char *sql, const struct db_
 		/* The transaction is gone with the connection; db_tx decides. */
 		return -1;
 	}
-	/* Lost *during* a write (2013), the server may have applied it: running it again could
-	 * do it twice, so only reads are retried then. Otherwise nothing reached the server. */
-	if (no == CR_SERVER_LOST && strncmp(sql, "SELECT", 6) != 0)
+	/* Lost *during* a write (DB_CR_SERVER_LOST), the server may have applied it: running it
+	 * again could do it twice, so only reads are retried then. Otherwise nothing reached the
+	 * server. */
+	if (no == DB_CR_SERVER_LOST && strncmp(sql, "SELECT", 6) != 0)
 		return -1;
 	log_warn("db: connection lost (%u), reconnecting", no);
 	return run_once(db, a, sql, args, nargs, rows, affected, insert_id);
@@ -410,7 +425,7 @@ int db_exec(struct db *db, const char *sql, const struct db_arg *args, size_t na
 
 static bool is_retryable(unsigned no)
 {
-	return no == ER_LOCK_DEADLOCK || no == ER_LOCK_WAIT_TIMEOUT;
+	return no == DB_ER_LOCK_DEADLOCK || no == DB_ER_LOCK_WAIT_TIMEOUT;
 }
 
 static void backoff(int attempt)
@@ -503,4 +518,40 @@ int db_set_role(struct db *db, const char *role)
 	if (connect_db(db) < 0)
 		return -1; /* connect_db applied the role if it got a connection */
 	return apply_role(db, role);
+}
+
+static const char SQL_GET_LOCK[] = "SELECT GET_LOCK(?, ?)";
+static const char SQL_LOCK_HELD[] = "SELECT IS_USED_LOCK(?) = CONNECTION_ID()";
+static const char SQL_RELEASE_LOCK[] = "SELECT RELEASE_LOCK(?)";
+
+/* Runs a one-cell lock query; returns the cell as 1/0, or -1 (if_null for SQL NULL). */
+static int lock_query(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
+                      int if_null)
+{
+	struct arena *a = arena_new();
+	struct db_rows r;
+	int rc = -1;
+	if (db_query(db, a, sql, args, nargs, &r) == 0 && r.nrows == 1 && r.ncols == 1) {
+		const char *v = db_cell(&r, 0, 0);
+		rc = v == NULL ? if_null : (strcmp(v, "1") == 0 ? 1 : 0);
+	}
+	arena_free(a);
+	return rc;
+}
+
+int db_lock(struct db *db, const char *name, int seconds)
+{
+	/* GET_LOCK answers NULL only on an error such as being killed. */
+	return lock_query(db, SQL_GET_LOCK, DB_ARGS(DB_STR(name), DB_INT(seconds)), -1);
+}
+
+int db_lock_held(struct db *db, const char *name)
+{
+	/* IS_USED_LOCK is NULL when nobody holds it. */
+	return lock_query(db, SQL_LOCK_HELD, DB_ARGS(DB_STR(name)), 0);
+}
+
+int db_unlock(struct db *db, const char *name)
+{
+	return lock_query(db, SQL_RELEASE_LOCK, DB_ARGS(DB_STR(name)), 0) < 0 ? -1 : 0;
 }

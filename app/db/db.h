@@ -25,6 +25,47 @@ struct db_arg {
 #define DB_STRN(v, n) ((struct db_arg){.type = DB_ARG_STR, .s = (v), .len = (n)})
 #define DB_NULL       ((struct db_arg){.type = DB_ARG_NULL})
 
+/*
+ * The arguments of db_query and db_exec as the pair (array, count), so the
+ * two cannot drift apart:
+ *   db_exec(db, SQL, DB_ARGS(DB_INT(id), DB_STR(name)), NULL, NULL);
+ * DB_ARGS builds a compound-literal array (it lives until the end of the
+ * enclosing block) and counts it with sizeof, which does not evaluate the
+ * arguments a second time.  DB_ARRAY passes an array built beforehand
+ * (sizeof of a pointer is refused by -Wsizeof-pointer-div); DB_NOARGS
+ * passes none.
+ */
+#define DB_ARGS(...)                                                                               \
+	((const struct db_arg[]){__VA_ARGS__}),                                                    \
+	    (sizeof((const struct db_arg[]){__VA_ARGS__}) / sizeof(struct db_arg))
+#define DB_ARRAY(arr) (arr), (sizeof(arr) / sizeof((arr)[0]))
+#define DB_NOARGS     NULL, 0
+
+/* The MariaDB error numbers the code tells apart (db_errno). */
+enum db_error_number {
+	DB_ER_DUP_ENTRY = 1062,            /* a unique key already holds the value */
+	DB_ER_TABLEACCESS_DENIED = 1142,   /* the role may not use the table (e.g. SELECT *) */
+	DB_ER_COLUMNACCESS_DENIED = 1143,  /* the role may not use a column */
+	DB_ER_LOCK_WAIT_TIMEOUT = 1205,    /* retried by db_tx */
+	DB_ER_LOCK_DEADLOCK = 1213,        /* retried by db_tx */
+	DB_ER_UNKNOWN_STMT_HANDLER = 1243, /* a statement id of a lost connection */
+	DB_ER_SERVER_SHUTDOWN = 1053,
+	DB_ER_CONNECTION_KILLED = 1927,
+	DB_ER_IDLE_KILLED = 4031, /* the server closed an idle connection */
+	DB_CR_CONNECTION_ERROR = 2002,
+	DB_CR_CONN_HOST_ERROR = 2003,
+	DB_CR_SERVER_GONE = 2006,
+	DB_CR_SERVER_LOST = 2013, /* lost during a statement: it may have been applied */
+};
+
+/* What a checked change of a row's state did (functions returning -1 on a database error). */
+enum db_change {
+	DB_CHANGED = 0,   /* done */
+	DB_NOT_FOUND = 1, /* no such row */
+	DB_REFUSED = 2,   /* the row's state does not allow it: nothing was written */
+	DB_UNCHANGED = 3, /* it was done already: nothing to do */
+};
+
 /* A result set copied into an arena; cell (r, c) is cells[r * ncols + c], NULL for SQL NULL. */
 struct db_rows {
 	size_t nrows;
@@ -53,8 +94,10 @@ void db_free(struct db *db);
 /*
  * Runs sql as a cached prepared statement with args.  When rows is not
  * NULL, the result set is copied into arena a.  Returns 0, or -1 with
- * db_errno()/db_error() describing the failure.  A lost server (2006, 2013,
- * 1243) outside a transaction is reconnected and the statement retried once.
+ * db_errno()/db_error() describing the failure.  A lost server
+ * (DB_CR_SERVER_GONE, DB_CR_SERVER_LOST, DB_ER_UNKNOWN_STMT_HANDLER) outside a
+ * transaction is reconnected and the statement retried once.  Pass the
+ * arguments with DB_ARGS, DB_ARRAY or DB_NOARGS.
  */
 int db_query(struct db *db, struct arena *a, const char *sql, const struct db_arg *args,
              size_t nargs, struct db_rows *rows);
@@ -64,7 +107,8 @@ int db_exec(struct db *db, const char *sql, const struct db_arg *args, size_t na
 
 /*
  * Runs fn(db, ctx) inside a transaction and commits.  If fn or the commit
- * fails with a deadlock (1213) or lock-wait timeout (1205), rolls back and
+ * fails with a deadlock (DB_ER_LOCK_DEADLOCK) or lock-wait timeout
+ * (DB_ER_LOCK_WAIT_TIMEOUT), rolls back and
  * runs the whole transaction again, up to 5 times with jittered backoff.
  * fn returns 0 to commit, or -1 to roll back (db_tx then returns -1).
  */
@@ -88,6 +132,20 @@ unsigned db_errno(const struct db *db);
 const char *db_error(const struct db *db);
 /* True when the last failure means the database cannot be reached (answer 503). */
 bool db_unavailable(const struct db *db);
+
+/*
+ * Takes the MariaDB user lock name on db's connection, waiting up to
+ * seconds (0: not at all).  Returns 1 when held, 0 when another session
+ * holds it, -1 on a database error (see db_error).  The lock lives as long
+ * as the connection: check it with db_lock_held before work a lost
+ * connection would make unsafe.  Named locks serialise one checkout nonce
+ * across every worker of one database, and one shipments run at a time.
+ */
+int db_lock(struct db *db, const char *name, int seconds);
+/* Returns 1 while db's current connection holds name, 0 if not, -1 on error. */
+int db_lock_held(struct db *db, const char *name);
+/* Releases name. Returns 0, or -1 on error (closing the connection releases it anyway). */
+int db_unlock(struct db *db, const char *name);
 
 /* Returns cell (r, c) or NULL. */
 static inline const char *db_cell(const struct db_rows *rows, size_t r, size_t c)

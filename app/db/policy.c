@@ -1,6 +1,8 @@
 /* policy.c — data access for privacy-policy versions and site notices. */
 #include "policy.h"
 
+#include <string.h>
+
 #include "../arena.h"
 #include "db.h"
 
@@ -12,9 +14,8 @@ static const char SQL_POLICY_GET[] =
 
 int db_policy_get(struct db *db, struct arena *a, long long version, struct policy_version *out)
 {
-	struct db_arg args[] = {DB_INT(version), DB_INT(version)};
 	struct db_rows r;
-	if (db_query(db, a, SQL_POLICY_GET, args, 2, &r) < 0)
+	if (db_query(db, a, SQL_POLICY_GET, DB_ARGS(DB_INT(version), DB_INT(version)), &r) < 0)
 		return -1;
 	if (r.nrows == 0)
 		return 1;
@@ -33,7 +34,7 @@ static const char SQL_POLICY_LIST[] =
 int db_policy_list(struct db *db, struct arena *a, struct policy_version **out, size_t *n)
 {
 	struct db_rows r;
-	if (db_query(db, a, SQL_POLICY_LIST, NULL, 0, &r) < 0)
+	if (db_query(db, a, SQL_POLICY_LIST, DB_NOARGS, &r) < 0)
 		return -1;
 	struct policy_version *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -54,12 +55,40 @@ static const char SQL_NOTICE_ACTIVE[] =
 int db_notice_list_active(struct db *db, struct arena *a, const char ***out, size_t *n)
 {
 	struct db_rows r;
-	if (db_query(db, a, SQL_NOTICE_ACTIVE, NULL, 0, &r) < 0)
+	if (db_query(db, a, SQL_NOTICE_ACTIVE, DB_NOARGS, &r) < 0)
 		return -1;
 	const char **b = arena_alloc(a, sizeof(*b) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++)
 		b[i] = db_cell(&r, i, 0);
 	*out = b;
 	*n = r.nrows;
+	return 0;
+}
+
+static const char SQL_POLICY_NEXT[] =
+    "SELECT COALESCE(MAX(version), 0) + 1 FROM policy_versions FOR UPDATE";
+static const char SQL_POLICY_INSERT[] =
+    "INSERT INTO policy_versions (version, title, body) VALUES (?, ?, ?)";
+static const char SQL_PURPOSE_INSERT[] =
+    "INSERT INTO policy_purposes (version, purpose) VALUES (?, ?)";
+
+int db_policy_insert(struct db *db, struct arena *a, const char *title, const char *body,
+                     size_t body_len, const char *purposes, long long *version)
+{
+	struct db_rows r;
+	if (db_query(db, a, SQL_POLICY_NEXT, DB_NOARGS, &r) < 0)
+		return -1;
+	*version = db_cell_int(&r, 0, 0);
+	if (db_exec(db, SQL_POLICY_INSERT,
+	            DB_ARGS(DB_INT(*version), DB_STR(title), DB_STRN(body, body_len)), NULL,
+	            NULL) < 0)
+		return -1;
+	/* Split a copy: the caller's transaction may run again after a deadlock. */
+	char *list = arena_strdup(a, purposes);
+	char *save = NULL;
+	for (char *t = strtok_r(list, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save))
+		if (db_exec(db, SQL_PURPOSE_INSERT, DB_ARGS(DB_INT(*version), DB_STR(t)), NULL,
+		            NULL) < 0)
+			return -1;
 	return 0;
 }

@@ -19,6 +19,14 @@ struct policy_version {
 int db_policy_get(struct db *db, struct arena *a, long long version, struct policy_version *out);
 /* Lists every version, newest first, without bodies. Returns 0 or -1. */
 int db_policy_list(struct db *db, struct arena *a, struct policy_version **out, size_t *n);
+/*
+ * Inside the caller's transaction: publishes the next policy version (one
+ * above the newest, rows locked) with title, body_len bytes of body and the
+ * comma-separated purposes it allows, and stores its number in *version.
+ * Returns 0, or -1 on error.
+ */
+int db_policy_insert(struct db *db, struct arena *a, const char *title, const char *body,
+                     size_t body_len, const char *purposes, long long *version);
 /* Lists the bodies of notices whose window includes now into *out. Returns 0 or -1. */
 int db_notice_list_active(struct db *db, struct arena *a, const char ***out, size_t *n);
 

@@ -15,16 +15,16 @@ static const char SQL_SESSION_GET[] =
 int db_session_get(struct db *db, struct arena *a, const unsigned char *hash, int idle,
                    struct session_row *out)
 {
-	struct db_arg args[] = {DB_STRN((const char *)hash, 32), DB_INT(idle)};
 	struct db_rows r;
-	if (db_query(db, a, SQL_SESSION_GET, args, 2, &r) < 0)
+	if (db_query(db, a, SQL_SESSION_GET, DB_ARGS(DB_STRN((const char *)hash, 32), DB_INT(idle)),
+	             &r) < 0)
 		return -1;
 	if (r.nrows == 0)
 		return 1;
 	out->id = db_cell_int(&r, 0, 0);
 	out->customer_id = db_cell_int(&r, 0, 1);
 	out->csrf = db_cell(&r, 0, 2);
-	out->status = db_cell(&r, 0, 3);
+	out->status = customer_status_of(db_cell(&r, 0, 3));
 	out->name = db_cell(&r, 0, 4);
 	out->username = db_cell(&r, 0, 5);
 	out->touch = db_cell_int(&r, 0, 6) != 0;
@@ -41,8 +41,8 @@ static const char SQL_SESSION_TOUCH[] =
 
 int db_session_touch(struct db *db, long long session_id, int visit)
 {
-	struct db_arg args[] = {DB_INT(visit), DB_INT(session_id)};
-	return db_exec(db, SQL_SESSION_TOUCH, args, 2, NULL, NULL);
+	return db_exec(db, SQL_SESSION_TOUCH, DB_ARGS(DB_INT(visit), DB_INT(session_id)), NULL,
+	               NULL);
 }
 
 static const char SQL_SESSION_INSERT[] =
@@ -55,22 +55,22 @@ static const char SQL_VISIT_START[] =
 int db_session_insert(struct db *db, const unsigned char *hash, long long customer_id,
                       const char *csrf, int max, const char *browser, long long *id)
 {
-	struct db_arg args[] = {DB_STRN((const char *)hash, 32), DB_INT(customer_id), DB_STR(csrf),
-	                        DB_INT(max), DB_STR(browser)};
 	unsigned long long sid;
-	if (db_exec(db, SQL_SESSION_INSERT, args, 5, NULL, &sid) < 0)
+	if (db_exec(db, SQL_SESSION_INSERT,
+	            DB_ARGS(DB_STRN((const char *)hash, 32), DB_INT(customer_id), DB_STR(csrf),
+	                    DB_INT(max), DB_STR(browser)),
+	            NULL, &sid) < 0)
 		return -1;
 	*id = (long long)sid;
-	struct db_arg v[] = {DB_INT(customer_id)};
-	return db_exec(db, SQL_VISIT_START, v, 1, NULL, NULL);
+	return db_exec(db, SQL_VISIT_START, DB_ARGS(DB_INT(customer_id)), NULL, NULL);
 }
 
 static const char SQL_SESSION_DELETE_HASH[] = "DELETE FROM sessions WHERE token_hash = ?";
 
 int db_session_delete_by_hash(struct db *db, const unsigned char *hash)
 {
-	struct db_arg args[] = {DB_STRN((const char *)hash, 32)};
-	return db_exec(db, SQL_SESSION_DELETE_HASH, args, 1, NULL, NULL);
+	return db_exec(db, SQL_SESSION_DELETE_HASH, DB_ARGS(DB_STRN((const char *)hash, 32)), NULL,
+	               NULL);
 }
 
 static const char SQL_SESSION_DELETE_CUSTOMER[] =
@@ -78,8 +78,15 @@ static const char SQL_SESSION_DELETE_CUSTOMER[] =
 
 int db_session_delete_for_customer(struct db *db, long long customer_id, long long keep_id)
 {
-	struct db_arg args[] = {DB_INT(customer_id), DB_INT(keep_id)};
-	return db_exec(db, SQL_SESSION_DELETE_CUSTOMER, args, 2, NULL, NULL);
+	return db_exec(db, SQL_SESSION_DELETE_CUSTOMER,
+	               DB_ARGS(DB_INT(customer_id), DB_INT(keep_id)), NULL, NULL);
+}
+
+int db_session_delete_all(struct db *db, long long customer_id, unsigned long long *deleted)
+{
+	/* No session has id 0: keeping it keeps none. */
+	return db_exec(db, SQL_SESSION_DELETE_CUSTOMER, DB_ARGS(DB_INT(customer_id), DB_INT(0)),
+	               deleted, NULL);
 }
 
 static const char SQL_SESSION_DELETE_OWNED[] =
@@ -87,9 +94,9 @@ static const char SQL_SESSION_DELETE_OWNED[] =
 
 int db_session_delete_owned(struct db *db, long long id, long long customer_id, bool *deleted)
 {
-	struct db_arg args[] = {DB_INT(id), DB_INT(customer_id)};
 	unsigned long long n = 0;
-	if (db_exec(db, SQL_SESSION_DELETE_OWNED, args, 2, &n, NULL) < 0)
+	if (db_exec(db, SQL_SESSION_DELETE_OWNED, DB_ARGS(DB_INT(id), DB_INT(customer_id)), &n,
+	            NULL) < 0)
 		return -1;
 	*deleted = n > 0;
 	return 0;
@@ -104,9 +111,8 @@ static const char SQL_SESSION_LIST[] =
 int db_session_list(struct db *db, struct arena *a, long long customer_id,
                     struct session_info **out, size_t *n)
 {
-	struct db_arg args[] = {DB_INT(customer_id)};
 	struct db_rows r;
-	if (db_query(db, a, SQL_SESSION_LIST, args, 1, &r) < 0)
+	if (db_query(db, a, SQL_SESSION_LIST, DB_ARGS(DB_INT(customer_id)), &r) < 0)
 		return -1;
 	struct session_info *s = arena_alloc(a, sizeof(*s) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -126,9 +132,9 @@ static const char SQL_THROTTLE_GET[] = "SELECT failures FROM login_throttle WHER
 int db_throttle_get(struct db *db, struct arena *a, const unsigned char *addr_hash, int window_min,
                     long long *failures)
 {
-	struct db_arg args[] = {DB_STRN((const char *)addr_hash, 16), DB_INT(window_min)};
 	struct db_rows r;
-	int rc = db_query(db, a, SQL_THROTTLE_GET, args, 2, &r);
+	int rc = db_query(db, a, SQL_THROTTLE_GET,
+	                  DB_ARGS(DB_STRN((const char *)addr_hash, 16), DB_INT(window_min)), &r);
 	*failures = rc == 0 && r.nrows > 0 ? db_cell_int(&r, 0, 0) : 0;
 	return rc;
 }
@@ -142,6 +148,7 @@ static const char SQL_THROTTLE_FAIL[] =
 
 int db_throttle_fail(struct db *db, const unsigned char *addr_hash, int window_min)
 {
-	struct db_arg args[] = {DB_STRN((const char *)addr_hash, 16), DB_INT(window_min)};
-	return db_exec(db, SQL_THROTTLE_FAIL, args, 2, NULL, NULL);
+	return db_exec(db, SQL_THROTTLE_FAIL,
+	               DB_ARGS(DB_STRN((const char *)addr_hash, 16), DB_INT(window_min)), NULL,
+	               NULL);
 }

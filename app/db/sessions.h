@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../status.h"
+
 struct arena;
 struct db;
 
@@ -12,7 +14,7 @@ struct session_row {
 	long long id;
 	long long customer_id;
 	const char *csrf;
-	const char *status; /* the customer's account status */
+	enum customer_status status; /* the customer's account status */
 	const char *name;
 	const char *username;
 	bool touch;     /* last request over a minute ago: refresh last_seen_at */
@@ -39,6 +41,8 @@ int db_session_insert(struct db *db, const unsigned char *hash, long long custom
 int db_session_delete_by_hash(struct db *db, const unsigned char *hash);
 /* Deletes the customer's sessions except keep_id (0 keeps none). */
 int db_session_delete_for_customer(struct db *db, long long customer_id, long long keep_id);
+/* Deletes every session of the customer; stores how many in *deleted (may be NULL). */
+int db_session_delete_all(struct db *db, long long customer_id, unsigned long long *deleted);
 /* Deletes session id only if it belongs to customer_id; *deleted tells whether it did. */
 int db_session_delete_owned(struct db *db, long long id, long long customer_id, bool *deleted);
 int db_session_list(struct db *db, struct arena *a, long long customer_id,

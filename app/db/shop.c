@@ -14,9 +14,8 @@ static const char SQL_CART_LIST[] =
 int db_cart_list(struct db *db, struct arena *a, long long customer_id, struct cart_line **out,
                  size_t *n)
 {
-	struct db_arg args[] = {DB_INT(customer_id)};
 	struct db_rows r;
-	if (db_query(db, a, SQL_CART_LIST, args, 1, &r) < 0)
+	if (db_query(db, a, SQL_CART_LIST, DB_ARGS(DB_INT(customer_id)), &r) < 0)
 		return -1;
 	struct cart_line *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -43,19 +42,19 @@ static const char SQL_CART_DELETE[] =
 int db_cart_set(struct db *db, long long customer_id, long long product_id, long long quantity)
 {
 	if (quantity == 0) {
-		struct db_arg args[] = {DB_INT(customer_id), DB_INT(product_id)};
-		return db_exec(db, SQL_CART_DELETE, args, 2, NULL, NULL);
+		return db_exec(db, SQL_CART_DELETE,
+		               DB_ARGS(DB_INT(customer_id), DB_INT(product_id)), NULL, NULL);
 	}
-	struct db_arg args[] = {DB_INT(customer_id), DB_INT(product_id), DB_INT(quantity)};
-	return db_exec(db, SQL_CART_PUT, args, 3, NULL, NULL);
+	return db_exec(db, SQL_CART_PUT,
+	               DB_ARGS(DB_INT(customer_id), DB_INT(product_id), DB_INT(quantity)), NULL,
+	               NULL);
 }
 
 static const char SQL_CART_CLEAR[] = "DELETE FROM cart_items WHERE customer_id = ?";
 
 int db_cart_clear(struct db *db, long long customer_id)
 {
-	struct db_arg args[] = {DB_INT(customer_id)};
-	return db_exec(db, SQL_CART_CLEAR, args, 1, NULL, NULL);
+	return db_exec(db, SQL_CART_CLEAR, DB_ARGS(DB_INT(customer_id)), NULL, NULL);
 }
 
 /* The condition in the WHERE makes overselling impossible even under concurrency:
@@ -65,9 +64,9 @@ static const char SQL_STOCK_TAKE[] =
 
 int db_stock_take(struct db *db, long long product_id, long long quantity, bool *taken)
 {
-	struct db_arg args[] = {DB_INT(quantity), DB_INT(product_id), DB_INT(quantity)};
 	unsigned long long n = 0;
-	if (db_exec(db, SQL_STOCK_TAKE, args, 3, &n, NULL) < 0)
+	if (db_exec(db, SQL_STOCK_TAKE,
+	            DB_ARGS(DB_INT(quantity), DB_INT(product_id), DB_INT(quantity)), &n, NULL) < 0)
 		return -1;
 	*taken = n == 1;
 	return 0;
@@ -83,8 +82,12 @@ static const char SQL_ORDER_INSERT[] =
 int db_order_insert(struct db *db, const struct order_new *o, long long *id)
 {
 	struct db_arg args[19] = {
-	    DB_INT(o->customer_id),    DB_STR(o->nonce),        DB_STR(o->status),
-	    DB_INT(o->policy_version), DB_STR(o->contact_name), DB_STR(o->contact_email),
+	    DB_INT(o->customer_id),
+	    DB_STR(o->nonce),
+	    DB_STR(order_status_name(o->status)),
+	    DB_INT(o->policy_version),
+	    DB_STR(o->contact_name),
+	    DB_STR(o->contact_email),
 	};
 	for (int i = 0; i < 5; i++) {
 		args[6 + i] = DB_STR(o->billing[i]);
@@ -94,8 +97,10 @@ int db_order_insert(struct db *db, const struct order_new *o, long long *id)
 	args[17] = DB_INT(o->total_cents);
 	args[18] = DB_INT(o->weight_grams);
 	unsigned long long nid;
-	if (db_exec(db, SQL_ORDER_INSERT, args, 19, NULL, &nid) < 0)
-		return db_errno(db) == 1062 ? 1 : -1; /* the nonce was used: a repeated submit */
+	if (db_exec(db, SQL_ORDER_INSERT, DB_ARRAY(args), NULL, &nid) < 0)
+		return db_errno(db) == DB_ER_DUP_ENTRY
+		           ? 1
+		           : -1; /* the nonce was used: a repeated submit */
 	*id = (long long)nid;
 	return 0;
 }
@@ -106,21 +111,23 @@ static const char SQL_LINE_INSERT[] =
 
 int db_order_line_insert(struct db *db, long long order_id, int line_no, const struct cart_line *l)
 {
-	struct db_arg args[] = {DB_INT(order_id),   DB_INT(line_no), DB_INT(l->product_id),
-	                        DB_STR(l->sku),     DB_STR(l->name), DB_INT(l->unit_price_cents),
-	                        DB_INT(l->quantity)};
-	return db_exec(db, SQL_LINE_INSERT, args, 7, NULL, NULL);
+	return db_exec(db, SQL_LINE_INSERT,
+	               DB_ARGS(DB_INT(order_id), DB_INT(line_no), DB_INT(l->product_id),
+	                       DB_STR(l->sku), DB_STR(l->name), DB_INT(l->unit_price_cents),
+	                       DB_INT(l->quantity)),
+	               NULL, NULL);
 }
 
 static const char SQL_HISTORY_INSERT[] =
     "INSERT INTO order_status_history (order_id, status, changed_by, note) VALUES (?, ?, ?, ?)";
 
-int db_order_history_insert(struct db *db, long long order_id, const char *status,
+int db_order_history_insert(struct db *db, long long order_id, enum order_status status,
                             const char *changed_by, const char *note)
 {
-	struct db_arg args[] = {DB_INT(order_id), DB_STR(status), DB_STR(changed_by),
-	                        note ? DB_STR(note) : DB_NULL};
-	return db_exec(db, SQL_HISTORY_INSERT, args, 4, NULL, NULL);
+	return db_exec(db, SQL_HISTORY_INSERT,
+	               DB_ARGS(DB_INT(order_id), DB_STR(order_status_name(status)),
+	                       DB_STR(changed_by), note ? DB_STR(note) : DB_NULL),
+	               NULL, NULL);
 }
 
 static const char SQL_PAYMENT_INSERT[] =
@@ -130,16 +137,13 @@ static const char SQL_PAYMENT_INSERT[] =
 int db_payment_insert(struct db *db, const struct payment_new *p)
 {
 	bool card = p->token != NULL;
-	struct db_arg args[] = {DB_INT(p->order_id),
-	                        DB_STR(p->processor),
-	                        card ? DB_STR(p->token) : DB_NULL,
-	                        card ? DB_STR(p->brand) : DB_NULL,
-	                        card ? DB_STR(p->last4) : DB_NULL,
-	                        card ? DB_INT(p->exp_month) : DB_NULL,
-	                        card ? DB_INT(p->exp_year) : DB_NULL,
-	                        DB_INT(p->amount_cents),
-	                        DB_STR(p->status)};
-	return db_exec(db, SQL_PAYMENT_INSERT, args, 9, NULL, NULL);
+	return db_exec(
+	    db, SQL_PAYMENT_INSERT,
+	    DB_ARGS(DB_INT(p->order_id), DB_STR(p->processor), card ? DB_STR(p->token) : DB_NULL,
+	            card ? DB_STR(p->brand) : DB_NULL, card ? DB_STR(p->last4) : DB_NULL,
+	            card ? DB_INT(p->exp_month) : DB_NULL, card ? DB_INT(p->exp_year) : DB_NULL,
+	            DB_INT(p->amount_cents), DB_STR(p->status)),
+	    NULL, NULL);
 }
 
 static const char SQL_DISCLOSURE_INSERT[] =
@@ -149,9 +153,11 @@ static const char SQL_DISCLOSURE_INSERT[] =
 int db_disclosure_insert(struct db *db, long long customer_id, long long order_id,
                          const char *recipient, const char *fields, const char *purpose)
 {
-	struct db_arg args[] = {DB_INT(customer_id), order_id ? DB_INT(order_id) : DB_NULL,
-	                        DB_STR(recipient), DB_STR(fields), DB_STR(purpose)};
-	return db_exec(db, SQL_DISCLOSURE_INSERT, args, 5, NULL, NULL);
+	return db_exec(db, SQL_DISCLOSURE_INSERT,
+	               DB_ARGS(customer_id > 0 ? DB_INT(customer_id) : DB_NULL,
+	                       order_id ? DB_INT(order_id) : DB_NULL, DB_STR(recipient),
+	                       DB_STR(fields), DB_STR(purpose)),
+	               NULL, NULL);
 }
 
 static const char SQL_ORDER_BY_NONCE[] =
@@ -160,9 +166,9 @@ static const char SQL_ORDER_BY_NONCE[] =
 int db_order_by_nonce(struct db *db, struct arena *a, long long customer_id, const char *nonce,
                       long long *id)
 {
-	struct db_arg args[] = {DB_STR(nonce), DB_INT(customer_id)};
 	struct db_rows r;
-	if (db_query(db, a, SQL_ORDER_BY_NONCE, args, 2, &r) < 0)
+	if (db_query(db, a, SQL_ORDER_BY_NONCE, DB_ARGS(DB_STR(nonce), DB_INT(customer_id)), &r) <
+	    0)
 		return -1;
 	*id = r.nrows > 0 ? db_cell_int(&r, 0, 0) : 0;
 	return 0;
@@ -178,9 +184,8 @@ static const char SQL_ORDER_LIST[] = "SELECT o.id, o.status, " DT(
 int db_order_list(struct db *db, struct arena *a, long long customer_id, struct order_summary **out,
                   size_t *n)
 {
-	struct db_arg args[] = {DB_INT(customer_id)};
 	struct db_rows r;
-	if (db_query(db, a, SQL_ORDER_LIST, args, 1, &r) < 0)
+	if (db_query(db, a, SQL_ORDER_LIST, DB_ARGS(DB_INT(customer_id)), &r) < 0)
 		return -1;
 	struct order_summary *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -215,9 +220,8 @@ int db_order_get(struct db *db, struct arena *a, long long customer_id, long lon
                  struct order_detail *out, struct order_line **lines, size_t *nlines,
                  struct order_event **events, size_t *nevents)
 {
-	struct db_arg args[] = {DB_INT(id), DB_INT(customer_id)};
 	struct db_rows r, l, e;
-	if (db_query(db, a, SQL_ORDER_GET, args, 2, &r) < 0)
+	if (db_query(db, a, SQL_ORDER_GET, DB_ARGS(DB_INT(id), DB_INT(customer_id)), &r) < 0)
 		return -1;
 	if (r.nrows == 0)
 		return 1;
@@ -237,8 +241,8 @@ int db_order_get(struct db *db, struct arena *a, long long customer_id, long lon
 	out->brand = db_cell(&r, 0, 18);
 	out->last4 = db_cell(&r, 0, 19);
 	struct db_arg oid[] = {DB_INT(id)};
-	if (db_query(db, a, SQL_ORDER_LINES, oid, 1, &l) < 0 ||
-	    db_query(db, a, SQL_ORDER_EVENTS, oid, 1, &e) < 0)
+	if (db_query(db, a, SQL_ORDER_LINES, DB_ARRAY(oid), &l) < 0 ||
+	    db_query(db, a, SQL_ORDER_EVENTS, DB_ARRAY(oid), &e) < 0)
 		return -1;
 	struct order_line *lv = arena_alloc(a, sizeof(*lv) * (l.nrows + 1));
 	for (size_t i = 0; i < l.nrows; i++) {
@@ -270,28 +274,8 @@ static const char SQL_PRODUCT_VIEW[] =
 
 int db_product_view(struct db *db, long long customer_id, long long product_id)
 {
-	struct db_arg args[] = {DB_INT(product_id), DB_INT(customer_id)};
-	return db_exec(db, SQL_PRODUCT_VIEW, args, 2, NULL, NULL);
-}
-
-static const char SQL_GET_LOCK[] = "SELECT GET_LOCK(?, ?)";
-static const char SQL_RELEASE_LOCK[] = "SELECT RELEASE_LOCK(?)";
-
-int db_lock(struct db *db, struct arena *a, const char *name, int seconds, bool *got)
-{
-	struct db_arg args[] = {DB_STR(name), DB_INT(seconds)};
-	struct db_rows r;
-	if (db_query(db, a, SQL_GET_LOCK, args, 2, &r) < 0)
-		return -1;
-	*got = r.nrows > 0 && db_cell_int(&r, 0, 0) == 1;
-	return 0;
-}
-
-int db_unlock(struct db *db, struct arena *a, const char *name)
-{
-	struct db_arg args[] = {DB_STR(name)};
-	struct db_rows r;
-	return db_query(db, a, SQL_RELEASE_LOCK, args, 1, &r);
+	return db_exec(db, SQL_PRODUCT_VIEW, DB_ARGS(DB_INT(product_id), DB_INT(customer_id)), NULL,
+	               NULL);
 }
 
 static const char SQL_DISCLOSURE_LIST[] =
@@ -301,9 +285,8 @@ static const char SQL_DISCLOSURE_LIST[] =
 int db_disclosure_list(struct db *db, struct arena *a, long long customer_id,
                        struct disclosure **out, size_t *n)
 {
-	struct db_arg args[] = {DB_INT(customer_id)};
 	struct db_rows r;
-	if (db_query(db, a, SQL_DISCLOSURE_LIST, args, 1, &r) < 0)
+	if (db_query(db, a, SQL_DISCLOSURE_LIST, DB_ARGS(DB_INT(customer_id)), &r) < 0)
 		return -1;
 	struct disclosure *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++) {

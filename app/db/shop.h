@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../status.h"
+
 struct arena;
 struct db;
 
@@ -33,7 +35,7 @@ int db_stock_take(struct db *db, long long product_id, long long quantity, bool 
 struct order_new {
 	long long customer_id;
 	const char *nonce;
-	const char *status; /* "placed" (invoice) or "paid" (card) */
+	enum order_status status; /* ORDER_PLACED (invoice) or ORDER_PAID (card) */
 	long long policy_version;
 	const char *contact_name, *contact_email;
 	const char *billing[5]; /* line1, line2, city, postcode, country */
@@ -46,7 +48,8 @@ struct order_new {
 /* Inserts the order; returns 0 (id in *id), 1 when the nonce was used already, -1 on error. */
 int db_order_insert(struct db *db, const struct order_new *o, long long *id);
 int db_order_line_insert(struct db *db, long long order_id, int line_no, const struct cart_line *l);
-int db_order_history_insert(struct db *db, long long order_id, const char *status,
+/* Records that the order reached status (by changed_by, with an internal note or NULL). */
+int db_order_history_insert(struct db *db, long long order_id, enum order_status status,
                             const char *changed_by, const char *note);
 
 /* What is kept of a payment: never the card number or CVV. */
@@ -61,7 +64,8 @@ struct payment_new {
 };
 int db_payment_insert(struct db *db, const struct payment_new *p);
 
-/* Records that recipient received fields of customer_id's data for purpose. */
+/* Records that recipient received fields of customer_id's data (0: no customer's) for
+ * purpose, about order_id (0: none). */
 int db_disclosure_insert(struct db *db, long long customer_id, long long order_id,
                          const char *recipient, const char *fields, const char *purpose);
 
@@ -116,12 +120,5 @@ int db_order_get(struct db *db, struct arena *a, long long customer_id, long lon
 /* Counts a product view in the customer's viewing profile, unless they opted out or the
  * policy version they accepted does not allow profiling. */
 int db_product_view(struct db *db, long long customer_id, long long product_id);
-
-/*
- * Takes the MariaDB named lock name, waiting up to seconds. *got tells whether it was taken.
- * Named locks serialise one checkout nonce across every worker and host of one database.
- */
-int db_lock(struct db *db, struct arena *a, const char *name, int seconds, bool *got);
-int db_unlock(struct db *db, struct arena *a, const char *name);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "view.h"
 
 static void test_cookie_is_httponly_samesite_and_secure_when_asked(void **state)
 {
@@ -61,7 +62,7 @@ static void test_error_page_without_templates_is_plain_and_generic(void **state)
 	(void)state;
 	struct request req = {0};
 	struct response res = {0};
-	http_error(&req, &res, 500);
+	view_error(&req, &res, 500);
 	assert_int_equal(res.status, 500);
 	assert_true(res.no_store);
 	assert_non_null(strstr(res.body.data, "Nothing you did caused it"));

@@ -1,0 +1,162 @@
+/* orders.c — data access for an order's lifecycle: checked status changes, shipments. */
+#include "orders.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../arena.h"
+#include "db.h"
+#include "shop.h"
+
+#define REFUND_NOTE "refund to be issued by billing"
+
+/* Reads the contact of row 0 of r from column c on: customer_id, name, email, not anonymised. */
+static void read_contact(const struct db_rows *r, size_t c, struct order_contact *out)
+{
+	bool anonymised = db_cell_int(r, 0, c + 3) == 0;
+	out->customer_id = db_cell_int(r, 0, c);
+	out->name = anonymised ? NULL : db_cell(r, 0, c + 1);
+	out->email = anonymised ? NULL : db_cell(r, 0, c + 2);
+}
+
+static const char SQL_STATUS_ORDER[] =
+    "SELECT status, COALESCE(customer_id, 0), contact_name, contact_email, "
+    "anonymised_at IS NULL FROM orders WHERE id = ? FOR UPDATE";
+static const char SQL_STATUS_SET[] = "UPDATE orders SET status = ? WHERE id = ?";
+
+int db_order_change_status(struct db *db, struct arena *a, struct order_change *c)
+{
+	struct db_rows r;
+	/* The row is locked first: two concurrent changes serialise, the second sees the first's.
+	 */
+	if (db_query(db, a, SQL_STATUS_ORDER, DB_ARGS(DB_INT(c->order_id)), &r) < 0)
+		return -1;
+	if (r.nrows == 0)
+		return DB_NOT_FOUND;
+	int was = order_status_parse(db_cell(&r, 0, 0));
+	if (was < 0)
+		return DB_REFUSED; /* a status this build does not know: touch nothing */
+	c->was = (enum order_status)was;
+	read_contact(&r, 1, &c->contact);
+	if (!order_status_allowed(c->was, c->to))
+		return DB_REFUSED;
+	if (db_exec(db, SQL_STATUS_SET,
+	            DB_ARGS(DB_STR(order_status_name(c->to)), DB_INT(c->order_id)), NULL, NULL) < 0)
+		return -1;
+	const char *note = c->note;
+	if (order_status_needs_refund(c->was, c->to))
+		note = note ? arena_printf(a, "%s; %s", REFUND_NOTE, note) : REFUND_NOTE;
+	if (db_order_history_insert(db, c->order_id, c->to, c->changed_by, note) < 0)
+		return -1;
+	return DB_CHANGED;
+}
+
+static const char SQL_SHIP_ORDER[] =
+    "SELECT status, tracking_number, COALESCE(customer_id, 0), contact_name, contact_email, "
+    "anonymised_at IS NULL FROM orders WHERE id = ? FOR UPDATE";
+static const char SQL_SHIP_SET[] = "UPDATE orders SET status = ?, tracking_number = ? "
+                                   "WHERE id = ? AND status = ?";
+
+int db_order_ship(struct db *db, struct arena *a, struct order_shipping *s)
+{
+	struct db_rows r;
+	if (db_query(db, a, SQL_SHIP_ORDER, DB_ARGS(DB_INT(s->order_id)), &r) < 0)
+		return -1;
+	if (r.nrows == 0)
+		return DB_NOT_FOUND;
+	int was = order_status_parse(db_cell(&r, 0, 0));
+	s->tracking_was = db_cell(&r, 0, 1);
+	read_contact(&r, 2, &s->contact);
+	if (was < 0)
+		return DB_REFUSED;
+	s->was = (enum order_status)was;
+	/* Only a paid order is waiting for its parcel. */
+	bool waiting = s->was == ORDER_PAID && order_status_allowed(s->was, ORDER_SHIPPED);
+	if (!waiting && s->tracking_was != NULL && strcmp(s->tracking_was, s->tracking) == 0)
+		return DB_UNCHANGED;
+	if (!waiting)
+		return DB_REFUSED;
+	if (db_exec(db, SQL_SHIP_SET,
+	            DB_ARGS(DB_STR(order_status_name(ORDER_SHIPPED)), DB_STR(s->tracking),
+	                    DB_INT(s->order_id), DB_STR(order_status_name(ORDER_PAID))),
+	            NULL, NULL) < 0)
+		return -1;
+	const char *note = arena_printf(a, "tracking %s", s->tracking);
+	if (db_order_history_insert(db, s->order_id, ORDER_SHIPPED, s->changed_by, note) < 0)
+		return -1;
+	return DB_CHANGED;
+}
+
+static const char SQL_SHIP_PENDING[] =
+    "SELECT id, COALESCE(customer_id, 0), contact_name, shipping_line1, shipping_line2, "
+    "shipping_city, shipping_postcode, shipping_country, weight_grams FROM orders "
+    "WHERE status = ? AND shipment_exported_at IS NULL AND anonymised_at IS NULL AND id > ? "
+    "ORDER BY id LIMIT ?";
+static const char SQL_SHIP_LINES[] = "SELECT order_id, sku, quantity FROM order_lines "
+                                     "WHERE order_id BETWEEN ? AND ? ORDER BY order_id, line_no";
+
+/* Returns s, or "" for NULL. */
+static const char *or_empty(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+int db_shipment_list_pending(struct db *db, struct arena *a, long long after, int limit,
+                             struct shipment **out, size_t *n)
+{
+	struct db_rows o, li;
+	if (db_query(db, a, SQL_SHIP_PENDING,
+	             DB_ARGS(DB_STR(order_status_name(ORDER_PAID)), DB_INT(after), DB_INT(limit)),
+	             &o) < 0)
+		return -1;
+	*out = arena_alloc(a, sizeof(**out) * (o.nrows + 1));
+	*n = o.nrows;
+	if (o.nrows == 0)
+		return 0;
+	if (db_query(
+	        db, a, SQL_SHIP_LINES,
+	        DB_ARGS(DB_INT(db_cell_int(&o, 0, 0)), DB_INT(db_cell_int(&o, o.nrows - 1, 0))),
+	        &li) < 0)
+		return -1;
+	struct shipment_item *items = arena_alloc(a, sizeof(*items) * (li.nrows + 1));
+	/* Both are sorted by order id: walk them together. */
+	size_t j = 0;
+	for (size_t i = 0; i < o.nrows; i++) {
+		struct shipment *s = &(*out)[i];
+		s->order_id = db_cell_int(&o, i, 0);
+		s->customer_id = db_cell_int(&o, i, 1);
+		s->ship_to_name = or_empty(db_cell(&o, i, 2));
+		for (size_t c = 0; c < 5; c++)
+			s->shipping[c] = or_empty(db_cell(&o, i, 3 + c));
+		s->weight_grams = db_cell_int(&o, i, 8);
+		while (j < li.nrows && db_cell_int(&li, j, 0) < s->order_id)
+			j++;
+		s->items = &items[j];
+		s->nitems = 0;
+		for (; j < li.nrows && db_cell_int(&li, j, 0) == s->order_id; j++) {
+			items[j].sku = or_empty(db_cell(&li, j, 1));
+			items[j].quantity = db_cell_int(&li, j, 2);
+			s->nitems++;
+		}
+	}
+	return 0;
+}
+
+static const char SQL_SHIP_MARK[] =
+    "UPDATE orders SET shipment_exported_at = UTC_TIMESTAMP(6) WHERE id = ? AND "
+    "status = ? AND shipment_exported_at IS NULL AND anonymised_at IS NULL";
+
+int db_shipment_mark_exported(struct db *db, const struct shipment *s, const char *recipient,
+                              const char *fields, const char *purpose)
+{
+	unsigned long long changed = 0;
+	if (db_exec(db, SQL_SHIP_MARK,
+	            DB_ARGS(DB_INT(s->order_id), DB_STR(order_status_name(ORDER_PAID))), &changed,
+	            NULL) < 0)
+		return -1;
+	if (changed != 1)
+		return DB_REFUSED; /* cancelled or changed by staff between reading and marking */
+	if (db_disclosure_insert(db, s->customer_id, s->order_id, recipient, fields, purpose) < 0)
+		return -1;
+	return DB_CHANGED;
+}

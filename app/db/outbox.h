@@ -1,0 +1,34 @@
+/* outbox.h — data access for delivering the mail outbox (db_outbox_insert queues, in
+ * customers.h). */
+#ifndef DITTO_DB_OUTBOX_H
+#define DITTO_DB_OUTBOX_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct arena;
+struct db;
+
+/* One queued message. */
+struct outbox_message {
+	long long id;
+	const char *recipient; /* never NULL */
+	const char *subject;   /* never NULL */
+	const char *body;      /* never NULL */
+	size_t body_len;
+	time_t created; /* outbox.created_at, UTC */
+};
+
+/*
+ * Reads up to limit unsent messages tried fewer than max_attempts times,
+ * with an id above after, oldest first, into arena a (wipe it after use:
+ * the bodies are personal messages).  Returns 0 (*n in *out), or -1.
+ */
+int db_outbox_list_unsent(struct db *db, struct arena *a, int max_attempts, long long after,
+                          long long limit, struct outbox_message **out, size_t *n);
+/* Marks message id sent (if it was not). Returns 0, or -1 on error. */
+int db_outbox_mark_sent(struct db *db, long long id);
+/* Counts a failed attempt of message id with why (no message content). Returns 0 or -1. */
+int db_outbox_mark_failed(struct db *db, long long id, const char *why);
+
+#endif

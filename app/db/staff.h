@@ -1,0 +1,38 @@
+/* staff.h — data access for staff accounts: created, listed and disabled by dittoctl. */
+#ifndef DITTO_DB_STAFF_H
+#define DITTO_DB_STAFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../privacy/privacy.h"
+
+struct arena;
+struct db;
+
+/* A staff account as listed: never its password hash or TOTP secret. */
+struct staff_member {
+	const char *username;
+	const char *role; /* as staff.role spells it */
+	bool disabled;
+	const char *created_at; /* "YYYY-MM-DD HH:MM:SS" UTC */
+};
+
+/* Sets *exists when username names a staff account. Returns 0, or -1 on error. */
+int db_staff_exists(struct db *db, struct arena *a, const char *username, bool *exists);
+/*
+ * Inserts an account with role, its argon2id password_hash and base32
+ * totp_secret.  Returns DB_CHANGED, DB_UNCHANGED when username exists
+ * already (a concurrent insert won), or -1 on error.
+ */
+int db_staff_insert(struct db *db, const char *username, enum staff_role role,
+                    const char *password_hash, const char *totp_secret);
+/* Lists every account by username into arena a. Returns 0 (*n in *out), or -1. */
+int db_staff_list(struct db *db, struct arena *a, struct staff_member **out, size_t *n);
+/*
+ * Disables username's account.  Returns DB_CHANGED, DB_UNCHANGED when it
+ * was disabled already, DB_NOT_FOUND when there is none, or -1 on error.
+ */
+int db_staff_disable(struct db *db, struct arena *a, const char *username);
+
+#endif
