@@ -1,0 +1,123 @@
+/* test_mail_views.c — the mail templates dittoctl queues render the wording customers have
+ * always received, and none of them has a place for an internal note. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "template.h"
+
+static struct tmpl_set *views;
+
+static int load(void **state)
+{
+	(void)state;
+	const char *dir = getenv("DITTO_VIEWS");
+	char err[512];
+	views = dir ? tmpl_set_load(dir, err, sizeof(err)) : NULL;
+	if (views == NULL)
+		fprintf(stderr, "cannot load %s: %s\n", dir ? dir : "(DITTO_VIEWS unset)",
+		        dir ? err : "");
+	return views == NULL ? -1 : 0;
+}
+
+static int unload(void **state)
+{
+	(void)state;
+	tmpl_set_free(views);
+	return 0;
+}
+
+/* Renders mail/<kind> with ctx into out (cap bytes). */
+static void render(const char *kind, const struct tdict *ctx, char *out, size_t cap)
+{
+	char name[64];
+	snprintf(name, sizeof(name), "mail/%s", kind);
+	struct buf b = {0};
+	assert_int_equal(tmpl_render(views, name, ctx, &b), 0);
+	snprintf(out, cap, "%.*s", (int)b.len, b.data ? b.data : "");
+	buf_free(&b);
+}
+
+/* The context dittoctl gives an order's message, with a note that must never show. */
+static struct tdict *order_ctx(struct arena *a, const char *tracking)
+{
+	struct tdict *ctx = tdict_new(a);
+	tdict_set(ctx, "name", "Ada <Lovelace>");
+	tdict_set(ctx, "order_id", "42");
+	tdict_set(ctx, "url", "https://shop.example/orders/42");
+	if (tracking != NULL)
+		tdict_set(ctx, "tracking", tracking);
+	tdict_set(ctx, "note", "INTERNAL-NOTE");
+	tdict_set(ctx, "login_url", "https://shop.example/login");
+	return ctx;
+}
+
+static void test_one_shipped_mail_with_and_without_a_tracking_number(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	char out[2048];
+	render("order_shipped", order_ctx(a, "TRK-1"), out, sizeof(out));
+	/* What shipments import has always sent (plain text: nothing escaped). */
+	assert_string_equal(out, "Subject: Your order 42 has shipped\n\n"
+	                         "Hello Ada <Lovelace>,\n\n"
+	                         "your order 42 has left us and is on its way with our shipping "
+	                         "company.\n"
+	                         "Its tracking number is TRK-1.\n"
+	                         "You can follow your order at https://shop.example/orders/42.\n\n"
+	                         "idem ditto\n");
+	render("order_shipped", order_ctx(a, NULL), out, sizeof(out));
+	/* What `order status ID shipped` has always sent. */
+	assert_string_equal(out, "Subject: Your order 42 has shipped\n\n"
+	                         "Hello Ada <Lovelace>,\n\n"
+	                         "your order 42 has left us and is on its way.\n"
+	                         "You can follow your order at https://shop.example/orders/42.\n\n"
+	                         "idem ditto\n");
+	arena_free(a);
+}
+
+static void test_internal_note_has_no_place_in_any_ctl_mail(void **state)
+{
+	(void)state;
+	static const char *const kinds[] = {
+	    "access_approved", "access_denied",   "access_cancelled", "order_shipped",
+	    "order_delivered", "order_cancelled", "order_refunded",
+	};
+	struct arena *a = arena_new();
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char out[2048];
+		render(kinds[i], order_ctx(a, "TRK-1"), out, sizeof(out));
+		assert_int_equal(strncmp(out, "Subject: ", 9), 0);
+		assert_non_null(strstr(out, "\n\n"));
+		if (strstr(out, "INTERNAL-NOTE") != NULL)
+			fail_msg("mail/%s shows the internal note", kinds[i]);
+	}
+	arena_free(a);
+}
+
+static void test_approval_mail_has_the_login_link(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	char out[2048];
+	render("access_approved", order_ctx(a, NULL), out, sizeof(out));
+	assert_non_null(strstr(out, "Subject: Your idem ditto account is approved\n\n"));
+	assert_non_null(strstr(out, "\nhttps://shop.example/login\n"));
+	arena_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_one_shipped_mail_with_and_without_a_tracking_number),
+	    cmocka_unit_test(test_internal_note_has_no_place_in_any_ctl_mail),
+	    cmocka_unit_test(test_approval_mail_has_the_login_link),
+	};
+	return cmocka_run_group_tests_name("mail_views", tests, load, unload);
+}
