@@ -17,6 +17,7 @@
 #include "../app/db/db.h"
 #include "../app/db/shop.h"
 #include "../app/log.h"
+#include "../app/mail.h"
 #include "../app/payment/payment.h"
 #include "../app/session.h"
 #include "../app/validate.h"
@@ -270,15 +271,13 @@ static enum checkout_outcome checkout_charge(struct checkout *co)
 static int queue_order_mail(struct db *db, const struct checkout *co)
 {
 	struct request *req = co->req;
-	const char *body = arena_printf(
-	    req->arena,
-	    "Hello %s,\n\nthank you for your order %lld (total EUR %s, %s).\n"
-	    "You can follow it at %s/orders/%lld.\n\nidem ditto\n",
-	    co->order.contact_name, co->order_id, format_price(req->arena, co->order.total_cents),
-	    co->charged ? "paid by card" : "to be paid by invoice", req->cfg->base_url,
-	    co->order_id);
-	return db_outbox_insert(db, co->order.customer_id, "order_placed", co->order.contact_email,
-	                        arena_printf(req->arena, "Your order %lld", co->order_id), body);
+	struct tdict *m = view_mail_ctx(req);
+	tdict_set_ref(m, "name", co->order.contact_name);
+	tdict_setf(m, "order_id", "%lld", co->order_id);
+	tdict_set_ref(m, "total", format_price(req->arena, co->order.total_cents));
+	tdict_set_bool(m, "card", co->charged);
+	return mail_queue(db, req->views, co->order.customer_id, "order_placed",
+	                  co->order.contact_email, m);
 }
 
 /* The whole order in one transaction: stock, order, lines, history, payment, disclosure,

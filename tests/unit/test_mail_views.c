@@ -1,10 +1,11 @@
-/* test_mail_views.c — the mail templates dittoctl queues render the wording customers have
- * always received, and none of them has a place for an internal note. */
+/* test_mail_views.c — every mail template is well formed; the ones dittoctl queues render the
+ * wording customers have always received, and none of them has a place for an internal note. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,12 +113,42 @@ static void test_approval_mail_has_the_login_link(void **state)
 	arena_free(a);
 }
 
+/* mail_queue takes the first line as the subject: every template must start that way. */
+static void test_every_mail_template_starts_with_a_subject_and_an_empty_line(void **state)
+{
+	(void)state;
+	char dir[1024];
+	snprintf(dir, sizeof(dir), "%s/mail", getenv("DITTO_VIEWS"));
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	struct arena *a = arena_new();
+	int seen = 0;
+	for (struct dirent *de; (de = readdir(d)) != NULL;) {
+		size_t n = strlen(de->d_name);
+		if (de->d_name[0] == '.' || n < 5 || strcmp(de->d_name + n - 4, ".txt") != 0)
+			continue;
+		char kind[256], out[4096];
+		snprintf(kind, sizeof(kind), "%.*s", (int)(n - 4), de->d_name);
+		render(kind, order_ctx(a, "TRK-1"), out, sizeof(out));
+		const char *eol = strchr(out, '\n');
+		if (strncmp(out, "Subject: ", 9) != 0 || eol == NULL || eol[1] != '\n' ||
+		    eol - out <= 9)
+			fail_msg("mail/%s does not start with \"Subject: ...\" and an empty line",
+			         kind);
+		seen++;
+	}
+	closedir(d);
+	arena_free(a);
+	assert_true(seen >= 12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_one_shipped_mail_with_and_without_a_tracking_number),
 	    cmocka_unit_test(test_internal_note_has_no_place_in_any_ctl_mail),
 	    cmocka_unit_test(test_approval_mail_has_the_login_link),
+	    cmocka_unit_test(test_every_mail_template_starts_with_a_subject_and_an_empty_line),
 	};
 	return cmocka_run_group_tests_name("mail_views", tests, load, unload);
 }
