@@ -45,7 +45,7 @@ static int account_ctx(struct request *req, struct response *res, struct tdict *
 	tdict_set_ref(a, "name", c->name);
 	tdict_set_ref(a, "email", c->email);
 	tdict_set_ref(a, "phone", c->phone ? c->phone : "");
-	tdict_set_bool(a, "email_verified", c->email_verified_at != NULL);
+	tdict_set_bool(a, "email_unconfirmed", c->email_verified_at == NULL);
 	tdict_set_ref(a, "registered_at", c->registered_at);
 	tdict_set_ref(a, "last_visit_at", c->last_visit_at ? c->last_visit_at : "");
 	tdict_setf(a, "visit_count", "%lld", c->visit_count);
