@@ -114,6 +114,8 @@ static struct db *connected(struct db *db, const char *user)
 
 struct db *ctl_admin_db(void)
 {
+	if (ctl_config() < 0)
+		return NULL;
 	struct db_params p = {
 	    .socket = cfg.db_socket,
 	    .name = cfg.db_name,
@@ -126,6 +128,8 @@ struct db *ctl_admin_db(void)
 struct db *ctl_cron_db(void)
 {
 	char password[256];
+	if (ctl_config() < 0)
+		return NULL;
 	if (config_read_secret(cfg.db_cron_password_file, password, sizeof(password)) < 0) {
 		fail("cannot read the password of %s from %s", cfg.db_cron_user,
 		     cfg.db_cron_password_file);

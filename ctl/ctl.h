@@ -51,14 +51,16 @@ int ctl_one_subcommand(int argc, char **argv, const char *group, const char *sub
 /*
  * Returns a handle for the administrative account (db_admin_user over the
  * unix socket, no password: MariaDB's unix_socket authentication), or NULL
- * after printing one error line (also when it cannot connect).
+ * after printing one error line (also when it cannot connect, or the
+ * configuration cannot be read: it calls ctl_config() first).
  */
 struct db *ctl_admin_db(void);
 
 /*
  * Returns a handle for the cron account (db_cron_user, password from
  * db_cron_password_file, its default role), or NULL after printing one
- * error line (also when it cannot connect).
+ * error line (also when it cannot connect, or the configuration cannot be
+ * read: it calls ctl_config() first).
  */
 struct db *ctl_cron_db(void);
 

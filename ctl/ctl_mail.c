@@ -264,8 +264,6 @@ static int mail_send(int argc, char **argv)
 		if (!valid_id(v, &limit) || limit > 100000000)
 			return usage_fail("--limit needs a positive number, not '%s'", v);
 	}
-	if (ctl_config() < 0)
-		return CTL_ERR;
 	struct db *db = ctl_cron_db();
 	if (db == NULL)
 		return CTL_ERR;

@@ -263,8 +263,6 @@ int cmd_shipments_export(int argc, char **argv)
 	for (size_t n = strlen(dirbuf); n > 1 && dirbuf[n - 1] == '/'; n--)
 		dirbuf[n - 1] = '\0';
 	dir = dirbuf;
-	if (ctl_config() < 0)
-		return CTL_ERR;
 	struct db *db = ctl_cron_db();
 	if (db == NULL)
 		return CTL_ERR;

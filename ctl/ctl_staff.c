@@ -271,8 +271,6 @@ static int staff_list(int argc, char **argv)
 		return usage_fail("unexpected argument '%s' (try: dittoctl staff list --help)",
 		                  argv[i]);
 	}
-	if (ctl_config() < 0)
-		return CTL_ERR;
 	struct db *db = ctl_admin_db();
 	if (db == NULL)
 		return CTL_ERR;
@@ -317,8 +315,6 @@ static int staff_disable(int argc, char **argv)
 	if (username == NULL)
 		return usage_fail("staff disable needs a USERNAME (try: dittoctl staff disable "
 		                  "--help)");
-	if (ctl_config() < 0)
-		return CTL_ERR;
 	struct db *db = ctl_admin_db();
 	if (db == NULL)
 		return CTL_ERR;
