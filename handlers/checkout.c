@@ -53,7 +53,7 @@ enum checkout_outcome {
 	CHECKOUT_REFUSED, /* fields are marked in ctx: the form comes back with 422 */
 	CHECKOUT_EMPTY,   /* the cart is empty: back to /cart */
 	CHECKOUT_PLACED,  /* order_id is this nonce's order */
-	CHECKOUT_FAILED,  /* an error: 500, nothing placed and nothing charged that is kept */
+	CHECKOUT_FAILED, /* an error: 500; no order (a charge was refunded or logged for billing) */
 };
 
 static const char *const CARD_FIELD_NAMES[] = {"", "card_number", "card_exp", "card_cvv"};

@@ -1,6 +1,7 @@
-/* test_fields.c — the field limits declared once in app/fields.c are the widths of the columns
- * that store those fields in the migrated schema, so a migration or a table edit that drifts
- * from them fails here. */
+/* test_fields.c — the customer form fields declared once in app/fields.c: their limits are the
+ * widths of the columns that store them in the migrated schema (a migration or a table edit that
+ * drifts fails here), and the address block the pages render from them shows each error beside
+ * its field, over HTTP. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../app/fields.h"
@@ -98,6 +100,88 @@ static void test_person_columns_are_as_wide_as_the_person_field_limits(void **st
 	assert_int_equal(bad, 0);
 }
 
+/* True when html has the input of field id (with value and maxlength) and, right after it, a
+ * field error: the message is beside that field and no other. */
+static bool error_beside(const char *html, const char *id, const char *value, unsigned max)
+{
+	char input[256];
+	snprintf(input, sizeof(input),
+	         "<input id=\"%s\" name=\"%s\" value=\"%s\" maxlength=\"%u\">\n"
+	         "<p class=\"field-error\">",
+	         id, id, value, max);
+	return strstr(html, input) != NULL;
+}
+
+static void test_my_account_address_error_is_beside_its_field_and_keeps_what_was_typed(void **state)
+{
+	(void)state;
+	const char *u = approved_user();
+	struct client c = {0};
+	struct http_resp r;
+	assert_int_equal(do_login(&c, u, TEST_PASSWORD, NULL), 303);
+	char *csrf = form_csrf(&c, "/account");
+	char body[1024];
+	snprintf(body, sizeof(body),
+	         "csrf=%s&action=addresses&billing_line1=9+Typed+Rd&billing_line2=&billing_city="
+	         "&billing_postcode=X1&billing_country=UK&shipping_line1=&shipping_line2="
+	         "&shipping_city=&shipping_postcode=&shipping_country=",
+	         csrf);
+	free(csrf);
+	assert_int_equal(post_form(&c, "/account", body, &r), 422);
+	assert_true(
+	    error_beside(r.body, "billing_city", "", ADDRESS_FIELDS[ADDRESS_CITY].max_chars));
+	assert_false(error_beside(r.body, "billing_postcode", "X1",
+	                          ADDRESS_FIELDS[ADDRESS_POSTCODE].max_chars));
+	assert_non_null(strstr(r.body, "value=\"9 Typed Rd\""));
+	http_resp_free(&r);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM customer_addresses a JOIN customers c "
+	                               "ON c.id = a.customer_id WHERE c.username = '%s'",
+	                               u),
+	                 0);
+}
+
+static void
+test_checkout_address_error_is_beside_its_field_and_no_card_data_comes_back(void **state)
+{
+	(void)state;
+	struct client c = {0};
+	struct http_resp r;
+	assert_int_equal(do_login(&c, approved_user(), TEST_PASSWORD, NULL), 303);
+	assert_int_equal(sql_admin("UPDATE products SET stock = GREATEST(stock, 50) WHERE id = 7"),
+	                 0);
+	char *csrf = form_csrf(&c, "/account");
+	char body[2048];
+	snprintf(body, sizeof(body), "csrf=%s&product_id=7&quantity=1", csrf);
+	assert_int_equal(post_form(&c, "/cart", body, &r), 303);
+	http_resp_free(&r);
+	assert_int_equal(client_get(&c, env_web(), "/checkout", &r), 0);
+	assert_int_equal(r.status, 200);
+	const char *p = strstr(r.body, "name=\"nonce\" value=\"");
+	assert_non_null(p);
+	p += strlen("name=\"nonce\" value=\"");
+	char nonce[128];
+	snprintf(nonce, sizeof(nonce), "%.*s", (int)(strchr(p, '"') - p), p);
+	http_resp_free(&r);
+	/* Shipping not "same as billing", its country missing; the card itself is fine. */
+	snprintf(body, sizeof(body),
+	         "csrf=%s&nonce=%s&name=Pat+Buyer&email=pat%%40example.com&billing_line1=1+Main+St"
+	         "&billing_line2=&billing_city=Leeds&billing_postcode=LS1&billing_country=UK"
+	         "&shipping_line1=2+Side+Rd&shipping_line2=&shipping_city=York"
+	         "&shipping_postcode=YO1&shipping_country=&payment_mode=card"
+	         "&card_number=4242+4242+4242+4242&card_exp=12%%2F30&card_cvv=123",
+	         csrf, nonce);
+	free(csrf);
+	assert_int_equal(post_form(&c, "/checkout", body, &r), 422);
+	assert_true(error_beside(r.body, "shipping_country", "",
+	                         ADDRESS_FIELDS[ADDRESS_COUNTRY].max_chars));
+	assert_false(error_beside(r.body, "billing_country", "UK",
+	                          ADDRESS_FIELDS[ADDRESS_COUNTRY].max_chars));
+	assert_non_null(strstr(r.body, "value=\"2 Side Rd\""));
+	assert_null(strstr(r.body, "4242"));
+	http_resp_free(&r);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM orders WHERE nonce = '%s'", nonce), 0);
+}
+
 int main(void)
 {
 	harness_require_stack();
@@ -105,6 +189,10 @@ int main(void)
 	    cmocka_unit_test(test_address_columns_are_as_wide_as_the_address_field_limits),
 	    cmocka_unit_test(test_no_other_column_named_like_an_address_field_drifts),
 	    cmocka_unit_test(test_person_columns_are_as_wide_as_the_person_field_limits),
+	    cmocka_unit_test(
+	        test_my_account_address_error_is_beside_its_field_and_keeps_what_was_typed),
+	    cmocka_unit_test(
+	        test_checkout_address_error_is_beside_its_field_and_no_card_data_comes_back),
 	};
 	return cmocka_run_group_tests_name("fields", tests, NULL, NULL);
 }
