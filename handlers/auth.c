@@ -300,7 +300,8 @@ int handle_login(struct request *req, struct response *res)
 		log_error("login: stored hash of customer %lld is malformed", c.id);
 		return -1;
 	}
-	bool ok = found == 0 && match == 0 && !c.locked && strcmp(c.status, "deleted") != 0;
+	bool ok = found == 0 && match == 0 && !c.locked &&
+	          customer_status_parse(c.status) != CUSTOMER_DELETED;
 	if (!ok) {
 		bool locked_now = false;
 		if (db_throttle_fail(req->db, addr, THROTTLE_WINDOW) < 0)
