@@ -16,7 +16,6 @@
 
 #include "../app/arena.h"
 #include "../app/db/db.h"
-#include "../app/mail.h"
 #include "../app/template.h"
 
 struct config cfg;
@@ -169,35 +168,6 @@ const struct tmpl_set *ctl_views(void)
 	return views;
 }
 
-int ctl_mail_order(struct db *db, long long order_id, enum order_status status,
-                   const struct order_contact *contact, const char *tracking, bool *queued)
-{
-	if (queued != NULL)
-		*queued = false;
-	if (contact->email == NULL || contact->email[0] == '\0')
-		return 0;
-	const struct tmpl_set *views = ctl_views();
-	if (views == NULL)
-		return -1;
-	struct arena *a = arena_new();
-	char path[32], url[CONFIG_STR + 32];
-	snprintf(path, sizeof(path), "/orders/%lld", order_id);
-	ctl_shop_url(url, sizeof(url), path);
-	struct tdict *ctx = tdict_new(a);
-	tdict_set(ctx, "name", contact->name);
-	tdict_setf(ctx, "order_id", "%lld", order_id);
-	tdict_set(ctx, "url", url);
-	tdict_set(ctx, "tracking", tracking);
-	char kind[32];
-	snprintf(kind, sizeof(kind), "order_%s", order_status_name(status));
-	int rc = mail_queue(db, views, contact->customer_id, kind, contact->email, ctx);
-	if (rc == 0 && queued != NULL)
-		*queued = true;
-	arena_wipe(a);
-	arena_free(a);
-	return rc;
-}
-
 char *ctl_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -237,14 +207,6 @@ const char *ctl_changed_by(void)
 	static char changed_by[80];
 	snprintf(changed_by, sizeof(changed_by), "dittoctl:%s", ctl_os_user());
 	return changed_by;
-}
-
-void ctl_shop_url(char *buf, size_t cap, const char *path)
-{
-	size_t base_len = strlen(cfg.base_url);
-	while (base_len > 0 && cfg.base_url[base_len - 1] == '/')
-		base_len--;
-	snprintf(buf, cap, "%.*s%s", (int)base_len, cfg.base_url, path);
 }
 
 int ctl_admin_tx(int (*tx)(struct db *db, void *ctx), void *ctx, const char *refused,

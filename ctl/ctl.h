@@ -6,7 +6,6 @@
 #include <stddef.h>
 
 #include "../app/config.h"
-#include "../app/db/orders.h"
 
 struct db;
 struct tmpl_set;
@@ -88,28 +87,11 @@ const char *ctl_os_user(void);
 const char *ctl_changed_by(void);
 
 /*
- * Writes the shop's base_url without its trailing slashes, then path (which
- * starts with '/'), into buf, as snprintf does (cut to cap - 1 bytes).
- */
-void ctl_shop_url(char *buf, size_t cap, const char *path);
-
-/*
  * The templates of cfg.templates, loaded at the first call (later calls
  * return the same set), for the messages sub-commands queue with
- * mail_queue.  Returns NULL after printing one error line.
+ * app/notify.h.  Returns NULL after printing one error line.
  */
 const struct tmpl_set *ctl_views(void);
-
-/*
- * Queues the message "order_<status>" (views/mail/order_<status>.txt) about
- * order_id to its contact, as part of the caller's transaction: with the
- * contact's name, the order's number and link, and tracking (NULL: none).
- * Nothing is queued for an anonymised order or one without an address;
- * *queued tells (may be NULL).  The operator's note is never the
- * customer's: it is not passed here.  Returns 0, or -1 on error.
- */
-int ctl_mail_order(struct db *db, long long order_id, enum order_status status,
-                   const struct order_contact *contact, const char *tracking, bool *queued);
 
 /*
  * Runs tx in one transaction (db_tx) on an administrative connection

@@ -5,24 +5,22 @@
 #include "../app/arena.h"
 #include "../app/db/customers.h"
 #include "../app/db/db.h"
-#include "../app/mail.h"
+#include "../app/notify.h"
 #include "../app/status.h"
-#include "../app/template.h"
 #include "../app/validate.h"
 #include "ctl.h"
 
 #define NOTE_MAX_CHARS 500 /* customer_status_history.note */
 
-/* What each command does: the status it sets and what the customer is told. */
+/* What each command does: the status it sets (the customer is told: app/notify.h). */
 static const struct action {
 	const char *verb;        /* the sub-command */
 	enum customer_status to; /* customers.status afterwards */
 	bool end_sessions;       /* sign the customer out everywhere at once */
-	const char *kind;        /* outbox.kind and the template views/mail/<kind>.txt */
 } actions[] = {
-    {"approve", CUSTOMER_APPROVED, false, "access_approved"},
-    {"deny", CUSTOMER_DENIED, true, "access_denied"},
-    {"cancel", CUSTOMER_CANCELLED, true, "access_cancelled"},
+    {"approve", CUSTOMER_APPROVED, false},
+    {"deny", CUSTOMER_DENIED, true},
+    {"cancel", CUSTOMER_CANCELLED, true},
 };
 
 #define NACTIONS (sizeof(actions) / sizeof(actions[0]))
@@ -33,9 +31,9 @@ struct change {
 	const char *username;
 	const char *note;       /* NULL when none: internal, never in the message */
 	const char *changed_by; /* "dittoctl:<os user>" */
-	const struct tmpl_set *views;
-	char refused[256]; /* why the change is not allowed; "" when it was made or failed */
-	char was[16];      /* the status before */
+	const char *kind;       /* the message queued (outbox.kind) */
+	char refused[256];      /* why the change is not allowed; "" when it was made or failed */
+	char was[16];           /* the status before */
 	unsigned long long sessions_ended;
 };
 
@@ -82,11 +80,8 @@ static int change_tx(struct db *db, void *ctx)
 	snprintf(c->was, sizeof(c->was), "%s", customer_status_name(ch.was));
 
 	/* The message says what happened, never the internal note. */
-	char login_url[CONFIG_STR + 8];
-	ctl_shop_url(login_url, sizeof(login_url), "/login");
-	struct tdict *mail = tdict_new(a);
-	tdict_set(mail, "login_url", login_url);
-	if (mail_queue(db, c->views, ch.id, act->kind, ch.email ? ch.email : "", mail) < 0)
+	if (notify_customer_status(db, ctl_views(), cfg.base_url, ch.id, ch.email, act->to,
+	                           &c->kind) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -147,8 +142,7 @@ int cmd_customer(int argc, char **argv)
 	if (ctl_config() < 0)
 		return CTL_ERR;
 
-	const struct tmpl_set *views = ctl_views();
-	if (views == NULL)
+	if (ctl_views() == NULL)
 		return CTL_ERR;
 
 	struct change c = {
@@ -156,7 +150,6 @@ int cmd_customer(int argc, char **argv)
 	    .username = username,
 	    .note = note,
 	    .changed_by = ctl_changed_by(),
-	    .views = views,
 	};
 	char what[1024]; /* as long as fail()'s line: the same text, cut at the same place */
 	snprintf(what, sizeof(what), "%s '%s'", act->verb, username);
@@ -166,6 +159,8 @@ int cmd_customer(int argc, char **argv)
 	if (act->end_sessions)
 		printf(", %llu session%s ended", c.sessions_ended,
 		       c.sessions_ended == 1 ? "" : "s");
-	printf(", message queued (%s)\n", act->kind);
+	if (c.kind != NULL)
+		printf(", message queued (%s)", c.kind);
+	printf("\n");
 	return CTL_OK;
 }

@@ -6,6 +6,7 @@
 #include "../app/arena.h"
 #include "../app/db/db.h"
 #include "../app/db/orders.h"
+#include "../app/notify.h"
 #include "../app/status.h"
 #include "../app/validate.h"
 #include "ctl.h"
@@ -66,8 +67,8 @@ static int status_tx(struct db *db, void *ctx)
 		goto out;
 	snprintf(c->was, sizeof(c->was), "%s", order_status_name(ch.was));
 	/* The message is built from the order alone: the operator's note is never passed. */
-	if (order_status_tells_customer(c->to) &&
-	    ctl_mail_order(db, c->order_id, c->to, &ch.contact, NULL, &c->mailed) < 0)
+	if (notify_order_status(db, ctl_views(), cfg.base_url, c->order_id, c->to, &ch.contact,
+	                        NULL, &c->mailed) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -10,6 +10,7 @@
 #include "../app/csv.h"
 #include "../app/db/db.h"
 #include "../app/db/orders.h"
+#include "../app/notify.h"
 #include "../app/validate.h"
 #include "ctl.h"
 
@@ -181,8 +182,8 @@ static int import_tx(struct db *db, void *ctx)
 				         im->file, row->line, row->order_id, was ? was : "");
 			goto out;
 		}
-		if (ctl_mail_order(db, row->order_id, ORDER_SHIPPED, &s.contact, row->tracking,
-		                   NULL) < 0)
+		if (notify_order_status(db, ctl_views(), cfg.base_url, row->order_id, ORDER_SHIPPED,
+		                        &s.contact, row->tracking, NULL) < 0)
 			goto out;
 		im->shipped++;
 	}

@@ -1,0 +1,38 @@
+/* notify.h — the messages that tell a customer their order or account changed, queued the same
+ * way by dittoctl, the shop and the staff site. */
+#ifndef DITTO_NOTIFY_H
+#define DITTO_NOTIFY_H
+
+#include <stdbool.h>
+
+#include "db/orders.h"
+#include "status.h"
+
+struct db;
+struct tmpl_set;
+
+/*
+ * Queues "order_<status>" (views/mail/order_<status>.txt) about order_id to
+ * its contact, as part of the caller's transaction, when the status is one
+ * the customer is told of (order_status_tells_customer) and the order still
+ * has an address (not anonymised).  The message has the contact's name, the
+ * order's number, its link under base_url and tracking (NULL: none), and
+ * nothing else: an internal note is never passed.  *queued tells whether a
+ * message was queued (may be NULL).  Returns 0, or -1 on error.
+ */
+int notify_order_status(struct db *db, const struct tmpl_set *views, const char *base_url,
+                        long long order_id, enum order_status status,
+                        const struct order_contact *contact, const char *tracking, bool *queued);
+
+/*
+ * Queues the message of an account that became status (approved: "access_approved" with the
+ * login link under base_url; denied: "access_denied"; cancelled: "access_cancelled") to
+ * email, as part of the caller's transaction.  Other statuses send nothing.  The message holds
+ * no internal note.  *kind is set to the outbox kind queued, or NULL (kind may be NULL).
+ * Returns 0, or -1 on error.
+ */
+int notify_customer_status(struct db *db, const struct tmpl_set *views, const char *base_url,
+                           long long customer_id, const char *email, enum customer_status status,
+                           const char **kind);
+
+#endif
