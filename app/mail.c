@@ -10,6 +10,14 @@
 #include "log.h"
 #include "template.h"
 
+void mail_shop_url(char *buf, size_t cap, const char *base_url, const char *path)
+{
+	size_t n = strlen(base_url);
+	while (n > 0 && base_url[n - 1] == '/')
+		n--;
+	snprintf(buf, cap, "%.*s%s", (int)n, base_url, path);
+}
+
 int mail_queue(struct db *db, const struct tmpl_set *views, long long customer_id, const char *kind,
                const char *recipient, const struct tdict *ctx)
 {

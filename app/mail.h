@@ -2,9 +2,15 @@
 #ifndef DITTO_MAIL_H
 #define DITTO_MAIL_H
 
+#include <stddef.h>
+
 struct db;
 struct tdict;
 struct tmpl_set;
+
+/* Writes base_url (the shop's public URL) without its trailing slashes, then path ("" or
+ * "/..."), into buf: a link for a mail.  Cut as snprintf does. */
+void mail_shop_url(char *buf, size_t cap, const char *base_url, const char *path);
 
 /*
  * Renders the plain-text template "mail/<kind>" (views/mail/<kind>.txt) of

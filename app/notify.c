@@ -8,15 +8,6 @@
 #include "mail.h"
 #include "template.h"
 
-/* base_url without its trailing slashes, then path, into buf (cut as snprintf does). */
-static void shop_url(char *buf, size_t cap, const char *base_url, const char *path)
-{
-	size_t n = strlen(base_url);
-	while (n > 0 && base_url[n - 1] == '/')
-		n--;
-	snprintf(buf, cap, "%.*s%s", (int)n, base_url, path);
-}
-
 int notify_order_status(struct db *db, const struct tmpl_set *views, const char *base_url,
                         long long order_id, enum order_status status,
                         const struct order_contact *contact, const char *tracking, bool *queued)
@@ -33,7 +24,7 @@ int notify_order_status(struct db *db, const struct tmpl_set *views, const char 
 	tdict_setf(ctx, "order_id", "%lld", order_id);
 	char path[32], url[1024];
 	snprintf(path, sizeof(path), "/orders/%lld", order_id);
-	shop_url(url, sizeof(url), base_url, path);
+	mail_shop_url(url, sizeof(url), base_url, path);
 	tdict_set(ctx, "url", url);
 	tdict_set(ctx, "tracking", tracking);
 	snprintf(kind, sizeof(kind), "order_%s", order_status_name(status));
@@ -60,7 +51,7 @@ int notify_customer_status(struct db *db, const struct tmpl_set *views, const ch
 	struct arena *a = arena_new();
 	struct tdict *ctx = tdict_new(a);
 	char url[1024];
-	shop_url(url, sizeof(url), base_url, "/login");
+	mail_shop_url(url, sizeof(url), base_url, "/login");
 	tdict_set(ctx, "login_url", url);
 	int rc = mail_queue(db, views, customer_id, k, email ? email : "", ctx);
 	if (rc == 0 && kind != NULL)

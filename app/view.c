@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "mail.h"
 #include "session.h"
 
 struct tdict *view_ctx(struct request *req, const char *title)
@@ -42,11 +43,9 @@ out:
 struct tdict *view_mail_ctx(struct request *req)
 {
 	struct tdict *ctx = tdict_new(req->arena);
-	const char *url = req->cfg->base_url;
-	size_t n = strlen(url);
-	while (n > 0 && url[n - 1] == '/') /* links append "/path" */
-		n--;
-	tdict_set_ref(ctx, "base_url", arena_strndup(req->arena, url, n));
+	char url[CONFIG_STR];
+	mail_shop_url(url, sizeof(url), req->cfg->base_url, ""); /* links append "/path" */
+	tdict_set(ctx, "base_url", url);
 	return ctx;
 }
 
