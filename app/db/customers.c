@@ -11,9 +11,23 @@
 
 #define DT(col) "DATE_FORMAT(" col ", '%Y-%m-%d %H:%i')"
 
-static const char SQL_LOGIN[] =
-    "SELECT id, username, email, name, password_hash, status, failed_logins, "
-    "COALESCE(locked_until > UTC_TIMESTAMP(6), 0) FROM customers WHERE username = ?";
+/* Both readers start with these five columns, in this order (read_identity). */
+#define SQL_IDENTITY "SELECT id, username, email, name, status, "
+
+/* Fills the five columns of SQL_IDENTITY from row 0 of r after clearing out. */
+static void read_identity(const struct db_rows *r, struct customer *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = db_cell_int(r, 0, 0);
+	out->username = db_cell(r, 0, 1);
+	out->email = db_cell(r, 0, 2);
+	out->name = db_cell(r, 0, 3);
+	out->status = customer_status_of(db_cell(r, 0, 4));
+}
+
+static const char SQL_LOGIN[] = SQL_IDENTITY "password_hash, failed_logins, "
+                                             "COALESCE(locked_until > UTC_TIMESTAMP(6), 0) "
+                                             "FROM customers WHERE username = ?";
 
 int db_customer_get_login(struct db *db, struct arena *a, const char *username,
                           struct customer *out)
@@ -23,22 +37,16 @@ int db_customer_get_login(struct db *db, struct arena *a, const char *username,
 		return -1;
 	if (r.nrows == 0)
 		return 1;
-	memset(out, 0, sizeof(*out));
-	out->id = db_cell_int(&r, 0, 0);
-	out->username = db_cell(&r, 0, 1);
-	out->email = db_cell(&r, 0, 2);
-	out->name = db_cell(&r, 0, 3);
-	out->password_hash = db_cell(&r, 0, 4);
-	out->status = customer_status_of(db_cell(&r, 0, 5));
+	read_identity(&r, out);
+	out->password_hash = db_cell(&r, 0, 5);
 	out->failed_logins = db_cell_int(&r, 0, 6);
 	out->locked = db_cell_int(&r, 0, 7) != 0;
 	return 0;
 }
 
-static const char SQL_GET[] =
-    "SELECT id, username, email, name, phone, status, " DT("email_verified_at") ", " DT(
-        "registered_at") ", " DT("last_visit_at") ", visit_count, policy_version, "
-                                                  "profile_opt_out FROM customers WHERE id = ?";
+static const char SQL_GET[] = SQL_IDENTITY "phone, " DT("email_verified_at") ", " DT(
+    "registered_at") ", " DT("last_visit_at") ", visit_count, policy_version, "
+                                              "profile_opt_out FROM customers WHERE id = ?";
 
 int db_customer_get(struct db *db, struct arena *a, long long id, struct customer *out)
 {
@@ -47,13 +55,8 @@ int db_customer_get(struct db *db, struct arena *a, long long id, struct custome
 		return -1;
 	if (r.nrows == 0)
 		return 1;
-	memset(out, 0, sizeof(*out));
-	out->id = db_cell_int(&r, 0, 0);
-	out->username = db_cell(&r, 0, 1);
-	out->email = db_cell(&r, 0, 2);
-	out->name = db_cell(&r, 0, 3);
-	out->phone = db_cell(&r, 0, 4);
-	out->status = customer_status_of(db_cell(&r, 0, 5));
+	read_identity(&r, out);
+	out->phone = db_cell(&r, 0, 5);
 	out->email_verified_at = db_cell(&r, 0, 6);
 	out->registered_at = db_cell(&r, 0, 7);
 	out->last_visit_at = db_cell(&r, 0, 8);
