@@ -223,6 +223,7 @@ int handle_verify(struct request *req, struct response *res)
 static int login_form(struct request *req, struct response *res, struct tdict *ctx, int status)
 {
 	tdict_set(ctx, "csrf", csrf_token(req, res));
+	person_fields_ctx(ctx);
 	return view_render(req, res, status, "login", ctx);
 }
 
