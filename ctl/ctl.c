@@ -79,6 +79,26 @@ bool ctl_is_help(const char *arg)
 	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
 
+int ctl_one_operand(int argc, char **argv, const char *command, const char *usage,
+                    const char **operand)
+{
+	*operand = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (ctl_is_help(argv[i])) {
+			puts(usage);
+			return CTL_OK;
+		}
+	}
+	for (int i = 1; i < argc; i++) {
+		if (*operand == NULL && argv[i][0] != '-' && argv[i][0] != '\0')
+			*operand = argv[i];
+		else
+			return usage_fail("unexpected argument '%s' (try: dittoctl %s --help)",
+			                  argv[i], command);
+	}
+	return -1;
+}
+
 int ctl_one_subcommand(int argc, char **argv, const char *group, const char *sub, const char *usage,
                        int (*fn)(int argc, char **argv))
 {

@@ -40,6 +40,17 @@ int usage_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool ctl_is_help(const char *arg);
 
 /*
+ * Parses the arguments of a command that takes at most one operand and no
+ * options (argv[0] is its name; command is its full name, such as
+ * "shipments export", for the error line).  Stores the operand in *operand
+ * (NULL when none) and returns -1 for the caller to go on; otherwise the
+ * caller returns what it returns: CTL_OK after printing usage for
+ * --help/-h, CTL_USAGE after one line naming an unexpected argument.
+ */
+int ctl_one_operand(int argc, char **argv, const char *command, const char *usage,
+                    const char **operand);
+
+/*
  * The command `dittoctl GROUP SUB ...` of a group with one sub-command:
  * prints usage for --help/-h, runs fn(argc - 1, argv + 1) for SUB, and
  * fails with CTL_USAGE (one line naming GROUP and SUB) otherwise.

@@ -240,21 +240,11 @@ const char ctl_shipments_export_usage[] =
 
 int cmd_shipments_export(int argc, char **argv)
 {
-	const char *dir = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (ctl_is_help(argv[i])) {
-			puts(ctl_shipments_export_usage);
-			return CTL_OK;
-		}
-	}
-	for (int i = 1; i < argc; i++) {
-		if (dir == NULL && argv[i][0] != '-' && argv[i][0] != '\0')
-			dir = argv[i];
-		else
-			return usage_fail(
-			    "unexpected argument '%s' (try: dittoctl shipments export --help)",
-			    argv[i]);
-	}
+	const char *dir;
+	int parsed =
+	    ctl_one_operand(argc, argv, "shipments export", ctl_shipments_export_usage, &dir);
+	if (parsed >= 0)
+		return parsed;
 	char dirbuf[CONFIG_STR];
 	if (snprintf(dirbuf, sizeof(dirbuf), "%s", dir ? dir : SHIP_DEFAULT_DIR) >=
 	    (int)sizeof(dirbuf))

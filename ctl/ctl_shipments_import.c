@@ -209,21 +209,11 @@ const char ctl_shipments_import_usage[] =
 
 int cmd_shipments_import(int argc, char **argv)
 {
-	const char *file = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (ctl_is_help(argv[i])) {
-			puts(ctl_shipments_import_usage);
-			return CTL_OK;
-		}
-	}
-	for (int i = 1; i < argc; i++) {
-		if (file == NULL && argv[i][0] != '-' && argv[i][0] != '\0')
-			file = argv[i];
-		else
-			return usage_fail(
-			    "unexpected argument '%s' (try: dittoctl shipments import --help)",
-			    argv[i]);
-	}
+	const char *file;
+	int parsed =
+	    ctl_one_operand(argc, argv, "shipments import", ctl_shipments_import_usage, &file);
+	if (parsed >= 0)
+		return parsed;
 	if (file == NULL)
 		return usage_fail(
 		    "shipments import needs a FILE (try: dittoctl shipments import --help)");

@@ -167,10 +167,13 @@ static int staff_add(int argc, char **argv)
 		return usage_fail("staff add needs --role ROLE and a USERNAME (try: dittoctl staff "
 		                  "add --help)");
 	int role = privacy_role_parse(role_arg);
-	if (role < 0)
-		return usage_fail("unknown role '%s' (one of representative, billing, support, "
-		                  "analyst, admin, legal)",
-		                  role_arg);
+	if (role < 0) {
+		char names[128] = "";
+		for (int r = 0; r < ROLE__MAX; r++)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			         r ? ", " : "", privacy_role_name((enum staff_role)r));
+		return usage_fail("unknown role '%s' (one of %s)", role_arg, names);
+	}
 	if (!valid_username(username))
 		return usage_fail("invalid username '%s' (3-64 of A-Z a-z 0-9 . _ -, starting with "
 		                  "a letter or digit)",
