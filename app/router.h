@@ -9,8 +9,8 @@
 /* Who may use a route. Default-deny: every route names its audience. */
 enum route_access {
 	ACCESS_PUBLIC,   /* anyone */
-	ACCESS_CUSTOMER, /* an approved, logged-in customer (accounts issue) */
-	ACCESS_STAFF,    /* a logged-in staff member (staff issue) */
+	ACCESS_CUSTOMER, /* an approved, logged-in customer */
+	ACCESS_STAFF,    /* a signed-in staff member (denied while no staff session exists) */
 };
 
 /* A handler fills res and returns 0; -1 means "internal error" (the worker answers 500). */

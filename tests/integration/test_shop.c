@@ -107,6 +107,20 @@ static long long stock_of(long long id)
 	return sql_admin_int("SELECT stock FROM products WHERE id = %lld", id);
 }
 
+/* A signed-in customer c who just bought one unit of product_id by card; returns the order. */
+static long long paid_order(struct client *c, long long product_id)
+{
+	shopper(c, product_id, 1);
+	char *nonce = checkout_nonce(c);
+	struct http_resp r;
+	assert_int_equal(checkout(c, nonce, CARD_OK, "12/30", "123", &r), 303);
+	long long id = order_of_location(&r);
+	http_resp_free(&r);
+	free(nonce);
+	assert_true(id > 0);
+	return id;
+}
+
 static void test_buy_with_approving_card_gives_paid_order(void **state)
 {
 	(void)state;
@@ -170,14 +184,8 @@ static void test_internal_order_note_appears_on_no_customer_page_mail_or_export(
 {
 	(void)state;
 	struct client c;
-	shopper(&c, 7, 1);
-	char *nonce = checkout_nonce(&c);
 	struct http_resp r;
-	assert_int_equal(checkout(&c, nonce, CARD_OK, "12/30", "123", &r), 303);
-	long long id = order_of_location(&r);
-	http_resp_free(&r);
-	free(nonce);
-	assert_true(id > 0);
+	long long id = paid_order(&c, 7);
 	char note[64];
 	snprintf(note, sizeof(note), "NOTE%sINTERNAL", unique("x"));
 	ctl_must("order status %lld shipped --note '%s'", id, note);
