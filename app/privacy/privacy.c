@@ -1,7 +1,10 @@
-/* privacy.c — name tables of the staff roles and personal fields. */
+/* privacy.c — the who-sees-what table of SPEC §5, the masking formats, the personal columns of
+ * the schema and the staff pages per role.  Everything that decides visibility reads these. */
 #include "privacy.h"
 
 #include <string.h>
+
+#include "../arena.h"
 
 static const char *const role_names[ROLE__MAX] = {
     [ROLE_REPRESENTATIVE] = "representative",
@@ -12,22 +15,66 @@ static const char *const role_names[ROLE__MAX] = {
     [ROLE_LEGAL] = "legal",
 };
 
-static const char *const field_names[FIELD__MAX] = {
-    [FIELD_NAME] = "name",
-    [FIELD_EMAIL] = "email",
-    [FIELD_USERNAME] = "username",
-    [FIELD_PHONE] = "phone",
-    [FIELD_BILLING_ADDRESS] = "billing_address",
-    [FIELD_SHIPPING_ADDRESS] = "shipping_address",
-    [FIELD_PAYMENT] = "payment",
-    [FIELD_ORDERS] = "orders",
-    [FIELD_VISITS] = "visits",
-    [FIELD_PROFILE] = "profile",
+static const char *const db_roles[ROLE__MAX] = {
+    [ROLE_REPRESENTATIVE] = "ditto_representative",
+    [ROLE_BILLING] = "ditto_billing",
+    [ROLE_SUPPORT] = "ditto_support",
+    [ROLE_ANALYST] = "ditto_analyst",
+    [ROLE_ADMIN] = "ditto_admin",
+    [ROLE_LEGAL] = "ditto_legal",
 };
+
+static const struct {
+	const char *name;
+	const char *label;
+} fields[FIELD__MAX] = {
+    [FIELD_NAME] = {"name", "Name"},
+    [FIELD_EMAIL] = {"email", "Email"},
+    [FIELD_USERNAME] = {"username", "Username"},
+    [FIELD_PHONE] = {"phone", "Phone"},
+    [FIELD_BILLING_ADDRESS] = {"billing_address", "Billing address"},
+    [FIELD_SHIPPING_ADDRESS] = {"shipping_address", "Shipping address"},
+    [FIELD_PAYMENT] = {"payment", "Payment"},
+    [FIELD_ORDERS] = {"orders", "Orders"},
+    [FIELD_VISITS] = {"visits", "Visits"},
+    [FIELD_PROFILE] = {"profile", "Viewing profile and interests"},
+};
+
+#define F VIS_FULL
+#define M VIS_MASKED
+#define A VIS_ABSENT
+#define G VIS_AGGREGATE
+
+/* SPEC §5, row for row.  Legal's column applies only while a case about the person is open. */
+/* clang-format off */
+static const enum visibility table[FIELD__MAX][ROLE__MAX] = {
+	/*                        repr  billing support analyst admin legal */
+	[FIELD_NAME]             = {F,   F,      F,      A,      M,    F},
+	[FIELD_EMAIL]            = {F,   M,      F,      A,      M,    F},
+	[FIELD_USERNAME]         = {F,   A,      F,      A,      F,    F},
+	[FIELD_PHONE]            = {F,   A,      F,      A,      A,    F},
+	[FIELD_BILLING_ADDRESS]  = {A,   F,      A,      A,      A,    F},
+	[FIELD_SHIPPING_ADDRESS] = {A,   M,      F,      A,      A,    F},
+	[FIELD_PAYMENT]          = {A,   F,      M,      A,      A,    F},
+	[FIELD_ORDERS]           = {A,   F,      F,      G,      A,    F},
+	[FIELD_VISITS]           = {F,   A,      F,      G,      F,    F},
+	[FIELD_PROFILE]          = {A,   A,      A,      G,      A,    F},
+};
+/* clang-format on */
+
+#undef F
+#undef M
+#undef A
+#undef G
 
 const char *privacy_role_name(enum staff_role r)
 {
 	return (unsigned)r < ROLE__MAX ? role_names[r] : NULL;
+}
+
+const char *privacy_db_role(enum staff_role r)
+{
+	return (unsigned)r < ROLE__MAX ? db_roles[r] : NULL;
 }
 
 int privacy_role_parse(const char *s)
@@ -40,5 +87,277 @@ int privacy_role_parse(const char *s)
 
 const char *privacy_field_name(enum personal_field f)
 {
-	return (unsigned)f < FIELD__MAX ? field_names[f] : NULL;
+	return (unsigned)f < FIELD__MAX ? fields[f].name : NULL;
+}
+
+const char *privacy_field_label(enum personal_field f)
+{
+	return (unsigned)f < FIELD__MAX ? fields[f].label : NULL;
+}
+
+int privacy_field_parse(const char *s)
+{
+	for (int f = 0; f < FIELD__MAX; f++)
+		if (strcmp(s, fields[f].name) == 0)
+			return f;
+	return -1;
+}
+
+enum visibility privacy_visibility(enum staff_role r, enum personal_field f)
+{
+	if ((unsigned)r >= ROLE__MAX || (unsigned)f >= FIELD__MAX)
+		return VIS_ABSENT;
+	return table[f][r];
+}
+
+bool privacy_needs_open_case(enum staff_role r)
+{
+	return r == ROLE_LEGAL;
+}
+
+bool privacy_sees_people(enum staff_role r)
+{
+	for (int f = 0; f < FIELD__MAX; f++) {
+		enum visibility v = privacy_visibility(r, f);
+		if (v == VIS_FULL || v == VIS_MASKED)
+			return true;
+	}
+	return false;
+}
+
+/* Length of the UTF-8 sequence starting at s (1 for a stray byte, so a walk always moves). */
+static size_t utf8_len(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = c < 0x80           ? 1
+	           : (c >> 5) == 0x6  ? 2
+	           : (c >> 4) == 0xe  ? 3
+	           : (c >> 3) == 0x1e ? 4
+	                              : 1;
+	for (size_t i = 1; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			return 1;
+	return n;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+const char *privacy_mask_name(struct arena *a, const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	/* At most one character and "***" per byte of input, plus separators. */
+	char *out = arena_alloc(a, strlen(s) * 4 + 1), *o = out;
+	for (const char *p = s; *p;) {
+		while (is_space(*p))
+			p++;
+		if (*p == '\0')
+			break;
+		if (o != out)
+			*o++ = ' ';
+		size_t n = utf8_len(p);
+		memcpy(o, p, n);
+		o += n;
+		memcpy(o, "***", 3);
+		o += 3;
+		while (*p && !is_space(*p))
+			p++;
+	}
+	*o = '\0';
+	return out;
+}
+
+const char *privacy_mask_email(struct arena *a, const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	const char *at = strrchr(s, '@');
+	if (at == NULL)
+		return "***";
+	size_t first = at == s ? 0 : utf8_len(s);
+	if (s + first > at)
+		first = 0;
+	size_t dlen = strlen(at);
+	char *out = arena_alloc(a, first + 3 + dlen + 1);
+	memcpy(out, s, first);
+	memcpy(out + first, "***", 3);
+	memcpy(out + first + 3, at, dlen + 1);
+	return out;
+}
+
+const char *privacy_mask_phone(struct arena *a, const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	char last[4];
+	size_t digits = 0;
+	for (const char *p = s; *p; p++)
+		if (*p >= '0' && *p <= '9') {
+			memmove(last, last + 1, 3);
+			last[3] = *p;
+			digits++;
+		}
+	if (digits < 4)
+		return "***";
+	char *out = arena_alloc(a, sizeof("***-***-0000"));
+	memcpy(out, "***-***-", 8);
+	memcpy(out + 8, last, 4);
+	out[12] = '\0';
+	return out;
+}
+
+#define COL(t, c, f, m)                                                                            \
+	{                                                                                          \
+		t, c, f, m, NULL                                                                   \
+	}
+#define ADDR(c, m)                                                                                 \
+	{"customer_addresses", c, FIELD_BILLING_ADDRESS, m, "billing"},                            \
+	{                                                                                          \
+		"customer_addresses", c, FIELD_SHIPPING_ADDRESS, m, "shipping"                     \
+	}
+
+/* Every column that holds a personal field, and its mask.  Keys (ids) and the account status
+ * are not personal fields: a role that sees the person at all gets them. */
+static const struct privacy_column columns[] = {
+    COL("customers", "name", FIELD_NAME, MASK_NAME),
+    COL("customers", "email", FIELD_EMAIL, MASK_EMAIL),
+    COL("customers", "username", FIELD_USERNAME, MASK_DROP),
+    COL("customers", "phone", FIELD_PHONE, MASK_PHONE),
+    COL("customers", "registered_at", FIELD_VISITS, MASK_DROP),
+    COL("customers", "last_visit_at", FIELD_VISITS, MASK_DROP),
+    COL("customers", "visit_count", FIELD_VISITS, MASK_DROP),
+    ADDR("line1", MASK_DROP),
+    ADDR("line2", MASK_DROP),
+    ADDR("city", MASK_KEEP),
+    ADDR("postcode", MASK_DROP),
+    ADDR("country", MASK_KEEP),
+    COL("orders", "contact_name", FIELD_NAME, MASK_NAME),
+    COL("orders", "contact_email", FIELD_EMAIL, MASK_EMAIL),
+    COL("orders", "billing_line1", FIELD_BILLING_ADDRESS, MASK_DROP),
+    COL("orders", "billing_line2", FIELD_BILLING_ADDRESS, MASK_DROP),
+    COL("orders", "billing_city", FIELD_BILLING_ADDRESS, MASK_KEEP),
+    COL("orders", "billing_postcode", FIELD_BILLING_ADDRESS, MASK_DROP),
+    COL("orders", "billing_country", FIELD_BILLING_ADDRESS, MASK_KEEP),
+    COL("orders", "shipping_line1", FIELD_SHIPPING_ADDRESS, MASK_DROP),
+    COL("orders", "shipping_line2", FIELD_SHIPPING_ADDRESS, MASK_DROP),
+    COL("orders", "shipping_city", FIELD_SHIPPING_ADDRESS, MASK_KEEP),
+    COL("orders", "shipping_postcode", FIELD_SHIPPING_ADDRESS, MASK_DROP),
+    COL("orders", "shipping_country", FIELD_SHIPPING_ADDRESS, MASK_KEEP),
+    COL("orders", "status", FIELD_ORDERS, MASK_DROP),
+    COL("orders", "total_cents", FIELD_ORDERS, MASK_DROP),
+    COL("orders", "payment_mode", FIELD_ORDERS, MASK_DROP),
+    COL("orders", "tracking_number", FIELD_ORDERS, MASK_DROP),
+    COL("orders", "created_at", FIELD_ORDERS, MASK_DROP),
+    COL("order_lines", "sku", FIELD_ORDERS, MASK_DROP),
+    COL("order_lines", "name", FIELD_ORDERS, MASK_DROP),
+    COL("order_lines", "unit_price_cents", FIELD_ORDERS, MASK_DROP),
+    COL("order_lines", "quantity", FIELD_ORDERS, MASK_DROP),
+    COL("order_status_history", "status", FIELD_ORDERS, MASK_DROP),
+    COL("order_status_history", "changed_at", FIELD_ORDERS, MASK_DROP),
+    COL("payments", "brand", FIELD_PAYMENT, MASK_KEEP),
+    COL("payments", "last4", FIELD_PAYMENT, MASK_DROP),
+    COL("payments", "exp_month", FIELD_PAYMENT, MASK_DROP),
+    COL("payments", "exp_year", FIELD_PAYMENT, MASK_DROP),
+    COL("product_views", "product_id", FIELD_PROFILE, MASK_DROP),
+    COL("product_views", "views", FIELD_PROFILE, MASK_DROP),
+    COL("product_views", "last_viewed_at", FIELD_PROFILE, MASK_DROP),
+    COL("customer_interests", "category_id", FIELD_PROFILE, MASK_DROP),
+};
+
+#undef COL
+#undef ADDR
+
+const struct privacy_column *privacy_columns(size_t *n)
+{
+	*n = sizeof(columns) / sizeof(columns[0]);
+	return columns;
+}
+
+const char *privacy_mask_column(struct arena *a, const struct privacy_column *c, const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	switch (c->mask) {
+	case MASK_KEEP:
+		return s;
+	case MASK_NAME:
+		return privacy_mask_name(a, s);
+	case MASK_EMAIL:
+		return privacy_mask_email(a, s);
+	case MASK_PHONE:
+		return privacy_mask_phone(a, s);
+	case MASK_DROP:
+		break;
+	}
+	return NULL;
+}
+
+const char *privacy_filter_value(struct arena *a, enum staff_role r, const struct privacy_column *c,
+                                 const char *s)
+{
+	switch (privacy_visibility(r, c->field)) {
+	case VIS_FULL:
+		return s;
+	case VIS_MASKED:
+		return privacy_mask_column(a, c, s);
+	case VIS_ABSENT:
+	case VIS_AGGREGATE:
+		break;
+	}
+	return NULL;
+}
+
+#define R(x)      (1u << (x))
+#define ALL_ROLES ((1u << ROLE__MAX) - 1)
+
+static const struct staff_page_info pages[PAGE__MAX] = {
+    [PAGE_HOME] = {"/admin", "Home", ALL_ROLES},
+    [PAGE_REGISTRATIONS] = {"/admin/registrations", "Registrations", R(ROLE_REPRESENTATIVE)},
+    [PAGE_CUSTOMERS] = {"/admin/customers", "Customers",
+                        R(ROLE_REPRESENTATIVE) | R(ROLE_BILLING) | R(ROLE_SUPPORT) | R(ROLE_ADMIN) |
+                            R(ROLE_LEGAL)},
+    [PAGE_ORDERS] = {"/admin/orders", "Orders", R(ROLE_BILLING) | R(ROLE_SUPPORT)},
+    [PAGE_REPORTS] = {"/admin/reports", "Reports", R(ROLE_ANALYST) | R(ROLE_ADMIN)},
+    [PAGE_AUDIT] = {"/admin/audit", "Audit log", R(ROLE_ADMIN) | R(ROLE_LEGAL)},
+    [PAGE_DISCLOSURES] = {"/admin/disclosures", "Legal cases", R(ROLE_LEGAL)},
+    [PAGE_NOTICES] = {"/admin/notices", "Site notices", R(ROLE_ADMIN)},
+    [PAGE_POLICY] = {"/admin/policy", "Privacy policy", R(ROLE_ADMIN)},
+    [PAGE_STAFF] = {"/admin/staff", "Staff", R(ROLE_ADMIN)},
+    [PAGE_PRODUCTS] = {"/admin/products", "Products", R(ROLE_ADMIN)},
+    [PAGE_STATUS] = {"/admin/status", "Pool status", R(ROLE_ADMIN)},
+};
+
+#undef R
+#undef ALL_ROLES
+
+const struct staff_page_info *privacy_page(enum staff_page p)
+{
+	return (unsigned)p < PAGE__MAX ? &pages[p] : NULL;
+}
+
+bool privacy_page_allowed(enum staff_page p, enum staff_role r)
+{
+	return (unsigned)p < PAGE__MAX && (unsigned)r < ROLE__MAX && (pages[p].roles & (1u << r));
+}
+
+int privacy_page_of(const char *pattern)
+{
+	int best = -1;
+	size_t best_len = 0;
+	for (int p = 0; p < PAGE__MAX; p++) {
+		size_t n = strlen(pages[p].path);
+		if (strncmp(pattern, pages[p].path, n) == 0 &&
+		    (pattern[n] == '\0' || pattern[n] == '/') && n > best_len) {
+			best = p;
+			best_len = n;
+		}
+	}
+	/* "/admin/login" and "/admin/logout" are under "/admin" by prefix, but only the exact
+	 * path or a page's own subpaths count: "/admin/<anything else>" belongs to no page. */
+	if (best == PAGE_HOME && strcmp(pattern, pages[PAGE_HOME].path) != 0)
+		return -1;
+	return best;
 }

@@ -1,9 +1,12 @@
-/* privacy.h — who is looking (the viewer), the staff roles and the personal fields: the names the
- * visibility table, the MariaDB role grants and the audit log are written in. */
+/* privacy.h — who sees what: the staff roles, the personal fields, the one visibility table
+ * (fields x roles -> full, masked, absent), the masking formats, the staff pages each role may
+ * open, and the database columns each field lives in.  The application's filter, the MariaDB
+ * role grants and the audit log are all written from these tables. */
 #ifndef DITTO_PRIVACY_H
 #define DITTO_PRIVACY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* The staff roles of SPEC §1, in the order the who-sees-what table lists them. */
 enum staff_role {
@@ -31,6 +34,14 @@ enum personal_field {
 	FIELD__MAX
 };
 
+/* What a role sees of a field about one person. */
+enum visibility {
+	VIS_ABSENT,    /* not on the page, not in the record the handler gets, not readable */
+	VIS_MASKED,    /* only the masked form (privacy_mask) */
+	VIS_FULL,      /* the value itself; showing it writes an audit row */
+	VIS_AGGREGATE, /* only in aggregates over many people (reports); absent about a person */
+};
+
 /* Who a request acts for. Set by the access step before any handler runs. */
 enum viewer_kind {
 	VIEWER_NOBODY,   /* a visitor, or a staff site request before sign-in */
@@ -44,12 +55,109 @@ struct viewer {
 	enum staff_role role; /* VIEWER_STAFF only */
 };
 
-/* The role's name as staff.role and the MariaDB role "ditto_<name>" spell it; NULL when
- * out of range. */
+/* The role's name as staff.role spells it; NULL when out of range. */
 const char *privacy_role_name(enum staff_role r);
+/* The MariaDB role of r ("ditto_<name>"); NULL when out of range. */
+const char *privacy_db_role(enum staff_role r);
 /* Parses a role name. Returns the role, or -1 when s names none. */
 int privacy_role_parse(const char *s);
 /* The field's name as the audit log and the data export spell it; NULL when out of range. */
 const char *privacy_field_name(enum personal_field f);
+/* The field's label for people ("Billing address"); NULL when out of range. */
+const char *privacy_field_label(enum personal_field f);
+/* Parses a field name. Returns the field, or -1 when s names none. */
+int privacy_field_parse(const char *s);
+
+/* What role r sees of field f about a person (out of range: VIS_ABSENT, failing closed). */
+enum visibility privacy_visibility(enum staff_role r, enum personal_field f);
+/* True when role r sees anything of a person only while a legal case about them is open
+ * (the legal officer).  For such a role the table applies to those people, and every other
+ * person is absent. */
+bool privacy_needs_open_case(enum staff_role r);
+/* True when role r sees at least one field of a person (VIS_MASKED or VIS_FULL). */
+bool privacy_sees_people(enum staff_role r);
+
+/*
+ * Masking formats of SPEC §5.  Each writes the masked form of s into a new
+ * string from arena a (never NULL for a non-NULL s) and is idempotent: the
+ * masked form masks to itself, so a value the database masked already passes
+ * through unchanged.  NULL in gives NULL out.
+ *  - name:    every word to its first character and "***": "Jane Doe" -> "J*** D***"
+ *  - email:   first character of the local part, "***@", the domain: "j***@example.com";
+ *             without an '@' just "***"
+ *  - phone:   "***-***-" and the last four digits; fewer than four digits: "***"
+ *  - address: masked by the record (line1, line2 and postcode dropped, city and country kept)
+ */
+struct arena;
+const char *privacy_mask_name(struct arena *a, const char *s);
+const char *privacy_mask_email(struct arena *a, const char *s);
+const char *privacy_mask_phone(struct arena *a, const char *s);
+
+/* How a stored column is masked for a role that sees its field VIS_MASKED. */
+enum mask_kind {
+	MASK_DROP,  /* the column is left out (NULL) */
+	MASK_KEEP,  /* the column is kept as it is (an address's city and country) */
+	MASK_NAME,  /* privacy_mask_name */
+	MASK_EMAIL, /* privacy_mask_email */
+	MASK_PHONE, /* privacy_mask_phone */
+};
+
+/*
+ * One personal column of the schema: the table, the column, the field it
+ * holds and how it is masked.  A column of a table that holds two fields in
+ * its rows (customer_addresses: billing and shipping) names the row kind
+ * that selects the field (kind_value); kind_value is NULL otherwise.
+ */
+struct privacy_column {
+	const char *table;
+	const char *column;
+	enum personal_field field;
+	enum mask_kind mask;
+	const char *kind_value; /* customer_addresses.kind: "billing" or "shipping", else NULL */
+};
+
+/* Every personal column of the schema (terminated by the count in *n). */
+const struct privacy_column *privacy_columns(size_t *n);
+/* Applies the column's mask to s for a VIS_MASKED field (MASK_DROP gives NULL). */
+const char *privacy_mask_column(struct arena *a, const struct privacy_column *c, const char *s);
+/* The value of column c as role r may hold it: the value itself (full), masked, or NULL
+ * (absent, aggregate). */
+const char *privacy_filter_value(struct arena *a, enum staff_role r, const struct privacy_column *c,
+                                 const char *s);
+
+/* The staff site's pages, each the prefix of its routes ("/admin/customers" covers
+ * "/admin/customers/{id}/approve"). */
+enum staff_page {
+	PAGE_HOME,          /* /admin: the menu, and sign-out */
+	PAGE_REGISTRATIONS, /* pending sign-ups: approve, deny, contact */
+	PAGE_CUSTOMERS,     /* customer list and pages */
+	PAGE_ORDERS,        /* orders: status, tracking, billing problems */
+	PAGE_REPORTS,       /* aggregates and charts */
+	PAGE_AUDIT,         /* who saw which personal data */
+	PAGE_DISCLOSURES,   /* legal cases */
+	PAGE_NOTICES,
+	PAGE_POLICY,
+	PAGE_STAFF,
+	PAGE_PRODUCTS,
+	PAGE_STATUS, /* the worker pools */
+	PAGE__MAX
+};
+
+struct staff_page_info {
+	const char *path;  /* "/admin/customers" */
+	const char *label; /* "Customers", for the menu */
+	unsigned roles;    /* bit (1u << role) for each role that may open it */
+};
+
+/* The page's row; NULL when out of range. */
+const struct staff_page_info *privacy_page(enum staff_page p);
+/* True when role r may open page p (default-deny: out of range is false). */
+bool privacy_page_allowed(enum staff_page p, enum staff_role r);
+/*
+ * The page a staff route pattern belongs to: the page whose path is the
+ * pattern or a prefix of it ending at a '/'.  Returns the page, or -1 for a
+ * pattern under no page (which the access step refuses).
+ */
+int privacy_page_of(const char *pattern);
 
 #endif
