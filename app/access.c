@@ -6,14 +6,19 @@
 #include "router.h"
 #include "session.h"
 #include "site.h"
+#include "staff_session.h"
+#include "log.h"
 #include "view.h"
 
 /* Loads who is asking into req->viewer. Returns 0, or -1 on a database error. */
 static int load_viewer(struct request *req)
 {
 	req->viewer = (struct viewer){.kind = VIEWER_NOBODY};
-	/* The staff pool never reads customer sessions (its account may not), even when a
-	 * browser sends the shop's cookie to it (same host, another port, locally). */
+	/* Each pool reads only its own sessions: the staff pool never reads the shop's cookie
+	 * (its account may not read customer sessions) and the shop never reads the staff
+	 * cookie, even when a browser sends both (same host, another port, locally). */
+	if (req->pool->kind == POOL_STAFF)
+		return staff_session_load(req);
 	if (req->pool->kind != POOL_WEB)
 		return 0;
 	if (session_load(req) < 0)
@@ -22,6 +27,35 @@ static int load_viewer(struct request *req)
 		req->viewer =
 		    (struct viewer){.kind = VIEWER_CUSTOMER, .id = req->session->customer_id};
 	return 0;
+}
+
+/*
+ * A staff route: a signed-in member whose role may open the route's page
+ * (the privacy module's page table; a route under no page is refused), and
+ * then the member's MariaDB role for the rest of the request, so the
+ * database refuses what the role may not read even if this code were wrong.
+ */
+static bool staff_route_ok(struct request *req, struct response *res, const struct route *route)
+{
+	if (req->viewer.kind != VIEWER_STAFF) {
+		if (req->method == HTTP_POST)
+			view_error(req, res, 403);
+		else
+			http_redirect(res, "/admin/login");
+		return false;
+	}
+	int page = privacy_page_of(route->pattern);
+	if (page < 0 || !privacy_page_allowed((enum staff_page)page, req->viewer.role)) {
+		view_error(req, res, 403);
+		return false;
+	}
+	if (db_set_role(req->db, privacy_db_role(req->viewer.role)) < 0) {
+		log_error("access: cannot set the database role of %s: %s",
+		          privacy_role_name(req->viewer.role), db_error(req->db));
+		view_error(req, res, db_unavailable(req->db) ? 503 : 500);
+		return false;
+	}
+	return true;
 }
 
 bool access_check(const struct site *site, struct request *req, struct response *res,
@@ -49,8 +83,11 @@ bool access_check(const struct site *site, struct request *req, struct response 
 			return false;
 		}
 		break;
+	case ACCESS_STAFF:
+		if (!staff_route_ok(req, res, route))
+			return false;
+		break;
 	default:
-		/* No staff session exists yet on any route: deny. */
 		view_error(req, res, 403);
 		return false;
 	}

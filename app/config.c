@@ -50,6 +50,8 @@ static void defaults(struct config *c)
 	c->argon2.p = 1;
 	c->session_idle = 7200;
 	c->session_max = 43200;
+	c->staff_session_idle = 900;
+	c->staff_session_max = 28800;
 	c->lockout_failures = 10;
 	c->lockout_minutes = 15;
 	snprintf(c->processor, sizeof(c->processor), "sandbox");
@@ -181,6 +183,12 @@ static int set_global(struct config *c, const char *k, const char *v)
 		if (set_long(&n, v, 60, 30L * 24 * 3600, 10) < 0)
 			return -1;
 		*(k[8] == 'i' ? &c->session_idle : &c->session_max) = (int)n;
+		return 0;
+	}
+	if (strcmp(k, "staff_session_idle") == 0 || strcmp(k, "staff_session_max") == 0) {
+		if (set_long(&n, v, 60, 24L * 3600, 10) < 0)
+			return -1;
+		*(k[14] == 'i' ? &c->staff_session_idle : &c->staff_session_max) = (int)n;
 		return 0;
 	}
 	if (strcmp(k, "lockout_failures") == 0 || strcmp(k, "lockout_minutes") == 0) {

@@ -42,11 +42,13 @@ struct config {
 	size_t max_body;    /* bytes of request body accepted */
 	int page_size;      /* catalogue page size */
 	struct password_params
-	    argon2;           /* argon2_memory_kib, argon2_iterations, argon2_parallelism */
-	int session_idle;     /* seconds without a request before a session ends (default 7200) */
-	int session_max;      /* seconds a session lives at most (default 43200) */
-	int lockout_failures; /* failed logins that lock an account (default 10) */
-	int lockout_minutes;  /* how long it stays locked (default 15) */
+	    argon2;             /* argon2_memory_kib, argon2_iterations, argon2_parallelism */
+	int session_idle;       /* seconds without a request before a session ends (default 7200) */
+	int session_max;        /* seconds a session lives at most (default 43200) */
+	int staff_session_idle; /* the same for staff sessions (default 900: 15 minutes) */
+	int staff_session_max;  /* (default 28800: 8 hours) */
+	int lockout_failures;   /* failed logins that lock an account (default 10) */
+	int lockout_minutes;    /* how long it stays locked (default 15) */
 	char base_url[CONFIG_STR];    /* public shop URL for links in mail */
 	char secret_file[CONFIG_STR]; /* 32-byte key (hex) for keyed hashes of client addresses */
 	char processor[32];           /* card processor adapter ("sandbox") */

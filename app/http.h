@@ -42,10 +42,12 @@ struct request {
 	const struct config *cfg;
 	const struct pool_config *pool;
 	const struct tmpl_set *views;
-	struct db *db;           /* this worker's database connection */
-	struct viewer viewer;    /* who is asking: set by the access step */
-	struct session *session; /* the logged-in customer, or NULL */
-	const char *csrf;        /* token for this page's forms, once made */
+	struct db *db;               /* this worker's database connection */
+	struct viewer viewer;        /* who is asking: set by the access step */
+	struct session *session;     /* the logged-in customer, or NULL */
+	struct staff_session *staff; /* the signed-in staff member (staff pool), or NULL */
+	const char *request_id;      /* nginx's $request_id, or one made up here */
+	const char *csrf;            /* token for this page's forms, once made */
 };
 
 /* What the handler answers; the worker serialises it. */

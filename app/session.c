@@ -11,11 +11,15 @@
 #include "db/db.h"
 #include "db/sessions.h"
 #include "log.h"
+#include "staff_session.h"
 
 #define COOKIE_SESSION        "ditto"
 #define COOKIE_SESSION_SECURE "__Host-ditto"
 #define COOKIE_CSRF           "ditto_csrf"
 #define COOKIE_CSRF_SECURE    "__Host-ditto_csrf"
+/* The staff site has its own form cookie: the shop's is never a staff credential. */
+#define COOKIE_STAFF_CSRF        "ditto_staff_csrf"
+#define COOKIE_STAFF_CSRF_SECURE "__Host-ditto_staff_csrf"
 
 bool session_may_shop(const struct session *s)
 {
@@ -29,6 +33,8 @@ const char *session_cookie_name(const struct request *req)
 
 static const char *csrf_cookie_name(const struct request *req)
 {
+	if (req->pool != NULL && req->pool->kind == POOL_STAFF)
+		return req->cfg->cookie_secure ? COOKIE_STAFF_CSRF_SECURE : COOKIE_STAFF_CSRF;
 	return req->cfg->cookie_secure ? COOKIE_CSRF_SECURE : COOKIE_CSRF;
 }
 
@@ -42,7 +48,7 @@ char *session_random_token(char *out, size_t outlen)
 }
 
 /* The database keeps only this hash: a leaked table does not hand out sessions. */
-static void token_hash(const char *token, unsigned char out[32])
+void session_token_hash(const char *token, unsigned char out[32])
 {
 	crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
 }
@@ -65,7 +71,7 @@ int session_load(struct request *req)
 	if (!session_token_ok(token))
 		return 0;
 	unsigned char hash[32];
-	token_hash(token, hash);
+	session_token_hash(token, hash);
 	struct session_row row;
 	int found = db_session_get(req->db, req->arena, hash, req->cfg->session_idle, &row);
 	if (found != 0)
@@ -103,13 +109,13 @@ int session_start(struct request *req, struct response *res, long long customer_
 	unsigned char hash[32];
 	const char *old = kv_get(&req->cookies, session_cookie_name(req));
 	if (session_token_ok(old)) {
-		token_hash(old, hash);
+		session_token_hash(old, hash);
 		if (db_session_delete_by_hash(req->db, hash) < 0)
 			return -1;
 	}
 	session_random_token(token, sizeof(token));
 	session_random_token(csrf, sizeof(csrf));
-	token_hash(token, hash);
+	session_token_hash(token, hash);
 	long long id;
 	if (db_session_insert(req->db, hash, customer_id, csrf, req->cfg->session_max,
 	                      browser_family(req->user_agent), &id) < 0)
@@ -132,7 +138,7 @@ int session_end(struct request *req, struct response *res)
 	const char *token = kv_get(&req->cookies, session_cookie_name(req));
 	if (session_token_ok(token)) {
 		unsigned char hash[32];
-		token_hash(token, hash);
+		session_token_hash(token, hash);
 		if (db_session_delete_by_hash(req->db, hash) < 0)
 			return -1;
 	}
@@ -166,7 +172,9 @@ const char *csrf_token(struct request *req, struct response *res)
 bool csrf_ok(const struct request *req)
 {
 	const char *sent = kv_get(&req->form, "csrf");
+	/* A signed-in user's forms carry their session's token; a visitor's, the form cookie's. */
 	const char *want = req->session != NULL ? req->session->csrf
+	                   : req->staff != NULL ? req->staff->csrf
 	                                        : kv_get(&req->cookies, csrf_cookie_name(req));
 	if (sent == NULL || !session_token_ok(want) || strlen(sent) != strlen(want))
 		return false;

@@ -61,6 +61,9 @@ bool csrf_ok(const struct request *req);
  * characters): session cookies, CSRF tokens, checkout nonces, verification links. */
 bool session_token_ok(const char *t);
 
+/* The hash a session's token is stored under (32 bytes): a leaked table hands out nothing. */
+void session_token_hash(const char *token, unsigned char out[32]);
+
 /* Fills out (2 * n + 1 bytes) with n random bytes in base64url; returns out. */
 char *session_random_token(char *out, size_t outlen);
 

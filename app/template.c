@@ -622,20 +622,31 @@ out:
 
 struct tmpl_set *tmpl_set_load(const char *dir, char *err, size_t errlen)
 {
-	char dummy[1], mail[4096];
+	/* The shop's pages, the staff site's pages (admin/), and plain-text mail (mail/). */
+	static const struct {
+		const char *sub, *ext, *prefix;
+		bool optional;
+	} parts[] = {
+	    {"", ".html", "", false},
+	    {"/admin", ".html", "admin/", true},
+	    {"/mail", ".txt", "mail/", true},
+	};
+	char dummy[1], path[4096];
 	if (err == NULL || errlen == 0) {
 		err = dummy;
 		errlen = sizeof(dummy);
 	}
 	struct tmpl_set *set = tmpl_set_new();
-	int n = snprintf(mail, sizeof(mail), "%s/mail", dir);
-	if (n < 0 || (size_t)n >= sizeof(mail)) {
-		snprintf(err, errlen, "%s: path too long", dir);
-		goto fail;
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		int n = snprintf(path, sizeof(path), "%s%s", dir, parts[i].sub);
+		if (n < 0 || (size_t)n >= sizeof(path)) {
+			snprintf(err, errlen, "%s: path too long", dir);
+			goto fail;
+		}
+		if (load_dir(set, path, parts[i].ext, parts[i].prefix, parts[i].optional, err,
+		             errlen) < 0)
+			goto fail;
 	}
-	if (load_dir(set, dir, ".html", "", false, err, errlen) < 0 ||
-	    load_dir(set, mail, ".txt", "mail/", true, err, errlen) < 0)
-		goto fail;
 	return set;
 fail:
 	tmpl_set_free(set);

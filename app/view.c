@@ -6,6 +6,24 @@
 #include "config.h"
 #include "mail.h"
 #include "session.h"
+#include "staff_session.h"
+
+/* The signed-in staff member and the pages of their role's menu: only those, so a page the
+ * role may not open is never offered (it answers 403 anyway). */
+static void staff_menu(struct tdict *ctx, const struct staff_session *s)
+{
+	struct tdict *me = tdict_dict(ctx, "staff_me");
+	tdict_set_ref(me, "username", s->username);
+	tdict_set_ref(me, "role", privacy_role_name(s->role));
+	tdict_set_ref(me, "csrf", s->csrf);
+	struct tlist *menu = tdict_list(ctx, "menu");
+	for (int p = 0; p < PAGE__MAX; p++)
+		if (privacy_page_allowed((enum staff_page)p, s->role)) {
+			struct tdict *item = tlist_add(menu);
+			tdict_set_ref(item, "path", privacy_page(p)->path);
+			tdict_set_ref(item, "label", privacy_page(p)->label);
+		}
+}
 
 struct tdict *view_ctx(struct request *req, const char *title)
 {
@@ -18,6 +36,8 @@ struct tdict *view_ctx(struct request *req, const char *title)
 		tdict_set_ref(me, "name", req->session->name ? req->session->name : "");
 		tdict_set_ref(me, "csrf", req->session->csrf);
 	}
+	if (req->staff != NULL)
+		staff_menu(ctx, req->staff);
 	return ctx;
 }
 

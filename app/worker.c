@@ -41,6 +41,23 @@ static const char *param(struct arena *a, FCGX_Request *fr, const char *name)
 	return arena_strdup(a, v != NULL ? v : "");
 }
 
+/* nginx's $request_id (32 hex digits) names the request in its log and in the audit log;
+ * without one (another front end), a random id of the same shape. */
+static const char *request_id(struct arena *a, const char *given)
+{
+	size_t n = strlen(given);
+	bool ok = n >= 8 && n <= 64;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (given[i] >= '0' && given[i] <= '9') || (given[i] >= 'a' && given[i] <= 'f');
+	if (ok)
+		return given;
+	unsigned char raw[16];
+	char *hex = arena_alloc(a, 33);
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(hex, 33, raw, sizeof(raw));
+	return hex;
+}
+
 static enum http_method parse_method(const char *m)
 {
 	if (strcmp(m, "GET") == 0)
@@ -92,6 +109,7 @@ static int build_request(struct request *req, FCGX_Request *fr)
 	req->user_agent = param(a, fr, "HTTP_USER_AGENT");
 	req->host = param(a, fr, "HTTP_HOST");
 	req->https = strcmp(param(a, fr, "HTTPS"), "on") == 0;
+	req->request_id = request_id(a, param(a, fr, "REQUEST_ID"));
 	if (!form_text_ok(req->path, strlen(req->path)))
 		return 400;
 	if (form_parse_urlencoded(a, req->query_string, strlen(req->query_string),

@@ -8,7 +8,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <liboath/oath.h>
+#include <qrencode.h>
 #include <sodium.h>
+#include <stdbool.h>
 
 #include "../app/arena.h"
 #include "../app/db/db.h"
@@ -22,26 +25,33 @@
 #define PASSWORD_LINE_MAX 1024 /* bytes; the shop's form takes no more either */
 
 /*
- * Encodes n bytes as RFC 4648 base32 (A-Z 2-7) without padding into out,
- * which holds at least (n * 8 + 4) / 5 + 1 bytes.
+ * Prints uri as a QR code drawn with block characters, two modules per
+ * character cell, for an authenticator app to scan off the terminal.  Only
+ * on a terminal: a log or a pipe gets the URI line alone.
  */
-static void base32_encode(const unsigned char *in, size_t n, char *out)
+static void print_qr(const char *uri)
 {
-	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-	unsigned acc = 0;
-	int bits = 0;
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		acc = (acc << 8) | in[i];
-		bits += 8;
-		while (bits >= 5) {
-			out[o++] = alphabet[(acc >> (bits - 5)) & 31];
-			bits -= 5;
+	if (!isatty(STDOUT_FILENO))
+		return;
+	QRcode *q = QRcode_encodeString(uri, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (q == NULL)
+		return;
+	int w = q->width, quiet = 2;
+	/* Dark modules print as spaces on a light block background: scanners want dark on light. */
+	for (int y = -quiet; y < w + quiet; y += 2) {
+		for (int x = -quiet; x < w + quiet; x++) {
+			bool top = y >= 0 && y < w && x >= 0 && x < w && (q->data[y * w + x] & 1);
+			bool bot = y + 1 >= 0 && y + 1 < w && x >= 0 && x < w &&
+			           (q->data[(y + 1) * w + x] & 1);
+			fputs(top && bot ? " "
+			      : top      ? "\u2584"
+			      : bot      ? "\u2580"
+			                 : "\u2588",
+			      stdout);
 		}
+		putchar('\n');
 	}
-	if (bits > 0)
-		out[o++] = alphabet[(acc << (5 - bits)) & 31];
-	out[o] = '\0';
+	QRcode_free(q);
 }
 
 /* The terminal's settings while echo is off, restored on exit or on a signal. */
@@ -233,7 +243,18 @@ static int staff_add(int argc, char **argv)
 	sodium_memzero(pw, sizeof(pw));
 
 	randombytes_buf(raw, sizeof(raw));
-	base32_encode(raw, sizeof(raw), secret);
+	char *b32 = NULL;
+	size_t b32len = 0;
+	if (oath_init() != OATH_OK ||
+	    oath_base32_encode((const char *)raw, sizeof(raw), &b32, &b32len) != OATH_OK ||
+	    b32len != TOTP_SECRET_CHARS) {
+		free(b32);
+		fail("cannot encode the TOTP secret");
+		goto out;
+	}
+	memcpy(secret, b32, TOTP_SECRET_CHARS + 1);
+	sodium_memzero(b32, b32len);
+	free(b32);
 	sodium_memzero(raw, sizeof(raw));
 
 	int added = db_staff_insert(db, username, (enum staff_role)role, hash, secret);
@@ -244,10 +265,15 @@ static int staff_add(int argc, char **argv)
 			fail("cannot add staff member '%s': %s", username, db_error(db));
 		goto out;
 	}
+	char uri[256];
+	snprintf(uri, sizeof(uri), "otpauth://totp/idem%%20ditto:%s?secret=%s&issuer=idem%%20ditto",
+	         username, secret);
 	printf("added staff member %s (%s)\n"
 	       "TOTP secret: %s\n"
-	       "otpauth://totp/idem%%20ditto:%s?secret=%s&issuer=idem%%20ditto\n",
-	       username, privacy_role_name((enum staff_role)role), secret, username, secret);
+	       "%s\n",
+	       username, privacy_role_name((enum staff_role)role), secret, uri);
+	print_qr(uri);
+	sodium_memzero(uri, sizeof(uri));
 	fflush(stdout);
 	rc = CTL_OK;
 out:

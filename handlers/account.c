@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../app/config.h"
+#include "../app/db/audit.h"
 #include "../app/db/catalog.h"
 #include "../app/db/customers.h"
 #include "../app/db/db.h"
@@ -98,9 +99,47 @@ static int show(struct request *req, struct response *res, struct tdict *ctx, in
 	return show_typed(req, res, ctx, status, NULL);
 }
 
+/* "name,email" as people read it: "Name, Email". */
+static const char *field_labels(struct request *req, const char *names)
+{
+	const char *out = "";
+	char *copy = arena_strdup(req->arena, names), *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+		int f = privacy_field_parse(t);
+		const char *label = f >= 0 ? privacy_field_label(f) : t;
+		out = *out ? arena_printf(req->arena, "%s, %s", out, label) : label;
+	}
+	return out;
+}
+
+/*
+ * Puts into ctx ("staff_views") the newest max times staff viewed the
+ * customer's data in full: when, which role (never which person) and which
+ * fields, and "staff_views_more" when there are more.  Returns 0 or -1.
+ */
+static int staff_views_ctx(struct request *req, struct tdict *ctx, size_t max)
+{
+	struct audit_view *v;
+	size_t n;
+	if (db_audit_views_of_customer(req->db, req->arena, req->session->customer_id, &v, &n) < 0)
+		return -1;
+	struct tlist *l = tdict_list(ctx, "staff_views");
+	for (size_t i = 0; i < n && i < max; i++) {
+		struct tdict *x = tlist_add(l);
+		tdict_set_ref(x, "at", v[i].viewed_at);
+		tdict_set_ref(x, "role", v[i].role != NULL ? v[i].role : "staff");
+		tdict_set_ref(x, "fields", field_labels(req, v[i].fields));
+	}
+	tdict_set_bool(ctx, "staff_views_more", n > max);
+	tdict_set_bool(ctx, "staff_views_none", n == 0);
+	return 0;
+}
+
 int handle_account(struct request *req, struct response *res)
 {
 	struct tdict *ctx = view_ctx(req, "My Account");
+	if (staff_views_ctx(req, ctx, 5) < 0)
+		return -1;
 	const char *saved = http_query(req, "saved");
 	if (saved != NULL && valid_slug(saved))
 		tdict_set_bool(ctx, arena_printf(req->arena, "saved_%s", saved), true);
@@ -420,6 +459,8 @@ int handle_account_disclosures(struct request *req, struct response *res)
 	if (db_disclosure_list(req->db, req->arena, req->session->customer_id, &d, &n) < 0)
 		return -1;
 	struct tdict *ctx = view_ctx(req, "Who received your data");
+	if (staff_views_ctx(req, ctx, DB_AUDIT_VIEWS_MAX) < 0)
+		return -1;
 	struct tlist *l = tdict_list(ctx, "disclosures");
 	for (size_t i = 0; i < n; i++) {
 		struct tdict *x = tlist_add(l);

@@ -39,10 +39,21 @@ static const struct route web_routes[] = {
 };
 /* clang-format on */
 
+/* clang-format off */
+/* Every ACCESS_STAFF route belongs to a page of the privacy module's page table, which says
+ * which roles may open it; a role that may not gets 403 and no menu entry. */
 static const struct route staff_routes[] = {
-    {HTTP_GET, "/healthz", ACCESS_PUBLIC, handle_healthz, "healthz"},
-    TEST_ROUTES,
+	{HTTP_GET,  "/admin/login",           ACCESS_PUBLIC, handle_staff_login_form, "staff_login_form"},
+	{HTTP_POST, "/admin/login",           ACCESS_PUBLIC, handle_staff_login,      "staff_login"},
+	{HTTP_POST, "/admin/logout",          ACCESS_PUBLIC, handle_staff_logout,     "staff_logout"},
+	{HTTP_GET,  "/admin",                 ACCESS_STAFF,  handle_staff_home,       "staff_home"},
+	{HTTP_GET,  "/admin/customers",       ACCESS_STAFF,  handle_staff_customers,  "staff_customers"},
+	{HTTP_GET,  "/admin/customers/{id}",  ACCESS_STAFF,  handle_staff_customer,   "staff_customer"},
+	{HTTP_GET,  "/admin/audit",           ACCESS_STAFF,  handle_staff_audit,      "staff_audit"},
+	{HTTP_GET,  "/healthz",               ACCESS_PUBLIC, handle_healthz,          "healthz"},
+	TEST_ROUTES,
 };
+/* clang-format on */
 
 const struct site ditto_site = {
     .pools =

@@ -41,6 +41,13 @@ int handle_checkout_form(struct request *req, struct response *res);
 int handle_checkout(struct request *req, struct response *res);
 int handle_orders(struct request *req, struct response *res);
 int handle_order(struct request *req, struct response *res);
+int handle_staff_login_form(struct request *req, struct response *res);
+int handle_staff_login(struct request *req, struct response *res);
+int handle_staff_logout(struct request *req, struct response *res);
+int handle_staff_home(struct request *req, struct response *res);
+int handle_staff_customers(struct request *req, struct response *res);
+int handle_staff_customer(struct request *req, struct response *res);
+int handle_staff_audit(struct request *req, struct response *res);
 /* Answers 403 to a signed-in customer whose account may not use the shop, saying why. */
 int handle_access_refused(struct request *req, struct response *res);
 int handle_test_sleep(struct request *req, struct response *res);

@@ -6,7 +6,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 PACKAGES="meson ninja-build pkg-config gcc clang-14 libclang-rt-14-dev libfcgi-dev libfcgi0ldbl
 libmariadb-dev mariadb-server mariadb-client nginx-light
-libcmocka-dev liburiparser-dev libsodium-dev libjansson-dev libargon2-dev libcrack2-dev
+libcmocka-dev liburiparser-dev libsodium-dev libjansson-dev libargon2-dev libcrack2-dev liboath-dev libqrencode-dev
 cracklib-runtime libcurl4-openssl-dev curl openssl oathtool wrk php-fpm php-mysql python3 chromium"
 
 say() { printf '%s\n' "$*" >&2; }

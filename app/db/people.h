@@ -43,7 +43,7 @@ struct person_order {
 	const char *status;     /* NULL when orders are absent for the role */
 	long long total_cents;  /* -1 when absent */
 	const char *contact_name, *contact_email;
-	struct person_address billing, shipping; /* all NULL when absent */
+	struct person_address billing, shipping;                    /* all NULL when absent */
 	const char *payment_brand, *payment_last4, *payment_expiry; /* expiry "MM/YYYY" */
 	const char *tracking_number;
 	struct person_order_line *lines;

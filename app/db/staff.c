@@ -69,3 +69,75 @@ int db_staff_disable(struct db *db, struct arena *a, const char *username)
 		return -1;
 	return exists ? DB_UNCHANGED : DB_NOT_FOUND;
 }
+
+static const char SQL_STAFF_LOGIN[] =
+    "SELECT id, role, username, password_hash, totp_secret, disabled, failed_logins, "
+    "COALESCE(locked_until > UTC_TIMESTAMP(6), 0) FROM staff WHERE username = ?";
+
+int db_staff_get_login(struct db *db, struct arena *a, const char *username,
+                       struct staff_login *out)
+{
+	struct db_rows r;
+	if (db_query(db, a, SQL_STAFF_LOGIN, DB_ARGS(DB_STR(username)), &r) < 0)
+		return -1;
+	if (r.nrows == 0)
+		return 1;
+	int role = privacy_role_parse(db_cell(&r, 0, 1));
+	out->id = db_cell_int(&r, 0, 0);
+	out->role = role < 0 ? ROLE__MAX : (enum staff_role)role;
+	out->username = db_cell(&r, 0, 2);
+	out->password_hash = db_cell(&r, 0, 3);
+	out->totp_secret = db_cell(&r, 0, 4);
+	/* An account whose role this build does not know is treated as disabled. */
+	out->disabled = db_cell_int(&r, 0, 5) != 0 || role < 0;
+	out->failed_logins = db_cell_int(&r, 0, 6);
+	out->locked = db_cell_int(&r, 0, 7) != 0;
+	return 0;
+}
+
+static const char SQL_STAFF_FAIL_COUNT[] =
+    "UPDATE staff SET failed_logins = failed_logins + 1 WHERE id = ?";
+static const char SQL_STAFF_FAIL_LOCK[] =
+    "UPDATE staff SET locked_until = UTC_TIMESTAMP(6) + INTERVAL ? MINUTE, failed_logins = 0 "
+    "WHERE id = ?";
+
+int db_staff_login_failed(struct db *db, const struct staff_login *s, int max, int minutes,
+                          bool *locked_now)
+{
+	*locked_now = false;
+	if (s->failed_logins + 1 < max)
+		return db_exec(db, SQL_STAFF_FAIL_COUNT, DB_ARGS(DB_INT(s->id)), NULL, NULL);
+	if (db_exec(db, SQL_STAFF_FAIL_LOCK, DB_ARGS(DB_INT(minutes), DB_INT(s->id)), NULL, NULL) <
+	    0)
+		return -1;
+	*locked_now = true;
+	return 0;
+}
+
+static const char SQL_STAFF_LOGIN_OK[] =
+    "UPDATE staff SET failed_logins = 0, locked_until = NULL, last_login_at = UTC_TIMESTAMP(6) "
+    "WHERE id = ?";
+
+int db_staff_login_ok(struct db *db, long long id)
+{
+	return db_exec(db, SQL_STAFF_LOGIN_OK, DB_ARGS(DB_INT(id)), NULL, NULL);
+}
+
+static const char SQL_STAFF_TOTP_USE[] =
+    "UPDATE staff SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?";
+
+int db_staff_totp_use(struct db *db, long long id, long long step)
+{
+	unsigned long long changed = 0;
+	if (db_exec(db, SQL_STAFF_TOTP_USE, DB_ARGS(DB_INT(step), DB_INT(id), DB_INT(step)),
+	            &changed, NULL) < 0)
+		return -1;
+	return changed == 1 ? DB_CHANGED : DB_UNCHANGED;
+}
+
+static const char SQL_STAFF_SET_PASSWORD[] = "UPDATE staff SET password_hash = ? WHERE id = ?";
+
+int db_staff_set_password(struct db *db, long long id, const char *hash)
+{
+	return db_exec(db, SQL_STAFF_SET_PASSWORD, DB_ARGS(DB_STR(hash), DB_INT(id)), NULL, NULL);
+}

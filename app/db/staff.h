@@ -35,4 +35,37 @@ int db_staff_list(struct db *db, struct arena *a, struct staff_member **out, siz
  */
 int db_staff_disable(struct db *db, struct arena *a, const char *username);
 
+/* What signing in needs of a staff account (never leaves the sign-in handler). */
+struct staff_login {
+	long long id;
+	enum staff_role role;
+	const char *username;
+	const char *password_hash;
+	const char *totp_secret; /* base32 */
+	bool disabled;
+	long long failed_logins;
+	bool locked; /* locked_until is in the future */
+};
+
+/* Reads username's account. Returns 0, 1 when there is none, or -1 on error. */
+int db_staff_get_login(struct db *db, struct arena *a, const char *username,
+                       struct staff_login *out);
+/*
+ * Records one failed sign-in of s; locks the account for minutes once max
+ * failures are reached in a row (*locked_now tells).  Returns 0 or -1.
+ */
+int db_staff_login_failed(struct db *db, const struct staff_login *s, int max, int minutes,
+                          bool *locked_now);
+/* Clears the failure count and records the sign-in time. Returns 0 or -1. */
+int db_staff_login_ok(struct db *db, long long id);
+/*
+ * Uses TOTP time step for staff id: succeeds only when step is later than
+ * the last step used, so each code signs in once (also across database
+ * nodes: the row is the record).  Returns DB_CHANGED when used now,
+ * DB_UNCHANGED for a replayed (or older) step, or -1 on error.
+ */
+int db_staff_totp_use(struct db *db, long long id, long long step);
+/* Replaces staff id's password hash (re-hash with current parameters). Returns 0 or -1. */
+int db_staff_set_password(struct db *db, long long id, const char *hash);
+
 #endif

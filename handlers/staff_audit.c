@@ -1,0 +1,80 @@
+/* staff_audit.c — audit rows of staff requests, completed from the request. */
+#include "staff_audit.h"
+
+#include "../app/db/db.h"
+#include "../app/log.h"
+#include "../app/staff_session.h"
+#include "../app/validate.h"
+#include "../app/view.h"
+#include "routes.h"
+
+int staff_audit(struct request *req, struct audit_event *ev, size_t n)
+{
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (req->staff != NULL && ev[i].staff_id == 0) {
+			ev[i].staff_id = req->staff->staff_id;
+			ev[i].staff_username = req->staff->username;
+			ev[i].role = (int)req->staff->role;
+		} else if (ev[i].staff_id == 0 && ev[i].staff_username == NULL) {
+			ev[i].role = -1;
+		}
+		if (ev[i].route == NULL)
+			ev[i].route = req->path;
+		if (ev[i].request_id == NULL)
+			ev[i].request_id = req->request_id;
+	}
+	if (audit_append(req->db, ev, n) < 0) {
+		log_error("audit: cannot append %zu row(s) for %s: %s", n, req->path,
+		          db_error(req->db));
+		return -1;
+	}
+	return 0;
+}
+
+#define AUDIT_PER_PAGE 50
+
+int handle_staff_audit(struct request *req, struct response *res)
+{
+	long page;
+	long long customer = 0;
+	const char *c = http_query(req, "customer");
+	if (!valid_page(http_query(req, "page"), &page) ||
+	    (c != NULL && *c != '\0' && !valid_id(c, &customer))) {
+		view_error(req, res, 400);
+		return 0;
+	}
+	struct audit_entry *rows;
+	size_t n;
+	bool more;
+	if (db_audit_list(req->db, req->arena, customer, (int)page, AUDIT_PER_PAGE, &rows, &n,
+	                  &more) < 0)
+		return -1;
+	struct tdict *ctx = view_ctx(req, "Audit log");
+	struct tlist *l = tdict_list(ctx, "rows");
+	for (size_t i = 0; i < n; i++) {
+		struct tdict *d = tlist_add(l);
+		tdict_setf(d, "id", "%lld", rows[i].id);
+		tdict_set_ref(d, "at", rows[i].created_at);
+		tdict_set_ref(d, "staff", rows[i].staff_username);
+		tdict_set_ref(d, "role", rows[i].role != NULL ? rows[i].role : "");
+		tdict_set_ref(d, "action", rows[i].action);
+		if (rows[i].customer_id > 0)
+			tdict_setf(d, "customer", "%lld", rows[i].customer_id);
+		tdict_set_ref(d, "fields", rows[i].fields);
+		tdict_set_ref(d, "route", rows[i].route);
+		tdict_set_ref(d, "request_id", rows[i].request_id);
+		tdict_set_ref(d, "detail", rows[i].detail != NULL ? rows[i].detail : "");
+	}
+	if (customer > 0)
+		tdict_setf(ctx, "filter", "%lld", customer);
+	tdict_setf(ctx, "page", "%ld", page);
+	if (page > 1)
+		tdict_setf(ctx, "prev_page", "%ld", page - 1);
+	if (more)
+		tdict_setf(ctx, "next_page", "%ld", page + 1);
+	tdict_set_bool(ctx, "none", n == 0);
+	res->no_store = true;
+	return view_render(req, res, 200, "admin/audit", ctx);
+}

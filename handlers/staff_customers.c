@@ -1,0 +1,206 @@
+/* staff_customers.c — the staff site's customer list and customer page: every value as the
+ * signed-in member's role sees it (the data-access layer hands nothing else), and one audit
+ * row for each customer whose data a page shows in full. */
+#include "../app/db/people.h"
+#include "../app/staff_session.h"
+#include "../app/validate.h"
+#include "../app/view.h"
+#include "routes.h"
+#include "staff_audit.h"
+
+#define PEOPLE_PER_PAGE 25
+#define SEARCH_MAX      100
+
+/* Sets key to v when the role was given it (a NULL value is a field the role does not see:
+ * nothing is set, so the template shows nothing, not even an empty cell). */
+static void put(struct tdict *d, const char *key, const char *v)
+{
+	if (v != NULL)
+		tdict_set_ref(d, key, v);
+}
+
+/* Which columns the list shows: the fields the role sees at all, masked or in full. */
+static bool sees(enum staff_role r, enum personal_field f)
+{
+	enum visibility v = privacy_visibility(r, f);
+	return v == VIS_FULL || v == VIS_MASKED;
+}
+
+static void person_ctx(struct tdict *d, const struct person *p)
+{
+	tdict_setf(d, "id", "%lld", p->id);
+	put(d, "status", p->status);
+	put(d, "name", p->name);
+	put(d, "email", p->email);
+	put(d, "username", p->username);
+	put(d, "phone", p->phone);
+	put(d, "registered_at", p->registered_at);
+	put(d, "last_visit_at", p->last_visit_at);
+	put(d, "visit_count", p->visit_count);
+}
+
+static unsigned full_mask(const bool shows_full[FIELD__MAX])
+{
+	unsigned m = 0;
+	for (int f = 0; f < FIELD__MAX; f++)
+		if (shows_full[f])
+			m |= 1u << f;
+	return m;
+}
+
+/* The searchable fields' labels: those the role sees in full ("name, email"). */
+static const char *search_fields(struct request *req, enum staff_role r)
+{
+	static const enum personal_field searchable[] = {FIELD_NAME, FIELD_EMAIL, FIELD_USERNAME,
+	                                                 FIELD_PHONE};
+	const char *out = NULL;
+	for (size_t i = 0; i < sizeof(searchable) / sizeof(searchable[0]); i++)
+		if (privacy_visibility(r, searchable[i]) == VIS_FULL)
+			out = out == NULL ? privacy_field_name(searchable[i])
+			                  : arena_printf(req->arena, "%s, %s", out,
+			                                 privacy_field_name(searchable[i]));
+	return out;
+}
+
+int handle_staff_customers(struct request *req, struct response *res)
+{
+	enum staff_role role = req->staff->role;
+	long page;
+	const char *q = http_query(req, "q");
+	if (!valid_page(http_query(req, "page"), &page) ||
+	    (q != NULL && *q != '\0' && !valid_text(q, SEARCH_MAX))) {
+		view_error(req, res, 400);
+		return 0;
+	}
+	const char *searchable = search_fields(req, role);
+	if (searchable == NULL)
+		q = NULL; /* a role that sees no searchable field in full cannot search at all */
+	struct person_page pg;
+	if (db_people_list(req->db, req->arena, role, q, (int)page, PEOPLE_PER_PAGE, &pg) < 0)
+		return -1;
+
+	struct audit_event *ev = arena_alloc(req->arena, sizeof(*ev) * (pg.n + 1));
+	size_t nev = 0;
+	struct tdict *ctx = view_ctx(req, "Customers");
+	struct tlist *rows = tdict_list(ctx, "people");
+	for (size_t i = 0; i < pg.n; i++) {
+		person_ctx(tlist_add(rows), &pg.rows[i]);
+		unsigned full = full_mask(pg.rows[i].shows_full);
+		if (full != 0)
+			ev[nev++] = (struct audit_event){
+			    .action = "view", .customer_id = pg.rows[i].id, .fields = full};
+	}
+	if (staff_audit(req, ev, nev) < 0)
+		return -1;
+
+	struct tdict *cols = tdict_dict(ctx, "cols");
+	tdict_set_bool(cols, "name", sees(role, FIELD_NAME));
+	tdict_set_bool(cols, "email", sees(role, FIELD_EMAIL));
+	tdict_set_bool(cols, "username", sees(role, FIELD_USERNAME));
+	tdict_set_bool(cols, "phone", sees(role, FIELD_PHONE));
+	tdict_set_bool(cols, "visits", sees(role, FIELD_VISITS));
+	if (searchable != NULL) {
+		tdict_set_ref(ctx, "searchable", searchable);
+		tdict_set(ctx, "q", q != NULL ? q : "");
+	}
+	tdict_set_bool(ctx, "open_case_only", privacy_needs_open_case(role));
+	tdict_setf(ctx, "page", "%ld", page);
+	if (page > 1)
+		tdict_setf(ctx, "prev_page", "%ld", page - 1);
+	if (pg.more)
+		tdict_setf(ctx, "next_page", "%ld", page + 1);
+	tdict_set_bool(ctx, "none", pg.n == 0);
+	res->no_store = true;
+	return view_render(req, res, 200, "admin/customers", ctx);
+}
+
+static void address_ctx(struct tdict *d, const char *key, const struct person_address *a)
+{
+	if (a->line1 == NULL && a->city == NULL && a->country == NULL) {
+		/* Set, and false: an order without it must not show the customer's own. */
+		tdict_set_bool(d, key, false);
+		return;
+	}
+	struct tdict *x = tdict_dict(d, key);
+	put(x, "line1", a->line1);
+	put(x, "line2", a->line2 != NULL && *a->line2 ? a->line2 : NULL);
+	put(x, "postcode", a->postcode);
+	put(x, "city", a->city);
+	put(x, "country", a->country);
+	tdict_set_bool(x, "masked", a->line1 == NULL);
+}
+
+static void order_ctx(struct request *req, struct tdict *d, const struct person_order *o)
+{
+	tdict_setf(d, "id", "%lld", o->id);
+	put(d, "created_at", o->created_at);
+	put(d, "status", o->status);
+	if (o->total_cents >= 0)
+		tdict_set_ref(d, "total", format_price(req->arena, o->total_cents));
+	put(d, "contact_name", o->contact_name);
+	put(d, "contact_email", o->contact_email);
+	address_ctx(d, "billing", &o->billing);
+	address_ctx(d, "shipping", &o->shipping);
+	if (o->payment_brand != NULL) {
+		struct tdict *p = tdict_dict(d, "payment");
+		put(p, "brand", o->payment_brand);
+		put(p, "last4", o->payment_last4);
+		put(p, "expiry", o->payment_expiry);
+	}
+	put(d, "tracking_number", o->tracking_number);
+	struct tlist *lines = tdict_list(d, "lines");
+	for (size_t i = 0; i < o->nlines; i++) {
+		struct tdict *l = tlist_add(lines);
+		put(l, "sku", o->lines[i].sku);
+		put(l, "name", o->lines[i].name);
+		tdict_setf(l, "quantity", "%lld", o->lines[i].quantity);
+		tdict_set_ref(l, "price", format_price(req->arena, o->lines[i].unit_price_cents));
+	}
+}
+
+int handle_staff_customer(struct request *req, struct response *res)
+{
+	long long id;
+	if (!valid_id(http_param(req, 0), &id)) {
+		view_error(req, res, 404);
+		return 0;
+	}
+	struct person_detail d;
+	int found = db_people_get(req->db, req->arena, req->staff->role, id, &d);
+	if (found < 0)
+		return -1;
+	if (found == 1) {
+		/* No such customer, or one this role may not see (legal without an open case):
+		 * the same answer, so the page does not tell which. */
+		view_error(req, res, 404);
+		return 0;
+	}
+	unsigned full = full_mask(d.p.shows_full);
+	if (full != 0) {
+		struct audit_event ev = {.action = "view", .customer_id = id, .fields = full};
+		if (staff_audit(req, &ev, 1) < 0)
+			return -1;
+	}
+	struct tdict *ctx = view_ctx(req, "Customer");
+	struct tdict *p = tdict_dict(ctx, "person");
+	person_ctx(p, &d.p);
+	address_ctx(ctx, "billing", &d.billing);
+	address_ctx(ctx, "shipping", &d.shipping);
+	tdict_set_bool(ctx, "sees_orders", sees(req->staff->role, FIELD_ORDERS));
+	struct tlist *orders = tdict_list(ctx, "orders");
+	for (size_t i = 0; i < d.norders; i++)
+		order_ctx(req, tlist_add(orders), &d.orders[i]);
+	tdict_set_bool(ctx, "no_orders", d.norders == 0);
+	if (d.viewed_products != NULL || d.interests != NULL) {
+		struct tdict *prof = tdict_dict(ctx, "profile");
+		struct tlist *v = tdict_list(prof, "viewed");
+		for (size_t i = 0; i < d.nviewed; i++)
+			tdict_set_ref(tlist_add(v), "item", d.viewed_products[i]);
+		struct tlist *in = tdict_list(prof, "interests");
+		for (size_t i = 0; i < d.ninterests; i++)
+			tdict_set_ref(tlist_add(in), "item", d.interests[i]);
+	}
+	tdict_set_ref(ctx, "role", privacy_role_name(req->staff->role));
+	res->no_store = true;
+	return view_render(req, res, 200, "admin/customer", ctx);
+}
