@@ -9,6 +9,7 @@
 #include "../app/arena.h"
 #include "../app/db/db.h"
 #include "../app/db/policy.h"
+#include "../app/privacy/grants.h"
 #include "ctl.h"
 
 /*
@@ -77,6 +78,64 @@ static bool applied(MYSQL *m, const char *name)
 	return yes;
 }
 
+/* True when MariaDB has the account user@localhost (user is a checked plain identifier). */
+static int account_exists(MYSQL *m, const char *user)
+{
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+	         "SELECT 1 FROM mysql.global_priv WHERE User = '%s' AND Host = 'localhost'", user);
+	if (mysql_real_query(m, sql, strlen(sql)) != 0) {
+		fail("staff account: %s", mysql_error(m));
+		return -1;
+	}
+	MYSQL_RES *r = mysql_store_result(m);
+	int yes = r != NULL && mysql_num_rows(r) > 0;
+	if (r != NULL)
+		mysql_free_result(r);
+	return yes;
+}
+
+/*
+ * Applies the grants and views generated from the privacy table (app/privacy/grants.h), every
+ * run: the database's second wall always matches the table the binary was built with.  The
+ * staff pool's account is granted the staff roles once it exists (the deployment creates it
+ * after the first migrate, then migrates again).  Returns 0, or -1 after printing one line.
+ */
+static int apply_privacy_grants(MYSQL *m)
+{
+	const char *user = cfg.staff.db_user;
+	struct arena *a = arena_new();
+	int rc = -1;
+	size_t n;
+	const char **sql = privacy_grants_sql(a, user, &n);
+	if (sql == NULL) {
+		fail("[pool.staff] db_user '%s' is not a plain MariaDB user name", user);
+		goto out;
+	}
+	int exists = account_exists(m, user);
+	if (exists < 0)
+		goto out;
+	if (!exists)
+		sql = privacy_grants_sql(a, NULL, &n);
+	/* The masking views hold backslash escapes: parse them the default way. */
+	static const char mode[] =
+	    "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')";
+	if (run_sql(m, mode, sizeof(mode) - 1, "privacy grants") < 0)
+		goto out;
+	size_t views = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (run_sql(m, sql[i], strlen(sql[i]), "privacy grants") < 0)
+			goto out;
+		views += strncmp(sql[i], "CREATE OR REPLACE", 17) == 0;
+	}
+	printf("privacy grants applied: %d staff roles, %zu views, %s\n", ROLE__MAX, views,
+	       exists ? "roles granted to the staff account" : "no staff account yet");
+	rc = 0;
+out:
+	arena_free(a);
+	return rc;
+}
+
 static bool migration_name_ok(const char *n)
 {
 	size_t len = strlen(n);
@@ -97,12 +156,16 @@ int cmd_migrate(int argc, char **argv)
 	const char *dir = "schema";
 	for (int i = 1; i < argc; i++) {
 		if (ctl_is_help(argv[i])) {
-			puts("usage: dittoctl migrate [SCHEMA_DIR]\n"
-			     "Applies every numbered migration (NNN_name.sql) of SCHEMA_DIR "
-			     "(default "
-			     "schema/)\n"
-			     "not yet recorded in schema_migrations, in order, as db_admin_user.\n"
-			     "Safe to run twice at once (GET_LOCK 'ditto.migrate').");
+			puts(
+			    "usage: dittoctl migrate [SCHEMA_DIR]\n"
+			    "Applies every numbered migration (NNN_name.sql) of SCHEMA_DIR "
+			    "(default "
+			    "schema/)\n"
+			    "not yet recorded in schema_migrations, in order, as db_admin_user,\n"
+			    "then the staff roles' grants and views generated from the privacy "
+			    "table\n"
+			    "(and grants those roles to the staff pool's account once it exists).\n"
+			    "Safe to run twice at once (GET_LOCK 'ditto.migrate').");
 			return CTL_OK;
 		}
 	}
@@ -165,6 +228,8 @@ int cmd_migrate(int argc, char **argv)
 		count++;
 	}
 	printf("%d migration%s applied, schema up to date\n", count, count == 1 ? "" : "s");
+	if (apply_privacy_grants(m) < 0)
+		goto out;
 	rc = CTL_OK;
 out:
 	if (m != NULL)

@@ -132,7 +132,8 @@ db_stop() {
 
 sql() { mariadb --defaults-file="$1/my.cnf" -uroot "${@:2}"; }
 
-# db_setup DIR: database, migrations, and the three accounts with their roles.
+# db_setup DIR: database, migrations, the three accounts with their roles, then the staff
+# roles' generated grants (a second migrate: it grants them to the staff account once it exists).
 db_setup() {
 	local d=$1 u
 	sql "$d" -e "CREATE DATABASE IF NOT EXISTS ditto CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" ||
@@ -153,6 +154,9 @@ GRANT ditto_${u}_role TO 'ditto_$u'@'localhost';
 SET DEFAULT ROLE ditto_${u}_role FOR 'ditto_$u'@'localhost';
 EOF2
 	done
+	# Again, now that the accounts exist: the staff roles are granted to the staff account.
+	(cd "$REPO" && "$BUILD/dittoctl" --config "$d/ditto.conf" migrate "$REPO/schema") >/dev/null ||
+		die "privacy grants failed"
 }
 
 db_seed() {

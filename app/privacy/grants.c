@@ -1,0 +1,398 @@
+/* grants.c — generates the MariaDB side of the who-sees-what table: roles, column grants on the
+ * base tables and per-role masking views, from privacy.c's table and personal columns. */
+#include "grants.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../arena.h"
+
+/* A key column of a view: not a personal field, present for every role that sees the row. */
+struct view_key {
+	const char *name;
+	const char *expr; /* NULL: the base table's own column t.<name> (granted with the table) */
+};
+
+/* A label shown beside a personal column, with that column's visibility (full only). */
+struct view_label {
+	const char *name;
+	const char *expr;
+	const char *column; /* the personal column of the base table it follows */
+};
+
+#define ORDER_JOIN "JOIN orders o ON o.id = t.order_id"
+
+/* Which tables the views read, their keys, and how a row reaches its customer. */
+static const struct view_def {
+	const char *suffix;
+	const char *table;
+	const char *join;     /* joined after "FROM <table> t", or NULL */
+	const char *customer; /* the customer id of a row (legal's open-case filter) */
+	struct view_key keys[4];
+	struct view_label labels[1];
+} views[VIEW__MAX] = {
+    [VIEW_CUSTOMERS] = {"customers", "customers", NULL, "t.id", {{"id"}, {"status"}}},
+    [VIEW_ADDRESSES] =
+        {"addresses", "customer_addresses", NULL, "t.customer_id", {{"customer_id"}, {"kind"}}},
+    [VIEW_ORDERS] = {"orders", "orders", NULL, "t.customer_id", {{"id"}, {"customer_id"}}},
+    [VIEW_ORDER_LINES] = {"order_lines",
+                          "order_lines",
+                          ORDER_JOIN,
+                          "o.customer_id",
+                          {{"order_id"}, {"line_no"}, {"customer_id", "o.customer_id"}}},
+    [VIEW_ORDER_HISTORY] = {"order_history",
+                            "order_status_history",
+                            ORDER_JOIN,
+                            "o.customer_id",
+                            {{"id"}, {"order_id"}, {"customer_id", "o.customer_id"}}},
+    [VIEW_PAYMENTS] = {"payments",
+                       "payments",
+                       ORDER_JOIN,
+                       "o.customer_id",
+                       {{"order_id"}, {"customer_id", "o.customer_id"}}},
+    [VIEW_PROFILE] = {"profile",
+                      "product_views",
+                      NULL,
+                      "t.customer_id",
+                      {{"customer_id"}},
+                      {{"product_name", "(SELECT p.name FROM products p WHERE p.id = t.product_id)",
+                        "product_id"}}},
+    [VIEW_INTERESTS] = {"interests",
+                        "customer_interests",
+                        NULL,
+                        "t.customer_id",
+                        {{"customer_id"}},
+                        {{"category_name",
+                          "(SELECT c.name FROM categories c WHERE c.id = t.category_id)",
+                          "category_id"}}},
+};
+
+#undef ORDER_JOIN
+
+const char *privacy_view_suffix(enum privacy_view v)
+{
+	return (unsigned)v < VIEW__MAX ? views[v].suffix : NULL;
+}
+
+const char *privacy_view_table(enum privacy_view v)
+{
+	return (unsigned)v < VIEW__MAX ? views[v].table : NULL;
+}
+
+const char *privacy_view_name(struct arena *a, enum staff_role r, enum privacy_view v)
+{
+	if ((unsigned)v >= VIEW__MAX || privacy_role_name(r) == NULL || !privacy_sees_people(r))
+		return NULL;
+	return arena_printf(a, "staff_%s_%s", privacy_role_name(r), views[v].suffix);
+}
+
+static bool seen(enum visibility v)
+{
+	return v == VIS_FULL || v == VIS_MASKED;
+}
+
+/* True when cols[i] is the first personal column of its table with its name. */
+static bool first_of_name(const struct privacy_column *cols, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(cols[j].table, cols[i].table) == 0 &&
+		    strcmp(cols[j].column, cols[i].column) == 0)
+			return false;
+	return true;
+}
+
+/* True when role r sees every row kind of table.column in full (and it is a personal column). */
+static bool column_full(enum staff_role r, const char *table, const char *column)
+{
+	size_t n;
+	const struct privacy_column *cols = privacy_columns(&n);
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(cols[i].table, table) != 0 || strcmp(cols[i].column, column) != 0)
+			continue;
+		if (privacy_visibility(r, cols[i].field) != VIS_FULL)
+			return false;
+		any = true;
+	}
+	return any;
+}
+
+/* Appends what role r reads of stored value src (an SQL expression) of column c. */
+static void column_expr(struct buf *b, enum staff_role r, const struct privacy_column *c,
+                        const char *src)
+{
+	/* The SQL twins of privacy_mask_name/_email/_phone: the name walks the same
+	 * whitespace (space, tab, CR, LF) and keeps each word's first character (a code point:
+	 * MariaDB's regular expressions run in UTF-8 mode on utf8mb4 columns). */
+	static const char ws[] = "[ \t\r\n]";
+	static const char nws[] = "[^ \t\r\n]";
+	enum visibility v = privacy_visibility(r, c->field);
+	if (v == VIS_FULL) {
+		buf_puts(b, src);
+		return;
+	}
+	if (v != VIS_MASKED) {
+		buf_puts(b, "NULL");
+		return;
+	}
+	switch (c->mask) {
+	case MASK_KEEP:
+		buf_puts(b, src);
+		return;
+	case MASK_NAME:
+		buf_printf(b,
+		           "REGEXP_REPLACE(REGEXP_REPLACE(%s, '%s*(%s)%s*%s*', '\\\\1*** '), "
+		           "'%s+$', '')",
+		           src, ws, nws, nws, ws, ws);
+		return;
+	case MASK_EMAIL:
+		buf_printf(b,
+		           "CASE WHEN %s IS NULL THEN NULL WHEN LOCATE('@', %s) = 0 THEN '***' "
+		           "ELSE CONCAT(IF(LEFT(%s, 1) = '@', '', LEFT(%s, 1)), '***@', "
+		           "SUBSTRING_INDEX(%s, '@', -1)) END",
+		           src, src, src, src, src);
+		return;
+	case MASK_PHONE:
+		buf_printf(
+		    b,
+		    "CASE WHEN %s IS NULL THEN NULL "
+		    "WHEN CHAR_LENGTH(REGEXP_REPLACE(%s, '[^0-9]', '')) < 4 THEN '***' "
+		    "ELSE CONCAT('***-***-', RIGHT(REGEXP_REPLACE(%s, '[^0-9]', ''), 4)) END",
+		    src, src, src);
+		return;
+	case MASK_DROP:
+		break;
+	}
+	buf_puts(b, "NULL");
+}
+
+/* Appends the select-list item of personal column name (first entry cols[i]) for role r. */
+static void select_column(struct buf *b, enum staff_role r, const struct privacy_column *cols,
+                          size_t n, size_t i)
+{
+	char src[96];
+	snprintf(src, sizeof(src), "t.%s", cols[i].column);
+	if (cols[i].kind_value == NULL) {
+		column_expr(b, r, &cols[i], src);
+	} else {
+		/* One table, two fields: the row's kind picks the field. */
+		buf_puts(b, "CASE t.kind");
+		for (size_t j = i; j < n; j++) {
+			if (strcmp(cols[j].table, cols[i].table) != 0 ||
+			    strcmp(cols[j].column, cols[i].column) != 0 ||
+			    cols[j].kind_value == NULL)
+				continue;
+			buf_printf(b, " WHEN '%s' THEN ", cols[j].kind_value);
+			column_expr(b, r, &cols[j], src);
+		}
+		buf_puts(b, " END");
+	}
+	buf_printf(b, " AS %s", cols[i].column);
+}
+
+/* Appends the WHERE condition of role r's view d: rows it sees a column of, open case. */
+static void view_filter(struct buf *b, enum staff_role r, const struct view_def *d)
+{
+	size_t n;
+	const struct privacy_column *cols = privacy_columns(&n);
+	bool any = false, kinds = false;
+	struct buf k = {0};
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(cols[i].table, d->table) != 0)
+			continue;
+		if (cols[i].kind_value != NULL) {
+			kinds = true;
+			if (seen(privacy_visibility(r, cols[i].field)) &&
+			    (k.data == NULL || strstr(k.data, cols[i].kind_value) == NULL))
+				buf_printf(&k, "%s'%s'", k.len ? ", " : "", cols[i].kind_value);
+		} else if (seen(privacy_visibility(r, cols[i].field))) {
+			any = true;
+		}
+	}
+	if (kinds && k.len > 0)
+		buf_printf(b, "t.kind IN (%s)", k.data);
+	else
+		buf_puts(b, any ? "TRUE" : "FALSE");
+	buf_free(&k);
+	if (privacy_needs_open_case(r))
+		buf_printf(b,
+		           " AND EXISTS (SELECT 1 FROM legal_cases lc WHERE lc.customer_id = %s "
+		           "AND lc.closed_at IS NULL)",
+		           d->customer);
+}
+
+/* The CREATE OR REPLACE VIEW statement of role r's view v. */
+static const char *view_sql(struct arena *a, enum staff_role r, enum privacy_view v)
+{
+	const struct view_def *d = &views[v];
+	size_t n;
+	const struct privacy_column *cols = privacy_columns(&n);
+	struct buf b = {0};
+	buf_printf(&b, "CREATE OR REPLACE SQL SECURITY DEFINER VIEW %s AS SELECT ",
+	           privacy_view_name(a, r, v));
+	for (size_t i = 0; i < sizeof(d->keys) / sizeof(d->keys[0]) && d->keys[i].name; i++) {
+		if (d->keys[i].expr != NULL)
+			buf_printf(&b, "%s%s AS %s", i ? ", " : "", d->keys[i].expr,
+			           d->keys[i].name);
+		else
+			buf_printf(&b, "%st.%s AS %s", i ? ", " : "", d->keys[i].name,
+			           d->keys[i].name);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(cols[i].table, d->table) != 0 || !first_of_name(cols, i))
+			continue;
+		buf_puts(&b, ", ");
+		select_column(&b, r, cols, n, i);
+	}
+	for (size_t i = 0; i < sizeof(d->labels) / sizeof(d->labels[0]) && d->labels[i].name; i++) {
+		const struct view_label *l = &d->labels[i];
+		buf_printf(&b, ", %s AS %s", column_full(r, d->table, l->column) ? l->expr : "NULL",
+		           l->name);
+	}
+	buf_printf(&b, " FROM %s t%s%s WHERE ", d->table, d->join ? " " : "",
+	           d->join ? d->join : "");
+	view_filter(&b, r, d);
+	const char *sql = arena_strdup(a, b.data);
+	buf_free(&b);
+	return sql;
+}
+
+/* Grows the list of grants by one. */
+struct grant_list {
+	struct privacy_grant *g;
+	size_t n, cap;
+	struct arena *a;
+};
+
+static void add_grant(struct grant_list *l, enum staff_role r, const char *table,
+                      const char *column)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct privacy_grant *g = arena_alloc(l->a, cap * sizeof(*g));
+		if (l->n)
+			memcpy(g, l->g, l->n * sizeof(*g));
+		l->g = g;
+		l->cap = cap;
+	}
+	l->g[l->n++] = (struct privacy_grant){r, table, column};
+}
+
+/* Role r's column grants on view d's base table: its full columns with the table's keys. */
+static void add_base_grants(struct grant_list *l, enum staff_role r, const struct view_def *d)
+{
+	size_t n;
+	const struct privacy_column *cols = privacy_columns(&n);
+	/* A role that sees people only while a case is open reads rows, not tables. */
+	if (privacy_needs_open_case(r))
+		return;
+	size_t before = l->n;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(cols[i].table, d->table) == 0 && first_of_name(cols, i) &&
+		    column_full(r, d->table, cols[i].column))
+			add_grant(l, r, d->table, cols[i].column);
+	if (l->n == before)
+		return;
+	for (size_t i = 0; i < sizeof(d->keys) / sizeof(d->keys[0]) && d->keys[i].name; i++)
+		if (d->keys[i].expr == NULL)
+			add_grant(l, r, d->table, d->keys[i].name);
+}
+
+const struct privacy_grant *privacy_grants(struct arena *a, size_t *n)
+{
+	struct grant_list l = {.a = a};
+	for (int r = 0; r < ROLE__MAX; r++) {
+		for (int v = 0; v < VIEW__MAX; v++)
+			add_base_grants(&l, r, &views[v]);
+		if (!privacy_sees_people(r))
+			continue;
+		for (int v = 0; v < VIEW__MAX; v++)
+			add_grant(&l, r, privacy_view_name(a, r, v), NULL);
+	}
+	*n = l.n;
+	return l.g;
+}
+
+static bool plain_identifier(const char *s)
+{
+	size_t len = strlen(s);
+	if (len == 0 || len > 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+/* Grows the list of statements by one. */
+struct sql_list {
+	const char **s;
+	size_t n, cap;
+	struct arena *a;
+};
+
+static void add_sql(struct sql_list *l, const char *sql)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		const char **s = arena_alloc(l->a, cap * sizeof(*s));
+		if (l->n)
+			memcpy(s, l->s, l->n * sizeof(*s));
+		l->s = s;
+		l->cap = cap;
+	}
+	l->s[l->n++] = sql;
+}
+
+const char **privacy_grants_sql(struct arena *a, const char *staff_account, size_t *n)
+{
+	if (staff_account != NULL && !plain_identifier(staff_account))
+		return NULL;
+	struct sql_list l = {.a = a};
+	for (int r = 0; r < ROLE__MAX; r++)
+		add_sql(&l, arena_printf(a, "CREATE ROLE IF NOT EXISTS %s", privacy_db_role(r)));
+	/* Start from nothing, so a cell of the table that became stricter is revoked. */
+	for (int r = 0; r < ROLE__MAX; r++) {
+		add_sql(&l, arena_printf(a, "REVOKE ALL PRIVILEGES, GRANT OPTION FROM %s",
+		                         privacy_db_role(r)));
+		add_sql(&l, arena_printf(a, "GRANT ditto_staff_role TO %s", privacy_db_role(r)));
+	}
+	size_t ng;
+	const struct privacy_grant *g = privacy_grants(a, &ng);
+	/* Column grants: one statement per role and table. */
+	for (size_t i = 0; i < ng;) {
+		if (g[i].column == NULL) {
+			i++;
+			continue;
+		}
+		struct buf b = {0};
+		size_t j = i;
+		for (; j < ng && g[j].column != NULL && g[j].role == g[i].role &&
+		       strcmp(g[j].table, g[i].table) == 0;
+		     j++)
+			buf_printf(&b, "%s%s", j > i ? ", " : "", g[j].column);
+		add_sql(&l, arena_printf(a, "GRANT SELECT (%s) ON %s TO %s", b.data, g[i].table,
+		                         privacy_db_role(g[i].role)));
+		buf_free(&b);
+		i = j;
+	}
+	for (int r = 0; r < ROLE__MAX; r++)
+		for (int v = 0; v < VIEW__MAX; v++) {
+			if (!privacy_sees_people(r)) {
+				add_sql(&l, arena_printf(a, "DROP VIEW IF EXISTS staff_%s_%s",
+				                         privacy_role_name(r), views[v].suffix));
+				continue;
+			}
+			add_sql(&l, view_sql(a, r, v));
+			add_sql(&l, arena_printf(a, "GRANT SELECT ON %s TO %s",
+			                         privacy_view_name(a, r, v), privacy_db_role(r)));
+		}
+	if (staff_account != NULL)
+		for (int r = 0; r < ROLE__MAX; r++)
+			add_sql(&l, arena_printf(a, "GRANT %s TO '%s'@'localhost'",
+			                         privacy_db_role(r), staff_account));
+	*n = l.n;
+	return l.s;
+}
