@@ -30,8 +30,8 @@ static int audit_verify(int argc, char **argv)
 	if (found < 0)
 		rc = fail("cannot read the audit log as %s: %s", cfg.db_cron_user, db_error(db));
 	else if (found > 0)
-		rc = fail("audit log broken at row %lld: %s (%lld rows checked before it)",
-		          check.bad_id, check.why, check.rows);
+		rc = fail("audit log broken at row %lld: %s (%lld rows checked)", check.bad_id,
+		          check.why, check.rows);
 	else {
 		printf("audit log intact: %lld rows checked\n", check.rows);
 		rc = CTL_OK;
