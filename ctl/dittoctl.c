@@ -29,6 +29,8 @@ static const struct command {
      "  shipments import FILE                     mark orders shipped from the carrier's CSV\n"},
     {"order", cmd_order,
      "  order status ID STATUS [--note TEXT]      change an order's status by hand\n"},
+    {"audit", cmd_audit,
+     "  audit verify                              check the audit log's hash chain\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
