@@ -29,6 +29,7 @@ static void pool_defaults(struct pool_config *p, enum pool_kind kind)
 	p->max_requests = 10000;
 	p->request_timeout = 25;
 	snprintf(p->db_user, sizeof(p->db_user), "ditto_%s", name);
+	snprintf(p->db_role, sizeof(p->db_role), "ditto_%s_role", name);
 	snprintf(p->db_password_file, sizeof(p->db_password_file), "var/secrets/ditto_%s", name);
 }
 
@@ -114,6 +115,8 @@ static int set_pool(struct pool_config *p, const char *k, const char *v)
 		return STR(p->socket_group);
 	if (strcmp(k, "db_user") == 0)
 		return STR(p->db_user);
+	if (strcmp(k, "db_role") == 0)
+		return STR(p->db_role);
 	if (strcmp(k, "db_password_file") == 0)
 		return STR(p->db_password_file);
 	if (strcmp(k, "pid_file") == 0)

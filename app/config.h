@@ -23,6 +23,7 @@ struct pool_config {
 	long max_requests;                 /* recycle a worker after this many */
 	int request_timeout;               /* seconds before a stuck worker is killed */
 	char db_user[64];                  /* MariaDB account of this pool */
+	char db_role[64]; /* its own MariaDB role, active between requests (ditto_<pool>_role) */
 	char db_password_file[CONFIG_STR]; /* file holding its password */
 	char pid_file[CONFIG_STR];         /* master pid, optional */
 };

@@ -163,6 +163,9 @@ static void dispatch(const struct worker_ctx *w, struct request *req, struct res
 	if (!access_check(w->site, req, res, route))
 		return;
 	if (route->fn(req, res) < 0) {
+		/* The cause was logged where it happened (if it was ours to log); this names the
+		 * route, for the operator who greps by request. */
+		log_warn("%s failed (request %s)", route->name, req->request_id);
 		buf_reset(&res->body);
 		buf_reset(&res->headers);
 		view_error(req, res, db_unavailable(req->db) ? 503 : 500);
@@ -193,6 +196,8 @@ static struct db *open_db(const struct worker_ctx *w)
 	    .name = w->cfg->db_name,
 	    .user = w->pool->db_user,
 	    .password = password,
+	    /* Set after connecting, and again after each request that set a staff role. */
+	    .role = w->pool->db_role[0] != '\0' ? w->pool->db_role : NULL,
 	};
 	struct db *db = db_new(&p);
 	sodium_memzero(password, sizeof(password));

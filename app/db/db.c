@@ -6,6 +6,7 @@
 #include <mysql.h>
 #include <errmsg.h>
 #include <mysqld_error.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +16,16 @@
 #include "../arena.h"
 #include "../log.h"
 
-#define DB_MAX_STMTS 96
+#define DB_MAX_STMTS 192
 #define DB_MAX_ARGS  32
 #define DB_TX_TRIES  5
 
+/* A prepared statement, keyed by its text: some statements are composed at run time (the
+ * staff views' names come from the role), and an arena may hand the same address to a
+ * different text in the next request, so an address is no key. */
 struct stmt_slot {
-	const char *sql; /* the literal's address is the cache key */
+	uint64_t hash; /* of sql: compared first */
+	char *sql;     /* our copy */
 	MYSQL_STMT *stmt;
 };
 
@@ -66,8 +71,10 @@ static void set_error(struct db *db, unsigned no, const char *msg)
 
 static void disconnect(struct db *db)
 {
-	for (size_t i = 0; i < db->nstmts; i++)
+	for (size_t i = 0; i < db->nstmts; i++) {
 		mysql_stmt_close(db->stmts[i].stmt);
+		free(db->stmts[i].sql);
+	}
 	db->nstmts = 0;
 	if (db->conn != NULL)
 		mysql_close(db->conn);
@@ -208,10 +215,20 @@ int db_ping(struct db *db)
 	return 0;
 }
 
+/* FNV-1a: a cheap first comparison before strcmp. */
+static uint64_t sql_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
 static MYSQL_STMT *prepare(struct db *db, const char *sql)
 {
+	uint64_t h = sql_hash(sql);
 	for (size_t i = 0; i < db->nstmts; i++)
-		if (db->stmts[i].sql == sql)
+		if (db->stmts[i].hash == h && strcmp(db->stmts[i].sql, sql) == 0)
 			return db->stmts[i].stmt;
 	MYSQL_STMT *st = mysql_stmt_init(db->conn);
 	if (st == NULL) {
@@ -226,8 +243,10 @@ static MYSQL_STMT *prepare(struct db *db, const char *sql)
 	}
 	my_bool on = 1;
 	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
-	if (db->nstmts < DB_MAX_STMTS) {
-		db->stmts[db->nstmts].sql = sql;
+	char *copy = db->nstmts < DB_MAX_STMTS ? strdup(sql) : NULL;
+	if (copy != NULL) {
+		db->stmts[db->nstmts].hash = h;
+		db->stmts[db->nstmts].sql = copy;
 		db->stmts[db->nstmts].stmt = st;
 		db->nstmts++;
 	} else {

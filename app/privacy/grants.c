@@ -355,6 +355,11 @@ const char **privacy_grants_sql(struct arena *a, const char *staff_account, size
 		add_sql(&l, arena_printf(a, "CREATE ROLE IF NOT EXISTS %s", privacy_db_role(r)));
 	/* Start from nothing, so a cell of the table that became stricter is revoked. */
 	for (int r = 0; r < ROLE__MAX; r++) {
+		/* MariaDB 10.11's REVOKE ALL fails on a role that holds another role with table
+		 * grants ("no such grant"): drop the membership first.  Granting it just before
+		 * makes the revoke valid on a first run too (there is no REVOKE IF EXISTS). */
+		add_sql(&l, arena_printf(a, "GRANT ditto_staff_role TO %s", privacy_db_role(r)));
+		add_sql(&l, arena_printf(a, "REVOKE ditto_staff_role FROM %s", privacy_db_role(r)));
 		add_sql(&l, arena_printf(a, "REVOKE ALL PRIVILEGES, GRANT OPTION FROM %s",
 		                         privacy_db_role(r)));
 		add_sql(&l, arena_printf(a, "GRANT ditto_staff_role TO %s", privacy_db_role(r)));
