@@ -439,6 +439,24 @@ int handle_account_export(struct request *req, struct response *res)
 		json_array_append_new(sl, o);
 	}
 	json_object_set_new(root, "sessions", sl);
+	/* When and by which role staff viewed the data in full: held about the customer, so
+	 * theirs to have (the staff member's name is not). */
+	struct audit_view *views;
+	size_t nviews;
+	if (db_audit_views_of_customer(req->db, req->arena, req->session->customer_id, &views,
+	                               &nviews) < 0) {
+		json_decref(root);
+		return -1;
+	}
+	json_t *vl = json_array();
+	for (size_t i = 0; i < nviews; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "at", json_string(views[i].viewed_at));
+		json_object_set_new(o, "role", str_or_null(views[i].role));
+		json_object_set_new(o, "fields", json_string(views[i].fields));
+		json_array_append_new(vl, o);
+	}
+	json_object_set_new(root, "staff_views", vl);
 	char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_decref(root);
 	if (text == NULL)

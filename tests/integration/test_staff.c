@@ -639,6 +639,14 @@ static void test_customer_sees_which_role_viewed_their_data(void **state)
 	assert_non_null(strstr(r.body, "<td>representative</td>"));
 	assert_null(strstr(r.body, m.username));
 	http_resp_free(&r);
+	/* And the data export carries the same record. */
+	assert_int_equal(client_get(&shop, env_web(), "/account/export", &r), 0);
+	assert_int_equal(r.status, 200);
+	const char *views = strstr(r.body, "\"staff_views\"");
+	assert_non_null(views);
+	assert_non_null(strstr(views, "\"role\": \"representative\""));
+	assert_null(strstr(r.body, m.username));
+	http_resp_free(&r);
 }
 
 int main(void)
