@@ -149,7 +149,7 @@ static void column_expr(struct buf *b, enum staff_role r, const struct privacy_c
 	case MASK_EMAIL:
 		buf_printf(b,
 		           "CASE WHEN %s IS NULL THEN NULL WHEN LOCATE('@', %s) = 0 THEN '***' "
-		           "ELSE CONCAT(IF(LEFT(%s, 1) = '@', '', LEFT(%s, 1)), '***@', "
+		           "ELSE CONCAT(IF(LEFT(%s, 1) IN ('@', '*'), '', LEFT(%s, 1)), '***@', "
 		           "SUBSTRING_INDEX(%s, '@', -1)) END",
 		           src, src, src, src, src);
 		return;
