@@ -353,8 +353,13 @@ const char **privacy_grants_sql(struct arena *a, const char *staff_account, size
 	struct sql_list l = {.a = a};
 	for (int r = 0; r < ROLE__MAX; r++)
 		add_sql(&l, arena_printf(a, "CREATE ROLE IF NOT EXISTS %s", privacy_db_role(r)));
-	/* Start from nothing, so a cell of the table that became stricter is revoked. */
+	/* Start from nothing, so a cell of the table that became stricter is revoked.  MariaDB
+	 * refuses REVOKE ALL on a role that holds another role with grants of its own (error
+	 * 1147 on the inherited table), so ditto_staff_role is taken away first and given back
+	 * after; the GRANT before makes the REVOKE valid on a role that never held it. */
 	for (int r = 0; r < ROLE__MAX; r++) {
+		add_sql(&l, arena_printf(a, "GRANT ditto_staff_role TO %s", privacy_db_role(r)));
+		add_sql(&l, arena_printf(a, "REVOKE ditto_staff_role FROM %s", privacy_db_role(r)));
 		add_sql(&l, arena_printf(a, "REVOKE ALL PRIVILEGES, GRANT OPTION FROM %s",
 		                         privacy_db_role(r)));
 		add_sql(&l, arena_printf(a, "GRANT ditto_staff_role TO %s", privacy_db_role(r)));
