@@ -78,7 +78,8 @@ static bool applied(MYSQL *m, const char *name)
 	return yes;
 }
 
-/* True when MariaDB has the account user@localhost (user is a checked plain identifier). */
+/* Whether MariaDB has the account user@localhost (user is a checked plain identifier): returns
+ * 1 or 0, or -1 after printing one error line. */
 static int account_exists(MYSQL *m, const char *user)
 {
 	char sql[256];

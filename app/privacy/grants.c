@@ -32,40 +32,54 @@ static const struct view_def {
 	struct view_key keys[4];
 	struct view_label labels[1];
 } views[VIEW__MAX] = {
-    [VIEW_CUSTOMERS] = {"customers", "customers", NULL, "t.id", {{"id"}, {"status"}}},
-    [VIEW_ADDRESSES] =
-        {"addresses", "customer_addresses", NULL, "t.customer_id", {{"customer_id"}, {"kind"}}},
-    [VIEW_ORDERS] = {"orders", "orders", NULL, "t.customer_id", {{"id"}, {"customer_id"}}},
-    [VIEW_ORDER_LINES] = {"order_lines",
-                          "order_lines",
-                          ORDER_JOIN,
-                          "o.customer_id",
-                          {{"order_id"}, {"line_no"}, {"customer_id", "o.customer_id"}}},
-    [VIEW_ORDER_HISTORY] = {"order_history",
-                            "order_status_history",
-                            ORDER_JOIN,
-                            "o.customer_id",
-                            {{"id"}, {"order_id"}, {"customer_id", "o.customer_id"}}},
-    [VIEW_PAYMENTS] = {"payments",
-                       "payments",
-                       ORDER_JOIN,
-                       "o.customer_id",
-                       {{"order_id"}, {"customer_id", "o.customer_id"}}},
-    [VIEW_PROFILE] = {"profile",
-                      "product_views",
-                      NULL,
-                      "t.customer_id",
-                      {{"customer_id"}},
-                      {{"product_name", "(SELECT p.name FROM products p WHERE p.id = t.product_id)",
-                        "product_id"}}},
-    [VIEW_INTERESTS] = {"interests",
-                        "customer_interests",
-                        NULL,
-                        "t.customer_id",
-                        {{"customer_id"}},
-                        {{"category_name",
-                          "(SELECT c.name FROM categories c WHERE c.id = t.category_id)",
-                          "category_id"}}},
+    [VIEW_CUSTOMERS] = {.suffix = "customers",
+                        .table = "customers",
+                        .customer = "t.id",
+                        .keys = {{.name = "id"}, {.name = "status"}}},
+    [VIEW_ADDRESSES] = {.suffix = "addresses",
+                        .table = "customer_addresses",
+                        .customer = "t.customer_id",
+                        .keys = {{.name = "customer_id"}, {.name = "kind"}}},
+    [VIEW_ORDERS] = {.suffix = "orders",
+                     .table = "orders",
+                     .customer = "t.customer_id",
+                     .keys = {{.name = "id"}, {.name = "customer_id"}}},
+    [VIEW_ORDER_LINES] = {.suffix = "order_lines",
+                          .table = "order_lines",
+                          .join = ORDER_JOIN,
+                          .customer = "o.customer_id",
+                          .keys = {{.name = "order_id"},
+                                   {.name = "line_no"},
+                                   {.name = "customer_id", .expr = "o.customer_id"}}},
+    [VIEW_ORDER_HISTORY] = {.suffix = "order_history",
+                            .table = "order_status_history",
+                            .join = ORDER_JOIN,
+                            .customer = "o.customer_id",
+                            .keys = {{.name = "id"},
+                                     {.name = "order_id"},
+                                     {.name = "customer_id", .expr = "o.customer_id"}}},
+    [VIEW_PAYMENTS] = {.suffix = "payments",
+                       .table = "payments",
+                       .join = ORDER_JOIN,
+                       .customer = "o.customer_id",
+                       .keys = {{.name = "order_id"},
+                                {.name = "customer_id", .expr = "o.customer_id"}}},
+    [VIEW_PROFILE] = {.suffix = "profile",
+                      .table = "product_views",
+                      .customer = "t.customer_id",
+                      .keys = {{.name = "customer_id"}},
+                      .labels = {{.name = "product_name",
+                                  .expr = "(SELECT p.name FROM products p WHERE p.id = "
+                                          "t.product_id)",
+                                  .column = "product_id"}}},
+    [VIEW_INTERESTS] = {.suffix = "interests",
+                        .table = "customer_interests",
+                        .customer = "t.customer_id",
+                        .keys = {{.name = "customer_id"}},
+                        .labels = {{.name = "category_name",
+                                    .expr = "(SELECT c.name FROM categories c WHERE c.id = "
+                                            "t.category_id)",
+                                    .column = "category_id"}}},
 };
 
 #undef ORDER_JOIN
@@ -132,8 +146,10 @@ static void column_expr(struct buf *b, enum staff_role r, const struct privacy_c
 		buf_puts(b, src);
 		return;
 	}
+	/* A column the role does not get is NULL of the column's own type ("IF(FALSE, col,
+	 * NULL)"), so every role's view has the same column types as the base table. */
 	if (v != VIS_MASKED) {
-		buf_puts(b, "NULL");
+		buf_printf(b, "IF(FALSE, %s, NULL)", src);
 		return;
 	}
 	switch (c->mask) {
@@ -149,7 +165,7 @@ static void column_expr(struct buf *b, enum staff_role r, const struct privacy_c
 	case MASK_EMAIL:
 		buf_printf(b,
 		           "CASE WHEN %s IS NULL THEN NULL WHEN LOCATE('@', %s) = 0 THEN '***' "
-		           "ELSE CONCAT(IF(LEFT(%s, 1) = '@', '', LEFT(%s, 1)), '***@', "
+		           "ELSE CONCAT(IF(LEFT(%s, 1) IN ('@', '*'), '', LEFT(%s, 1)), '***@', "
 		           "SUBSTRING_INDEX(%s, '@', -1)) END",
 		           src, src, src, src, src);
 		return;
@@ -164,7 +180,7 @@ static void column_expr(struct buf *b, enum staff_role r, const struct privacy_c
 	case MASK_DROP:
 		break;
 	}
-	buf_puts(b, "NULL");
+	buf_printf(b, "IF(FALSE, %s, NULL)", src);
 }
 
 /* Appends the select-list item of personal column name (first entry cols[i]) for role r. */
@@ -353,11 +369,11 @@ const char **privacy_grants_sql(struct arena *a, const char *staff_account, size
 	struct sql_list l = {.a = a};
 	for (int r = 0; r < ROLE__MAX; r++)
 		add_sql(&l, arena_printf(a, "CREATE ROLE IF NOT EXISTS %s", privacy_db_role(r)));
-	/* Start from nothing, so a cell of the table that became stricter is revoked. */
+	/* Start from nothing, so a cell of the table that became stricter is revoked.  MariaDB
+	 * refuses REVOKE ALL on a role that holds another role with grants of its own (error
+	 * 1147 on the inherited table), so ditto_staff_role is taken away first and given back
+	 * after; the GRANT before makes the REVOKE valid on a role that never held it. */
 	for (int r = 0; r < ROLE__MAX; r++) {
-		/* MariaDB 10.11's REVOKE ALL fails on a role that holds another role with table
-		 * grants ("no such grant"): drop the membership first.  Granting it just before
-		 * makes the revoke valid on a first run too (there is no REVOKE IF EXISTS). */
 		add_sql(&l, arena_printf(a, "GRANT ditto_staff_role TO %s", privacy_db_role(r)));
 		add_sql(&l, arena_printf(a, "REVOKE ditto_staff_role FROM %s", privacy_db_role(r)));
 		add_sql(&l, arena_printf(a, "REVOKE ALL PRIVILEGES, GRANT OPTION FROM %s",

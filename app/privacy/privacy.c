@@ -177,7 +177,9 @@ const char *privacy_mask_email(struct arena *a, const char *s)
 	const char *at = strrchr(s, '@');
 	if (at == NULL)
 		return "***";
-	size_t first = at == s ? 0 : utf8_len(s);
+	/* A local part starting with '*' is already masked ("***@..."): keeping its first
+	 * character would add a star on every pass. */
+	size_t first = at == s || *s == '*' ? 0 : utf8_len(s);
 	if (s + first > at)
 		first = 0;
 	size_t dlen = strlen(at);

@@ -83,7 +83,8 @@ bool privacy_sees_people(enum staff_role r);
  * masked form masks to itself, so a value the database masked already passes
  * through unchanged.  NULL in gives NULL out.
  *  - name:    every word to its first character and "***": "Jane Doe" -> "J*** D***"
- *  - email:   first character of the local part, "***@", the domain: "j***@example.com";
+ *  - email:   first character of the local part (none when it is "@" or "*"), "***@", the
+ *             domain: "j***@example.com";
  *             without an '@' just "***"
  *  - phone:   "***-***-" and the last four digits; fewer than four digits: "***"
  *  - address: masked by the record (line1, line2 and postcode dropped, city and country kept)
