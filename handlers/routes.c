@@ -43,6 +43,7 @@ static const struct route web_routes[] = {
 /* Every ACCESS_STAFF route belongs to a page of the privacy module's page table, which says
  * which roles may open it; a role that may not gets 403 and no menu entry. */
 static const struct route staff_routes[] = {
+	{HTTP_GET,  "/",                      ACCESS_PUBLIC, handle_staff_root,       "staff_root"},
 	{HTTP_GET,  "/admin/login",           ACCESS_PUBLIC, handle_staff_login_form, "staff_login_form"},
 	{HTTP_POST, "/admin/login",           ACCESS_PUBLIC, handle_staff_login,      "staff_login"},
 	{HTTP_POST, "/admin/logout",          ACCESS_PUBLIC, handle_staff_logout,     "staff_logout"},

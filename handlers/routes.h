@@ -41,6 +41,8 @@ int handle_checkout_form(struct request *req, struct response *res);
 int handle_checkout(struct request *req, struct response *res);
 int handle_orders(struct request *req, struct response *res);
 int handle_order(struct request *req, struct response *res);
+/* The staff site's root: on to /admin (which sends a visitor to sign in). */
+int handle_staff_root(struct request *req, struct response *res);
 int handle_staff_login_form(struct request *req, struct response *res);
 int handle_staff_login(struct request *req, struct response *res);
 int handle_staff_logout(struct request *req, struct response *res);

@@ -33,10 +33,7 @@ int handle_staff_login_form(struct request *req, struct response *res)
 		http_redirect(res, "/admin");
 		return 0;
 	}
-	struct tdict *ctx = view_ctx(req, "Staff sign-in");
-	if (http_query(req, "why") != NULL)
-		tdict_set_ref(ctx, "notice", "Your session ended. Sign in again.");
-	return login_page(req, res, ctx, 200);
+	return login_page(req, res, view_ctx(req, "Staff sign-in"), 200);
 }
 
 /* Records a refused sign-in: the address's count, the account's count (and lockout), and
@@ -158,6 +155,13 @@ int handle_staff_logout(struct request *req, struct response *res)
 	if (staff_session_end(req, res) < 0)
 		return -1;
 	http_redirect(res, "/admin/login");
+	return 0;
+}
+
+int handle_staff_root(struct request *req, struct response *res)
+{
+	(void)req;
+	http_redirect(res, "/admin");
 	return 0;
 }
 
