@@ -294,6 +294,39 @@ static void test_a_malformed_event_writes_nothing_of_its_batch(void **state)
 	assert_intact();
 }
 
+struct in_tx {
+	const char *tag;
+	int outcome; /* what the transaction returns after appending */
+};
+
+static int append_then(struct db *db, void *vctx)
+{
+	struct in_tx *c = vctx;
+	struct audit_event ev = view_event(4253, c->tag);
+	if (audit_append_in_tx(db, &ev, 1) < 0)
+		return -1;
+	return c->outcome;
+}
+
+static void test_rows_appended_in_a_rolled_back_transaction_vanish_with_it(void **state)
+{
+	(void)state;
+	struct in_tx c = {.tag = unique("audit-tx"), .outcome = -1};
+	struct db *db = account_db("staff");
+	long long head = sql_admin_int("SELECT last_id FROM audit_head");
+	assert_int_equal(db_tx(db, append_then, &c), -1);
+	assert_int_equal(
+	    sql_admin_int("SELECT COUNT(*) FROM audit_log WHERE request_id = '%s'", c.tag), 0);
+	assert_int_equal(sql_admin_int("SELECT last_id FROM audit_head"), head);
+	c.outcome = 0;
+	assert_int_equal(db_tx(db, append_then, &c), 0);
+	assert_int_equal(
+	    sql_admin_int("SELECT COUNT(*) FROM audit_log WHERE request_id = '%s'", c.tag), 1);
+	assert_int_equal(sql_admin_int("SELECT last_id FROM audit_head"), head + 1);
+	db_free(db);
+	assert_intact();
+}
+
 static void test_customers_see_when_and_which_role_viewed_never_who(void **state)
 {
 	(void)state;
@@ -436,6 +469,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_staff_account_may_append_but_never_change_or_delete,
 	                              teardown),
 	    cmocka_unit_test_teardown(test_a_malformed_event_writes_nothing_of_its_batch, teardown),
+	    cmocka_unit_test_teardown(
+	        test_rows_appended_in_a_rolled_back_transaction_vanish_with_it, teardown),
 	    cmocka_unit_test_teardown(test_customers_see_when_and_which_role_viewed_never_who,
 	                              teardown),
 	    cmocka_unit_test_teardown(test_audit_page_lists_newest_first_by_page, teardown),
