@@ -323,3 +323,28 @@ login_cookie() {
 	awk '$6 == "ditto" || $6 == "__Host-ditto" { print $6 "=" $7 }' "$jar"
 	rm -f "$jar"
 }
+
+# staff_add DIR ROLE USER PASSWORD: adds a staff member with dittoctl and prints the TOTP
+# secret it was given (the secret= of the otpauth:// URI). Returns non-zero if that fails.
+staff_add() {
+	local out
+	out=$(printf '%s\n' "$4" | (cd "$REPO" && "$BUILD/dittoctl" --config "$1/ditto.conf" \
+		staff add --role "$2" "$3") 2>&1) || { say "$out"; return 1; }
+	printf '%s\n' "$out" | grep -o 'secret=[A-Z2-7]*' | head -1 | cut -d= -f2 | grep .
+}
+
+# staff_login_cookie DIR STAFF_PORT USER PASSWORD SECRET [SECONDS_AHEAD]: signs a staff member
+# in through /admin/login with the TOTP code of now (+ SECONDS_AHEAD: each code signs in once)
+# and prints the staff session cookie ("ditto_staff=..."), or nothing if the sign-in failed.
+staff_login_cookie() {
+	local d=$1 base=http://127.0.0.1:$2 jar csrf code
+	code=$(oathtool --totp -b -N "now + ${6:-0} seconds" "$5") || return 1
+	jar=$(mktemp "$d/run/cookies.XXXXXX")
+	csrf=$(curl -s -c "$jar" -b "$jar" "$base/admin/login" | grep -o 'name="csrf" value="[^"]*"' |
+		head -1 | sed 's/.*value="//; s/"$//')
+	curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" \
+		--data-urlencode "username=$3" --data-urlencode "password=$4" \
+		--data-urlencode "totp=$code" "$base/admin/login"
+	awk '$6 == "ditto_staff" || $6 == "__Host-ditto_staff" { print $6 "=" $7 }' "$jar"
+	rm -f "$jar"
+}
