@@ -15,14 +15,14 @@ enum pool_kind { POOL_WEB, POOL_STAFF, POOL__MAX };
 /* Settings of one FastCGI pool ([pool.web] or [pool.staff]). */
 struct pool_config {
 	enum pool_kind kind;
-	char name[32];                     /* "web" or "staff": pool_kind_name(kind) */
-	char socket[CONFIG_STR];           /* unix socket path */
-	char socket_group[64];             /* group allowed to connect (nginx's) */
-	unsigned socket_mode;              /* octal, default 0660 */
-	int workers;                       /* preforked children */
-	long max_requests;                 /* recycle a worker after this many */
-	int request_timeout;               /* seconds before a stuck worker is killed */
-	char db_user[64];                  /* MariaDB account of this pool */
+	char name[32];           /* "web" or "staff": pool_kind_name(kind) */
+	char socket[CONFIG_STR]; /* unix socket path */
+	char socket_group[64];   /* group allowed to connect (nginx's) */
+	unsigned socket_mode;    /* octal, default 0660 */
+	int workers;             /* preforked children */
+	long max_requests;       /* recycle a worker after this many */
+	int request_timeout;     /* seconds before a stuck worker is killed */
+	char db_user[64];        /* MariaDB account of this pool */
 	char db_role[64]; /* its own MariaDB role, active between requests (ditto_<pool>_role) */
 	char db_password_file[CONFIG_STR]; /* file holding its password */
 	char pid_file[CONFIG_STR];         /* master pid, optional */

@@ -87,6 +87,16 @@ void password_verify_dummy(const struct password_params *pp, const char *pw, siz
 	sodium_memzero(hash, sizeof(hash));
 }
 
+int password_check(const struct password_params *pp, const char *encoded, const char *pw,
+                   size_t len)
+{
+	if (encoded == NULL) {
+		password_verify_dummy(pp, pw, len);
+		return 1;
+	}
+	return password_verify(encoded, pw, len);
+}
+
 bool password_needs_rehash(const struct password_params *pp, const char *encoded)
 {
 	char prefix[96];

@@ -36,6 +36,14 @@ int password_verify(const char *encoded, const char *pw, size_t len);
  */
 void password_verify_dummy(const struct password_params *pp, const char *pw, size_t len);
 
+/*
+ * A sign-in's check: verifies pw against encoded, or, when there is no
+ * account (encoded NULL), spends the same time on a dummy and says "no
+ * match".  Returns 0 match, 1 no match (or no account), -1 malformed hash.
+ */
+int password_check(const struct password_params *pp, const char *encoded, const char *pw,
+                   size_t len);
+
 /* True when encoded was made with other parameters (or another algorithm) than pp. */
 bool password_needs_rehash(const struct password_params *pp, const char *encoded);
 

@@ -295,11 +295,8 @@ int handle_login(struct request *req, struct response *res)
 	    valid_username(username) ? db_customer_get_login(req->db, req->arena, username, &c) : 1;
 	if (found < 0)
 		return -1;
-	int match = 1;
-	if (found == 1)
-		password_verify_dummy(&req->cfg->argon2, password, strlen(password));
-	else
-		match = password_verify(c.password_hash, password, strlen(password));
+	int match = password_check(&req->cfg->argon2, found == 0 ? c.password_hash : NULL, password,
+	                           strlen(password));
 	if (match < 0) {
 		log_error("login: stored hash of customer %lld is malformed", c.id);
 		return -1;

@@ -91,11 +91,8 @@ int handle_staff_login(struct request *req, struct response *res)
 	int found = db_staff_get_login(req->db, req->arena, username, &s);
 	if (found < 0)
 		return -1;
-	int match = 1;
-	if (found == 1)
-		password_verify_dummy(&req->cfg->argon2, password, strlen(password));
-	else
-		match = password_verify(s.password_hash, password, strlen(password));
+	int match = password_check(&req->cfg->argon2, found == 0 ? s.password_hash : NULL, password,
+	                           strlen(password));
 	if (match < 0) {
 		log_error("staff sign-in: stored hash of staff %lld is malformed", s.id);
 		return -1;

@@ -229,6 +229,18 @@ static void test_strong_passphrase_accepted(void **state)
 	assert_null(weakness("pass word 1234 tuna"));
 }
 
+static void test_check_matches_and_treats_no_account_as_no_match(void **state)
+{
+	(void)state;
+	char h[PASSWORD_HASH_MAX];
+	hash_ok(&CHEAP, "correct horse battery", h);
+	assert_int_equal(password_check(&CHEAP, h, "correct horse battery", 21), 0);
+	assert_int_equal(password_check(&CHEAP, h, "correct horse batterx", 21), 1);
+	/* No account: the dummy runs, and the answer is the same as a wrong password's. */
+	assert_int_equal(password_check(&CHEAP, NULL, "correct horse battery", 21), 1);
+	assert_int_equal(password_check(&CHEAP, "$argon2id$garbage", "x", 1), -1);
+}
+
 static void test_dummy_verify_runs(void **state)
 {
 	(void)state;
@@ -244,6 +256,7 @@ int main(void)
 	    cmocka_unit_test(test_verify_accepts_right_password),
 	    cmocka_unit_test(test_verify_rejects_wrong_password),
 	    cmocka_unit_test(test_verify_malformed_hash_is_error),
+	    cmocka_unit_test(test_check_matches_and_treats_no_account_as_no_match),
 	    cmocka_unit_test(test_two_hashes_of_same_password_differ),
 	    cmocka_unit_test(test_needs_rehash_when_params_change),
 	    cmocka_unit_test(test_no_rehash_when_params_same),
