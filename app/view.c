@@ -75,6 +75,15 @@ void view_field_error(struct request *req, struct tdict *ctx, const char *field,
 	tdict_set_bool(ctx, "has_errors", true);
 }
 
+void view_pager(struct tdict *ctx, long page, bool more)
+{
+	tdict_setf(ctx, "page", "%ld", page);
+	if (page > 1)
+		tdict_setf(ctx, "prev_page", "%ld", page - 1);
+	if (more)
+		tdict_setf(ctx, "next_page", "%ld", page + 1);
+}
+
 int view_message(struct request *req, struct response *res, int status, const char *title,
                  const char *message)
 {

@@ -34,6 +34,10 @@ void view_field_error(struct request *req, struct tdict *ctx, const char *field,
  */
 void view_error(struct request *req, struct response *res, int status);
 
+/* Sets a paged list's "page", and "prev_page" / "next_page" when there is one (more: a page
+ * follows this one). */
+void view_pager(struct tdict *ctx, long page, bool more);
+
 /* Renders the generic message page (title, one paragraph) with status. */
 int view_message(struct request *req, struct response *res, int status, const char *title,
                  const char *message);

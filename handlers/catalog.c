@@ -66,16 +66,12 @@ int handle_catalog(struct request *req, struct response *res)
 	}
 	long pages = (long)((total + size - 1) / size);
 	tdict_setf(ctx, "total", "%lld", total);
-	tdict_setf(ctx, "page", "%ld", page);
+	view_pager(ctx, page, page < pages);
 	tdict_setf(ctx, "pages", "%ld", pages > 0 ? pages : 1);
 	if (selected != NULL) {
 		tdict_set_ref(ctx, "category", selected->slug);
 		tdict_set_ref(ctx, "category_name", selected->name);
 	}
-	if (page > 1)
-		tdict_setf(ctx, "prev_page", "%ld", page - 1);
-	if (page < pages)
-		tdict_setf(ctx, "next_page", "%ld", page + 1);
 	res->no_store = false;
 	return view_render(req, res, 200, "catalog", ctx);
 }

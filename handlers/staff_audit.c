@@ -69,11 +69,7 @@ int handle_staff_audit(struct request *req, struct response *res)
 	}
 	if (customer > 0)
 		tdict_setf(ctx, "filter", "%lld", customer);
-	tdict_setf(ctx, "page", "%ld", page);
-	if (page > 1)
-		tdict_setf(ctx, "prev_page", "%ld", page - 1);
-	if (more)
-		tdict_setf(ctx, "next_page", "%ld", page + 1);
+	view_pager(ctx, page, more);
 	tdict_set_bool(ctx, "none", n == 0);
 	res->no_store = true;
 	return view_render(req, res, 200, "admin/audit", ctx);

@@ -104,11 +104,7 @@ int handle_staff_customers(struct request *req, struct response *res)
 		tdict_set(ctx, "q", q != NULL ? q : "");
 	}
 	tdict_set_bool(ctx, "open_case_only", privacy_needs_open_case(role));
-	tdict_setf(ctx, "page", "%ld", page);
-	if (page > 1)
-		tdict_setf(ctx, "prev_page", "%ld", page - 1);
-	if (pg.more)
-		tdict_setf(ctx, "next_page", "%ld", page + 1);
+	view_pager(ctx, page, pg.more);
 	tdict_set_bool(ctx, "none", pg.n == 0);
 	res->no_store = true;
 	return view_render(req, res, 200, "admin/customers", ctx);

@@ -22,32 +22,42 @@ struct member {
 	enum staff_role role;
 };
 
+/* Runs `dittoctl ARGS` with input on stdin into r (the harness's scratch files, tag "staff"). */
+static void ctl(struct ctl_run *r, const char *input, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void ctl(struct ctl_run *r, const char *input, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = ctl_run_v(r, "staff", input, fmt, ap);
+	va_end(ap);
+	assert_int_equal(rc, 0);
+}
+
 /* A new staff account of role, made by `dittoctl staff add`, with its printed TOTP secret. */
 static void member_new(struct member *m, enum staff_role role)
 {
-	struct ctl_run r;
+	static struct ctl_run r;
 	snprintf(m->username, sizeof(m->username), "%s", unique(privacy_role_name(role)));
 	m->role = role;
-	char args[256];
-	snprintf(args, sizeof(args), "staff add --role %s %s", privacy_role_name(role),
-	         m->username);
-	FILE *p;
-	char cmd[1024];
-	snprintf(cmd, sizeof(cmd),
-	         "cd '%s' && printf '%%s\\n' '%s' | '%s/dittoctl' --config '%s/ditto.conf' %s",
-	         env_repo(), STAFF_PASSWORD, getenv("BUILD") ? getenv("BUILD") : "build",
-	         env_state(), args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t n = fread(r.out, 1, sizeof(r.out) - 1, p);
-	r.out[n] = '\0';
-	assert_int_equal(pclose(p), 0);
+	ctl(&r, STAFF_PASSWORD, "staff add --role %s %s", privacy_role_name(role), m->username);
+	assert_int_equal(r.status, 0);
 	const char *s = strstr(r.out, "?secret=");
 	assert_non_null(s);
 	s += strlen("?secret=");
 	snprintf(m->secret, sizeof(m->secret), "%.*s",
 	         (int)strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"), s);
 	assert_int_equal(strlen(m->secret), 32);
+}
+
+/* Sets column (last_seen_at or expires_at) of user's staff sessions to now + interval (an SQL
+ * interval, e.g. "- INTERVAL 16 MINUTE"): time passing, without waiting for it. */
+static void age_sessions(const char *user, const char *column, const char *interval)
+{
+	assert_int_equal(sql_admin("UPDATE staff_sessions s JOIN staff m ON m.id = s.staff_id "
+	                           "SET s.%s = UTC_TIMESTAMP(6) %s WHERE m.username = '%s'",
+	                           column, interval, user),
+	                 0);
 }
 
 /* The TOTP code of secret at now + offset seconds (oathtool, as the SPEC allows tests). */
@@ -193,9 +203,9 @@ static void test_disabled_staff_is_out_at_once(void **state)
 	staff_login(&c, &m);
 	assert_int_equal(staff_get(&c, "/admin/customers", &r), 200);
 	http_resp_free(&r);
-	assert_int_equal(sh("'%s/dittoctl' --config '%s/ditto.conf' staff disable %s >/dev/null",
-	                    getenv("BUILD") ? getenv("BUILD") : "build", env_state(), m.username),
-	                 0);
+	struct ctl_run run;
+	ctl(&run, NULL, "staff disable %s", m.username);
+	assert_int_equal(run.status, 0);
 	/* The live session opens nothing any more. */
 	assert_int_equal(staff_get(&c, "/admin/customers", &r), 303);
 	http_resp_free(&r);
@@ -214,18 +224,10 @@ static void test_staff_session_ends_after_15_minutes_idle_and_8_hours_in_all(voi
 	struct client c = {0};
 	struct http_resp r;
 	staff_login(&c, &m);
-	assert_int_equal(sql_admin("UPDATE staff_sessions s JOIN staff m ON m.id = s.staff_id "
-	                           "SET s.last_seen_at = UTC_TIMESTAMP(6) - INTERVAL 14 MINUTE "
-	                           "WHERE m.username = '%s'",
-	                           m.username),
-	                 0);
+	age_sessions(m.username, "last_seen_at", "- INTERVAL 14 MINUTE");
 	assert_int_equal(staff_get(&c, "/admin", &r), 200); /* 14 minutes idle: still in */
 	http_resp_free(&r);
-	assert_int_equal(sql_admin("UPDATE staff_sessions s JOIN staff m ON m.id = s.staff_id "
-	                           "SET s.last_seen_at = UTC_TIMESTAMP(6) - INTERVAL 16 MINUTE "
-	                           "WHERE m.username = '%s'",
-	                           m.username),
-	                 0);
+	age_sessions(m.username, "last_seen_at", "- INTERVAL 16 MINUTE");
 	assert_int_equal(staff_get(&c, "/admin", &r), 303);
 	http_resp_free(&r);
 
@@ -235,11 +237,7 @@ static void test_staff_session_ends_after_15_minutes_idle_and_8_hours_in_all(voi
 	assert_int_equal(staff_login_with(&c2, m.username, STAFF_PASSWORD, code, &r), 303);
 	http_resp_free(&r);
 	/* Busy all along, but signed in 8 hours ago: out. */
-	assert_int_equal(sql_admin("UPDATE staff_sessions s JOIN staff m ON m.id = s.staff_id "
-	                           "SET s.expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND "
-	                           "WHERE m.username = '%s'",
-	                           m.username),
-	                 0);
+	age_sessions(m.username, "expires_at", "- INTERVAL 1 SECOND");
 	assert_int_equal(staff_get(&c2, "/admin", &r), 303);
 	http_resp_free(&r);
 }
@@ -649,6 +647,14 @@ static void test_customer_sees_which_role_viewed_their_data(void **state)
 	http_resp_free(&r);
 }
 
+/* Removes the scratch files of this test's dittoctl runs. */
+static int teardown(void **state)
+{
+	(void)state;
+	sh("rm -f '%s'/run/test-staff-*", env_state());
+	return 0;
+}
+
 int main(void)
 {
 	harness_require_stack();
@@ -669,5 +675,5 @@ int main(void)
 	    cmocka_unit_test(test_staff_pages_exist),
 	    cmocka_unit_test(test_customer_sees_which_role_viewed_their_data),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, teardown);
 }
