@@ -44,8 +44,7 @@ static bool staff_route_ok(struct request *req, struct response *res, const stru
 			http_redirect(res, "/admin/login");
 		return false;
 	}
-	int page = privacy_page_of(route->pattern);
-	if (page < 0 || !privacy_page_allowed((enum staff_page)page, req->viewer.role)) {
+	if (!privacy_route_allowed(route->pattern, req->viewer.role)) {
 		view_error(req, res, 403);
 		return false;
 	}

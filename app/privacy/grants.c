@@ -330,6 +330,27 @@ const struct privacy_grant *privacy_grants(struct arena *a, size_t *n)
 	return l.g;
 }
 
+#define R(x) (1u << (x))
+
+/* What each role may change: the privileges its actions need, beyond reading.  Nothing else is
+ * writable by a role, so a handler that strays past its duties gets an access-denied error
+ * from the server. */
+static const struct privacy_write writes[] = {
+    {R(ROLE_REPRESENTATIVE), "UPDATE", "customers", "status"},
+    {R(ROLE_REPRESENTATIVE), "INSERT", "customer_status_history", NULL},
+    {R(ROLE_REPRESENTATIVE), "SELECT", "sessions", "customer_id"},
+    {R(ROLE_REPRESENTATIVE), "DELETE", "sessions", NULL},
+    {R(ROLE_REPRESENTATIVE), "INSERT", "outbox", NULL},
+};
+
+#undef R
+
+const struct privacy_write *privacy_writes(size_t *n)
+{
+	*n = sizeof(writes) / sizeof(writes[0]);
+	return writes;
+}
+
 static bool plain_identifier(const char *s)
 {
 	size_t len = strlen(s);
@@ -399,6 +420,15 @@ const char **privacy_grants_sql(struct arena *a, const char *staff_account, size
 		buf_free(&b);
 		i = j;
 	}
+	for (size_t i = 0; i < sizeof(writes) / sizeof(writes[0]); i++)
+		for (int r = 0; r < ROLE__MAX; r++)
+			if (writes[i].roles & (1u << r))
+				add_sql(&l, arena_printf(a, "GRANT %s%s%s%s ON %s TO %s",
+				                         writes[i].privilege,
+				                         writes[i].columns ? " (" : "",
+				                         writes[i].columns ? writes[i].columns : "",
+				                         writes[i].columns ? ")" : "",
+				                         writes[i].table, privacy_db_role(r)));
 	for (int r = 0; r < ROLE__MAX; r++)
 		for (int v = 0; v < VIEW__MAX; v++) {
 			if (!privacy_sees_people(r)) {

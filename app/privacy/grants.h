@@ -60,17 +60,29 @@ struct privacy_grant {
  */
 const struct privacy_grant *privacy_grants(struct arena *a, size_t *n);
 
+/* A privilege that lets roles change data (their actions'), granted with the rest. */
+struct privacy_write {
+	unsigned roles;        /* bit (1u << role) for each role that holds it */
+	const char *privilege; /* "UPDATE", "INSERT", "DELETE" or "SELECT" */
+	const char *table;
+	const char *columns; /* "status, note": on these columns only; NULL: the whole table */
+};
+
+/* Every write privilege of the staff roles (their count in *n). */
+const struct privacy_write *privacy_writes(size_t *n);
+
 /*
  * The SQL statements, in order, that make MariaDB hold exactly
  * privacy_grants(): create the six roles, revoke everything they hold,
- * grant each ditto_staff_role (the staff pool's non-personal privileges) and
- * its column grants, create or replace its views (SQL SECURITY DEFINER: the
- * role reads the view, never the masked base columns) and grant them, drop
- * the views of a role that sees no person, and, when staff_account is not
- * NULL, grant the six roles to staff_account@localhost.  Running them again
- * converges on the table.  Each statement is one string in arena a without a
- * trailing ';'; stores their count in *n.  Returns NULL when staff_account
- * is not a plain identifier ([A-Za-z0-9_], at most 64 characters).
+ * grant each ditto_staff_role (the staff pool's non-personal privileges),
+ * its column grants and its write privileges (privacy_writes), create or
+ * replace its views (SQL SECURITY DEFINER: the role reads the view, never
+ * the masked base columns) and grant them, drop the views of a role that
+ * sees no person, and, when staff_account is not NULL, grant the six roles
+ * to staff_account@localhost.  Running them again converges on the table.
+ * Each statement is one string in arena a without a trailing ';'; stores
+ * their count in *n.  Returns NULL when staff_account is not a plain
+ * identifier ([A-Za-z0-9_], at most 64 characters).
  */
 const char **privacy_grants_sql(struct arena *a, const char *staff_account, size_t *n);
 

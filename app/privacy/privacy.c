@@ -332,6 +332,27 @@ static const struct staff_page_info pages[PAGE__MAX] = {
     [PAGE_STATUS] = {"/admin/status", "Pool status", R(ROLE_ADMIN)},
 };
 
+#define REPR    R(ROLE_REPRESENTATIVE)
+#define BILLING R(ROLE_BILLING)
+#define SUPPORT R(ROLE_SUPPORT)
+
+static const struct staff_action_info actions[ACTION__MAX] = {
+    [ACTION_CUSTOMER_APPROVE] = {"/admin/customers/{id}/approve", "Approve", REPR},
+    [ACTION_CUSTOMER_DENY] = {"/admin/customers/{id}/deny", "Deny", REPR},
+    [ACTION_CUSTOMER_CANCEL] = {"/admin/customers/{id}/cancel", "Cancel access", REPR},
+    [ACTION_CUSTOMER_RESTORE] = {"/admin/customers/{id}/restore", "Restore access", REPR},
+    [ACTION_CUSTOMER_CONTACT] = {"/admin/customers/{id}/contact", "Contact", REPR},
+    [ACTION_ORDER_STATUS] = {"/admin/orders/{id}/status", "Change status", SUPPORT},
+    [ACTION_ORDER_TRACKING] = {"/admin/orders/{id}/tracking", "Set tracking number", SUPPORT},
+    [ACTION_ORDER_CANCEL] = {"/admin/orders/{id}/cancel", "Cancel order", SUPPORT},
+    [ACTION_ORDER_MESSAGE] = {"/admin/orders/{id}/message", "Message the customer", SUPPORT},
+    [ACTION_ORDER_INVOICE_PAID] = {"/admin/orders/{id}/invoice-paid", "Mark invoice paid", BILLING},
+    [ACTION_ORDER_REFUND] = {"/admin/orders/{id}/refund", "Refund", BILLING},
+};
+
+#undef REPR
+#undef BILLING
+#undef SUPPORT
 #undef R
 #undef ALL_ROLES
 
@@ -362,4 +383,32 @@ int privacy_page_of(const char *pattern)
 	if (best == PAGE_HOME && strcmp(pattern, pages[PAGE_HOME].path) != 0)
 		return -1;
 	return best;
+}
+
+const struct staff_action_info *privacy_action(enum staff_action a)
+{
+	return (unsigned)a < ACTION__MAX ? &actions[a] : NULL;
+}
+
+bool privacy_action_allowed(enum staff_action a, enum staff_role r)
+{
+	return (unsigned)a < ACTION__MAX && (unsigned)r < ROLE__MAX &&
+	       (actions[a].roles & (1u << r));
+}
+
+int privacy_action_of(const char *pattern)
+{
+	for (int a = 0; a < ACTION__MAX; a++)
+		if (strcmp(pattern, actions[a].pattern) == 0)
+			return a;
+	return -1;
+}
+
+bool privacy_route_allowed(const char *pattern, enum staff_role r)
+{
+	int page = privacy_page_of(pattern);
+	if (page < 0 || !privacy_page_allowed((enum staff_page)page, r))
+		return false;
+	int action = privacy_action_of(pattern);
+	return action < 0 || privacy_action_allowed((enum staff_action)action, r);
 }

@@ -161,4 +161,44 @@ bool privacy_page_allowed(enum staff_page p, enum staff_role r);
  */
 int privacy_page_of(const char *pattern);
 
+/*
+ * What staff do on a page that several roles open: each action is one POST
+ * route, and only the roles named here may take it (the page's other roles
+ * get 403 and no form).  A page with a single role needs no row: its page
+ * row says it.
+ */
+enum staff_action {
+	ACTION_CUSTOMER_APPROVE,   /* grant access to a pending, denied or cancelled account */
+	ACTION_CUSTOMER_DENY,      /* refuse a pending registration */
+	ACTION_CUSTOMER_CANCEL,    /* end an account's access */
+	ACTION_CUSTOMER_RESTORE,   /* give a cancelled or deactivated account its access back */
+	ACTION_CUSTOMER_CONTACT,   /* write to an applicant, with a note kept on the registration */
+	ACTION_ORDER_STATUS,       /* move an order along its lifecycle */
+	ACTION_ORDER_TRACKING,     /* record the shipping company's tracking number */
+	ACTION_ORDER_CANCEL,       /* cancel an order, its stock returned */
+	ACTION_ORDER_MESSAGE,      /* write to the customer about an order */
+	ACTION_ORDER_INVOICE_PAID, /* record an invoice's payment */
+	ACTION_ORDER_REFUND,       /* refund a card payment in full or in part */
+	ACTION__MAX
+};
+
+struct staff_action_info {
+	const char *pattern; /* the POST route: "/admin/customers/{id}/approve" */
+	const char *label;   /* "Approve", for the button */
+	unsigned roles;      /* bit (1u << role) for each role that may take it */
+};
+
+/* The action's row; NULL when out of range. */
+const struct staff_action_info *privacy_action(enum staff_action a);
+/* True when role r may take action a (default-deny: out of range is false). */
+bool privacy_action_allowed(enum staff_action a, enum staff_role r);
+/* The action whose route is pattern exactly; -1 when none. */
+int privacy_action_of(const char *pattern);
+/*
+ * The access step's one question: may role r use the staff route pattern?
+ * True when the route's page lets r open it and, for an action's route, the
+ * action lets r take it.  Default-deny: a pattern under no page is false.
+ */
+bool privacy_route_allowed(const char *pattern, enum staff_role r);
+
 #endif

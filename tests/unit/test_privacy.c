@@ -223,6 +223,35 @@ static void test_routes_belong_to_their_page_and_lookalikes_to_none(void **state
 	assert_int_equal(privacy_page_of(""), -1);
 }
 
+/* Every action sits on a page all its roles may open, and only its roles may take it there. */
+static void test_actions_are_default_deny_and_narrow_their_page(void **state)
+{
+	(void)state;
+	for (int x = 0; x < ACTION__MAX; x++) {
+		const struct staff_action_info *ai = privacy_action(x);
+		assert_non_null(ai);
+		assert_int_equal(privacy_action_of(ai->pattern), x);
+		int page = privacy_page_of(ai->pattern);
+		assert_true(page >= 0);
+		assert_false(privacy_action_allowed(x, ROLE__MAX));
+		for (int r = 0; r < ROLE__MAX; r++) {
+			if (privacy_action_allowed(x, r))
+				assert_true(privacy_page_allowed(page, r));
+			assert_int_equal(privacy_route_allowed(ai->pattern, r),
+			                 privacy_action_allowed(x, r));
+		}
+	}
+	assert_null(privacy_action(ACTION__MAX));
+	assert_int_equal(privacy_action_of("/admin/customers/{id}"), -1);
+	/* The page lets billing in; the action does not. */
+	assert_true(privacy_route_allowed("/admin/customers/{id}", ROLE_BILLING));
+	assert_false(privacy_route_allowed("/admin/customers/{id}/cancel", ROLE_BILLING));
+	assert_true(privacy_route_allowed("/admin/customers/{id}/cancel", ROLE_REPRESENTATIVE));
+	assert_false(privacy_route_allowed("/admin/orders/{id}/refund", ROLE_SUPPORT));
+	assert_true(privacy_route_allowed("/admin/orders/{id}/refund", ROLE_BILLING));
+	assert_false(privacy_route_allowed("/admin/login", ROLE_ADMIN));
+}
+
 static void test_every_personal_table_has_a_staff_view(void **state)
 {
 	(void)state;
@@ -323,6 +352,7 @@ int main(void)
 	    cmocka_unit_test(test_analyst_sees_no_person_and_every_other_role_does),
 	    cmocka_unit_test(test_nobody_sees_a_card_number_or_cvv_column),
 	    cmocka_unit_test(test_pages_are_default_deny),
+	    cmocka_unit_test(test_actions_are_default_deny_and_narrow_their_page),
 	    cmocka_unit_test(test_routes_belong_to_their_page_and_lookalikes_to_none),
 	    cmocka_unit_test(test_every_personal_table_has_a_staff_view),
 	    cmocka_unit_test(test_generated_grants_never_give_a_masked_or_absent_column),
