@@ -4,20 +4,12 @@
 // check on it, and signs out with the button. JavaScript is off, as in shop.test.mjs.
 // Environment: DITTO_STAFF_URL (required), BUILD (for dittoctl), DITTO_STATE_DIR (its ditto.conf
 // and my.cnf; the screenshots go to its log/), DITTO_REPO (cwd for dittoctl), DITTO_CHROMIUM.
-import { chromium } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
+import {
+  BUILD, STAFF, STATE, check, expectNoText, expectText, go as goTo, main, memberNew, newPage,
+  screenshot, sqlRoot, staffSignIn, submit, suffix,
+} from './lib.mjs';
 
-const BASE = (process.env.DITTO_STAFF_URL || '').replace(/\/+$/, '');
-const BUILD = process.env.BUILD || '';
-const STATE = process.env.DITTO_STATE_DIR || '';
-const REPO = process.env.DITTO_REPO || process.cwd();
-const BROWSER = process.env.DITTO_CHROMIUM || '/usr/bin/chromium';
-const STEP_TIMEOUT = 15000;
-const STAFF_PASSWORD = 'brass orrery window 8812';
-
-const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+const go = (page, p) => goTo(page, STAFF, p);
 
 // The customer every role looks at: each field a value found nowhere else on the pages.
 const C = {
@@ -56,45 +48,6 @@ const MENUS = {
 };
 // The staff pages that exist now: a role whose menu lacks one gets 403 there.
 const LIVE_PAGES = ['/admin/customers', '/admin/audit'];
-
-function check(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-async function bodyText(page) {
-  return (await page.locator('body').innerText()).replace(/\s+/g, ' ');
-}
-
-async function expectText(page, s, what) {
-  const t = await bodyText(page);
-  check(t.includes(s), `${what}: "${s}" not found on ${page.url()}: ${t.slice(0, 400)}`);
-}
-
-async function expectNoText(page, s, what) {
-  const t = await bodyText(page);
-  check(!t.includes(s), `${what}: "${s}" is shown on ${page.url()}`);
-}
-
-async function submit(page, button) {
-  const [resp] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
-    button.click(),
-  ]);
-  await page.waitForLoadState('load');
-  return resp;
-}
-
-async function go(page, p) {
-  const resp = await page.goto(BASE + p);
-  check(resp !== null, `no response for ${p}`);
-  return resp;
-}
-
-function sqlRoot(statements) {
-  return execFileSync('mariadb', [`--defaults-file=${path.join(STATE, 'my.cnf')}`, '-uroot',
-    '--default-character-set=utf8mb4', '-N', '-B', 'ditto', '-e', statements],
-  { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20000 }).toString().trim();
-}
 
 // The distinctive customer, with both addresses, a paid order with a line and a card payment,
 // a viewed product and a marketing interest, inserted as the database's root.
@@ -135,34 +88,6 @@ function createCustomer() {
   return id;
 }
 
-// A new staff member of role (dittoctl staff add); returns { username, secret }.
-function memberNew(role) {
-  const username = `b${role.slice(0, 4)}_${suffix}`;
-  const out = execFileSync(path.join(BUILD, 'dittoctl'),
-    ['--config', path.join(STATE, 'ditto.conf'), 'staff', 'add', '--role', role, username],
-    { cwd: REPO, input: `${STAFF_PASSWORD}\n`, stdio: ['pipe', 'pipe', 'pipe'], timeout: 20000 })
-    .toString();
-  const m = /[?&]secret=([A-Z2-7]+)/.exec(out);
-  check(m !== null, `dittoctl staff add printed no otpauth:// secret for ${username}`);
-  return { username, secret: m[1] };
-}
-
-function totp(secret) {
-  return execFileSync('oathtool', ['--totp', '-b', secret], { timeout: 10000 }).toString().trim();
-}
-
-// Signs the member in through the form, as a person with an authenticator app would.
-async function signIn(page, member) {
-  const resp = await go(page, '/admin/login');
-  check(resp.status() === 200, `/admin/login answered ${resp.status()}`);
-  await page.fill('main input[name="username"]', member.username);
-  await page.fill('main input[name="password"]', STAFF_PASSWORD);
-  await page.fill('main input[name="totp"]', totp(member.secret));
-  await submit(page, page.locator('main form').getByRole('button', { name: 'Sign in' }));
-  check(new URL(page.url()).pathname === '/admin',
-    `sign-in of ${member.username} went to ${page.url()}: ${(await bodyText(page)).slice(0, 300)}`);
-}
-
 async function signOut(page) {
   await submit(page, page.locator('header').getByRole('button', { name: 'Sign out' }));
   check(await page.locator('header').getByRole('button', { name: 'Sign out' }).count() === 0,
@@ -200,14 +125,6 @@ async function openFromList(page) {
   await expectText(page, `Customer ${customerId}`, 'customer page heading');
 }
 
-async function screenshot(page, name) {
-  check(STATE !== '', 'DITTO_STATE_DIR is needed for the screenshots');
-  const file = path.join(STATE, 'log', `${name}.png`);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const png = await page.screenshot({ path: file, fullPage: true });
-  check(png.length > 1000 && png.subarray(1, 4).toString() === 'PNG', `${name}.png is not a PNG`);
-}
-
 // What the page holds for one field, by the class the template gives it.
 async function fieldText(page, cls) {
   const all = await page.locator(`main .${cls}`).allInnerTexts();
@@ -242,12 +159,9 @@ function roleTest(name, role, see) {
   test(name, async ({ browser }) => {
     check(customerId > 0, 'the customer was not created by the first test');
     const member = memberNew(role);
-    const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+    const page = await newPage(browser);
     try {
-      const page = await ctx.newPage();
-      page.setDefaultTimeout(STEP_TIMEOUT);
-      page.setDefaultNavigationTimeout(STEP_TIMEOUT);
-      await signIn(page, member);
+      await staffSignIn(page, member);
       await expectText(page, `You are signed in as ${role}`, 'staff home');
       await checkMenu(page, role);
       if (role === 'legal')
@@ -260,7 +174,7 @@ function roleTest(name, role, see) {
       await screenshot(page, `staff-customer-${role}`);
       await signOut(page);
     } finally {
-      await ctx.close();
+      await page.context().close();
     }
   });
 }
@@ -336,45 +250,4 @@ roleTest('legal_sees_everything_of_a_customer_with_an_open_case', 'legal', async
     await expectText(page, s, 'legal');
 });
 
-async function main() {
-  if (BASE === '') {
-    console.log('1..0 # SKIP DITTO_STAFF_URL is not set (scripts/test starts a stack and sets it)');
-    return Number(process.env.DITTO_TAP_SKIP_STATUS ?? 77);
-  }
-  console.log(`1..${tests.length}`);
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: BROWSER,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  } catch (e) {
-    for (let i = 0; i < tests.length; i++)
-      console.log(`not ok ${i + 1} - ${tests[i].name}\n# cannot start ${BROWSER}: ${String(e.message).split('\n')[0]}`);
-    return 1;
-  }
-  let failed = 0;
-  for (let i = 0; i < tests.length; i++) {
-    const t = tests[i];
-    const t0 = Date.now();
-    try {
-      await t.fn({ browser });
-      console.log(`ok ${i + 1} - ${t.name}\n# ${t.name}: ${Date.now() - t0} ms`);
-    } catch (e) {
-      failed++;
-      console.log(`not ok ${i + 1} - ${t.name}`);
-      const msg = String(e && e.message ? e.message : e).replace(/\x1b\[[0-9;]*m/g, '');
-      for (const line of msg.split('\n').filter((l) => l.trim() !== '').slice(0, 12))
-        console.log(`# ${line}`);
-    }
-  }
-  await browser.close();
-  return failed ? 1 : 0;
-}
-
-main().then((rc) => { process.exitCode = rc; }, (e) => {
-  console.log(`# ${e && e.stack ? e.stack : e}`);
-  process.exitCode = 1;
-});
+main(tests, { DITTO_STAFF_URL: STAFF });
