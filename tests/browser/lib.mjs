@@ -141,6 +141,31 @@ export async function openCheckout(page) {
   await expectText(page, /Checkout/, 'checkout page');
 }
 
+// Registers person ({ name, email, username, password }) through the shop's form.
+export async function shopRegister(page, person) {
+  await go(page, WEB, '/register');
+  await page.fill('#name', person.name);
+  await page.fill('#email', person.email);
+  await page.fill('#username', person.username);
+  await page.fill('#password', person.password);
+  await page.check('input[name="accept_policy"]');
+  const reg = await submit(page, page.getByRole('button', { name: 'Register' }));
+  check(reg.status() < 400, `registration answered ${reg.status()}: ${(await bodyText(page)).slice(0, 400)}`);
+  await expectText(page, /Thank you for registering/, 'registration');
+}
+
+// The signed-in person buys product nth of the catalogue by card; returns the order's id.
+export async function shopBuy(page, person, nth, card = '4242 4242 4242 4242') {
+  await putInCart(page, nth);
+  await openCheckout(page);
+  await fillCheckout(page, person, card);
+  const resp = await submit(page, page.getByRole('button', { name: 'Place order' }));
+  check(resp.status() < 400, `placing the order answered ${resp.status()}: ${(await bodyText(page)).slice(0, 600)}`);
+  const m = /\/orders\/(\d+)/.exec(new URL(page.url()).pathname);
+  check(m !== null, `not on an order page: ${page.url()}`);
+  return Number(m[1]);
+}
+
 // Saves a full-page screenshot as STATE/log/<name>.png and checks it is one.
 export async function screenshot(page, name) {
   check(STATE !== '', 'DITTO_STATE_DIR is needed for the screenshots');
