@@ -24,10 +24,10 @@ struct customer_access_info {
 	const char *verb;        /* "approve": the dittoctl sub-command and the route's last part */
 	const char *done;        /* "approved": past participle, for people */
 	enum customer_status to; /* customers.status afterwards */
-	unsigned from;           /* bit (1u << status) per status it may come from; 0: the lifecycle's */
-	bool end_sessions;       /* sign the customer out everywhere at once */
-	bool tells_reason;       /* the reason is told to the customer (and must be given on the
-	                          * staff site); otherwise a reason is an internal note */
+	unsigned from;     /* bit (1u << status) per status it may come from; 0: the lifecycle's */
+	bool end_sessions; /* sign the customer out everywhere at once */
+	bool tells_reason; /* the reason is told to the customer (and must be given on the
+	                    * staff site); otherwise a reason is an internal note */
 };
 
 /* The action's row; NULL when out of range. */
@@ -56,8 +56,8 @@ struct customer_access_change {
 	enum customer_status was; /* the status before (also when refused) */
 	const char *kind;         /* the message queued (outbox.kind), or NULL */
 	unsigned long long sessions_ended;
-	bool already;       /* refused because the account has the status already */
-	char refused[200];  /* why it was refused ("the account is already approved"); "" if not */
+	bool already;      /* refused because the account has the status already */
+	char refused[200]; /* why it was refused ("the account is already approved"); "" if not */
 };
 
 /*

@@ -95,7 +95,8 @@ int cmd_customer(int argc, char **argv)
 		return usage_fail("--note must be one line of 1-%d characters of UTF-8 text",
 		                  CUSTOMER_ACCESS_REASON_MAX);
 	if (reason != NULL && !info->tells_reason)
-		return usage_fail("--reason is for deny and cancel (use --note for an internal note)");
+		return usage_fail(
+		    "--reason is for deny and cancel (use --note for an internal note)");
 	if (reason != NULL && !valid_text(reason, CUSTOMER_ACCESS_REASON_MAX))
 		return usage_fail("--reason must be one line of 1-%d characters of UTF-8 text",
 		                  CUSTOMER_ACCESS_REASON_MAX);

@@ -16,9 +16,9 @@
 /* The forms of a customer: each a route of the privacy module's ACTIONS table, with the key
  * its form has in the template context. */
 static const struct form {
-	enum staff_action action;      /* who may take it */
-	int access;                    /* enum customer_access_action; -1 for contact */
-	const char *key;               /* "approve": the context key and the audit verb */
+	enum staff_action action; /* who may take it */
+	int access;               /* enum customer_access_action; -1 for contact */
+	const char *key;          /* "approve": the context key and the audit verb */
 } forms[] = {
     {ACTION_CUSTOMER_APPROVE, CUSTOMER_ACCESS_APPROVE, "approve"},
     {ACTION_CUSTOMER_DENY, CUSTOMER_ACCESS_DENY, "deny"},
@@ -106,8 +106,8 @@ static void back(struct request *req, struct response *res, long long id)
 }
 
 /* The one form again with what was typed and a message per bad field (status 422). */
-static int form_again(struct request *req, struct response *res, long long id,
-                      const struct form *f, struct tdict *ctx)
+static int form_again(struct request *req, struct response *res, long long id, const struct form *f,
+                      struct tdict *ctx)
 {
 	const char *from = http_form(req, "from");
 	struct tdict *actions = actions_dict(
@@ -162,7 +162,8 @@ static bool reason_ok(struct request *req, struct tdict *ctx, const struct form 
 {
 	const struct customer_access_info *i = customer_access_info(f->access);
 	const char *r = http_form(req, "reason");
-	*out = r != NULL && *r != '\0' ? r : NULL;
+	/* Only spaces is no reason: said as such, not as a malformed one. */
+	*out = r != NULL && r[strspn(r, " ")] != '\0' ? r : NULL;
 	if (*out == NULL && !i->tells_reason)
 		return true;
 	if (valid_text(*out, CUSTOMER_ACCESS_REASON_MAX))

@@ -52,8 +52,7 @@ static void put(struct tdict *d, const char *key, const char *v)
 		tdict_set_ref(d, key, v);
 }
 
-static void applicant_ctx(struct request *req, struct tdict *d, const struct person *p,
-                          time_t now)
+static void applicant_ctx(struct request *req, struct tdict *d, const struct person *p, time_t now)
 {
 	tdict_setf(d, "id", "%lld", p->id);
 	put(d, "name", p->name);

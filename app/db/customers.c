@@ -191,7 +191,8 @@ int db_customer_change_status(struct db *db, struct arena *a, struct customer_ch
 	c->was = (enum customer_status)was;
 	/* An action narrower than the lifecycle (restore: only what was cancelled or
 	 * deactivated) refuses the other statuses the lifecycle would allow. */
-	if (!customer_status_allowed(c->was, c->to) || (c->from != 0 && !(c->from & (1u << c->was))))
+	if (!customer_status_allowed(c->was, c->to) ||
+	    (c->from != 0 && !(c->from & (1u << c->was))))
 		return DB_REFUSED;
 	const char *to = customer_status_name(c->to);
 	if (db_exec(db, SQL_SET_STATUS, DB_ARGS(DB_STR(to), DB_INT(c->id)), NULL, NULL) < 0 ||
