@@ -44,6 +44,10 @@ static bool form_applies(const struct form *f, enum customer_status s)
 {
 	if (f->access < 0)
 		return s == CUSTOMER_PENDING;
+	/* The lifecycle lets a pending account be cancelled too, but a registration is decided
+	 * by approving or denying it: its forms are those (the route still takes a cancel). */
+	if (f->action == ACTION_CUSTOMER_CANCEL && s == CUSTOMER_PENDING)
+		return false;
 	return customer_access_applies((enum customer_access_action)f->access, s);
 }
 

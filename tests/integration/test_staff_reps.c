@@ -307,6 +307,7 @@ static void test_contact_queues_the_message_and_keeps_the_note_once(void **state
 	assert_non_null(strstr(r.body, "/deny\""));
 	assert_non_null(strstr(r.body, "/contact\""));
 	assert_null(strstr(r.body, "/restore\""));
+	assert_null(strstr(r.body, "/cancel\""));
 	http_resp_free(&r);
 
 	struct snapshot before, after;
