@@ -38,7 +38,7 @@ int notify_order_status(struct db *db, const struct tmpl_set *views, const char 
 
 int notify_customer_status(struct db *db, const struct tmpl_set *views, const char *base_url,
                            long long customer_id, const char *email, enum customer_status status,
-                           const char **kind)
+                           const char *reason, const char **kind)
 {
 	const char *k = status == CUSTOMER_APPROVED    ? "access_approved"
 	                : status == CUSTOMER_DENIED    ? "access_denied"
@@ -53,9 +53,23 @@ int notify_customer_status(struct db *db, const struct tmpl_set *views, const ch
 	char url[1024];
 	mail_shop_url(url, sizeof(url), base_url, "/login");
 	tdict_set(ctx, "login_url", url);
+	if (reason != NULL && *reason != '\0')
+		tdict_set(ctx, "reason", reason);
 	int rc = mail_queue(db, views, customer_id, k, email ? email : "", ctx);
 	if (rc == 0 && kind != NULL)
 		*kind = k;
+	arena_free(a);
+	return rc;
+}
+
+int notify_customer_contact(struct db *db, const struct tmpl_set *views, long long customer_id,
+                            const char *email, const char *message)
+{
+	struct arena *a = arena_new();
+	struct tdict *ctx = tdict_new(a);
+	tdict_set(ctx, "message", message);
+	int rc = mail_queue(db, views, customer_id, "access_contact", email, ctx);
+	arena_wipe(a);
 	arena_free(a);
 	return rc;
 }

@@ -27,12 +27,21 @@ int notify_order_status(struct db *db, const struct tmpl_set *views, const char 
 /*
  * Queues the message of an account that became status (approved: "access_approved" with the
  * login link under base_url; denied: "access_denied"; cancelled: "access_cancelled") to
- * email, as part of the caller's transaction.  Other statuses send nothing.  The message holds
- * no internal note.  *kind is set to the outbox kind queued, or NULL (kind may be NULL).
- * Returns 0, or -1 on error.
+ * email, as part of the caller's transaction.  Other statuses send nothing.  reason (NULL:
+ * none) is what the customer is told of a denial or cancellation; an internal note is never
+ * passed.  *kind is set to the outbox kind queued, or NULL (kind may be NULL).  Returns 0, or
+ * -1 on error.
  */
 int notify_customer_status(struct db *db, const struct tmpl_set *views, const char *base_url,
                            long long customer_id, const char *email, enum customer_status status,
-                           const char **kind);
+                           const char *reason, const char **kind);
+
+/*
+ * Queues "access_contact", a representative's message to an applicant
+ * (plain text, line breaks kept), to email as part of the caller's
+ * transaction.  Returns 0, or -1 on error.
+ */
+int notify_customer_contact(struct db *db, const struct tmpl_set *views, long long customer_id,
+                            const char *email, const char *message);
 
 #endif

@@ -96,6 +96,25 @@ bool valid_text(const char *s, size_t max)
 	return visible && chars <= max;
 }
 
+bool valid_text_lines(const char *s, size_t max)
+{
+	size_t len = s != NULL ? strlen(s) : 0;
+	if (len == 0 || !form_text_ok(s, len))
+		return false;
+	size_t chars = 0;
+	bool visible = false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t')
+			return false;
+		if ((c & 0xc0) != 0x80)
+			chars++;
+		if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
+			visible = true;
+	}
+	return visible && chars <= max;
+}
+
 bool valid_phone(const char *s)
 {
 	size_t len = s != NULL ? strlen(s) : 0, digits = 0;

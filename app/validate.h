@@ -23,6 +23,9 @@ bool valid_username(const char *s);
 bool valid_email(const char *s);
 /* Free text of 1..max code points: valid UTF-8, no control characters, not only spaces. */
 bool valid_text(const char *s, size_t max);
+/* Free text of several lines (a message): like valid_text, but line breaks and tabs are
+ * allowed. */
+bool valid_text_lines(const char *s, size_t max);
 /* A phone number: 6 to PERSON_FIELDS[PERSON_PHONE].max_chars (40) of digits, spaces and
  * + ( ) - . with at least 6 digits. */
 bool valid_phone(const char *s);

@@ -1,166 +1,134 @@
-/* ctl_customer.c — `dittoctl customer approve|deny|cancel`: a representative changes access. */
+/* ctl_customer.c — `dittoctl customer approve|deny|cancel|restore`: a representative changes
+ * access, through the same code as the staff site's forms (app/customer_access.h). */
 #include <stdio.h>
 #include <string.h>
 
-#include "../app/arena.h"
-#include "../app/db/customers.h"
+#include "../app/customer_access.h"
 #include "../app/db/db.h"
-#include "../app/notify.h"
-#include "../app/status.h"
 #include "../app/validate.h"
 #include "ctl.h"
 
-#define NOTE_MAX_CHARS 500 /* customer_status_history.note */
-
-/* What each command does: the status it sets (the customer is told: app/notify.h). */
-static const struct action {
-	const char *verb;        /* the sub-command */
-	enum customer_status to; /* customers.status afterwards */
-	bool end_sessions;       /* sign the customer out everywhere at once */
-} actions[] = {
-    {"approve", CUSTOMER_APPROVED, false},
-    {"deny", CUSTOMER_DENIED, true},
-    {"cancel", CUSTOMER_CANCELLED, true},
-};
-
-#define NACTIONS (sizeof(actions) / sizeof(actions[0]))
-
-/* One status change, filled in by change_tx (which db_tx may run more than once). */
-struct change {
-	const struct action *act;
+/* One run: the shared change and the line dittoctl prints when it is refused. */
+struct run {
+	struct customer_access_change ch;
 	const char *username;
-	const char *note;       /* NULL when none: internal, never in the message */
-	const char *changed_by; /* "dittoctl:<os user>" */
-	const char *kind;       /* the message queued (outbox.kind) */
-	char refused[256];      /* why the change is not allowed; "" when it was made or failed */
-	char was[16];           /* the status before */
-	unsigned long long sessions_ended;
+	char refused[320]; /* "" when it was made or the database failed */
 };
 
-/*
- * The whole change in one transaction (db_customer_change_status locks the
- * row first, so two concurrent runs serialise and the second sees the
- * first's status), with the message.  Returns 0 to commit, -1 to roll back
- * (c->refused says when it was a refusal rather than a database error).
- */
+/* The shared transaction body (app/customer_access.c), run by db_tx (maybe more than once). */
 static int change_tx(struct db *db, void *ctx)
 {
-	struct change *c = ctx;
-	const struct action *act = c->act;
-	struct arena *a = arena_new();
-	int rc = -1;
-	c->refused[0] = '\0';
-	c->was[0] = '\0';
-	struct customer_change ch = {
-	    .username = c->username,
-	    .to = act->to,
-	    .changed_by = c->changed_by,
-	    .note = c->note,
-	    .end_sessions = act->end_sessions,
-	};
-	int st = db_customer_change_status(db, a, &ch);
-	c->sessions_ended = ch.sessions_ended;
+	struct run *r = ctx;
+	const char *verb = customer_access_info(r->ch.action)->verb;
+	r->refused[0] = '\0';
+	r->ch.id = 0; /* found by username again on a retry */
+	int st = customer_access_change(db, &r->ch);
 	if (st == DB_NOT_FOUND)
-		snprintf(c->refused, sizeof(c->refused), "no customer named '%s'", c->username);
-	if (st == DB_REFUSED) {
-		const char *was = customer_status_name(ch.was);
-		snprintf(c->was, sizeof(c->was), "%s", was ? was : "");
-		if (ch.was == act->to)
-			snprintf(c->refused, sizeof(c->refused),
-			         "cannot %s '%s': the account is already %s", act->verb,
-			         c->username, c->was);
-		else
-			snprintf(c->refused, sizeof(c->refused),
-			         "cannot %s '%s': the account is %s (only %s accounts can be %s)",
-			         act->verb, c->username, c->was, customer_status_prev_text(act->to),
-			         customer_status_name(act->to));
-	}
-	if (st != DB_CHANGED)
-		goto out;
-	snprintf(c->was, sizeof(c->was), "%s", customer_status_name(ch.was));
-
-	/* The message says what happened, never the internal note. */
-	if (notify_customer_status(db, ctl_views(), cfg.base_url, ch.id, ch.email, act->to,
-	                           &c->kind) < 0)
-		goto out;
-	rc = 0;
-out:
-	arena_wipe(a);
-	arena_free(a);
-	return rc;
+		snprintf(r->refused, sizeof(r->refused), "no customer named '%s'", r->username);
+	else if (st == DB_REFUSED)
+		snprintf(r->refused, sizeof(r->refused), "cannot %s '%s': %s", verb, r->username,
+		         r->ch.refused);
+	return st == DB_CHANGED ? 0 : -1;
 }
 
 static const char customer_usage[] =
-    "usage: dittoctl customer approve|deny|cancel USERNAME [--note TEXT]\n"
-    "Changes a customer's access as a representative would, in one transaction: sets the\n"
-    "status, records it in the status history (by dittoctl:<your login name>, with the\n"
-    "note if given), and queues a message telling the customer.\n"
+    "usage: dittoctl customer approve|deny|cancel|restore USERNAME [--reason TEXT] [--note TEXT]\n"
+    "Changes a customer's access as a representative would, in one transaction (the same\n"
+    "code as the staff site's forms): sets the status, records it in the status history\n"
+    "(by dittoctl:<your login name>, with the reason and note if given), and queues a\n"
+    "message telling the customer.\n"
     "  approve  from pending, denied, cancelled or deactivated (reactivation)\n"
     "  deny     from pending; ends the customer's sessions\n"
     "  cancel   from approved or pending; ends the customer's sessions at once\n"
-    "--note TEXT  an internal note for the history (one line, at most 500 characters;\n"
-    "             never sent to the customer).\n"
+    "  restore  from cancelled or deactivated: access back\n"
+    "--reason TEXT  deny and cancel: the reason, told to the customer in the message\n"
+    "               (one line, at most 500 characters).\n"
+    "--note TEXT    an internal note for the history (one line, at most 500 characters;\n"
+    "               never sent to the customer).\n"
     "Connects as db_admin_user. Running it twice is safe: the second run fails, naming\n"
     "the status the first one set.";
+
+/* Reads "--NAME TEXT" or "--NAME=TEXT" at argv[*i] into *out. Returns true when it was that. */
+static bool option(int argc, char **argv, int *i, const char *name, const char **out)
+{
+	size_t n = strlen(name);
+	if (strcmp(argv[*i], name) == 0 && *i + 1 < argc) {
+		*out = argv[++*i];
+		return true;
+	}
+	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') {
+		*out = argv[*i] + n + 1;
+		return true;
+	}
+	return false;
+}
 
 int cmd_customer(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_fail("customer needs a sub-command: approve, deny or cancel (try: "
-		                  "dittoctl customer --help)");
-	const struct action *act = NULL;
-	for (size_t i = 0; i < NACTIONS; i++)
-		if (strcmp(argv[1], actions[i].verb) == 0)
-			act = &actions[i];
-	if (act == NULL && !ctl_is_help(argv[1]))
+		return usage_fail("customer needs a sub-command: approve, deny, cancel or restore "
+		                  "(try: dittoctl customer --help)");
+	int action = customer_access_parse(argv[1]);
+	if (action < 0 && !ctl_is_help(argv[1]))
 		return usage_fail("unknown customer command '%s' (try: dittoctl customer --help)",
 		                  argv[1]);
-	const char *username = NULL, *note = NULL;
+	const char *username = NULL, *note = NULL, *reason = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (ctl_is_help(argv[i])) {
 			puts(customer_usage);
 			return CTL_OK;
 		}
-		if (i == 1)
+		if (i == 1 || option(argc, argv, &i, "--note", &note) ||
+		    option(argc, argv, &i, "--reason", &reason))
 			continue;
-		if (strcmp(argv[i], "--note") == 0 && i + 1 < argc)
-			note = argv[++i];
-		else if (strncmp(argv[i], "--note=", 7) == 0)
-			note = argv[i] + 7;
-		else if (username == NULL && argv[i][0] != '-')
+		if (username == NULL && argv[i][0] != '-')
 			username = argv[i];
 		else
 			return usage_fail(
 			    "unexpected argument '%s' (try: dittoctl customer --help)", argv[i]);
 	}
+	const struct customer_access_info *info = customer_access_info(action);
 	if (username == NULL)
 		return usage_fail("customer %s needs a USERNAME (try: dittoctl customer --help)",
-		                  act->verb);
-	if (note != NULL && !valid_text(note, NOTE_MAX_CHARS))
+		                  info->verb);
+	if (note != NULL && !valid_text(note, CUSTOMER_ACCESS_REASON_MAX))
 		return usage_fail("--note must be one line of 1-%d characters of UTF-8 text",
-		                  NOTE_MAX_CHARS);
+		                  CUSTOMER_ACCESS_REASON_MAX);
+	if (reason != NULL && !info->tells_reason)
+		return usage_fail(
+		    "--reason is for deny and cancel (use --note for an internal note)");
+	if (reason != NULL && !valid_text(reason, CUSTOMER_ACCESS_REASON_MAX))
+		return usage_fail("--reason must be one line of 1-%d characters of UTF-8 text",
+		                  CUSTOMER_ACCESS_REASON_MAX);
 	if (ctl_config() < 0)
 		return CTL_ERR;
-
 	if (ctl_views() == NULL)
 		return CTL_ERR;
 
-	struct change c = {
-	    .act = act,
+	struct run r = {
+	    .ch =
+	        {
+	            .action = action,
+	            .username = username,
+	            .changed_by = ctl_changed_by(),
+	            .reason = reason,
+	            .note = note,
+	            .views = ctl_views(),
+	            .base_url = cfg.base_url,
+	        },
 	    .username = username,
-	    .note = note,
-	    .changed_by = ctl_changed_by(),
 	};
 	char what[1024]; /* as long as fail()'s line: the same text, cut at the same place */
-	snprintf(what, sizeof(what), "%s '%s'", act->verb, username);
-	if (ctl_admin_tx(change_tx, &c, c.refused, what) != CTL_OK)
+	snprintf(what, sizeof(what), "%s '%s'", info->verb, username);
+	if (ctl_admin_tx(change_tx, &r, r.refused, what) != CTL_OK)
 		return CTL_ERR;
-	printf("customer %s: %s -> %s", username, c.was, customer_status_name(act->to));
-	if (act->end_sessions)
-		printf(", %llu session%s ended", c.sessions_ended,
-		       c.sessions_ended == 1 ? "" : "s");
-	if (c.kind != NULL)
-		printf(", message queued (%s)", c.kind);
+	printf("customer %s: %s -> %s", username, customer_status_name(r.ch.was),
+	       customer_status_name(info->to));
+	if (info->end_sessions)
+		printf(", %llu session%s ended", r.ch.sessions_ended,
+		       r.ch.sessions_ended == 1 ? "" : "s");
+	if (r.ch.kind != NULL)
+		printf(", message queued (%s)", r.ch.kind);
 	printf("\n");
 	return CTL_OK;
 }

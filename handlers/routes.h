@@ -50,6 +50,18 @@ int handle_staff_home(struct request *req, struct response *res);
 int handle_staff_customers(struct request *req, struct response *res);
 int handle_staff_customer(struct request *req, struct response *res);
 int handle_staff_audit(struct request *req, struct response *res);
+int handle_staff_registrations(struct request *req, struct response *res);
+int handle_staff_customer_approve(struct request *req, struct response *res);
+int handle_staff_customer_deny(struct request *req, struct response *res);
+int handle_staff_customer_cancel(struct request *req, struct response *res);
+int handle_staff_customer_restore(struct request *req, struct response *res);
+int handle_staff_customer_contact(struct request *req, struct response *res);
+/* Adds to parent the dictionary "actions" of the forms the signed-in member's role may use on
+ * customer id in status (the privacy module's ACTIONS table, and only those the status
+ * allows); nothing when there are none.  from ("registrations" or NULL) is where a done
+ * form sends the browser back to. */
+void staff_customer_actions_ctx(struct request *req, struct tdict *parent, long long id,
+                                const char *status, const char *from);
 /* Answers 403 to a signed-in customer whose account may not use the shop, saying why. */
 int handle_access_refused(struct request *req, struct response *res);
 int handle_test_sleep(struct request *req, struct response *res);

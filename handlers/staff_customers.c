@@ -1,6 +1,7 @@
 /* staff_customers.c — the staff site's customer list and customer page: every value as the
  * signed-in member's role sees it (the data-access layer hands nothing else), and one audit
  * row for each customer whose data a page shows in full. */
+#include "../app/db/contacts.h"
 #include "../app/db/people.h"
 #include "../app/staff_session.h"
 #include "../app/validate.h"
@@ -154,6 +155,29 @@ static void order_ctx(struct request *req, struct tdict *d, const struct person_
 	}
 }
 
+#define CONTACTS_SHOWN 20
+
+/* The contact attempts kept on the registration, for a role that makes them (no other role
+ * may read them). Returns 0, or -1 on a database error. */
+static int contacts_ctx(struct request *req, struct tdict *ctx, long long id)
+{
+	if (!privacy_action_allowed(ACTION_CUSTOMER_CONTACT, req->staff->role))
+		return 0;
+	struct customer_contact *c;
+	size_t n;
+	if (db_contact_list(req->db, req->arena, id, CONTACTS_SHOWN, &c, &n) < 0)
+		return -1;
+	struct tlist *l = tdict_list(ctx, "contacts");
+	for (size_t i = 0; i < n; i++) {
+		struct tdict *d = tlist_add(l);
+		tdict_set_ref(d, "at", c[i].contacted_at);
+		tdict_set_ref(d, "by", c[i].staff_username);
+		tdict_set_ref(d, "note", c[i].note);
+	}
+	tdict_set_bool(ctx, "has_contacts", n > 0);
+	return 0;
+}
+
 int handle_staff_customer(struct request *req, struct response *res)
 {
 	long long id;
@@ -197,6 +221,9 @@ int handle_staff_customer(struct request *req, struct response *res)
 			tdict_set_ref(tlist_add(in), "item", d.interests[i]);
 	}
 	tdict_set_ref(ctx, "role", privacy_role_name(req->staff->role));
+	staff_customer_actions_ctx(req, ctx, id, d.p.status, NULL);
+	if (contacts_ctx(req, ctx, id) < 0)
+		return -1;
 	res->no_store = true;
 	return view_render(req, res, 200, "admin/customer", ctx);
 }

@@ -84,8 +84,8 @@ static const char SQL_INSERT[] =
     "INSERT INTO customers (username, email, name, phone, password_hash, policy_version, "
     "status_changed_at) VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))";
 static const char SQL_HISTORY[] =
-    "INSERT INTO customer_status_history (customer_id, status, changed_by, note) "
-    "VALUES (?, ?, ?, ?)";
+    "INSERT INTO customer_status_history (customer_id, status, changed_by, note, reason) "
+    "VALUES (?, ?, ?, ?, ?)";
 
 int db_customer_insert(struct db *db, const char *username, const char *email, const char *name,
                        const char *phone, const char *password_hash, long long policy_version,
@@ -101,7 +101,7 @@ int db_customer_insert(struct db *db, const char *username, const char *email, c
 	*id = (long long)nid;
 	return db_exec(db, SQL_HISTORY,
 	               DB_ARGS(DB_INT(*id), DB_STR(customer_status_name(CUSTOMER_PENDING)),
-	                       DB_STR("customer"), DB_STR("registered")),
+	                       DB_STR("customer"), DB_STR("registered"), DB_NULL),
 	               NULL, NULL);
 }
 
@@ -189,19 +189,36 @@ int db_customer_change_status(struct db *db, struct arena *a, struct customer_ch
 	if (was < 0)
 		return DB_REFUSED; /* a status this build does not know: touch nothing */
 	c->was = (enum customer_status)was;
-	if (!customer_status_allowed(c->was, c->to))
+	/* An action narrower than the lifecycle (restore: only what was cancelled or
+	 * deactivated) refuses the other statuses the lifecycle would allow. */
+	if (!customer_status_allowed(c->was, c->to) ||
+	    (c->from != 0 && !(c->from & (1u << c->was))))
 		return DB_REFUSED;
 	const char *to = customer_status_name(c->to);
 	if (db_exec(db, SQL_SET_STATUS, DB_ARGS(DB_STR(to), DB_INT(c->id)), NULL, NULL) < 0 ||
 	    db_exec(db, SQL_HISTORY,
 	            DB_ARGS(DB_INT(c->id), DB_STR(to), DB_STR(c->changed_by),
-	                    c->note ? DB_STR(c->note) : DB_NULL),
+	                    c->note ? DB_STR(c->note) : DB_NULL,
+	                    c->reason ? DB_STR(c->reason) : DB_NULL),
 	            NULL, NULL) < 0)
 		return -1;
 	/* A session row is what lets a request through: deleting it refuses the next one. */
 	if (c->end_sessions && db_session_delete_all(db, c->id, &c->sessions_ended) < 0)
 		return -1;
 	return DB_CHANGED;
+}
+
+int db_customer_lock(struct db *db, struct arena *a, long long id, const char **email,
+                     enum customer_status *status)
+{
+	struct db_rows r;
+	if (db_query(db, a, SQL_LOCK_BY_ID, DB_ARGS(DB_INT(id)), &r) < 0)
+		return -1;
+	if (r.nrows == 0)
+		return DB_NOT_FOUND;
+	*email = db_cell(&r, 0, 1);
+	*status = customer_status_of(db_cell(&r, 0, 2));
+	return 0;
 }
 
 int db_customer_set_status(struct db *db, long long id, enum customer_status to,

@@ -64,6 +64,9 @@ struct customer_change {
 	enum customer_status to;
 	const char *changed_by; /* "customer", "dittoctl:<login>", a staff member... */
 	const char *note;       /* internal, for the history only (never the customer's); or NULL */
+	const char *reason;     /* what the customer is told, kept in the history too; or NULL */
+	unsigned from;          /* bit (1u << status) per status it may come from; 0: any the
+	                         * lifecycle allows */
 	bool end_sessions;      /* sign the customer out everywhere at once */
 	/* Filled in by db_customer_change_status: */
 	enum customer_status was;
@@ -73,8 +76,9 @@ struct customer_change {
 
 /*
  * Inside the caller's transaction: locks the account's row, checks that its
- * status may become c->to (customer_status_allowed), sets it, records it in
- * the status history by c->changed_by with c->note and, with
+ * status may become c->to (customer_status_allowed, and c->from when set),
+ * sets it, records it in the status history by c->changed_by with c->note
+ * and c->reason and, with
  * c->end_sessions, deletes every session of the account (the next request
  * of each is refused).  The id (when found by username) and email are
  * filled in, strings in arena a.  Returns DB_CHANGED; DB_NOT_FOUND;
@@ -82,6 +86,15 @@ struct customer_change {
  * nothing written); -1 on a database error.
  */
 int db_customer_change_status(struct db *db, struct arena *a, struct customer_change *c);
+/*
+ * Inside the caller's transaction: locks the account's row (as
+ * db_customer_change_status does, so a message about it and a change of it
+ * serialise) and reads its email (in arena a) and status (CUSTOMER__MAX when
+ * the database names none).  Returns 0, DB_NOT_FOUND, or -1 on a database
+ * error.
+ */
+int db_customer_lock(struct db *db, struct arena *a, long long id, const char **email,
+                     enum customer_status *status);
 /*
  * The account's own change (deactivate, delete) through
  * db_customer_change_status, recorded by changed_by.  Returns 0, or -1 on a

@@ -140,6 +140,38 @@ int db_people_list(struct db *db, struct arena *a, enum staff_role role, const c
 	return 0;
 }
 
+int db_people_pending(struct db *db, struct arena *a, enum staff_role role, int page, int per_page,
+                      struct person_page *out)
+{
+	memset(out, 0, sizeof(*out));
+	const char *view = privacy_view_name(a, role, VIEW_CUSTOMERS);
+	if (view == NULL)
+		return 0;
+	if (page < 1)
+		page = 1;
+	if (per_page < 1)
+		per_page = 1;
+	if (per_page > PEOPLE_PAGE_MAX)
+		per_page = PEOPLE_PAGE_MAX;
+	/* Oldest first.  registered_at is a personal field (visits): a role that does not see it
+	 * reads NULL from its view, and the queue falls back to the order of the ids. */
+	const char *sql = arena_printf(a,
+	                               "SELECT %s FROM %s WHERE status = 'pending' "
+	                               "ORDER BY registered_at, id LIMIT ? OFFSET ?",
+	                               PERSON_COLUMNS, view);
+	struct db_rows rows;
+	if (db_query(db, a, sql,
+	             DB_ARGS(DB_INT(per_page + 1), DB_INT((long long)(page - 1) * per_page)),
+	             &rows) < 0)
+		return -1;
+	out->more = rows.nrows > (size_t)per_page;
+	out->n = out->more ? (size_t)per_page : rows.nrows;
+	out->rows = arena_alloc(a, (out->n ? out->n : 1) * sizeof(*out->rows));
+	for (size_t i = 0; i < out->n; i++)
+		read_person(a, role, &rows, i, &out->rows[i]);
+	return 0;
+}
+
 /* Runs "SELECT cols FROM <role's view v> WHERE customer_id = ? <tail>" into rows. */
 static int query_view(struct db *db, struct arena *a, enum staff_role role, enum privacy_view v,
                       const char *cols, const char *tail, long long id, struct db_rows *rows)

@@ -80,6 +80,14 @@ int db_people_list(struct db *db, struct arena *a, enum staff_role role, const c
                    int per_page, struct person_page *out);
 
 /*
+ * The pending registrations as role sees them, oldest first, per_page a page
+ * (page counts from 1): the representative's queue.  A role that sees no
+ * person gets no rows.  Returns 0, or -1 on a database error.
+ */
+int db_people_pending(struct db *db, struct arena *a, enum staff_role role, int page, int per_page,
+                      struct person_page *out);
+
+/*
  * Reads customer id as role sees them: fields, saved addresses, orders with
  * lines and payment, viewing profile and interests, each only as far as the
  * role's column of the table allows.  Returns 0, 1 when there is no such

@@ -336,11 +336,18 @@ const struct privacy_grant *privacy_grants(struct arena *a, size_t *n)
  * writable by a role, so a handler that strays past its duties gets an access-denied error
  * from the server. */
 static const struct privacy_write writes[] = {
-    {R(ROLE_REPRESENTATIVE), "UPDATE", "customers", "status"},
+    /* Approve, deny, cancel, restore: the status and when it changed, its history row, and
+     * the customer's sessions ended (the DELETE's WHERE names both columns: no other
+     * column of a session, its token's hash least of all, is readable). */
+    {R(ROLE_REPRESENTATIVE), "UPDATE", "customers", "status, status_changed_at"},
     {R(ROLE_REPRESENTATIVE), "INSERT", "customer_status_history", NULL},
-    {R(ROLE_REPRESENTATIVE), "SELECT", "sessions", "customer_id"},
+    {R(ROLE_REPRESENTATIVE), "SELECT", "sessions", "id, customer_id"},
     {R(ROLE_REPRESENTATIVE), "DELETE", "sessions", NULL},
+    /* The message telling the customer, and a contact attempt's note (read back on the
+     * customer page for the next representative). */
     {R(ROLE_REPRESENTATIVE), "INSERT", "outbox", NULL},
+    {R(ROLE_REPRESENTATIVE), "INSERT", "customer_contacts", NULL},
+    {R(ROLE_REPRESENTATIVE), "SELECT", "customer_contacts", NULL},
 };
 
 #undef R
