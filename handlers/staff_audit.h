@@ -18,4 +18,8 @@
  */
 int staff_audit(struct request *req, struct audit_event *ev, size_t n);
 
+/* Fills in what ev leaves unset from req, as staff_audit does: for an action whose audit row
+ * is written in the action's own transaction (audit_append_in_tx).  Can't fail. */
+void staff_audit_fill(struct request *req, struct audit_event *ev);
+
 #endif
