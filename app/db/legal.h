@@ -45,7 +45,8 @@ struct legal_case_request {
 
 /*
  * Opens a case for staff member staff_id in one transaction with its audit
- * row ev (whose customer_id and detail this fills in): the customer is
+ * row ev (this fills in its customer_id, and its detail "case N: authority,
+ * reference" for the row only: NULL again on return): the customer is
  * resolved by the database while the case is inserted (schema/015), so the
  * legal role never reads customers.  Returns DB_CHANGED with the case's id
  * in *id, DB_NOT_FOUND when no customer is so named (nothing written),
@@ -57,9 +58,9 @@ int db_legal_case_open(struct db *db, const struct legal_case_request *rq, long 
 
 /*
  * Closes open case id for staff member staff_id in one transaction with its
- * audit row ev (customer_id and detail filled in here).  Returns DB_CHANGED,
- * DB_NOT_FOUND (no such case), DB_UNCHANGED (closed already: nothing
- * written), or -1 on a database error.
+ * audit row ev (customer_id filled in, detail "case N" for the row only).
+ * Returns DB_CHANGED, DB_NOT_FOUND (no such case), DB_UNCHANGED (closed
+ * already: nothing written), or -1 on a database error.
  */
 int db_legal_case_close(struct db *db, long long id, long long staff_id, struct audit_event *ev);
 
