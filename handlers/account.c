@@ -13,6 +13,7 @@
 #include "../app/db/catalog.h"
 #include "../app/db/customers.h"
 #include "../app/db/db.h"
+#include "../app/db/legal.h"
 #include "../app/db/policy.h"
 #include "../app/db/sessions.h"
 #include "../app/db/shop.h"
@@ -470,6 +471,28 @@ int handle_account_export(struct request *req, struct response *res)
 	return 0;
 }
 
+/* The legal cases about the customer that they may be told of (the shop's view of cases holds
+ * no other), with their dates. Returns 0 or -1. */
+static int legal_cases_ctx(struct request *req, struct tdict *ctx)
+{
+	struct legal_case *c;
+	size_t n;
+	if (db_legal_cases_told(req->db, req->arena, req->session->customer_id, &c, &n) < 0)
+		return -1;
+	struct tlist *l = tdict_list(ctx, "legal_cases");
+	for (size_t i = 0; i < n; i++) {
+		struct tdict *x = tlist_add(l);
+		tdict_set_ref(x, "authority", c[i].authority);
+		tdict_set_ref(x, "reference", c[i].reference);
+		tdict_set_ref(x, "legal_basis", c[i].legal_basis);
+		tdict_set_ref(x, "opened_at", c[i].opened_at);
+		if (c[i].closed_at != NULL)
+			tdict_set_ref(x, "closed_at", c[i].closed_at);
+	}
+	tdict_set_bool(ctx, "legal_none", n == 0);
+	return 0;
+}
+
 int handle_account_disclosures(struct request *req, struct response *res)
 {
 	struct disclosure *d;
@@ -489,5 +512,7 @@ int handle_account_disclosures(struct request *req, struct response *res)
 		if (d[i].order_id > 0)
 			tdict_setf(x, "order_id", "%lld", d[i].order_id);
 	}
+	if (legal_cases_ctx(req, ctx) < 0)
+		return -1;
 	return view_render(req, res, 200, "disclosures", ctx);
 }

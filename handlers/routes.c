@@ -57,6 +57,11 @@ static const struct route staff_routes[] = {
 	{HTTP_POST, "/admin/customers/{id}/restore", ACCESS_STAFF, handle_staff_customer_restore, "staff_customer_restore"},
 	{HTTP_POST, "/admin/customers/{id}/contact", ACCESS_STAFF, handle_staff_customer_contact, "staff_customer_contact"},
 	{HTTP_GET,  "/admin/audit",           ACCESS_STAFF,  handle_staff_audit,      "staff_audit"},
+	{HTTP_GET,  "/admin/disclosures",     ACCESS_STAFF,  handle_staff_legal_cases, "staff_legal_cases"},
+	{HTTP_POST, "/admin/disclosures",     ACCESS_STAFF,  handle_staff_legal_case_open, "staff_legal_case_open"},
+	{HTTP_GET,  "/admin/disclosures/{id}", ACCESS_STAFF, handle_staff_legal_case, "staff_legal_case"},
+	{HTTP_GET,  "/admin/disclosures/{id}/export", ACCESS_STAFF, handle_staff_legal_case_export, "staff_legal_case_export"},
+	{HTTP_POST, "/admin/disclosures/{id}/close", ACCESS_STAFF, handle_staff_legal_case_close, "staff_legal_case_close"},
 	{HTTP_GET,  "/healthz",               ACCESS_PUBLIC, handle_healthz,          "healthz"},
 	TEST_ROUTES,
 };

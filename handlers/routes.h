@@ -62,6 +62,11 @@ int handle_staff_customer_contact(struct request *req, struct response *res);
  * form sends the browser back to. */
 void staff_customer_actions_ctx(struct request *req, struct tdict *parent, long long id,
                                 const char *status, const char *from);
+int handle_staff_legal_cases(struct request *req, struct response *res);
+int handle_staff_legal_case_open(struct request *req, struct response *res);
+int handle_staff_legal_case(struct request *req, struct response *res);
+int handle_staff_legal_case_export(struct request *req, struct response *res);
+int handle_staff_legal_case_close(struct request *req, struct response *res);
 /* Answers 403 to a signed-in customer whose account may not use the shop, saying why. */
 int handle_access_refused(struct request *req, struct response *res);
 int handle_test_sleep(struct request *req, struct response *res);
@@ -108,6 +113,12 @@ struct cart_line;
  * *n get the sums. Returns 0 or -1. */
 int cart_ctx(struct request *req, struct tdict *ctx, struct cart_line **lines, size_t *n,
              long long *total_cents);
+
+struct person_detail;
+/* Fills ctx with customer d as the signed-in member's role was given them (the keys of
+ * views/admin/customer.html: person, billing, shipping, sees_orders, orders, no_orders,
+ * profile).  Shared by the customer page and the legal case page. */
+void staff_customer_ctx(struct request *req, struct tdict *ctx, const struct person_detail *d);
 
 /* Formats cents as "12.34" into the arena. */
 const char *format_price(struct arena *a, long long cents);

@@ -178,6 +178,28 @@ static int contacts_ctx(struct request *req, struct tdict *ctx, long long id)
 	return 0;
 }
 
+void staff_customer_ctx(struct request *req, struct tdict *ctx, const struct person_detail *d)
+{
+	struct tdict *p = tdict_dict(ctx, "person");
+	person_ctx(p, &d->p);
+	address_ctx(ctx, "billing", &d->billing);
+	address_ctx(ctx, "shipping", &d->shipping);
+	tdict_set_bool(ctx, "sees_orders", sees(req->staff->role, FIELD_ORDERS));
+	struct tlist *orders = tdict_list(ctx, "orders");
+	for (size_t i = 0; i < d->norders; i++)
+		order_ctx(req, tlist_add(orders), &d->orders[i]);
+	tdict_set_bool(ctx, "no_orders", d->norders == 0);
+	if (d->viewed_products != NULL || d->interests != NULL) {
+		struct tdict *prof = tdict_dict(ctx, "profile");
+		struct tlist *v = tdict_list(prof, "viewed");
+		for (size_t i = 0; i < d->nviewed; i++)
+			tdict_set_ref(tlist_add(v), "item", d->viewed_products[i]);
+		struct tlist *in = tdict_list(prof, "interests");
+		for (size_t i = 0; i < d->ninterests; i++)
+			tdict_set_ref(tlist_add(in), "item", d->interests[i]);
+	}
+}
+
 int handle_staff_customer(struct request *req, struct response *res)
 {
 	long long id;
@@ -202,24 +224,7 @@ int handle_staff_customer(struct request *req, struct response *res)
 			return -1;
 	}
 	struct tdict *ctx = view_ctx(req, "Customer");
-	struct tdict *p = tdict_dict(ctx, "person");
-	person_ctx(p, &d.p);
-	address_ctx(ctx, "billing", &d.billing);
-	address_ctx(ctx, "shipping", &d.shipping);
-	tdict_set_bool(ctx, "sees_orders", sees(req->staff->role, FIELD_ORDERS));
-	struct tlist *orders = tdict_list(ctx, "orders");
-	for (size_t i = 0; i < d.norders; i++)
-		order_ctx(req, tlist_add(orders), &d.orders[i]);
-	tdict_set_bool(ctx, "no_orders", d.norders == 0);
-	if (d.viewed_products != NULL || d.interests != NULL) {
-		struct tdict *prof = tdict_dict(ctx, "profile");
-		struct tlist *v = tdict_list(prof, "viewed");
-		for (size_t i = 0; i < d.nviewed; i++)
-			tdict_set_ref(tlist_add(v), "item", d.viewed_products[i]);
-		struct tlist *in = tdict_list(prof, "interests");
-		for (size_t i = 0; i < d.ninterests; i++)
-			tdict_set_ref(tlist_add(in), "item", d.interests[i]);
-	}
+	staff_customer_ctx(req, ctx, &d);
 	tdict_set_ref(ctx, "role", privacy_role_name(req->staff->role));
 	staff_customer_actions_ctx(req, ctx, id, d.p.status, NULL);
 	if (contacts_ctx(req, ctx, id) < 0)

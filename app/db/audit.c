@@ -196,14 +196,16 @@ int db_audit_list(struct db *db, struct arena *a, long long customer_id, int pag
 
 static const char SQL_VIEWS_OF_CUSTOMER[] =
     "SELECT DATE_FORMAT(created_at, '%Y-%m-%d %H:%i'), role, fields FROM audit_log "
-    "WHERE customer_id = ? AND action = 'view' ORDER BY id DESC LIMIT ?";
+    "WHERE customer_id = ? AND action = 'view' AND NOT role <=> ? ORDER BY id DESC LIMIT ?";
 
 int db_audit_views_of_customer(struct db *db, struct arena *a, long long customer_id,
                                struct audit_view **rows, size_t *n)
 {
 	struct db_rows r;
 	if (db_query(db, a, SQL_VIEWS_OF_CUSTOMER,
-	             DB_ARGS(DB_INT(customer_id), DB_INT(DB_AUDIT_VIEWS_MAX)), &r) < 0)
+	             DB_ARGS(DB_INT(customer_id), DB_STR(privacy_role_name(ROLE_LEGAL)),
+	                     DB_INT(DB_AUDIT_VIEWS_MAX)),
+	             &r) < 0)
 		return -1;
 	struct audit_view *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++) {

@@ -70,8 +70,11 @@ struct audit_view {
 
 /*
  * The 'view' rows about customer_id, newest first, at most
- * DB_AUDIT_VIEWS_MAX, into arena a.  Reads only the columns ditto_web_role
- * may read.  Returns 0, or -1 on a database error.
+ * DB_AUDIT_VIEWS_MAX, into arena a, but never the legal officer's: a
+ * customer under a legal case they may not be told of must not learn of it
+ * from a view (one they may be told of is listed as a case instead).
+ * Reads only the columns ditto_web_role may read.  Returns 0, or -1 on a
+ * database error.
  */
 int db_audit_views_of_customer(struct db *db, struct arena *a, long long customer_id,
                                struct audit_view **rows, size_t *n);

@@ -348,6 +348,18 @@ static const struct privacy_write writes[] = {
     {R(ROLE_REPRESENTATIVE), "INSERT", "outbox", NULL},
     {R(ROLE_REPRESENTATIVE), "INSERT", "customer_contacts", NULL},
     {R(ROLE_REPRESENTATIVE), "SELECT", "customer_contacts", NULL},
+    /* Legal cases: the officer reads and opens them and closes an open one, and names the
+     * customer only by customer_ref, which the table's trigger resolves (schema/015): the
+     * role reads no customer and cannot set customer_id itself, so it can neither list
+     * customers nor probe for one without opening an audited case. */
+    {R(ROLE_LEGAL), "SELECT", "legal_cases",
+     "id, customer_id, authority, reference, legal_basis, may_tell, opened_by, opened_at, "
+     "closed_at, closed_by"},
+    {R(ROLE_LEGAL), "INSERT", "legal_cases",
+     "customer_ref, authority, reference, legal_basis, may_tell, opened_by"},
+    {R(ROLE_LEGAL), "UPDATE", "legal_cases", "closed_at, closed_by"},
+    /* The third-party disclosures of customers with an open case, for the export. */
+    {R(ROLE_LEGAL), "SELECT", "legal_open_case_disclosures", NULL},
 };
 
 #undef R

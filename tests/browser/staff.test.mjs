@@ -165,7 +165,7 @@ function roleTest(name, role, see) {
       await expectText(page, `You are signed in as ${role}`, 'staff home');
       await checkMenu(page, role);
       if (role === 'legal')
-        sqlRoot(`INSERT INTO legal_cases (customer_id, reference, reason) VALUES (${customerId}, 'case', 'test')`);
+        sqlRoot(`INSERT INTO legal_cases (customer_id, authority, reference, legal_basis) VALUES (${customerId}, 'a court', 'case', 'test')`);
       if (MENUS[role].includes('/admin/customers')) {
         await openFromList(page);
         check(await page.locator('script').count() === 0, 'the customer page has a script');

@@ -152,8 +152,8 @@ static int setup(void **state)
 	     "SELECT %lld, id, 1 FROM categories ORDER BY id LIMIT 1",
 	     cust);
 	must(root,
-	     "INSERT INTO legal_cases (customer_id, reference, reason) "
-	     "VALUES (%lld, 'REF-%s', 'court order')",
+	     "INSERT INTO legal_cases (customer_id, authority, reference, legal_basis) "
+	     "VALUES (%lld, 'a court', 'REF-%s', 'court order')",
 	     cust, uname);
 	return 0;
 }

@@ -353,8 +353,8 @@ static void check_role_sees(enum staff_role role)
 		assert_null(strstr(r.body, customer_username));
 		http_resp_free(&r);
 		assert_int_equal(
-		    sql_admin("INSERT INTO legal_cases (customer_id, reference, reason) "
-		              "VALUES (%lld, 'court order 1', 'test')",
+		    sql_admin("INSERT INTO legal_cases (customer_id, authority, reference, "
+		              "legal_basis) VALUES (%lld, 'a court', 'court order 1', 'test')",
 		              customer_id),
 		    0);
 	}
