@@ -341,6 +341,17 @@ static const struct privacy_write writes[] = {
     {R(ROLE_REPRESENTATIVE), "SELECT", "sessions", "customer_id"},
     {R(ROLE_REPRESENTATIVE), "DELETE", "sessions", NULL},
     {R(ROLE_REPRESENTATIVE), "INSERT", "outbox", NULL},
+    /* The admin: site notices (listed, added, ended), policy versions (published), staff
+     * accounts (listed with when they were made and how often their second factor was set up;
+     * added; disabled or given a new secret).  Never a role change: no UPDATE on staff.role. */
+    {R(ROLE_ADMIN), "SELECT", "site_notices", NULL},
+    {R(ROLE_ADMIN), "INSERT", "site_notices", NULL},
+    {R(ROLE_ADMIN), "UPDATE", "site_notices", "ends_at"},
+    {R(ROLE_ADMIN), "INSERT", "policy_versions", NULL},
+    {R(ROLE_ADMIN), "INSERT", "policy_purposes", NULL},
+    {R(ROLE_ADMIN), "SELECT", "staff", "created_at, totp_generation"},
+    {R(ROLE_ADMIN), "INSERT", "staff", "username, role, password_hash, totp_secret"},
+    {R(ROLE_ADMIN), "UPDATE", "staff", "disabled, totp_secret, totp_generation"},
 };
 
 #undef R
