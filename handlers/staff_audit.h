@@ -10,6 +10,14 @@
 #include "../app/privacy/audit.h"
 
 /*
+ * Fills in from req what ev leaves unset: the signed-in member (staff id,
+ * username, role; none when nobody is signed in and ev names nobody), the
+ * route's path and the request id.  For an action's audit row written in
+ * the action's own transaction (audit_append_in_tx).  Can't fail.
+ */
+void staff_audit_event(struct request *req, struct audit_event *ev);
+
+/*
  * Appends events ev[0..n) to the audit chain in one transaction, filling in
  * from req what each leaves unset: the signed-in member (staff id, username,
  * role), the route's path and the request id.  n == 0 writes nothing.

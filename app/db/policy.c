@@ -107,6 +107,22 @@ int db_policy_lock_newest(struct db *db, long long *newest)
 	return rc;
 }
 
+static const char SQL_PURPOSES_KNOWN[] =
+    "SELECT DISTINCT purpose FROM policy_purposes ORDER BY purpose";
+
+int db_policy_purposes_known(struct db *db, struct arena *a, const char ***out, size_t *n)
+{
+	struct db_rows r;
+	if (db_query(db, a, SQL_PURPOSES_KNOWN, DB_NOARGS, &r) < 0)
+		return -1;
+	const char **v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
+	for (size_t i = 0; i < r.nrows; i++)
+		v[i] = db_cell(&r, i, 0);
+	*out = v;
+	*n = r.nrows;
+	return 0;
+}
+
 static const char SQL_NOTICE_LIST[] =
     "SELECT id, body, DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i'), "
     "DATE_FORMAT(ends_at, '%Y-%m-%d %H:%i'), "

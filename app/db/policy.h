@@ -37,6 +37,9 @@ int db_notice_list_active(struct db *db, struct arena *a, const char ***out, siz
  */
 int db_policy_lock_newest(struct db *db, long long *newest);
 
+/* Lists every purpose any version allows, by name, into arena a. Returns 0 or -1. */
+int db_policy_purposes_known(struct db *db, struct arena *a, const char ***out, size_t *n);
+
 /* A site notice as the admin's page lists it. */
 struct site_notice {
 	long long id;
