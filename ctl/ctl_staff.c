@@ -49,6 +49,18 @@ static void print_qr(const char *uri)
 	arena_free(a);
 }
 
+/* Prints the TOTP secret, its otpauth:// URI and (on a terminal) its QR code. */
+static void print_enrolment(const char *username, const char *secret)
+{
+	struct arena *a = arena_new();
+	const char *uri = staff_totp_uri(a, username, secret);
+	printf("TOTP secret: %s\n%s\n", secret, uri);
+	print_qr(uri);
+	fflush(stdout);
+	arena_wipe(a); /* the URI holds the secret */
+	arena_free(a);
+}
+
 /* The terminal's settings while echo is off, restored on exit or on a signal. */
 static struct termios saved_tty;
 static volatile sig_atomic_t tty_changed;
@@ -241,16 +253,8 @@ static int staff_add(int argc, char **argv)
 			fail("cannot add staff member '%s': %s", username, db_error(db));
 		goto out;
 	}
-	struct arena *a = arena_new();
-	const char *uri = staff_totp_uri(a, username, secret);
-	printf("added staff member %s (%s)\n"
-	       "TOTP secret: %s\n"
-	       "%s\n",
-	       username, privacy_role_name((enum staff_role)role), secret, uri);
-	print_qr(uri);
-	fflush(stdout);
-	arena_wipe(a); /* the URI holds the secret */
-	arena_free(a);
+	printf("added staff member %s (%s)\n", username, privacy_role_name((enum staff_role)role));
+	print_enrolment(username, secret);
 	rc = CTL_OK;
 out:
 	sodium_memzero(pw, sizeof(pw));
@@ -338,17 +342,56 @@ static int staff_disable(int argc, char **argv)
 	return rc;
 }
 
+static const char reset_usage[] =
+    "usage: dittoctl staff reset-totp USERNAME\n"
+    "Gives USERNAME a new TOTP secret and prints it (with its otpauth:// URI): codes from\n"
+    "the old secret stop working and the member's sessions end. For a member who lost\n"
+    "their authenticator (the staff page of the staff site does the same, for any member\n"
+    "but the admin using it).";
+
+static int staff_reset_totp(int argc, char **argv)
+{
+	const char *username = NULL;
+	int rc = ctl_one_operand(argc, argv, "staff reset-totp", reset_usage, &username);
+	if (rc >= 0)
+		return rc;
+	if (username == NULL)
+		return usage_fail("staff reset-totp needs a USERNAME (try: dittoctl staff "
+		                  "reset-totp --help)");
+	struct db *db = ctl_admin_db();
+	if (db == NULL)
+		return CTL_ERR;
+	char secret[STAFF_TOTP_SECRET_CHARS + 1];
+	rc = CTL_ERR;
+	int st = staff_account_reset_totp(db, username, -1, 0, NULL, secret);
+	if (st == DB_CHANGED) {
+		printf("new second factor for staff member %s\n", username);
+		print_enrolment(username, secret);
+		rc = CTL_OK;
+	} else if (st == DB_NOT_FOUND)
+		fail("no staff member named '%s'", username);
+	else if (st == STAFF_ERR_CRYPTO)
+		fail("cannot make a TOTP secret");
+	else
+		fail("cannot reset the second factor of '%s': %s", username, db_error(db));
+	sodium_memzero(secret, sizeof(secret));
+	db_free(db);
+	return rc;
+}
+
 static const char staff_usage[] = "usage: dittoctl staff add --role ROLE USERNAME\n"
                                   "       dittoctl staff list\n"
                                   "       dittoctl staff disable USERNAME\n"
+                                  "       dittoctl staff reset-totp USERNAME\n"
                                   "Manages staff accounts as db_admin_user. Run 'dittoctl "
                                   "staff SUBCOMMAND --help' for details.";
 
 int cmd_staff(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_fail("staff needs a sub-command: add, list or disable (try: dittoctl "
-		                  "staff --help)");
+		return usage_fail(
+		    "staff needs a sub-command: add, list, disable or reset-totp (try: "
+		    "dittoctl staff --help)");
 	if (ctl_is_help(argv[1])) {
 		puts(staff_usage);
 		return CTL_OK;
@@ -359,5 +402,7 @@ int cmd_staff(int argc, char **argv)
 		return staff_list(argc - 1, argv + 1);
 	if (strcmp(argv[1], "disable") == 0)
 		return staff_disable(argc - 1, argv + 1);
+	if (strcmp(argv[1], "reset-totp") == 0)
+		return staff_reset_totp(argc - 1, argv + 1);
 	return usage_fail("unknown staff command '%s' (try: dittoctl staff --help)", argv[1]);
 }

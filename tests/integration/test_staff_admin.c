@@ -493,6 +493,36 @@ static void test_reset_second_factor_refuses_the_old_secret_and_enrols_the_new(v
 	http_resp_free(&r);
 }
 
+static void test_dittoctl_reset_totp_makes_the_same_change(void **state)
+{
+	(void)state;
+	struct member m;
+	struct client mc = {0}, c2 = {0};
+	member_new(&m, ROLE_LEGAL);
+	staff_login(&mc, &m);
+	char old[64], code[8];
+	snprintf(old, sizeof(old), "%s", m.secret);
+	struct ctl_run run;
+	staff_ctl(&run, NULL, "staff reset-totp %s", m.username);
+	assert_int_equal(run.status, 0);
+	const char *s = strstr(run.out, "?secret=");
+	assert_non_null(s);
+	snprintf(m.secret, sizeof(m.secret), "%.32s", s + strlen("?secret="));
+	assert_string_not_equal(m.secret, old);
+	struct http_resp r;
+	assert_int_equal(staff_get(&mc, "/admin", &r), 303);
+	http_resp_free(&r);
+	totp(old, 30, code);
+	assert_int_equal(staff_login_with(&c2, m.username, STAFF_PASSWORD, code, &r), 422);
+	http_resp_free(&r);
+	totp(m.secret, 30, code);
+	assert_int_equal(staff_login_with(&c2, m.username, STAFF_PASSWORD, code, &r), 303);
+	http_resp_free(&r);
+	staff_ctl(&run, NULL, "staff reset-totp nobody-by-this-name");
+	assert_int_not_equal(run.status, 0);
+	assert_int_equal(run.err_lines, 1);
+}
+
 static void test_disabling_a_member_ends_their_live_session_at_once(void **state)
 {
 	(void)state;
@@ -656,6 +686,7 @@ int main(void)
 	    cmocka_unit_test(test_admin_adds_a_member_who_signs_in_with_the_secret_shown_once),
 	    cmocka_unit_test(test_bad_member_input_is_422_and_adds_nobody),
 	    cmocka_unit_test(test_reset_second_factor_refuses_the_old_secret_and_enrols_the_new),
+	    cmocka_unit_test(test_dittoctl_reset_totp_makes_the_same_change),
 	    cmocka_unit_test(test_disabling_a_member_ends_their_live_session_at_once),
 	    cmocka_unit_test(test_an_admin_cannot_disable_or_reset_their_own_account),
 	    cmocka_unit_test(test_every_other_role_gets_403_and_changes_nothing),
