@@ -109,7 +109,8 @@ static bool member_form_ok(struct request *req, struct tdict *ctx, const char **
 {
 	*username = http_form(req, "username");
 	*pw = http_form(req, "password");
-	*role = privacy_role_parse(http_form(req, "role") ? http_form(req, "role") : "");
+	const char *role_name = http_form(req, "role");
+	*role = role_name != NULL ? privacy_role_parse(role_name) : -1;
 	bool ok = true;
 	tdict_set(ctx, "username", *username);
 	if (!valid_username(*username)) {
