@@ -1,7 +1,9 @@
 /* validate.c — small input validators. */
 #include "validate.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "form.h"
 
@@ -142,4 +144,66 @@ bool valid_checked(const char *s)
 {
 	return s != NULL && (strcmp(s, "1") == 0 || strcmp(s, "on") == 0 || strcmp(s, "yes") == 0 ||
 	                     strcmp(s, "true") == 0);
+}
+
+bool valid_long_text(const char *s, size_t max)
+{
+	size_t len = s != NULL ? strlen(s) : 0;
+	if (len == 0 || !form_text_ok(s, len))
+		return false;
+	size_t chars = 0;
+	bool visible = false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t')
+			return false;
+		if ((c & 0xc0) != 0x80)
+			chars++;
+		if (c > 0x20)
+			visible = true;
+	}
+	return visible && chars <= max;
+}
+
+/* Reads n digits of s into *v. */
+static bool digits(const char *s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+bool valid_datetime_local(const char *s, char out[20])
+{
+	size_t len = s != NULL ? strlen(s) : 0;
+	int y, mo, d, h, mi, sec = 0;
+	if ((len != 16 && len != 19) || s[4] != '-' || s[7] != '-' ||
+	    (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || (len == 19 && s[16] != ':'))
+		return false;
+	if (!digits(s, 4, &y) || !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d) ||
+	    !digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi) ||
+	    (len == 19 && !digits(s + 17, 2, &sec)))
+		return false;
+	if (y < 2000 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59)
+		return false;
+	/* The calendar decides whether the day exists: timegm normalises 02-30 to 03-02. */
+	struct tm tm = {.tm_year = y - 1900,
+	                .tm_mon = mo - 1,
+	                .tm_mday = d,
+	                .tm_hour = h,
+	                .tm_min = mi,
+	                .tm_sec = sec};
+	time_t t = timegm(&tm);
+	struct tm back;
+	if (t == (time_t)-1 || gmtime_r(&t, &back) == NULL || back.tm_mday != d ||
+	    back.tm_mon != mo - 1)
+		return false;
+	char buf[64]; /* every field was range-checked: the text is 19 characters */
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi, sec);
+	memcpy(out, buf, 20);
+	return true;
 }

@@ -35,4 +35,12 @@ bool valid_address_field(enum address_field f, const char *v);
 /* A checkbox or confirmation: "1", "on", "yes" or "true". */
 bool valid_checked(const char *s);
 
+/* Text of several lines, 1..max code points: valid UTF-8, no control characters but line
+ * breaks and tabs, not only white space (a notice, a policy's text). */
+bool valid_long_text(const char *s, size_t max);
+/* A date and time as a datetime-local input sends it, "YYYY-MM-DDTHH:MM" or
+ * "YYYY-MM-DDTHH:MM:SS" (a space for the T is taken too), a real moment of the years
+ * 2000-9999; stores it as MariaDB writes a DATETIME, "YYYY-MM-DD HH:MM:SS", in out. */
+bool valid_datetime_local(const char *s, char out[20]);
+
 #endif

@@ -8,7 +8,7 @@
 
 #include "../app/arena.h"
 #include "../app/db/db.h"
-#include "../app/db/policy.h"
+#include "../app/policy_publish.h"
 #include "../app/privacy/grants.h"
 #include "ctl.h"
 
@@ -240,43 +240,16 @@ out:
 	return rc;
 }
 
-struct publish {
-	const char *title;
-	const char *body;
-	size_t body_len;
-	char *purposes;
-	long long version;
-};
-
-/* One transaction: the next version number, its text, and the purposes it allows. */
-static int publish_tx(struct db *db, void *vctx)
-{
-	struct publish *p = vctx;
-	struct arena *a = arena_new();
-	int rc = db_policy_insert(db, a, p->title, p->body, p->body_len, p->purposes, &p->version);
-	arena_free(a);
-	return rc;
-}
-
-static bool purposes_ok(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || *s == '_' || *s == ','))
-			return false;
-	return true;
-}
-
 static const char policy_usage[] =
     "usage: dittoctl policy publish --purposes LIST [--title TITLE] FILE\n"
     "Publishes FILE (UTF-8 text) as the next policy version. LIST names the purposes\n"
-    "this version allows, comma-separated (e.g. account,orders,marketing,profiling).\n"
+    "this version allows, comma-separated (e.g. account,orders,marketing,profiling),\n"
+    "each one word of a-z and _, none twice (the staff site's policy page: the same rule).\n"
     "Connects as db_admin_user. Safe to run twice at once: each run gets its own version.";
 
-static int policy_publish(int argc, char **argv)
+static int policy_publish_cmd(int argc, char **argv)
 {
-	struct publish p = {.title = "Privacy policy"};
+	struct policy_draft d = {.title = "Privacy policy"};
 	const char *file = NULL, *purposes = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (ctl_is_help(argv[i])) {
@@ -285,7 +258,7 @@ static int policy_publish(int argc, char **argv)
 		} else if (strcmp(argv[i], "--purposes") == 0 && i + 1 < argc)
 			purposes = argv[++i];
 		else if (strcmp(argv[i], "--title") == 0 && i + 1 < argc)
-			p.title = argv[++i];
+			d.title = argv[++i];
 		else if (file == NULL && argv[i][0] != '-')
 			file = argv[i];
 		else
@@ -296,34 +269,42 @@ static int policy_publish(int argc, char **argv)
 		return usage_fail(
 		    "policy publish needs --purposes and a FILE (try: dittoctl policy "
 		    "--help)");
-	if (!purposes_ok(purposes))
-		return usage_fail("purposes must be lowercase words separated by commas: '%s'",
-		                  purposes);
-	if (ctl_config() < 0)
-		return CTL_ERR;
-	char *body = ctl_read_file(file, &p.body_len);
-	if (body == NULL)
-		return fail("cannot read %s: %s", file, strerror(errno));
-	p.body = body;
-	p.purposes = strdup(purposes);
-	struct db *db = ctl_admin_db();
+	struct arena *a = arena_new();
+	const char *why = policy_purposes_check(a, purposes, &d.purposes);
+	if (why != NULL) {
+		arena_free(a);
+		return usage_fail("purposes '%s' refused: %s", purposes, why);
+	}
+	char *body = NULL;
+	struct db *db = NULL;
 	int rc = CTL_ERR;
-	if (db == NULL || p.purposes == NULL)
+	if (ctl_config() < 0)
 		goto out;
-	if (db_tx(db, publish_tx, &p) < 0) {
+	body = ctl_read_file(file, &d.body_len);
+	if (body == NULL) {
+		fail("cannot read %s: %s", file, strerror(errno));
+		goto out;
+	}
+	d.body = body;
+	db = ctl_admin_db();
+	if (db == NULL)
+		goto out;
+	long long version;
+	if (policy_publish(db, &d, -1, NULL, &version) != DB_CHANGED) {
 		fail("publish failed: %s", db_error(db));
 		goto out;
 	}
-	printf("published policy version %lld\n", p.version);
+	printf("published policy version %lld\n", version);
 	rc = CTL_OK;
 out:
 	db_free(db);
 	free(body);
-	free(p.purposes);
+	arena_free(a);
 	return rc;
 }
 
 int cmd_policy(int argc, char **argv)
 {
-	return ctl_one_subcommand(argc, argv, "policy", "publish", policy_usage, policy_publish);
+	return ctl_one_subcommand(argc, argv, "policy", "publish", policy_usage,
+	                          policy_publish_cmd);
 }

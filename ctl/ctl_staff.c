@@ -8,8 +8,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <liboath/oath.h>
-#include <qrencode.h>
 #include <sodium.h>
 #include <stdbool.h>
 
@@ -17,11 +15,10 @@
 #include "../app/db/db.h"
 #include "../app/db/staff.h"
 #include "../app/password.h"
+#include "../app/staff_accounts.h"
 #include "../app/validate.h"
 #include "ctl.h"
 
-#define TOTP_SECRET_BYTES 20   /* RFC 4226's recommended 160 bits */
-#define TOTP_SECRET_CHARS 32   /* base32 of 20 bytes, no padding */
 #define PASSWORD_LINE_MAX 1024 /* bytes; the shop's form takes no more either */
 
 /*
@@ -33,16 +30,14 @@ static void print_qr(const char *uri)
 {
 	if (!isatty(STDOUT_FILENO))
 		return;
-	QRcode *q = QRcode_encodeString(uri, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	if (q == NULL)
-		return;
-	int w = q->width, quiet = 2;
+	struct arena *a = arena_new();
+	int w, quiet = 2;
+	const unsigned char *q = staff_totp_qr(a, uri, &w);
 	/* Dark modules print as spaces on a light block background: scanners want dark on light. */
-	for (int y = -quiet; y < w + quiet; y += 2) {
+	for (int y = -quiet; q != NULL && y < w + quiet; y += 2) {
 		for (int x = -quiet; x < w + quiet; x++) {
-			bool top = y >= 0 && y < w && x >= 0 && x < w && (q->data[y * w + x] & 1);
-			bool bot = y + 1 >= 0 && y + 1 < w && x >= 0 && x < w &&
-			           (q->data[(y + 1) * w + x] & 1);
+			bool top = y >= 0 && y < w && x >= 0 && x < w && q[y * w + x];
+			bool bot = y + 1 >= 0 && y + 1 < w && x >= 0 && x < w && q[(y + 1) * w + x];
 			fputs(top && bot ? " "
 			      : top      ? "\u2584"
 			      : bot      ? "\u2580"
@@ -51,7 +46,19 @@ static void print_qr(const char *uri)
 		}
 		putchar('\n');
 	}
-	QRcode_free(q);
+	arena_free(a);
+}
+
+/* Prints the TOTP secret, its otpauth:// URI and (on a terminal) its QR code. */
+static void print_enrolment(const char *username, const char *secret)
+{
+	struct arena *a = arena_new();
+	const char *uri = staff_totp_uri(a, username, secret);
+	printf("TOTP secret: %s\n%s\n", secret, uri);
+	print_qr(uri);
+	fflush(stdout);
+	arena_wipe(a); /* the URI holds the secret */
+	arena_free(a);
 }
 
 /* The terminal's settings while echo is off, restored on exit or on a signal. */
@@ -193,9 +200,7 @@ static int staff_add(int argc, char **argv)
 
 	int rc = CTL_ERR;
 	char pw[PASSWORD_LINE_MAX + 1], again[PASSWORD_LINE_MAX + 1];
-	char hash[PASSWORD_HASH_MAX] = "";
-	unsigned char raw[TOTP_SECRET_BYTES];
-	char secret[TOTP_SECRET_CHARS + 1] = "";
+	char secret[STAFF_TOTP_SECRET_CHARS + 1] = "";
 	struct db *db = ctl_admin_db();
 	if (db == NULL)
 		return CTL_ERR;
@@ -236,50 +241,24 @@ static int staff_add(int argc, char **argv)
 		fail("password refused: %s", weak);
 		goto out;
 	}
-	if (password_hash(&cfg.argon2, pw, (size_t)len, hash, sizeof(hash)) < 0) {
-		fail("cannot hash the password (argon2id with the configured cost failed)");
-		goto out;
-	}
+	int added = staff_account_add(db, &cfg.argon2, username, (enum staff_role)role, pw,
+	                              (size_t)len, NULL, secret);
 	sodium_memzero(pw, sizeof(pw));
-
-	randombytes_buf(raw, sizeof(raw));
-	char *b32 = NULL;
-	size_t b32len = 0;
-	if (oath_init() != OATH_OK ||
-	    oath_base32_encode((const char *)raw, sizeof(raw), &b32, &b32len) != OATH_OK ||
-	    b32len != TOTP_SECRET_CHARS) {
-		free(b32);
-		fail("cannot encode the TOTP secret");
-		goto out;
-	}
-	memcpy(secret, b32, TOTP_SECRET_CHARS + 1);
-	sodium_memzero(b32, b32len);
-	free(b32);
-	sodium_memzero(raw, sizeof(raw));
-
-	int added = db_staff_insert(db, username, (enum staff_role)role, hash, secret);
 	if (added != DB_CHANGED) {
 		if (added == DB_UNCHANGED) /* a concurrent add won */
 			fail("staff member '%s' already exists", username);
+		else if (added == STAFF_ERR_CRYPTO)
+			fail("cannot hash the password or make a TOTP secret");
 		else
 			fail("cannot add staff member '%s': %s", username, db_error(db));
 		goto out;
 	}
-	char uri[256];
-	snprintf(uri, sizeof(uri), "otpauth://totp/idem%%20ditto:%s?secret=%s&issuer=idem%%20ditto",
-	         username, secret);
-	printf("added staff member %s (%s)\n"
-	       "TOTP secret: %s\n"
-	       "%s\n",
-	       username, privacy_role_name((enum staff_role)role), secret, uri);
-	print_qr(uri);
-	sodium_memzero(uri, sizeof(uri));
-	fflush(stdout);
+	printf("added staff member %s (%s)\n", username, privacy_role_name((enum staff_role)role));
+	print_enrolment(username, secret);
 	rc = CTL_OK;
 out:
 	sodium_memzero(pw, sizeof(pw));
 	sodium_memzero(again, sizeof(again));
-	sodium_memzero(hash, sizeof(hash));
 	sodium_memzero(secret, sizeof(secret));
 	db_free(db);
 	return rc;
@@ -347,9 +326,8 @@ static int staff_disable(int argc, char **argv)
 	struct db *db = ctl_admin_db();
 	if (db == NULL)
 		return CTL_ERR;
-	struct arena *a = arena_new();
 	int rc = CTL_ERR;
-	int st = db_staff_disable(db, a, username);
+	int st = staff_account_disable(db, username, 0, NULL);
 	if (st < 0)
 		fail("cannot disable '%s': %s", username, db_error(db));
 	else if (st == DB_NOT_FOUND)
@@ -360,7 +338,43 @@ static int staff_disable(int argc, char **argv)
 		printf("disabled staff member %s\n", username);
 	if (st == DB_CHANGED || st == DB_UNCHANGED)
 		rc = CTL_OK;
-	arena_free(a);
+	db_free(db);
+	return rc;
+}
+
+static const char reset_usage[] =
+    "usage: dittoctl staff reset-totp USERNAME\n"
+    "Gives USERNAME a new TOTP secret and prints it (with its otpauth:// URI): codes from\n"
+    "the old secret stop working and the member's sessions end. For a member who lost\n"
+    "their authenticator (the staff page of the staff site does the same, for any member\n"
+    "but the admin using it).";
+
+static int staff_reset_totp(int argc, char **argv)
+{
+	const char *username = NULL;
+	int rc = ctl_one_operand(argc, argv, "staff reset-totp", reset_usage, &username);
+	if (rc >= 0)
+		return rc;
+	if (username == NULL)
+		return usage_fail("staff reset-totp needs a USERNAME (try: dittoctl staff "
+		                  "reset-totp --help)");
+	struct db *db = ctl_admin_db();
+	if (db == NULL)
+		return CTL_ERR;
+	char secret[STAFF_TOTP_SECRET_CHARS + 1];
+	rc = CTL_ERR;
+	int st = staff_account_reset_totp(db, username, -1, 0, NULL, secret);
+	if (st == DB_CHANGED) {
+		printf("new second factor for staff member %s\n", username);
+		print_enrolment(username, secret);
+		rc = CTL_OK;
+	} else if (st == DB_NOT_FOUND)
+		fail("no staff member named '%s'", username);
+	else if (st == STAFF_ERR_CRYPTO)
+		fail("cannot make a TOTP secret");
+	else
+		fail("cannot reset the second factor of '%s': %s", username, db_error(db));
+	sodium_memzero(secret, sizeof(secret));
 	db_free(db);
 	return rc;
 }
@@ -368,14 +382,16 @@ static int staff_disable(int argc, char **argv)
 static const char staff_usage[] = "usage: dittoctl staff add --role ROLE USERNAME\n"
                                   "       dittoctl staff list\n"
                                   "       dittoctl staff disable USERNAME\n"
+                                  "       dittoctl staff reset-totp USERNAME\n"
                                   "Manages staff accounts as db_admin_user. Run 'dittoctl "
                                   "staff SUBCOMMAND --help' for details.";
 
 int cmd_staff(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_fail("staff needs a sub-command: add, list or disable (try: dittoctl "
-		                  "staff --help)");
+		return usage_fail(
+		    "staff needs a sub-command: add, list, disable or reset-totp (try: "
+		    "dittoctl staff --help)");
 	if (ctl_is_help(argv[1])) {
 		puts(staff_usage);
 		return CTL_OK;
@@ -386,5 +402,7 @@ int cmd_staff(int argc, char **argv)
 		return staff_list(argc - 1, argv + 1);
 	if (strcmp(argv[1], "disable") == 0)
 		return staff_disable(argc - 1, argv + 1);
+	if (strcmp(argv[1], "reset-totp") == 0)
+		return staff_reset_totp(argc - 1, argv + 1);
 	return usage_fail("unknown staff command '%s' (try: dittoctl staff --help)", argv[1]);
 }

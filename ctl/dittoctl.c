@@ -20,7 +20,8 @@ static const struct command {
     {"staff", cmd_staff,
      "  staff add --role ROLE USERNAME            add a staff member (password on stdin)\n"
      "  staff list                                list staff accounts\n"
-     "  staff disable USERNAME                    stop a staff member signing in\n"},
+     "  staff disable USERNAME                    stop a staff member signing in\n"
+     "  staff reset-totp USERNAME                 give a staff member a new TOTP secret\n"},
     {"customer", cmd_customer,
      "  customer approve|deny|cancel USERNAME     grant, refuse or end a customer's access\n"},
     {"mail", cmd_mail, "  mail send [--limit N]                     deliver the mail outbox\n"},

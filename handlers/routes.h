@@ -67,6 +67,16 @@ int handle_staff_legal_case_open(struct request *req, struct response *res);
 int handle_staff_legal_case(struct request *req, struct response *res);
 int handle_staff_legal_case_export(struct request *req, struct response *res);
 int handle_staff_legal_case_close(struct request *req, struct response *res);
+/* The admin's pages: site notices, the privacy policy's versions, staff accounts. */
+int handle_staff_notices(struct request *req, struct response *res);
+int handle_staff_notice_add(struct request *req, struct response *res);
+int handle_staff_notice_end(struct request *req, struct response *res);
+int handle_staff_policy(struct request *req, struct response *res);
+int handle_staff_policy_publish(struct request *req, struct response *res);
+int handle_staff_members(struct request *req, struct response *res);
+int handle_staff_member_add(struct request *req, struct response *res);
+int handle_staff_member_disable(struct request *req, struct response *res);
+int handle_staff_member_reset_totp(struct request *req, struct response *res);
 /* Answers 403 to a signed-in customer whose account may not use the shop, saying why. */
 int handle_access_refused(struct request *req, struct response *res);
 int handle_test_sleep(struct request *req, struct response *res);

@@ -92,3 +92,104 @@ int db_policy_insert(struct db *db, struct arena *a, const char *title, const ch
 			return -1;
 	return 0;
 }
+
+static const char SQL_POLICY_LOCK_NEWEST[] =
+    "SELECT COALESCE(MAX(version), 0) FROM policy_versions FOR UPDATE";
+
+int db_policy_lock_newest(struct db *db, long long *newest)
+{
+	struct arena *a = arena_new();
+	struct db_rows r;
+	int rc = db_query(db, a, SQL_POLICY_LOCK_NEWEST, DB_NOARGS, &r);
+	if (rc == 0)
+		*newest = db_cell_int(&r, 0, 0);
+	arena_free(a);
+	return rc;
+}
+
+static const char SQL_PURPOSES_KNOWN[] =
+    "SELECT DISTINCT purpose FROM policy_purposes ORDER BY purpose";
+
+int db_policy_purposes_known(struct db *db, struct arena *a, const char ***out, size_t *n)
+{
+	struct db_rows r;
+	if (db_query(db, a, SQL_PURPOSES_KNOWN, DB_NOARGS, &r) < 0)
+		return -1;
+	const char **v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
+	for (size_t i = 0; i < r.nrows; i++)
+		v[i] = db_cell(&r, i, 0);
+	*out = v;
+	*n = r.nrows;
+	return 0;
+}
+
+static const char SQL_NOTICE_LIST[] =
+    "SELECT id, body, DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i'), "
+    "DATE_FORMAT(ends_at, '%Y-%m-%d %H:%i'), "
+    "CASE WHEN ends_at IS NOT NULL AND ends_at <= UTC_TIMESTAMP(6) THEN 'ended' "
+    "WHEN starts_at > UTC_TIMESTAMP(6) THEN 'scheduled' ELSE 'showing' END "
+    "FROM site_notices ORDER BY starts_at DESC, id DESC LIMIT ?";
+
+int db_notice_list(struct db *db, struct arena *a, struct site_notice **out, size_t *n)
+{
+	struct db_rows r;
+	if (db_query(db, a, SQL_NOTICE_LIST, DB_ARGS(DB_INT(DB_NOTICES_MAX)), &r) < 0)
+		return -1;
+	struct site_notice *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
+	for (size_t i = 0; i < r.nrows; i++) {
+		v[i].id = db_cell_int(&r, i, 0);
+		v[i].body = db_cell(&r, i, 1);
+		v[i].starts_at = db_cell(&r, i, 2);
+		v[i].ends_at = db_cell(&r, i, 3);
+		v[i].state = db_cell(&r, i, 4);
+	}
+	*out = v;
+	*n = r.nrows;
+	return 0;
+}
+
+/* A locking read: two identical notices posted at once find each other (one waits, or one
+ * deadlocks and db_tx runs it again), so only one is stored. */
+static const char SQL_NOTICE_SAME[] =
+    "SELECT id FROM site_notices WHERE body = ? AND starts_at = ? AND ends_at <=> ? "
+    "FOR UPDATE";
+static const char SQL_NOTICE_INSERT[] =
+    "INSERT INTO site_notices (body, starts_at, ends_at) VALUES (?, ?, ?)";
+
+int db_notice_insert(struct db *db, struct arena *a, const char *body, const char *starts_at,
+                     const char *ends_at, long long *id)
+{
+	struct db_arg ends = ends_at != NULL ? DB_STR(ends_at) : DB_NULL;
+	struct db_rows r;
+	if (db_query(db, a, SQL_NOTICE_SAME, DB_ARGS(DB_STR(body), DB_STR(starts_at), ends), &r) <
+	    0)
+		return -1;
+	if (r.nrows > 0) {
+		*id = db_cell_int(&r, 0, 0);
+		return DB_UNCHANGED;
+	}
+	unsigned long long insert_id = 0;
+	if (db_exec(db, SQL_NOTICE_INSERT, DB_ARGS(DB_STR(body), DB_STR(starts_at), ends), NULL,
+	            &insert_id) < 0)
+		return -1;
+	*id = (long long)insert_id;
+	return DB_CHANGED;
+}
+
+static const char SQL_NOTICE_END[] =
+    "UPDATE site_notices SET ends_at = UTC_TIMESTAMP(6) "
+    "WHERE id = ? AND (ends_at IS NULL OR ends_at > UTC_TIMESTAMP(6))";
+static const char SQL_NOTICE_EXISTS[] = "SELECT COUNT(*) FROM site_notices WHERE id = ?";
+
+int db_notice_end(struct db *db, struct arena *a, long long id)
+{
+	unsigned long long changed = 0;
+	if (db_exec(db, SQL_NOTICE_END, DB_ARGS(DB_INT(id)), &changed, NULL) < 0)
+		return -1;
+	if (changed == 1)
+		return DB_CHANGED;
+	struct db_rows r;
+	if (db_query(db, a, SQL_NOTICE_EXISTS, DB_ARGS(DB_INT(id)), &r) < 0)
+		return -1;
+	return db_cell_int(&r, 0, 0) > 0 ? DB_UNCHANGED : DB_NOT_FOUND;
+}

@@ -30,4 +30,44 @@ int db_policy_insert(struct db *db, struct arena *a, const char *title, const ch
 /* Lists the bodies of notices whose window includes now into *out. Returns 0 or -1. */
 int db_notice_list_active(struct db *db, struct arena *a, const char ***out, size_t *n);
 
+/*
+ * Inside the caller's transaction: reads the newest version's number (0
+ * when there is none) into *newest, locking the versions until the
+ * transaction ends so that publishers serialise.  Returns 0, or -1.
+ */
+int db_policy_lock_newest(struct db *db, long long *newest);
+
+/* Lists every purpose any version allows, by name, into arena a. Returns 0 or -1. */
+int db_policy_purposes_known(struct db *db, struct arena *a, const char ***out, size_t *n);
+
+/* A site notice as the admin's page lists it. */
+struct site_notice {
+	long long id;
+	const char *body;
+	const char *starts_at; /* "YYYY-MM-DD HH:MM" UTC */
+	const char *ends_at;   /* "YYYY-MM-DD HH:MM" UTC; NULL: open-ended */
+	const char *state;     /* "scheduled", "showing" or "ended", as of now */
+};
+
+/* The most notices db_notice_list returns. */
+#define DB_NOTICES_MAX 200
+
+/* Lists the newest DB_NOTICES_MAX notices, latest start first, into arena a. Returns 0 or -1. */
+int db_notice_list(struct db *db, struct arena *a, struct site_notice **out, size_t *n);
+/*
+ * Inside the caller's transaction: adds a notice with body, shown from
+ * starts_at to ends_at ("YYYY-MM-DD HH:MM:SS" UTC; ends_at NULL: until it is
+ * ended), its id in *id.  The same notice (body and window) twice is one:
+ * the rows are locked while looking, and DB_UNCHANGED says it exists (its id
+ * in *id).  Returns DB_CHANGED, DB_UNCHANGED, or -1.
+ */
+int db_notice_insert(struct db *db, struct arena *a, const char *body, const char *starts_at,
+                     const char *ends_at, long long *id);
+/*
+ * Inside the caller's transaction: ends notice id now (the shop stops
+ * showing it; a scheduled one never shows).  Returns DB_CHANGED,
+ * DB_UNCHANGED when it ended already, DB_NOT_FOUND, or -1.
+ */
+int db_notice_end(struct db *db, struct arena *a, long long id);
+
 #endif

@@ -33,7 +33,8 @@ int db_staff_insert(struct db *db, const char *username, enum staff_role role,
 }
 
 static const char SQL_STAFF_LIST[] =
-    "SELECT username, role, disabled, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') "
+    "SELECT id, username, role, disabled, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), "
+    "DATE_FORMAT(last_login_at, '%Y-%m-%d %H:%i:%s'), totp_generation "
     "FROM staff ORDER BY username";
 
 int db_staff_list(struct db *db, struct arena *a, struct staff_member **out, size_t *n)
@@ -43,31 +44,57 @@ int db_staff_list(struct db *db, struct arena *a, struct staff_member **out, siz
 		return -1;
 	struct staff_member *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++) {
-		v[i].username = db_cell(&r, i, 0);
-		v[i].role = db_cell(&r, i, 1);
-		v[i].disabled = db_cell_int(&r, i, 2) != 0;
-		v[i].created_at = db_cell(&r, i, 3);
+		v[i].id = db_cell_int(&r, i, 0);
+		v[i].username = db_cell(&r, i, 1);
+		v[i].role = db_cell(&r, i, 2);
+		v[i].disabled = db_cell_int(&r, i, 3) != 0;
+		v[i].created_at = db_cell(&r, i, 4);
+		v[i].last_login_at = db_cell(&r, i, 5);
+		v[i].totp_generation = db_cell_int(&r, i, 6);
 	}
 	*out = v;
 	*n = r.nrows;
 	return 0;
 }
 
-static const char SQL_STAFF_DISABLE[] =
-    "UPDATE staff SET disabled = 1 WHERE username = ? AND disabled = 0";
+static const char SQL_STAFF_LOCK[] =
+    "SELECT id, disabled, totp_generation FROM staff WHERE username = ? FOR UPDATE";
 
-int db_staff_disable(struct db *db, struct arena *a, const char *username)
+int db_staff_lock(struct db *db, struct arena *a, const char *username, struct staff_target *out)
+{
+	struct db_rows r;
+	if (db_query(db, a, SQL_STAFF_LOCK, DB_ARGS(DB_STR(username)), &r) < 0)
+		return -1;
+	if (r.nrows == 0)
+		return 1;
+	out->id = db_cell_int(&r, 0, 0);
+	out->disabled = db_cell_int(&r, 0, 1) != 0;
+	out->totp_generation = db_cell_int(&r, 0, 2);
+	return 0;
+}
+
+static const char SQL_STAFF_DISABLE[] =
+    "UPDATE staff SET disabled = 1 WHERE id = ? AND disabled = 0";
+
+int db_staff_set_disabled(struct db *db, long long id)
 {
 	unsigned long long changed = 0;
-	if (db_exec(db, SQL_STAFF_DISABLE, DB_ARGS(DB_STR(username)), &changed, NULL) < 0)
+	if (db_exec(db, SQL_STAFF_DISABLE, DB_ARGS(DB_INT(id)), &changed, NULL) < 0)
 		return -1;
-	if (changed == 1)
-		return DB_CHANGED;
-	/* Nothing changed: already disabled (fine, e.g. a second run) or no such member. */
-	bool exists;
-	if (db_staff_exists(db, a, username, &exists) < 0)
+	return changed == 1 ? DB_CHANGED : DB_UNCHANGED;
+}
+
+static const char SQL_STAFF_SET_TOTP[] =
+    "UPDATE staff SET totp_secret = ?, totp_generation = totp_generation + 1 "
+    "WHERE id = ? AND totp_generation = ?";
+
+int db_staff_set_totp(struct db *db, long long id, const char *secret, long long generation)
+{
+	unsigned long long changed = 0;
+	if (db_exec(db, SQL_STAFF_SET_TOTP, DB_ARGS(DB_STR(secret), DB_INT(id), DB_INT(generation)),
+	            &changed, NULL) < 0)
 		return -1;
-	return exists ? DB_UNCHANGED : DB_NOT_FOUND;
+	return changed == 1 ? DB_CHANGED : DB_UNCHANGED;
 }
 
 static const char SQL_STAFF_LOGIN[] =

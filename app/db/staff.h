@@ -1,4 +1,5 @@
-/* staff.h — data access for staff accounts: created, listed and disabled by dittoctl. */
+/* staff.h — data access for staff accounts: created, listed, disabled and given a new second
+ * factor (dittoctl and the admin's staff page), and signing in. */
 #ifndef DITTO_DB_STAFF_H
 #define DITTO_DB_STAFF_H
 
@@ -12,10 +13,13 @@ struct db;
 
 /* A staff account as listed: never its password hash or TOTP secret. */
 struct staff_member {
+	long long id;
 	const char *username;
 	const char *role; /* as staff.role spells it */
 	bool disabled;
-	const char *created_at; /* "YYYY-MM-DD HH:MM:SS" UTC */
+	const char *created_at;    /* "YYYY-MM-DD HH:MM:SS" UTC */
+	const char *last_login_at; /* "YYYY-MM-DD HH:MM:SS" UTC; NULL: never signed in */
+	long long totp_generation; /* how often the second factor was set up again */
 };
 
 /* Sets *exists when username names a staff account. Returns 0, or -1 on error. */
@@ -29,11 +33,27 @@ int db_staff_insert(struct db *db, const char *username, enum staff_role role,
                     const char *password_hash, const char *totp_secret);
 /* Lists every account by username into arena a. Returns 0 (*n in *out), or -1. */
 int db_staff_list(struct db *db, struct arena *a, struct staff_member **out, size_t *n);
+/* A staff account locked for a change (inside the caller's transaction). */
+struct staff_target {
+	long long id;
+	bool disabled;
+	long long totp_generation;
+};
+
 /*
- * Disables username's account.  Returns DB_CHANGED, DB_UNCHANGED when it
- * was disabled already, DB_NOT_FOUND when there is none, or -1 on error.
+ * Inside the caller's transaction: reads username's account and locks its
+ * row until the transaction ends, so two admins changing it serialise.
+ * Returns 0, 1 when there is none, or -1 on error.
  */
-int db_staff_disable(struct db *db, struct arena *a, const char *username);
+int db_staff_lock(struct db *db, struct arena *a, const char *username, struct staff_target *out);
+/* Disables staff id. Returns DB_CHANGED, DB_UNCHANGED when it was disabled already, or -1. */
+int db_staff_set_disabled(struct db *db, long long id);
+/*
+ * Replaces staff id's TOTP secret (base32) and counts one more set-up, only
+ * while its totp_generation is still generation.  Returns DB_CHANGED,
+ * DB_UNCHANGED when the count moved on (a reset happened since), or -1.
+ */
+int db_staff_set_totp(struct db *db, long long id, const char *secret, long long generation);
 
 /* What signing in needs of a staff account (never leaves the sign-in handler). */
 struct staff_login {

@@ -62,3 +62,10 @@ int db_staff_session_delete_by_hash(struct db *db, const unsigned char *hash)
 {
 	return db_exec(db, SQL_DELETE_HASH, DB_ARGS(DB_STRN((const char *)hash, 32)), NULL, NULL);
 }
+
+static const char SQL_DELETE_MEMBER[] = "DELETE FROM staff_sessions WHERE staff_id = ?";
+
+int db_staff_sessions_delete_member(struct db *db, long long staff_id)
+{
+	return db_exec(db, SQL_DELETE_MEMBER, DB_ARGS(DB_INT(staff_id)), NULL, NULL);
+}

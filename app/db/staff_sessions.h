@@ -32,4 +32,7 @@ int db_staff_session_insert(struct db *db, const unsigned char *hash, long long 
 /* Deletes the session whose token hashes to hash (none: still 0). Returns 0 or -1. */
 int db_staff_session_delete_by_hash(struct db *db, const unsigned char *hash);
 
+/* Deletes every session of staff member staff_id (none: still 0). Returns 0 or -1. */
+int db_staff_sessions_delete_member(struct db *db, long long staff_id);
+
 #endif

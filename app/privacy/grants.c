@@ -360,6 +360,17 @@ static const struct privacy_write writes[] = {
     {R(ROLE_LEGAL), "UPDATE", "legal_cases", "closed_at, closed_by"},
     /* The third-party disclosures of customers with an open case, for the export. */
     {R(ROLE_LEGAL), "SELECT", "legal_open_case_disclosures", NULL},
+    /* The admin: site notices (listed, added, ended), policy versions (published), staff
+     * accounts (listed with when they were made and how often their second factor was set up;
+     * added; disabled or given a new secret).  Never a role change: no UPDATE on staff.role. */
+    {R(ROLE_ADMIN), "SELECT", "site_notices", NULL},
+    {R(ROLE_ADMIN), "INSERT", "site_notices", NULL},
+    {R(ROLE_ADMIN), "UPDATE", "site_notices", "ends_at"},
+    {R(ROLE_ADMIN), "INSERT", "policy_versions", NULL},
+    {R(ROLE_ADMIN), "INSERT", "policy_purposes", NULL},
+    {R(ROLE_ADMIN), "SELECT", "staff", "created_at, totp_generation"},
+    {R(ROLE_ADMIN), "INSERT", "staff", "username, role, password_hash, totp_secret"},
+    {R(ROLE_ADMIN), "UPDATE", "staff", "disabled, totp_secret, totp_generation"},
 };
 
 #undef R

@@ -113,6 +113,36 @@ static void test_checked_values(void **state)
 	assert_false(valid_checked(NULL));
 }
 
+static void test_long_text_keeps_line_breaks_and_refuses_other_controls(void **state)
+{
+	(void)state;
+	assert_true(valid_long_text("First line.\r\nSecond\tline.", 100));
+	assert_false(valid_long_text("bell\a", 100));
+	assert_false(valid_long_text(" \n\t ", 100));
+	assert_false(valid_long_text("", 100));
+	assert_false(valid_long_text("\xc3\xa9t\xc3\xa9!", 3));
+	assert_true(valid_long_text("\xc3\xa9t\xc3\xa9", 3));
+}
+
+static void test_datetime_local_forms_and_real_days_only(void **state)
+{
+	(void)state;
+	char out[20];
+	assert_true(valid_datetime_local("2026-12-01T09:30", out));
+	assert_string_equal(out, "2026-12-01 09:30:00");
+	assert_true(valid_datetime_local("2028-02-29 23:59:58", out));
+	assert_string_equal(out, "2028-02-29 23:59:58");
+	assert_false(valid_datetime_local("2027-02-29T10:00", out)); /* not a leap year */
+	assert_false(valid_datetime_local("2026-04-31T10:00", out));
+	assert_false(valid_datetime_local("2026-12-01T24:00", out));
+	assert_false(valid_datetime_local("1999-12-31T10:00", out));
+	assert_false(valid_datetime_local("2026-12-01", out));
+	assert_false(valid_datetime_local("2026-12-01T9:30", out));
+	assert_false(valid_datetime_local("2026-12-01T09:30Z", out));
+	assert_false(valid_datetime_local("", out));
+	assert_false(valid_datetime_local(NULL, out));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +156,8 @@ int main(void)
 	    cmocka_unit_test(test_text_counts_code_points_and_refuses_controls),
 	    cmocka_unit_test(test_phone_rules),
 	    cmocka_unit_test(test_checked_values),
+	    cmocka_unit_test(test_long_text_keeps_line_breaks_and_refuses_other_controls),
+	    cmocka_unit_test(test_datetime_local_forms_and_real_days_only),
 	};
 	return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
 }
