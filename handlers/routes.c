@@ -51,6 +51,7 @@ static const struct route staff_routes[] = {
 	{HTTP_GET,  "/admin/customers",       ACCESS_STAFF,  handle_staff_customers,  "staff_customers"},
 	{HTTP_GET,  "/admin/customers/{id}",  ACCESS_STAFF,  handle_staff_customer,   "staff_customer"},
 	{HTTP_GET,  "/admin/audit",           ACCESS_STAFF,  handle_staff_audit,      "staff_audit"},
+	{HTTP_GET,  "/admin/status",          ACCESS_STAFF,  handle_staff_status,     "staff_status"},
 	{HTTP_GET,  "/healthz",               ACCESS_PUBLIC, handle_healthz,          "healthz"},
 	TEST_ROUTES,
 };

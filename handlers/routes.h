@@ -50,6 +50,8 @@ int handle_staff_home(struct request *req, struct response *res);
 int handle_staff_customers(struct request *req, struct response *res);
 int handle_staff_customer(struct request *req, struct response *res);
 int handle_staff_audit(struct request *req, struct response *res);
+/* Both pools and the database (admin); ?json for monitoring, ?refresh=N reloads the page. */
+int handle_staff_status(struct request *req, struct response *res);
 /* Answers 403 to a signed-in customer whose account may not use the shop, saying why. */
 int handle_access_refused(struct request *req, struct response *res);
 int handle_test_sleep(struct request *req, struct response *res);
