@@ -2,12 +2,13 @@
 #include "routes.h"
 
 /* Test stacks only (config test_routes = true). Kept last in every table. */
+/* clang-format off */
 #define TEST_ROUTES                                                                                \
 	{HTTP_GET, "/_test/sleep", ACCESS_PUBLIC, handle_test_sleep, "test_sleep"},                \
-	{                                                                                          \
-		HTTP_GET, "/_test/crash", ACCESS_PUBLIC, handle_test_crash, "test_crash"           \
-	}
-#define N_TEST_ROUTES 2
+	{HTTP_GET, "/_test/crash", ACCESS_PUBLIC, handle_test_crash, "test_crash"},                \
+	{HTTP_GET, "/_test/fail",  ACCESS_PUBLIC, handle_test_fail,  "test_fail"}
+/* clang-format on */
+#define N_TEST_ROUTES 3
 
 /* clang-format off */
 static const struct route web_routes[] = {

@@ -253,6 +253,63 @@ static void test_slow_request_is_counted(void **state)
 	json_decref(b);
 }
 
+/* A handler's failure is a 5xx the worker writes itself: counted. */
+static void test_5xx_answers_are_counted(void **state)
+{
+	(void)state;
+	json_t *a = status_json();
+	long long before = int_of(pool_of(a, "web"), "responses_5xx");
+	struct http_resp r;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(http_get(env_web(), "/_test/fail", &r), 0);
+		/* 500, or 503 when the worker has not reached the database yet */
+		assert_true(r.status == 500 || r.status == 503);
+		http_resp_free(&r);
+	}
+	json_t *b = status_json();
+	assert_int_equal(int_of(pool_of(b, "web"), "responses_5xx"), before + 3);
+	json_decref(a);
+	json_decref(b);
+}
+
+/* The staff pool's request_timeout from the stack's configuration file (0 if unreadable). */
+static int staff_request_timeout(void)
+{
+	char path[512], conf[8192];
+	snprintf(path, sizeof(path), "%s/ditto.conf", env_state());
+	slurp_file(path, conf, sizeof(conf));
+	const char *sect = strstr(conf, "[pool.staff]");
+	const char *k = sect != NULL ? strstr(sect, "request_timeout = ") : NULL;
+	return k != NULL ? atoi(k + strlen("request_timeout = ")) : 0;
+}
+
+static bool killed_for_timeout(void *arg)
+{
+	long long *before = arg;
+	json_t *root = status_json();
+	bool done = int_of(pool_of(root, "staff"), "killed_timeout") > *before;
+	json_decref(root);
+	return done;
+}
+
+static void test_worker_stuck_past_request_timeout_is_counted(void **state)
+{
+	(void)state;
+	int timeout = staff_request_timeout();
+	if (timeout <= 0 || timeout > 5)
+		skip(); /* scripts/test's stacks give the staff pool 3 s; others would wait long */
+	json_t *a = status_json();
+	long long before = int_of(pool_of(a, "staff"), "killed_timeout");
+	json_decref(a);
+	char path[64];
+	snprintf(path, sizeof(path), "/_test/sleep?ms=%d", (timeout + 3) * 1000);
+	struct http_resp r;
+	assert_int_equal(http_get(env_staff(), path, &r), 0);
+	assert_true(r.status >= 500); /* the worker was killed: nginx answers for it */
+	http_resp_free(&r);
+	assert_true(eventually(killed_for_timeout, &before, 5000));
+}
+
 /* ---- a killed worker ------------------------------------------------------------------- */
 
 struct replacement {
@@ -409,6 +466,8 @@ int main(void)
 	    cmocka_unit_test(test_json_has_the_documented_keys_and_matches_the_processes),
 	    cmocka_unit_test(test_load_shows_busy_workers_and_rising_counts),
 	    cmocka_unit_test(test_slow_request_is_counted),
+	    cmocka_unit_test(test_5xx_answers_are_counted),
+	    cmocka_unit_test(test_worker_stuck_past_request_timeout_is_counted),
 	    cmocka_unit_test(test_killed_worker_disappears_and_its_replacement_appears),
 	    cmocka_unit_test(test_html_page_shows_the_same_pools),
 	    cmocka_unit_test(test_every_other_role_gets_403_and_nothing_changes),
