@@ -121,15 +121,19 @@ struct scoreboard *scoreboard_new(const char *path, const char *pool)
 /* Reads the master pid out of the file at path without mapping it; 0 when unreadable. */
 static pid_t file_master(const char *path)
 {
-	struct scoreboard head;
+	unsigned char head[offsetof(struct scoreboard, pool)];
+	uint32_t magic;
+	pid_t pid;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return 0;
-	ssize_t n = pread(fd, &head, offsetof(struct scoreboard, pool), 0);
+	ssize_t n = pread(fd, head, sizeof(head), 0);
 	close(fd);
-	return n == (ssize_t)offsetof(struct scoreboard, pool) && head.magic == SB_MAGIC
-	           ? head.master_pid
-	           : 0;
+	if (n != (ssize_t)sizeof(head))
+		return 0;
+	memcpy(&magic, head + offsetof(struct scoreboard, magic), sizeof(magic));
+	memcpy(&pid, head + offsetof(struct scoreboard, master_pid), sizeof(pid));
+	return magic == SB_MAGIC ? pid : 0;
 }
 
 void scoreboard_remove(const char *path)
