@@ -28,6 +28,7 @@ static void pool_defaults(struct pool_config *p, enum pool_kind kind)
 	p->workers = 4;
 	p->max_requests = 10000;
 	p->request_timeout = 25;
+	p->slow_request_ms = 1000;
 	snprintf(p->db_user, sizeof(p->db_user), "ditto_%s", name);
 	snprintf(p->db_role, sizeof(p->db_role), "ditto_%s_role", name);
 	snprintf(p->db_password_file, sizeof(p->db_password_file), "var/secrets/ditto_%s", name);
@@ -135,6 +136,8 @@ static int set_pool(struct pool_config *p, const char *k, const char *v)
 	}
 	if (strcmp(k, "max_requests") == 0)
 		return set_long(&p->max_requests, v, 1, 1000000000L, 10);
+	if (strcmp(k, "slow_request_ms") == 0)
+		return set_long(&p->slow_request_ms, v, 1, 3600L * 1000, 10);
 	if (strcmp(k, "request_timeout") == 0) {
 		if (set_long(&n, v, 1, 3600, 10) < 0)
 			return -1;

@@ -22,6 +22,7 @@ struct pool_config {
 	int workers;             /* preforked children */
 	long max_requests;       /* recycle a worker after this many */
 	int request_timeout;     /* seconds before a stuck worker is killed */
+	long slow_request_ms;    /* a request taking this long is logged and counted as slow */
 	char db_user[64];        /* MariaDB account of this pool */
 	char db_role[64]; /* its own MariaDB role, active between requests (ditto_<pool>_role) */
 	char db_password_file[CONFIG_STR]; /* file holding its password */

@@ -45,6 +45,8 @@ struct pool {
 	struct pool_config *pc;
 	int listen_fd;
 	struct scoreboard *sb;
+	char sb_path[CONFIG_STR + 32]; /* its file, read by /admin/status; "" when anonymous */
+	int first_left;                /* workers of the first start still to spawn */
 	int generation;
 	int crash_streak;       /* consecutive quick abnormal deaths */
 	uint64_t next_spawn_ms; /* backoff: no spawn before this */
@@ -127,7 +129,9 @@ static int live_total(struct pool *p)
 	return n;
 }
 
-static void spawn(struct pool *p)
+/* Forks one worker into a free slot. replacement: it takes the place of one that exited (the
+ * status page's respawns), not one of the first start or of a reload's new set. */
+static void spawn(struct pool *p, bool replacement)
 {
 	struct sb_slot *slot = free_slot(p);
 	if (slot == NULL) {
@@ -167,7 +171,8 @@ static void spawn(struct pool *p)
 		_exit(worker_run(&w));
 	}
 	slot->pid = pid;
-	p->sb->respawns++;
+	if (replacement)
+		p->sb->respawns++;
 	log_info("worker %d started (generation %d)", (int)pid, p->generation);
 }
 
@@ -283,8 +288,11 @@ static void reload(struct pool *p)
 	p->next_spawn_ms = 0;
 	log_info("reloading: generation %d", p->generation);
 	/* New workers first; the old ones then finish what they are doing. */
+	p->sb->workers_wanted = p->pc->workers;
+	p->sb->slow_ms = p->pc->slow_request_ms;
+	p->sb->reloads++;
 	for (int i = 0; i < p->pc->workers; i++)
-		spawn(p);
+		spawn(p, false);
 	retire(p, false);
 }
 
@@ -346,11 +354,16 @@ int pool_run(const struct site *site, struct config *cfg, const char *pool_name)
 		log_error("pipe: %s", strerror(errno));
 		return 1;
 	}
-	p.sb = scoreboard_new();
+	if (scoreboard_path(p.pc->socket, p.pc->name, p.sb_path, sizeof(p.sb_path)) < 0)
+		p.sb_path[0] = '\0';
+	p.sb = scoreboard_new(p.sb_path[0] != '\0' ? p.sb_path : NULL, p.pc->name);
 	if (p.sb == NULL) {
 		log_error("cannot map the scoreboard");
 		return 1;
 	}
+	p.sb->workers_wanted = p.pc->workers;
+	p.sb->slow_ms = p.pc->slow_request_ms;
+	p.first_left = p.pc->workers;
 	p.listen_fd = open_socket(p.pc);
 	if (p.listen_fd < 0)
 		return 1;
@@ -362,7 +375,9 @@ int pool_run(const struct site *site, struct config *cfg, const char *pool_name)
 	for (;;) {
 		if (!p.stopping && now_ms() >= p.next_spawn_ms) {
 			while (live_current(&p) < p.pc->workers) {
-				spawn(&p);
+				spawn(&p, p.first_left == 0);
+				if (p.first_left > 0)
+					p.first_left--;
 				if (p.crash_streak > 0)
 					break; /* one at a time while backing off */
 			}
@@ -411,6 +426,8 @@ int pool_run(const struct site *site, struct config *cfg, const char *pool_name)
 	}
 	close(p.listen_fd);
 	unlink(p.pc->socket);
+	if (p.sb_path[0] != '\0')
+		scoreboard_remove(p.sb_path);
 	remove_pid_file(p.pc->pid_file);
 	log_info("stopped");
 	return 0;

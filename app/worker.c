@@ -172,6 +172,21 @@ static void dispatch(const struct worker_ctx *w, struct request *req, struct res
 	}
 }
 
+/* The pool's totals for /admin/status: 5xx answers, and requests at least slow_request_ms long
+ * (also logged, path only, like the slow log of php-fpm). */
+static void count_response(const struct worker_ctx *w, const struct response *res)
+{
+	uint64_t took = now_ms() - w->slot->req_start_ms;
+	w->slot->last_ms = took;
+	if (res->status >= 500)
+		__atomic_add_fetch(&w->sb->errors_5xx, 1, __ATOMIC_RELAXED);
+	if ((long)took >= w->pool->slow_request_ms) {
+		__atomic_add_fetch(&w->sb->slow, 1, __ATOMIC_RELAXED);
+		log_warn("slow request: %s %s took %llu ms", w->slot->method, w->slot->uri,
+		         (unsigned long long)took);
+	}
+}
+
 static long current_rss_kb(void)
 {
 	FILE *f = fopen("/proc/self/statm", "r");
@@ -314,6 +329,7 @@ int worker_run(const struct worker_ctx *w)
 			dispatch(w, &req, &res);
 		write_response(&fr, &req, &res, &out);
 		FCGX_Finish_r(&fr);
+		count_response(w, &res);
 		/* Whatever role the access step set for a staff member ends with the request. */
 		if (db_set_role(db, NULL) < 0)
 			log_error("cannot reset the database role: %s", db_error(db));

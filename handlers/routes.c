@@ -2,12 +2,13 @@
 #include "routes.h"
 
 /* Test stacks only (config test_routes = true). Kept last in every table. */
+/* clang-format off */
 #define TEST_ROUTES                                                                                \
 	{HTTP_GET, "/_test/sleep", ACCESS_PUBLIC, handle_test_sleep, "test_sleep"},                \
-	{                                                                                          \
-		HTTP_GET, "/_test/crash", ACCESS_PUBLIC, handle_test_crash, "test_crash"           \
-	}
-#define N_TEST_ROUTES 2
+	{HTTP_GET, "/_test/crash", ACCESS_PUBLIC, handle_test_crash, "test_crash"},                \
+	{HTTP_GET, "/_test/fail",  ACCESS_PUBLIC, handle_test_fail,  "test_fail"}
+/* clang-format on */
+#define N_TEST_ROUTES 3
 
 /* clang-format off */
 static const struct route web_routes[] = {
@@ -71,6 +72,7 @@ static const struct route staff_routes[] = {
 	{HTTP_POST, "/admin/staff",           ACCESS_STAFF,  handle_staff_member_add, "staff_member_add"},
 	{HTTP_POST, "/admin/staff/{username}/disable", ACCESS_STAFF, handle_staff_member_disable, "staff_member_disable"},
 	{HTTP_POST, "/admin/staff/{username}/totp", ACCESS_STAFF, handle_staff_member_reset_totp, "staff_member_reset_totp"},
+	{HTTP_GET,  "/admin/status",          ACCESS_STAFF,  handle_staff_status,     "staff_status"},
 	{HTTP_GET,  "/healthz",               ACCESS_PUBLIC, handle_healthz,          "healthz"},
 	TEST_ROUTES,
 };

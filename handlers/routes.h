@@ -77,10 +77,13 @@ int handle_staff_members(struct request *req, struct response *res);
 int handle_staff_member_add(struct request *req, struct response *res);
 int handle_staff_member_disable(struct request *req, struct response *res);
 int handle_staff_member_reset_totp(struct request *req, struct response *res);
+/* Both pools and the database (admin); ?json for monitoring, ?refresh=N reloads the page. */
+int handle_staff_status(struct request *req, struct response *res);
 /* Answers 403 to a signed-in customer whose account may not use the shop, saying why. */
 int handle_access_refused(struct request *req, struct response *res);
 int handle_test_sleep(struct request *req, struct response *res);
 int handle_test_crash(struct request *req, struct response *res);
+int handle_test_fail(struct request *req, struct response *res);
 
 /* Shared by registration and My Account: checks name, email and phone (each skipped when
  * NULL; an empty phone is fine), marking each bad field in ctx. Returns true when all pass. */

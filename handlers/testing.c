@@ -1,7 +1,8 @@
 /* testing.c — /_test/ routes, present only on test stacks (config test_routes = true).
  * They make a worker slow or crash on purpose, so integration tests can prove
  * that SIGTERM waits for in-flight requests, that request_timeout kills a
- * stuck worker, and that a crash loses only its own request. */
+ * stuck worker, that a crash loses only its own request, and that a failing handler's 500 is
+ * counted on the status page. */
 #include "routes.h"
 
 #include <errno.h>
@@ -32,4 +33,12 @@ int handle_test_crash(struct request *req, struct response *res)
 	(void)req;
 	(void)res;
 	abort();
+}
+
+/* Fails as a handler does when something it needs broke: the worker answers 500. */
+int handle_test_fail(struct request *req, struct response *res)
+{
+	(void)req;
+	(void)res;
+	return -1;
 }
