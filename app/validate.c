@@ -79,7 +79,9 @@ bool valid_email(const char *s)
 	return true;
 }
 
-bool valid_text(const char *s, size_t max)
+/* Free text of 1..max code points of valid UTF-8 with something besides white space, and no
+ * control characters but (when lines) line breaks and tabs. */
+static bool text_ok(const char *s, size_t max, bool lines)
 {
 	size_t len = s != NULL ? strlen(s) : 0;
 	if (len == 0 || !form_text_ok(s, len))
@@ -88,33 +90,25 @@ bool valid_text(const char *s, size_t max)
 	bool visible = false;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20)
-			return false; /* no tabs or line breaks in one-line fields */
+		bool space = c == ' ' || c == '\n' || c == '\r' || c == '\t';
+		if (c < 0x20 && !(lines && space))
+			return false;
 		if ((c & 0xc0) != 0x80)
 			chars++;
-		if (c != ' ')
+		if (!space)
 			visible = true;
 	}
 	return visible && chars <= max;
 }
 
+bool valid_text(const char *s, size_t max)
+{
+	return text_ok(s, max, false);
+}
+
 bool valid_text_lines(const char *s, size_t max)
 {
-	size_t len = s != NULL ? strlen(s) : 0;
-	if (len == 0 || !form_text_ok(s, len))
-		return false;
-	size_t chars = 0;
-	bool visible = false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t')
-			return false;
-		if ((c & 0xc0) != 0x80)
-			chars++;
-		if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
-			visible = true;
-	}
-	return visible && chars <= max;
+	return text_ok(s, max, true);
 }
 
 bool valid_phone(const char *s)
@@ -144,25 +138,6 @@ bool valid_checked(const char *s)
 {
 	return s != NULL && (strcmp(s, "1") == 0 || strcmp(s, "on") == 0 || strcmp(s, "yes") == 0 ||
 	                     strcmp(s, "true") == 0);
-}
-
-bool valid_long_text(const char *s, size_t max)
-{
-	size_t len = s != NULL ? strlen(s) : 0;
-	if (len == 0 || !form_text_ok(s, len))
-		return false;
-	size_t chars = 0;
-	bool visible = false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t')
-			return false;
-		if ((c & 0xc0) != 0x80)
-			chars++;
-		if (c > 0x20)
-			visible = true;
-	}
-	return visible && chars <= max;
 }
 
 /* Reads n digits of s into *v. */

@@ -23,8 +23,8 @@ bool valid_username(const char *s);
 bool valid_email(const char *s);
 /* Free text of 1..max code points: valid UTF-8, no control characters, not only spaces. */
 bool valid_text(const char *s, size_t max);
-/* Free text of several lines (a message): like valid_text, but line breaks and tabs are
- * allowed. */
+/* Free text of several lines (a message, a notice, a policy's text): like valid_text, but
+ * line breaks and tabs are allowed (and are not enough on their own). */
 bool valid_text_lines(const char *s, size_t max);
 /* A phone number: 6 to PERSON_FIELDS[PERSON_PHONE].max_chars (40) of digits, spaces and
  * + ( ) - . with at least 6 digits. */
@@ -35,9 +35,6 @@ bool valid_address_field(enum address_field f, const char *v);
 /* A checkbox or confirmation: "1", "on", "yes" or "true". */
 bool valid_checked(const char *s);
 
-/* Text of several lines, 1..max code points: valid UTF-8, no control characters but line
- * breaks and tabs, not only white space (a notice, a policy's text). */
-bool valid_long_text(const char *s, size_t max);
 /* A date and time as a datetime-local input sends it, "YYYY-MM-DDTHH:MM" or
  * "YYYY-MM-DDTHH:MM:SS" (a space for the T is taken too), a real moment of the years
  * 2000-9999; stores it as MariaDB writes a DATETIME, "YYYY-MM-DD HH:MM:SS", in out. */

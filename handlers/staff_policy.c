@@ -90,7 +90,7 @@ static bool policy_form_ok(struct request *req, struct tdict *ctx, struct policy
 		                 "Give the version a title of at most 200 characters.");
 		ok = false;
 	}
-	if (!valid_long_text(body, POLICY_BODY_MAX)) {
+	if (!valid_text_lines(body, POLICY_BODY_MAX)) {
 		view_field_error(req, ctx, "body", "Write the policy's text.");
 		ok = false;
 	}
