@@ -287,20 +287,6 @@ static const struct part_def parts[LEGAL_PART__MAX] = {
 
 #undef PART
 
-/* The personal column table.column of row kind kind; NULL when it is none (a key, a label). */
-static const struct privacy_column *personal_column(const char *table, const char *column,
-                                                    const char *kind)
-{
-	size_t n;
-	const struct privacy_column *cols = privacy_columns(&n);
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(cols[i].table, table) == 0 && strcmp(cols[i].column, column) == 0 &&
-		    (cols[i].kind_value == NULL ||
-		     (kind != NULL && strcmp(cols[i].kind_value, kind) == 0)))
-			return &cols[i];
-	return NULL;
-}
-
 /* Passes each personal value of part p through the legal role's filter (the application's
  * wall beside the views'), marking in *fields each field it holds a value of. */
 static void filter_part(struct arena *a, const struct part_def *d, struct legal_export_part *p,
@@ -314,7 +300,7 @@ static void filter_part(struct arena *a, const struct part_def *d, struct legal_
 		for (size_t c = 0; c < p->ncols; c++) {
 			const char *kind = kinds ? db_cell(&p->rows, r, 0) : NULL;
 			const struct privacy_column *pc =
-			    personal_column(table, d->columns[c], kind);
+			    privacy_column_of(table, d->columns[c], kind);
 			if (pc == NULL)
 				continue;
 			const char **cell = &p->rows.cells[r * p->rows.ncols + c];

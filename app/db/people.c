@@ -16,20 +16,6 @@
 /* At most this many customers on one page of the list. */
 #define PEOPLE_PAGE_MAX 200
 
-/* The personal column table.column (of row kind kind, or NULL); NULL when it is none. */
-static const struct privacy_column *column_of(const char *table, const char *column,
-                                              const char *kind)
-{
-	size_t n;
-	const struct privacy_column *cols = privacy_columns(&n);
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(cols[i].table, table) == 0 && strcmp(cols[i].column, column) == 0 &&
-		    (cols[i].kind_value == NULL ||
-		     (kind != NULL && strcmp(cols[i].kind_value, kind) == 0)))
-			return &cols[i];
-	return NULL;
-}
-
 /*
  * Value v of table.column as role r may hold it (NULL for a column that is no
  * personal column: failing closed), marking its field in shows_full when it
@@ -38,7 +24,7 @@ static const struct privacy_column *column_of(const char *table, const char *col
 static const char *filter(struct arena *a, enum staff_role r, const char *table, const char *column,
                           const char *kind, const char *v, bool *shows_full)
 {
-	const struct privacy_column *c = column_of(table, column, kind);
+	const struct privacy_column *c = privacy_column_of(table, column, kind);
 	if (c == NULL)
 		return NULL;
 	const char *out = privacy_filter_value(a, r, c, v);

@@ -278,6 +278,18 @@ const struct privacy_column *privacy_columns(size_t *n)
 	return columns;
 }
 
+const struct privacy_column *privacy_column_of(const char *table, const char *column,
+                                               const char *kind)
+{
+	for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++)
+		if (strcmp(columns[i].table, table) == 0 &&
+		    strcmp(columns[i].column, column) == 0 &&
+		    (columns[i].kind_value == NULL ||
+		     (kind != NULL && strcmp(columns[i].kind_value, kind) == 0)))
+			return &columns[i];
+	return NULL;
+}
+
 const char *privacy_mask_column(struct arena *a, const struct privacy_column *c, const char *s)
 {
 	if (s == NULL)

@@ -119,6 +119,10 @@ struct privacy_column {
 
 /* Every personal column of the schema (terminated by the count in *n). */
 const struct privacy_column *privacy_columns(size_t *n);
+/* The personal column table.column (of row kind kind where the table holds two fields, else
+ * kind may be NULL); NULL when it is none (a key, a label). */
+const struct privacy_column *privacy_column_of(const char *table, const char *column,
+                                               const char *kind);
 /* Applies the column's mask to s for a VIS_MASKED field (MASK_DROP gives NULL). */
 const char *privacy_mask_column(struct arena *a, const struct privacy_column *c, const char *s);
 /* The value of column c as role r may hold it: the value itself (full), masked, or NULL
