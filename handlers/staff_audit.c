@@ -8,23 +8,27 @@
 #include "../app/view.h"
 #include "routes.h"
 
+void staff_audit_fill(struct request *req, struct audit_event *ev)
+{
+	if (req->staff != NULL && ev->staff_id == 0) {
+		ev->staff_id = req->staff->staff_id;
+		ev->staff_username = req->staff->username;
+		ev->role = (int)req->staff->role;
+	} else if (ev->staff_id == 0 && ev->staff_username == NULL) {
+		ev->role = -1;
+	}
+	if (ev->route == NULL)
+		ev->route = req->path;
+	if (ev->request_id == NULL)
+		ev->request_id = req->request_id;
+}
+
 int staff_audit(struct request *req, struct audit_event *ev, size_t n)
 {
 	if (n == 0)
 		return 0;
-	for (size_t i = 0; i < n; i++) {
-		if (req->staff != NULL && ev[i].staff_id == 0) {
-			ev[i].staff_id = req->staff->staff_id;
-			ev[i].staff_username = req->staff->username;
-			ev[i].role = (int)req->staff->role;
-		} else if (ev[i].staff_id == 0 && ev[i].staff_username == NULL) {
-			ev[i].role = -1;
-		}
-		if (ev[i].route == NULL)
-			ev[i].route = req->path;
-		if (ev[i].request_id == NULL)
-			ev[i].request_id = req->request_id;
-	}
+	for (size_t i = 0; i < n; i++)
+		staff_audit_fill(req, &ev[i]);
 	if (audit_append(req->db, ev, n) < 0) {
 		log_error("audit: cannot append %zu row(s) for %s: %s", n, req->path,
 		          db_error(req->db));

@@ -18,4 +18,12 @@
  */
 int staff_audit(struct request *req, struct audit_event *ev, size_t n);
 
+/*
+ * Fills in from req what ev leaves unset, as staff_audit does (the
+ * signed-in member, the route's path, the request id): for the audit row of
+ * an action that changes data, which the action appends in its own
+ * transaction (audit_append_in_tx) so that both commit together.
+ */
+void staff_audit_fill(struct request *req, struct audit_event *ev);
+
 #endif

@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS payment_refunds (
 	idempotency_key CHAR(43)     NOT NULL,
 	amount_cents    INT UNSIGNED NOT NULL,
 	status          ENUM('pending','done','failed') NOT NULL DEFAULT 'pending',
-	staff_username  VARCHAR(64)  NOT NULL,
+	staff_username  VARCHAR(80)  NOT NULL, -- "<role>:<username>", as the history says it
 	created_at      DATETIME(6)  NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
 	finished_at     DATETIME(6)  NULL,
 	PRIMARY KEY (id),
