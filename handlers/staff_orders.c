@@ -292,6 +292,13 @@ static bool may(struct request *req, enum staff_action a)
 }
 
 /* The forms of the actions the role may take on order o, each with what was typed. */
+/* Shows the form key of d; returns true (the page then has an "Actions" heading). */
+static bool show_form(struct tdict *d, const char *key)
+{
+	tdict_set_bool(d, key, true);
+	return true;
+}
+
 static void forms_ctx(struct request *req, struct tdict *ctx, const struct staff_order_row *o)
 {
 	struct tdict *f = tdict_dict(ctx, "forms");
@@ -300,27 +307,30 @@ static void forms_ctx(struct request *req, struct tdict *ctx, const struct staff
 	char key[SESSION_TOKEN_LEN + 1];
 	tdict_set(f, "key", session_random_token(key, sizeof(key)));
 	int st = order_status_parse(o->status);
+	bool any = false; /* a form is shown: the "Actions" heading */
 	if (may(req, ACTION_ORDER_STATUS) && st >= 0 && !order_status_is_final(st)) {
 		struct tlist *next = tdict_list(tdict_dict(f, "status_form"), "next");
+		any = true;
 		for (int s = 0; s < ORDER__MAX; s++)
 			if (order_status_allowed(st, s))
 				tdict_set_ref(tlist_add(next), "name", order_status_name(s));
 	}
 	if (may(req, ACTION_ORDER_TRACKING) && st == ORDER_PAID)
-		tdict_set_bool(f, "tracking_form", true);
+		any = show_form(f, "tracking_form");
 	if (may(req, ACTION_ORDER_CANCEL) && st >= 0 && order_status_allowed(st, ORDER_CANCELLED))
-		tdict_set_bool(f, "cancel_form", true);
+		any = show_form(f, "cancel_form");
 	if (may(req, ACTION_ORDER_MESSAGE))
-		tdict_set_bool(f, "message_form", true);
+		any = show_form(f, "message_form");
 	bool due = o->payment_status != NULL && strcmp(o->payment_status, "invoice_due") == 0;
 	if (may(req, ACTION_ORDER_INVOICE_PAID) && due)
-		tdict_set_bool(f, "invoice_form", true);
+		any = show_form(f, "invoice_form");
 	long long left = o->amount_cents - (o->refunded_cents > 0 ? o->refunded_cents : 0);
 	bool card = o->payment_mode != NULL && strcmp(o->payment_mode, "card") == 0;
 	if (may(req, ACTION_ORDER_REFUND) && card && o->amount_cents >= 0 && left > 0) {
-		tdict_set_bool(f, "refund_form", true);
+		any = show_form(f, "refund_form");
 		tdict_set_ref(f, "left", format_price(req->arena, left));
 	}
+	tdict_set_bool(f, "any", any);
 	/* What was typed comes back on a refused form (never a card number: there is none). */
 	const char *v;
 	if ((v = http_form(req, "tracking_number")) != NULL)

@@ -274,6 +274,16 @@ static void test_support_ships_a_paid_order_and_the_customer_sees_the_tracking(v
 	http_resp_free(&r);
 	assert_int_equal(history_rows(id), before + 1);
 
+	/* The status filter finds it among the shipped orders, and only a real status filters. */
+	assert_int_equal(staff_get(&staff[ROLE_SUPPORT], "/admin/orders?status=shipped", &r), 200);
+	assert_non_null(strstr(r.body, link));
+	http_resp_free(&r);
+	assert_int_equal(staff_get(&staff[ROLE_SUPPORT], "/admin/orders?status=paid", &r), 200);
+	assert_null(strstr(r.body, link));
+	http_resp_free(&r);
+	assert_int_equal(staff_get(&staff[ROLE_SUPPORT], "/admin/orders?status=lost", &r), 400);
+	http_resp_free(&r);
+
 	/* The customer sees the tracking number on their order's page. */
 	char path[64];
 	snprintf(path, sizeof(path), "/orders/%lld", id);
