@@ -58,6 +58,7 @@ static void defaults(struct config *c)
 	c->lockout_minutes = 15;
 	snprintf(c->processor, sizeof(c->processor), "sandbox");
 	c->processor_timeout_ms = 3000;
+	snprintf(c->sandbox_ledger, sizeof(c->sandbox_ledger), "var/sandbox-ledger");
 	snprintf(c->base_url, sizeof(c->base_url), "http://127.0.0.1:8080");
 	snprintf(c->secret_file, sizeof(c->secret_file), "var/secrets/ditto_key");
 	c->page_size = 24;
@@ -205,6 +206,8 @@ static int set_global(struct config *c, const char *k, const char *v)
 	}
 	if (strcmp(k, "processor") == 0)
 		return STR(c->processor);
+	if (strcmp(k, "sandbox_ledger") == 0)
+		return STR(c->sandbox_ledger);
 	if (strcmp(k, "processor_timeout_ms") == 0) {
 		if (set_long(&n, v, 100, 20000, 10) < 0)
 			return -1;

@@ -55,6 +55,7 @@ struct config {
 	char secret_file[CONFIG_STR]; /* 32-byte key (hex) for keyed hashes of client addresses */
 	char processor[32];           /* card processor adapter ("sandbox") */
 	int processor_timeout_ms;     /* bound on one processor call (default 3000) */
+	char sandbox_ledger[CONFIG_STR]; /* the sandbox processor's books of captures and refunds */
 	bool test_routes; /* expose /_test/ routes: test stacks only, never production */
 	struct pool_config web;
 	struct pool_config staff;

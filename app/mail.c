@@ -7,6 +7,7 @@
 
 #include "arena.h"
 #include "db/customers.h"
+#include "db/outbox.h"
 #include "log.h"
 #include "template.h"
 
@@ -18,33 +19,68 @@ void mail_shop_url(char *buf, size_t cap, const char *base_url, const char *path
 	snprintf(buf, cap, "%.*s%s", (int)n, base_url, path);
 }
 
-int mail_queue(struct db *db, const struct tmpl_set *views, long long customer_id, const char *kind,
-               const char *recipient, const struct tdict *ctx)
+/* One rendered mail: the template's text with its subject line split off. */
+struct rendered {
+	struct buf text;
+	const char *subject, *body;
+};
+
+/* Renders mail/<kind> with ctx into m. Returns 0, or -1 (logged) when the template is missing
+ * or malformed; m->text is to be released with rendered_wipe either way. */
+static int render(const struct tmpl_set *views, const char *kind, const struct tdict *ctx,
+                  struct rendered *m)
 {
 	char name[128];
-	struct buf text = {0};
-	int rc = -1;
 	snprintf(name, sizeof(name), "mail/%s", kind);
-	if (tmpl_render(views, name, ctx, &text) < 0 || text.data == NULL) {
+	if (tmpl_render(views, name, ctx, &m->text) < 0 || m->text.data == NULL) {
 		log_error("mail template %s is missing", name);
-		goto out;
+		return -1;
 	}
 	/* "Subject: ...\n\n<body>": the subject is one line, so no value can add a header. */
-	char *subject = text.data, *eol = strchr(text.data, '\n');
+	char *subject = m->text.data, *eol = strchr(m->text.data, '\n');
 	if (strncmp(subject, "Subject: ", 9) != 0 || eol == NULL || eol[1] != '\n') {
 		log_error("mail template %s must start with \"Subject: \" and an empty line", name);
-		goto out;
+		return -1;
 	}
 	*eol = '\0';
 	subject += 9;
 	if (strchr(subject, '\r') != NULL) {
 		log_error("mail template %s: the subject holds a line break", name);
-		goto out;
+		return -1;
 	}
-	rc = db_outbox_insert(db, customer_id, kind, recipient, subject, eol + 2);
-out:
-	if (text.data != NULL)
-		sodium_memzero(text.data, text.cap);
-	buf_free(&text);
+	m->subject = subject;
+	m->body = eol + 2;
+	return 0;
+}
+
+/* The rendered text may hold a one-time link or a personal message: wiped, then freed. */
+static void rendered_wipe(struct rendered *m)
+{
+	if (m->text.data != NULL)
+		sodium_memzero(m->text.data, m->text.cap);
+	buf_free(&m->text);
+}
+
+int mail_queue(struct db *db, const struct tmpl_set *views, long long customer_id, const char *kind,
+               const char *recipient, const struct tdict *ctx)
+{
+	struct rendered m = {0};
+	int rc = -1;
+	if (render(views, kind, ctx, &m) == 0)
+		rc = db_outbox_insert(db, customer_id, kind, recipient, m.subject, m.body);
+	rendered_wipe(&m);
+	return rc;
+}
+
+int mail_queue_order(struct db *db, const struct tmpl_set *views, long long customer_id,
+                     long long order_id, const char *kind, const struct tdict *ctx,
+                     const char *dedupe_key)
+{
+	struct rendered m = {0};
+	int rc = -1;
+	if (render(views, kind, ctx, &m) == 0)
+		rc = db_outbox_insert_order(db, customer_id, order_id, kind, m.subject, m.body,
+		                            dedupe_key);
+	rendered_wipe(&m);
 	return rc;
 }

@@ -24,4 +24,16 @@ void mail_shop_url(char *buf, size_t cap, const char *base_url, const char *path
 int mail_queue(struct db *db, const struct tmpl_set *views, long long customer_id, const char *kind,
                const char *recipient, const struct tdict *ctx);
 
+/*
+ * Like mail_queue, for a message about order_id that carries no recipient:
+ * `dittoctl mail send` addresses it to the order's contact email at
+ * delivery (db_outbox_insert_order), so a role that may not read the
+ * address can still tell the customer.  dedupe_key (or NULL): a message
+ * queued with the same key already is not queued again.  Returns 0, 1 when
+ * the key was used already, or -1 as mail_queue.
+ */
+int mail_queue_order(struct db *db, const struct tmpl_set *views, long long customer_id,
+                     long long order_id, const char *kind, const struct tdict *ctx,
+                     const char *dedupe_key);
+
 #endif

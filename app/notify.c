@@ -36,6 +36,32 @@ int notify_order_status(struct db *db, const struct tmpl_set *views, const char 
 	return rc;
 }
 
+int notify_order_at_delivery(struct db *db, const struct tmpl_set *views, const char *base_url,
+                             long long order_id, const char *kind,
+                             const struct order_contact *contact, struct tdict *ctx,
+                             const char *dedupe_key, bool *queued)
+{
+	if (queued != NULL)
+		*queued = false;
+	if (contact->name == NULL)
+		return 0;
+	struct arena *a = arena_new();
+	if (ctx == NULL)
+		ctx = tdict_new(a);
+	tdict_set(ctx, "name", contact->name);
+	tdict_setf(ctx, "order_id", "%lld", order_id);
+	char path[32], url[1024];
+	snprintf(path, sizeof(path), "/orders/%lld", order_id);
+	mail_shop_url(url, sizeof(url), base_url, path);
+	tdict_set(ctx, "url", url);
+	int rc = mail_queue_order(db, views, contact->customer_id, order_id, kind, ctx, dedupe_key);
+	if (rc == 0 && queued != NULL)
+		*queued = true;
+	arena_wipe(a);
+	arena_free(a);
+	return rc;
+}
+
 int notify_customer_status(struct db *db, const struct tmpl_set *views, const char *base_url,
                            long long customer_id, const char *email, enum customer_status status,
                            const char *reason, const char **kind)

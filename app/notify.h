@@ -24,6 +24,26 @@ int notify_order_status(struct db *db, const struct tmpl_set *views, const char 
                         long long order_id, enum order_status status,
                         const struct order_contact *contact, const char *tracking, bool *queued);
 
+struct tdict;
+
+/*
+ * Queues "<kind>" (views/mail/<kind>.txt) about order_id to its customer,
+ * as part of the caller's transaction, without the address: `dittoctl
+ * mail send` addresses it to the order's contact email at delivery, so a
+ * staff role that sees the address masked (or not at all) tells the
+ * customer without reading it.  ctx (may be NULL) holds what the template
+ * needs beyond name, order_id and url, which are set here from contact
+ * (db_order_contact_name) and base_url.  Nothing is queued for an order
+ * without a customer (contact->name NULL).  dedupe_key (or NULL): a
+ * message queued with that key already is not queued again.  *queued
+ * tells whether one was queued (may be NULL).  Returns 0, 1 when the key
+ * was used already, or -1 on error.
+ */
+int notify_order_at_delivery(struct db *db, const struct tmpl_set *views, const char *base_url,
+                             long long order_id, const char *kind,
+                             const struct order_contact *contact, struct tdict *ctx,
+                             const char *dedupe_key, bool *queued);
+
 /*
  * Queues the message of an account that became status (approved: "access_approved" with the
  * login link under base_url; denied: "access_denied"; cancelled: "access_cancelled") to

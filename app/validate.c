@@ -182,3 +182,49 @@ bool valid_datetime_local(const char *s, char out[20])
 	memcpy(out, buf, 20);
 	return true;
 }
+
+bool valid_tracking(const char *s)
+{
+	size_t len = s != NULL ? strlen(s) : 0;
+	if (len == 0 || len > TRACKING_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-'))
+			return false;
+	}
+	return true;
+}
+
+bool valid_amount(const char *s, long long max_cents, long long *cents)
+{
+	if (s == NULL || *s == '\0')
+		return false;
+	long long whole = 0, frac = 0;
+	size_t i = 0, digits = 0;
+	for (; s[i] >= '0' && s[i] <= '9'; i++, digits++) {
+		if (digits >= 9)
+			return false;
+		whole = whole * 10 + (s[i] - '0');
+	}
+	if (digits == 0)
+		return false;
+	if (s[i] == '.' || s[i] == ',') {
+		i++;
+		size_t n = 0;
+		for (; s[i] >= '0' && s[i] <= '9' && n < 2; i++, n++)
+			frac = frac * 10 + (s[i] - '0');
+		if (n == 0)
+			return false;
+		if (n == 1)
+			frac *= 10;
+	}
+	if (s[i] != '\0')
+		return false;
+	long long v = whole * 100 + frac;
+	if (v <= 0 || v > max_cents)
+		return false;
+	*cents = v;
+	return true;
+}

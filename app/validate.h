@@ -32,6 +32,13 @@ bool valid_phone(const char *s);
 /* A value for address field f (0..ADDRESS__MAX - 1): free text within the field's limit
  * (valid_text), or the empty string when the field is optional. */
 bool valid_address_field(enum address_field f, const char *v);
+/* The longest tracking number (orders.tracking_number). */
+#define TRACKING_MAX 64
+/* A shipping company's tracking number: 1..TRACKING_MAX of [A-Za-z0-9-]. */
+bool valid_tracking(const char *s);
+/* An amount of money as typed: digits, optionally '.' or ',' and one or two more digits
+ * ("12", "12.3", "12.34"), more than 0 and at most max_cents; *cents gets it in cents. */
+bool valid_amount(const char *s, long long max_cents, long long *cents);
 /* A checkbox or confirmation: "1", "on", "yes" or "true". */
 bool valid_checked(const char *s);
 

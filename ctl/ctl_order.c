@@ -1,81 +1,18 @@
 /* ctl_order.c — `dittoctl order status`: an order's status changed by hand, through the shop's
- * one order lifecycle (app/status.h) and data access (app/db/orders.h). */
+ * one order lifecycle (app/status.h) and the order actions the staff site uses too
+ * (app/order_actions.h). */
 #include <stdio.h>
 #include <string.h>
 
 #include "../app/arena.h"
 #include "../app/db/db.h"
 #include "../app/db/orders.h"
-#include "../app/notify.h"
+#include "../app/order_actions.h"
 #include "../app/status.h"
 #include "../app/validate.h"
 #include "ctl.h"
 
 #define NOTE_MAX_CHARS 400 /* order_status_history.note is 500: room for our own remark */
-
-/* One change by hand, filled in by status_tx (which db_tx may run more than once). */
-struct status_change {
-	long long order_id;
-	enum order_status to;
-	const char *note;       /* the operator's, or NULL: internal, never in the message */
-	const char *changed_by; /* "dittoctl:<os user>" */
-	char was[16];
-	bool mailed;
-	char refused[256]; /* why the change is not allowed; "" when made or on a DB error */
-};
-
-/*
- * The change in one transaction (db_order_change_status locks the order's
- * row first, so two concurrent runs serialise and the second sees the
- * first's status), with the customer's message.  Returns 0 to commit, -1
- * to roll back.
- */
-static int status_tx(struct db *db, void *ctx)
-{
-	struct status_change *c = ctx;
-	struct arena *a = arena_new();
-	int rc = -1;
-	c->refused[0] = '\0';
-	c->was[0] = '\0';
-	c->mailed = false;
-	struct order_change ch = {
-	    .order_id = c->order_id,
-	    .to = c->to,
-	    .changed_by = c->changed_by,
-	    .note = c->note,
-	};
-	int st = db_order_change_status(db, a, &ch);
-	if (st == DB_NOT_FOUND)
-		snprintf(c->refused, sizeof(c->refused), "no order %lld", c->order_id);
-	if (st == DB_REFUSED) {
-		const char *was = order_status_name(ch.was), *to = order_status_name(c->to);
-		snprintf(c->was, sizeof(c->was), "%s", was ? was : "");
-		if (ch.was == c->to)
-			snprintf(c->refused, sizeof(c->refused), "order %lld is already %s",
-			         c->order_id, c->was);
-		else if (order_status_is_final(ch.was))
-			snprintf(c->refused, sizeof(c->refused),
-			         "cannot change order %lld from %s to %s: %s is final", c->order_id,
-			         c->was, to, c->was);
-		else
-			snprintf(
-			    c->refused, sizeof(c->refused),
-			    "cannot change order %lld from %s to %s (a %s order can become %s)",
-			    c->order_id, c->was, to, c->was, order_status_next_text(ch.was));
-	}
-	if (st != DB_CHANGED)
-		goto out;
-	snprintf(c->was, sizeof(c->was), "%s", order_status_name(ch.was));
-	/* The message is built from the order alone: the operator's note is never passed. */
-	if (notify_order_status(db, ctl_views(), cfg.base_url, c->order_id, c->to, &ch.contact,
-	                        NULL, &c->mailed) < 0)
-		goto out;
-	rc = 0;
-out:
-	arena_wipe(a);
-	arena_free(a);
-	return rc;
-}
 
 static const char order_usage[] =
     "usage: dittoctl order status ORDER_ID STATUS [--note TEXT]\n"
@@ -87,8 +24,9 @@ static const char order_usage[] =
     "  paid       -> shipped, cancelled, refunded\n"
     "  shipped    -> delivered, refunded\n"
     "  delivered  -> refunded\n"
-    "Refunding (or cancelling a paid order) does not move money: the history note says\n"
-    "\"refund to be issued by billing\", who issue it with the card processor.\n"
+    "A cancelled order's units go back to stock. Refunding (or cancelling a paid order)\n"
+    "does not move money: the history note says \"refund to be issued by billing\", who\n"
+    "issue it with the card processor (on the staff site).\n"
     "--note TEXT  an internal note for the history (one line, at most 400 characters;\n"
     "             never sent to the customer).\n"
     "Connects as db_admin_user. Running it twice is safe: the second run fails, naming\n"
@@ -133,18 +71,31 @@ static int order_status(int argc, char **argv)
 	if (ctl_config() < 0 || ctl_views() == NULL)
 		return CTL_ERR;
 
-	struct status_change c = {
-	    .order_id = order_id,
-	    .to = (enum order_status)to_status,
-	    .note = note,
-	    .changed_by = ctl_changed_by(),
-	};
-	char what[64];
-	snprintf(what, sizeof(what), "change order %lld", order_id);
-	if (ctl_admin_tx(status_tx, &c, c.refused, what) != CTL_OK)
+	struct db *db = ctl_admin_db();
+	if (db == NULL)
 		return CTL_ERR;
-	printf("order %lld: %s -> %s", order_id, c.was, to);
-	if (c.mailed)
+	/* The same change as the staff site's, through app/order_actions.c; dittoctl's account
+	 * reads the contact address, so the message is addressed at once. */
+	struct order_actor who = {
+	    .changed_by = ctl_changed_by(),
+	    .views = ctl_views(),
+	    .base_url = cfg.base_url,
+	    .reads_address = true,
+	};
+	struct order_result res;
+	enum order_outcome done =
+	    order_change_status(db, &who, order_id, (enum order_status)to_status, note, &res);
+	if (done != ORDER_DONE) {
+		if (res.why[0] != '\0')
+			fail("%s", res.why);
+		else
+			fail("cannot change order %lld: %s", order_id, db_error(db));
+		db_free(db);
+		return CTL_ERR;
+	}
+	db_free(db);
+	printf("order %lld: %s -> %s", order_id, order_status_name(res.was), to);
+	if (res.mailed)
 		printf(", message queued (order_%s)", to);
 	printf("\n");
 	return CTL_OK;

@@ -16,23 +16,7 @@
 
 #define IMPORT_LOCK_WAIT 30                 /* seconds an import waits for a running export */
 #define IMPORT_MAX_BYTES (16 * 1024 * 1024) /* a carrier file is a few kB per hundred orders */
-#define TRACKING_MAX     64                 /* orders.tracking_number */
 #define ORDER_ID_MAX     4294967295LL       /* orders.id is INT UNSIGNED */
-
-/* True for a tracking number: 1..64 of [A-Za-z0-9-]. */
-static bool valid_tracking(const char *s)
-{
-	size_t len = strlen(s);
-	if (len == 0 || len > TRACKING_MAX)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-'))
-			return false;
-	}
-	return true;
-}
 
 /* One data row of the carrier's file. */
 struct ship_row {
@@ -111,7 +95,8 @@ static int parse_tracking_file(const char *file, const char *s, size_t len, stru
 			         "tracking number must be 1-%d letters, digits or '-'",
 			         TRACKING_MAX);
 		else
-			snprintf(row->tracking, sizeof(row->tracking), "%s", r.field[1]);
+			snprintf(row->tracking, sizeof(row->tracking), "%.*s", TRACKING_MAX,
+			         r.field[1]);
 		if (row->error[0] != '\0')
 			return 0;
 	}
@@ -182,8 +167,10 @@ static int import_tx(struct db *db, void *ctx)
 				         im->file, row->line, row->order_id, was ? was : "");
 			goto out;
 		}
-		if (notify_order_status(db, ctl_views(), cfg.base_url, row->order_id, ORDER_SHIPPED,
-		                        &s.contact, row->tracking, NULL) < 0)
+		struct order_contact contact;
+		if (db_order_contact_get(db, a, row->order_id, &contact) != 0 ||
+		    notify_order_status(db, ctl_views(), cfg.base_url, row->order_id, ORDER_SHIPPED,
+		                        &contact, row->tracking, NULL) < 0)
 			goto out;
 		im->shipped++;
 	}

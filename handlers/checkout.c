@@ -225,6 +225,26 @@ done:
 	return out;
 }
 
+/* Records a card payment that did not go through, for billing's payment problems: only the
+ * outcome, the amount, brand and last 4.  A failure to record it is logged, never shown: the
+ * customer's answer does not depend on it. */
+static void record_failed_payment(struct checkout *co, enum pay_result pr)
+{
+	struct request *req = co->req;
+	struct payment_attempt at = {
+	    .customer_id = co->order.customer_id,
+	    .processor = co->proc->name,
+	    .outcome = pr == PAY_DECLINED  ? "declined"
+	               : pr == PAY_TIMEOUT ? "timeout"
+	                                   : "error",
+	    .amount_cents = co->order.total_cents,
+	    .brand = co->auth.brand[0] ? co->auth.brand : NULL,
+	    .last4 = co->auth.last4[0] ? co->auth.last4 : NULL,
+	};
+	if (db_payment_attempt_insert(req->db, &at) < 0)
+		log_error("checkout: cannot record a failed card payment: %s", db_error(req->db));
+}
+
 /*
  * Step 2, the card: authorises and captures co->order.total_cents with the configured processor,
  * the nonce as idempotency key; co->card is wiped right after the authorisation, whatever its
@@ -239,7 +259,8 @@ static enum checkout_outcome checkout_charge(struct checkout *co)
 	long long total = co->order.total_cents;
 	if (!co->by_card)
 		return CHECKOUT_GO_ON;
-	co->proc = processor_get(req->cfg->processor, req->cfg->processor_timeout_ms);
+	co->proc = processor_get(req->cfg->processor, req->cfg->processor_timeout_ms,
+	                         req->cfg->sandbox_ledger);
 	if (co->proc == NULL) {
 		card_wipe(&co->card);
 		log_error("checkout: unknown card processor '%s'", req->cfg->processor);
@@ -252,6 +273,7 @@ static enum checkout_outcome checkout_charge(struct checkout *co)
 		pr = PAY_ERROR;
 	if (pr != PAY_APPROVED) {
 		log_info("checkout: card payment not approved (%s)", co->auth.message);
+		record_failed_payment(co, pr);
 		view_field_error(req, co->ctx, "card_number",
 		                 pr == PAY_DECLINED ? "The card was declined. Nothing was "
 		                                      "charged and no order was placed."
@@ -356,8 +378,9 @@ static enum checkout_outcome checkout_place(struct checkout *co)
 		log_error("checkout: order outcome unknown for customer %lld (database "
 		          "unreachable); the card payment must be reconciled by billing",
 		          customer);
-	else if (co->charged &&
-	         co->proc->refund(co->proc, co->auth.token, co->order.total_cents) != PAY_APPROVED)
+	else if (co->charged && co->proc->refund(co->proc, co->auth.token, co->order.total_cents,
+	                                         arena_printf(req->arena, "checkout.%s",
+	                                                      co->nonce)) != PAY_APPROVED)
 		log_error("checkout: refund after a failed order did not go through for "
 		          "customer %lld; billing must refund it by hand",
 		          customer);

@@ -81,6 +81,8 @@ int handle_order(struct request *req, struct response *res)
 		struct tdict *x = tlist_add(el);
 		tdict_set_ref(x, "status", events[i].status);
 		tdict_set_ref(x, "at", events[i].changed_at);
+		if (events[i].customer_note != NULL)
+			tdict_set_ref(x, "note", events[i].customer_note);
 	}
 	tdict_set_bool(ctx, "placed", http_query(req, "placed") != NULL);
 	return view_render(req, res, 200, "order", ctx);

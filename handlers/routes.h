@@ -79,6 +79,15 @@ int handle_staff_member_disable(struct request *req, struct response *res);
 int handle_staff_member_reset_totp(struct request *req, struct response *res);
 /* Both pools and the database (admin); ?json for monitoring, ?refresh=N reloads the page. */
 int handle_staff_status(struct request *req, struct response *res);
+/* Orders (staff_orders.c): the list, one order, and the actions of support and billing. */
+int handle_staff_orders(struct request *req, struct response *res);
+int handle_staff_order(struct request *req, struct response *res);
+int handle_staff_order_status(struct request *req, struct response *res);
+int handle_staff_order_tracking(struct request *req, struct response *res);
+int handle_staff_order_cancel(struct request *req, struct response *res);
+int handle_staff_order_message(struct request *req, struct response *res);
+int handle_staff_order_invoice_paid(struct request *req, struct response *res);
+int handle_staff_order_refund(struct request *req, struct response *res);
 /* Answers 403 to a signed-in customer whose account may not use the shop, saying why. */
 int handle_access_refused(struct request *req, struct response *res);
 int handle_test_sleep(struct request *req, struct response *res);

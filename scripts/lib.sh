@@ -181,6 +181,7 @@ cookie_secure = false
 test_routes = ${DITTO_TEST_ROUTES:-false}
 processor = sandbox
 processor_timeout_ms = ${DITTO_PROCESSOR_TIMEOUT_MS:-3000}
+sandbox_ledger = $d/sandbox-ledger
 
 [pool.web]
 socket = $d/run/web.sock

@@ -10,50 +10,92 @@
 
 #define REFUND_NOTE "refund to be issued by billing"
 
-/* Reads the contact of row 0 of r from column c on: customer_id, name, email, not anonymised. */
-static void read_contact(const struct db_rows *r, size_t c, struct order_contact *out)
-{
-	bool anonymised = db_cell_int(r, 0, c + 3) == 0;
-	out->customer_id = db_cell_int(r, 0, c);
-	out->name = anonymised ? NULL : db_cell(r, 0, c + 1);
-	out->email = anonymised ? NULL : db_cell(r, 0, c + 2);
-}
-
 static const char SQL_STATUS_ORDER[] =
-    "SELECT status, COALESCE(customer_id, 0), contact_name, contact_email, "
-    "anonymised_at IS NULL FROM orders WHERE id = ? FOR UPDATE";
+    "SELECT status, COALESCE(customer_id, 0) FROM orders WHERE id = ? FOR UPDATE";
 static const char SQL_STATUS_SET[] = "UPDATE orders SET status = ? WHERE id = ?";
+/* Every unit of the order goes back on its product's shelf. */
+static const char SQL_STOCK_RETURN[] =
+    "UPDATE products p JOIN order_lines l ON l.product_id = p.id "
+    "SET p.stock = p.stock + l.quantity WHERE l.order_id = ?";
 
-int db_order_change_status(struct db *db, struct arena *a, struct order_change *c)
+int db_order_lock(struct db *db, struct arena *a, long long id, enum order_status *status,
+                  long long *customer_id)
 {
 	struct db_rows r;
-	/* The row is locked first: two concurrent changes serialise, the second sees the first's.
-	 */
-	if (db_query(db, a, SQL_STATUS_ORDER, DB_ARGS(DB_INT(c->order_id)), &r) < 0)
+	if (db_query(db, a, SQL_STATUS_ORDER, DB_ARGS(DB_INT(id)), &r) < 0)
 		return -1;
 	if (r.nrows == 0)
 		return DB_NOT_FOUND;
-	int was = order_status_parse(db_cell(&r, 0, 0));
-	if (was < 0)
+	int st = order_status_parse(db_cell(&r, 0, 0));
+	if (st < 0)
 		return DB_REFUSED; /* a status this build does not know: touch nothing */
-	c->was = (enum order_status)was;
-	read_contact(&r, 1, &c->contact);
+	*status = (enum order_status)st;
+	*customer_id = db_cell_int(&r, 0, 1);
+	return 0;
+}
+
+int db_order_change_status(struct db *db, struct arena *a, struct order_change *c)
+{
+	/* The row is locked first: two concurrent changes serialise, the second sees the first's.
+	 */
+	int st = db_order_lock(db, a, c->order_id, &c->was, &c->customer_id);
+	if (st != 0)
+		return st;
 	if (!order_status_allowed(c->was, c->to))
 		return DB_REFUSED;
 	if (db_exec(db, SQL_STATUS_SET,
 	            DB_ARGS(DB_STR(order_status_name(c->to)), DB_INT(c->order_id)), NULL, NULL) < 0)
 		return -1;
+	if (c->to == ORDER_CANCELLED &&
+	    db_exec(db, SQL_STOCK_RETURN, DB_ARGS(DB_INT(c->order_id)), NULL, NULL) < 0)
+		return -1;
 	const char *note = c->note;
-	if (order_status_needs_refund(c->was, c->to))
+	if (order_status_needs_refund(c->was, c->to) && !c->refund_issued)
 		note = note ? arena_printf(a, "%s; %s", REFUND_NOTE, note) : REFUND_NOTE;
-	if (db_order_history_insert(db, c->order_id, c->to, c->changed_by, note) < 0)
+	if (db_order_history_insert_told(db, c->order_id, c->to, c->changed_by, note,
+	                                 c->customer_note) < 0)
 		return -1;
 	return DB_CHANGED;
 }
 
+static const char SQL_CONTACT[] = "SELECT COALESCE(customer_id, 0), contact_name, contact_email, "
+                                  "anonymised_at IS NULL FROM orders WHERE id = ?";
+
+int db_order_contact_get(struct db *db, struct arena *a, long long id, struct order_contact *out)
+{
+	struct db_rows r;
+	memset(out, 0, sizeof(*out));
+	if (db_query(db, a, SQL_CONTACT, DB_ARGS(DB_INT(id)), &r) < 0)
+		return -1;
+	if (r.nrows == 0)
+		return DB_NOT_FOUND;
+	bool anonymised = db_cell_int(&r, 0, 3) == 0;
+	out->customer_id = db_cell_int(&r, 0, 0);
+	out->name = anonymised ? NULL : db_cell(&r, 0, 1);
+	out->email = anonymised ? NULL : db_cell(&r, 0, 2);
+	return 0;
+}
+
+/* An anonymised order has no customer: its name is not read as one. */
+static const char SQL_CONTACT_NAME[] =
+    "SELECT COALESCE(customer_id, 0), contact_name FROM orders WHERE id = ?";
+
+int db_order_contact_name(struct db *db, struct arena *a, long long id, struct order_contact *out)
+{
+	struct db_rows r;
+	memset(out, 0, sizeof(*out));
+	if (db_query(db, a, SQL_CONTACT_NAME, DB_ARGS(DB_INT(id)), &r) < 0)
+		return -1;
+	if (r.nrows == 0)
+		return DB_NOT_FOUND;
+	out->customer_id = db_cell_int(&r, 0, 0);
+	const char *name = db_cell(&r, 0, 1);
+	out->name = out->customer_id > 0 && name != NULL && *name != '\0' ? name : NULL;
+	return 0;
+}
+
 static const char SQL_SHIP_ORDER[] =
-    "SELECT status, tracking_number, COALESCE(customer_id, 0), contact_name, contact_email, "
-    "anonymised_at IS NULL FROM orders WHERE id = ? FOR UPDATE";
+    "SELECT status, tracking_number FROM orders WHERE id = ? FOR UPDATE";
 static const char SQL_SHIP_SET[] = "UPDATE orders SET status = ?, tracking_number = ? "
                                    "WHERE id = ? AND status = ?";
 
@@ -66,7 +108,6 @@ int db_order_ship(struct db *db, struct arena *a, struct order_shipping *s)
 		return DB_NOT_FOUND;
 	int was = order_status_parse(db_cell(&r, 0, 0));
 	s->tracking_was = db_cell(&r, 0, 1);
-	read_contact(&r, 2, &s->contact);
 	if (was < 0)
 		return DB_REFUSED;
 	s->was = (enum order_status)was;

@@ -25,22 +25,51 @@ struct order_change {
 	enum order_status to;
 	const char *changed_by; /* "customer", "dittoctl:<login>", a staff member... */
 	const char *note;       /* internal, for the history only (never the customer's); or NULL */
+	const char *customer_note; /* shown to the customer beside the step; or NULL */
+	bool refund_issued;        /* the money was given back already (billing's refund) */
 	/* Filled in by db_order_change_status: */
 	enum order_status was;
-	struct order_contact contact;
+	long long customer_id; /* 0 when the order has none */
 };
 
 /*
  * Inside the caller's transaction: locks the order's row, checks that its
  * status may become c->to (order_status_allowed), sets it and records it
  * in the status history by c->changed_by with c->note.  Where the change
- * gives back money already taken (order_status_needs_refund) the history
- * note starts with "refund to be issued by billing": the refund is
- * billing's job.  Strings of c->contact live in arena a.  Returns
- * DB_CHANGED; DB_NOT_FOUND; DB_REFUSED when the lifecycle does not allow
- * it (c->was tells the status, nothing written); or -1 on a database error.
+ * gives back money already taken (order_status_needs_refund) and
+ * c->refund_issued is false, the history note starts with "refund to be
+ * issued by billing": the refund is billing's job.  A cancelled order's
+ * units go back to the stock of their products.  Reads only the order's
+ * status and customer id, so every role that may change an order can run
+ * it.  Returns DB_CHANGED; DB_NOT_FOUND; DB_REFUSED when the lifecycle
+ * does not allow it (c->was tells the status, nothing written); or -1 on a
+ * database error.
  */
 int db_order_change_status(struct db *db, struct arena *a, struct order_change *c);
+
+/*
+ * Inside the caller's transaction: locks the order's row and reads its
+ * status and customer id (0 when none).  Returns 0, DB_NOT_FOUND,
+ * DB_REFUSED for a status this build does not know, or -1.
+ */
+int db_order_lock(struct db *db, struct arena *a, long long id, enum order_status *status,
+                  long long *customer_id);
+
+/*
+ * Reads the contact of order id, address included, into out (strings in
+ * arena a; name and email NULL once the order is anonymised).  Only for an
+ * account that may read the contact address (dittoctl's); a staff role
+ * that sees it masked is refused by the database.  Returns 0, DB_NOT_FOUND,
+ * or -1 on a database error.
+ */
+int db_order_contact_get(struct db *db, struct arena *a, long long id, struct order_contact *out);
+/*
+ * Reads what a message about order id needs besides the address, which
+ * is never read here: out->customer_id and out->name (NULL when the order
+ * has no customer any more), out->email always NULL.  Every role that sees
+ * orders may run it.  Returns 0, DB_NOT_FOUND, or -1 on a database error.
+ */
+int db_order_contact_name(struct db *db, struct arena *a, long long id, struct order_contact *out);
 
 /* One order shipped with a tracking number of the shipping company. */
 struct order_shipping {
@@ -50,7 +79,6 @@ struct order_shipping {
 	/* Filled in by db_order_ship: */
 	enum order_status was;
 	const char *tracking_was; /* the order's tracking number before, or NULL */
-	struct order_contact contact;
 };
 
 /*

@@ -5,8 +5,27 @@
 #include "db.h"
 
 static const char SQL_UNSENT[] =
-    "SELECT id, recipient, subject, body, FLOOR(UNIX_TIMESTAMP(created_at)) FROM outbox "
-    "WHERE sent_at IS NULL AND attempts < ? AND id > ? ORDER BY id LIMIT ?";
+    "SELECT m.id, COALESCE(m.recipient, IF(o.anonymised_at IS NULL, o.contact_email, NULL)), "
+    "m.subject, m.body, FLOOR(UNIX_TIMESTAMP(m.created_at)) FROM outbox m "
+    "LEFT JOIN orders o ON m.recipient IS NULL AND o.id = m.order_id "
+    "WHERE m.sent_at IS NULL AND m.attempts < ? AND m.id > ? ORDER BY m.id LIMIT ?";
+
+static const char SQL_INSERT_ORDER[] =
+    "INSERT INTO outbox (customer_id, order_id, dedupe_key, kind, recipient, subject, body) "
+    "VALUES (?, ?, ?, ?, NULL, ?, ?)";
+
+int db_outbox_insert_order(struct db *db, long long customer_id, long long order_id,
+                           const char *kind, const char *subject, const char *body,
+                           const char *dedupe_key)
+{
+	if (db_exec(db, SQL_INSERT_ORDER,
+	            DB_ARGS(customer_id > 0 ? DB_INT(customer_id) : DB_NULL, DB_INT(order_id),
+	                    dedupe_key ? DB_STR(dedupe_key) : DB_NULL, DB_STR(kind),
+	                    DB_STR(subject), DB_STR(body)),
+	            NULL, NULL) == 0)
+		return 0;
+	return db_errno(db) == DB_ER_DUP_ENTRY ? 1 : -1;
+}
 
 int db_outbox_list_unsent(struct db *db, struct arena *a, int max_attempts, long long after,
                           long long limit, struct outbox_message **out, size_t *n)

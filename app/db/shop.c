@@ -120,6 +120,9 @@ int db_order_line_insert(struct db *db, long long order_id, int line_no, const s
 
 static const char SQL_HISTORY_INSERT[] =
     "INSERT INTO order_status_history (order_id, status, changed_by, note) VALUES (?, ?, ?, ?)";
+static const char SQL_HISTORY_INSERT_TOLD[] =
+    "INSERT INTO order_status_history (order_id, status, changed_by, note, customer_note) "
+    "VALUES (?, ?, ?, ?, ?)";
 
 int db_order_history_insert(struct db *db, long long order_id, enum order_status status,
                             const char *changed_by, const char *note)
@@ -130,9 +133,26 @@ int db_order_history_insert(struct db *db, long long order_id, enum order_status
 	               NULL, NULL);
 }
 
+int db_order_history_insert_told(struct db *db, long long order_id, enum order_status status,
+                                 const char *changed_by, const char *note,
+                                 const char *customer_note)
+{
+	if (customer_note == NULL)
+		return db_order_history_insert(db, order_id, status, changed_by, note);
+	return db_exec(db, SQL_HISTORY_INSERT_TOLD,
+	               DB_ARGS(DB_INT(order_id), DB_STR(order_status_name(status)),
+	                       DB_STR(changed_by), note ? DB_STR(note) : DB_NULL,
+	                       DB_STR(customer_note)),
+	               NULL, NULL);
+}
+
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
 static const char SQL_PAYMENT_INSERT[] =
     "INSERT INTO payments (order_id, processor, token, brand, last4, exp_month, exp_year, "
-    "amount_cents, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "amount_cents, status, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "IF(? = 'invoice_due', UTC_TIMESTAMP(6) + INTERVAL " STR(DB_INVOICE_DAYS) " DAY, NULL))";
 
 int db_payment_insert(struct db *db, const struct payment_new *p)
 {
@@ -142,8 +162,21 @@ int db_payment_insert(struct db *db, const struct payment_new *p)
 	    DB_ARGS(DB_INT(p->order_id), DB_STR(p->processor), card ? DB_STR(p->token) : DB_NULL,
 	            card ? DB_STR(p->brand) : DB_NULL, card ? DB_STR(p->last4) : DB_NULL,
 	            card ? DB_INT(p->exp_month) : DB_NULL, card ? DB_INT(p->exp_year) : DB_NULL,
-	            DB_INT(p->amount_cents), DB_STR(p->status)),
+	            DB_INT(p->amount_cents), DB_STR(p->status), DB_STR(p->status)),
 	    NULL, NULL);
+}
+
+static const char SQL_ATTEMPT_INSERT[] =
+    "INSERT INTO payment_attempts (customer_id, processor, outcome, amount_cents, brand, "
+    "last4) VALUES (?, ?, ?, ?, ?, ?)";
+
+int db_payment_attempt_insert(struct db *db, const struct payment_attempt *at)
+{
+	return db_exec(db, SQL_ATTEMPT_INSERT,
+	               DB_ARGS(DB_INT(at->customer_id), DB_STR(at->processor), DB_STR(at->outcome),
+	                       DB_INT(at->amount_cents), at->brand ? DB_STR(at->brand) : DB_NULL,
+	                       at->last4 ? DB_STR(at->last4) : DB_NULL),
+	               NULL, NULL);
 }
 
 static const char SQL_DISCLOSURE_INSERT[] =
@@ -213,8 +246,8 @@ static const char SQL_ORDER_LINES[] =
     "SELECT sku, name, unit_price_cents, quantity FROM order_lines WHERE order_id = ? "
     "ORDER BY line_no";
 static const char SQL_ORDER_EVENTS[] =
-    "SELECT status, " DT("changed_at") " FROM order_status_history WHERE order_id = ? "
-                                       "ORDER BY id";
+    "SELECT status, " DT("changed_at") ", customer_note FROM order_status_history "
+                                       "WHERE order_id = ? ORDER BY id";
 
 int db_order_get(struct db *db, struct arena *a, long long customer_id, long long id,
                  struct order_detail *out, struct order_line **lines, size_t *nlines,
@@ -255,6 +288,7 @@ int db_order_get(struct db *db, struct arena *a, long long customer_id, long lon
 	for (size_t i = 0; i < e.nrows; i++) {
 		ev[i].status = db_cell(&e, i, 0);
 		ev[i].changed_at = db_cell(&e, i, 1);
+		ev[i].customer_note = db_cell(&e, i, 2);
 	}
 	*lines = lv;
 	*nlines = l.nrows;

@@ -51,6 +51,11 @@ int db_order_line_insert(struct db *db, long long order_id, int line_no, const s
 /* Records that the order reached status (by changed_by, with an internal note or NULL). */
 int db_order_history_insert(struct db *db, long long order_id, enum order_status status,
                             const char *changed_by, const char *note);
+/* The same, with customer_note (or NULL): what the customer's order page shows beside the step
+ * ("Refunded 12.34"); never a note typed by staff. */
+int db_order_history_insert_told(struct db *db, long long order_id, enum order_status status,
+                                 const char *changed_by, const char *note,
+                                 const char *customer_note);
 
 /* What is kept of a payment: never the card number or CVV. */
 struct payment_new {
@@ -62,7 +67,22 @@ struct payment_new {
 	long long amount_cents;
 	const char *status; /* "captured" or "invoice_due" */
 };
+/* Inserts the payment; an invoice ("invoice_due") is due DB_INVOICE_DAYS after now. */
 int db_payment_insert(struct db *db, const struct payment_new *p);
+
+/* Days a customer has to pay an invoice. */
+#define DB_INVOICE_DAYS 14
+
+/* A card payment that failed at checkout (no order was placed). */
+struct payment_attempt {
+	long long customer_id;
+	const char *processor;
+	const char *outcome; /* "declined", "timeout" or "error" */
+	long long amount_cents;
+	const char *brand, *last4; /* NULL when unknown */
+};
+/* Records a failed card payment. Returns 0 or -1. */
+int db_payment_attempt_insert(struct db *db, const struct payment_attempt *at);
 
 /* Records that recipient received fields of customer_id's data (0: no customer's) for
  * purpose, about order_id (0: none). */
@@ -108,6 +128,7 @@ struct order_line {
  * and never read for a customer. */
 struct order_event {
 	const char *status, *changed_at;
+	const char *customer_note; /* what the customer is told of the step, or NULL */
 };
 /*
  * Reads order id only if it belongs to customer_id (another's order is "not found").

@@ -69,8 +69,16 @@ struct processor {
 	                             struct pay_auth *out);
 	enum pay_result (*capture)(const struct processor *p, const char *token,
 	                           long long amount_cents);
+	/*
+	 * Gives back amount_cents of the payment token captured.  The processor
+	 * refuses (PAY_DECLINED) a refund that would take its refunds past the
+	 * captured amount.  idempotency_key (one per refund asked for) makes a
+	 * repeated call return the first answer instead of refunding twice; the
+	 * same key with another amount or token is PAY_ERROR.
+	 */
 	enum pay_result (*refund)(const struct processor *p, const char *token,
-	                          long long amount_cents);
+	                          long long amount_cents, const char *idempotency_key);
+	const char *ledger; /* sandbox: its books (a file shared by every process), or NULL */
 };
 
 /*
@@ -78,8 +86,12 @@ struct processor {
  * sandbox approves 4242 4242 4242 4242 (and any other Luhn-valid number),
  * declines 4000 0000 0000 0002, and times out on 4000 0000 0000 0119 (it
  * waits timeout_ms, then reports PAY_TIMEOUT).  timeout_ms is set from the
- * configuration before use.
+ * configuration before use.  ledger is the sandbox's books, standing in for
+ * the processor's own records: a file where every capture and refund is one
+ * line, appended under an exclusive lock so that every worker of every pool
+ * shares it; refunds are checked against it.  NULL keeps no books (each
+ * refund of a sandbox token is approved: unit tests).
  */
-const struct processor *processor_get(const char *name, int timeout_ms);
+const struct processor *processor_get(const char *name, int timeout_ms, const char *ledger);
 
 #endif

@@ -1,10 +1,14 @@
-/* sandbox.c — the built-in "sandbox" card processor: test cards, fake tokens, no network. */
+/* sandbox.c — the built-in "sandbox" card processor: test cards, fake tokens, no network, and a
+ * ledger file of captures and refunds standing in for the processor's books. */
 #include "payment.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
+#include <unistd.h>
 #include <sodium.h>
 
 #define SBX_PREFIX        "sbx_"
@@ -12,6 +16,8 @@
 #define SBX_DECLINE_CARD  "4000000000000002"
 #define SBX_TIMEOUT_CARD  "4000000000000119"
 #define SBX_IDEMP_ENTRIES 64
+#define SBX_TOKEN_MAX     64                             /* struct pay_auth's token, NUL included */
+#define SBX_KEY_HEX       (crypto_generichash_BYTES * 2) /* a refund key's hash in the ledger */
 
 /*
  * Idempotency memory: the first definitive answer (approved or declined) for
@@ -142,26 +148,143 @@ static enum pay_result sandbox_authorize(const struct processor *p, const struct
 }
 
 /* Capture and refund accept exactly the tokens this sandbox hands out. */
-static enum pay_result sandbox_token_call(const char *token, long long amount_cents)
+static bool sandbox_token_ok(const char *token, long long amount_cents)
 {
-	if (token == NULL || amount_cents <= 0 ||
-	    strncmp(token, SBX_PREFIX, strlen(SBX_PREFIX)) != 0)
-		return PAY_ERROR;
-	return PAY_APPROVED;
+	return token != NULL && amount_cents > 0 &&
+	       strncmp(token, SBX_PREFIX, strlen(SBX_PREFIX)) == 0 &&
+	       strlen(token) < SBX_TOKEN_MAX && strchr(token, ' ') == NULL &&
+	       strchr(token, '\n') == NULL;
+}
+
+/*
+ * What the ledger holds about one token: the sum of its captures and of its
+ * refunds, and the refund recorded under one key (if any).
+ */
+struct ledger_sums {
+	long long captured;
+	long long refunded;
+	bool key_seen;
+	long long key_amount;
+	bool key_same_token;
+};
+
+/* Reads every line of the ledger open on fd (held under an exclusive lock) into sums for
+ * token and key_hex (NULL: none).  Returns 0, or -1 on a read error. */
+static int ledger_sum(int fd, const char *token, const char *key_hex, struct ledger_sums *sums)
+{
+	memset(sums, 0, sizeof(*sums));
+	FILE *f = fdopen(dup(fd), "r");
+	if (f == NULL)
+		return -1;
+	char line[256], kind[16], tok[SBX_TOKEN_MAX], key[SBX_KEY_HEX + 1];
+	long long cents;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		key[0] = '\0';
+		int got = sscanf(line, "%15s %63s %lld %64s", kind, tok, &cents, key);
+		if (got < 3)
+			continue;
+		bool mine = strcmp(tok, token) == 0;
+		if (strcmp(kind, "capture") == 0 && mine)
+			sums->captured += cents;
+		if (strcmp(kind, "refund") != 0)
+			continue;
+		if (mine)
+			sums->refunded += cents;
+		if (got == 4 && key_hex != NULL && strcmp(key, key_hex) == 0) {
+			sums->key_seen = true;
+			sums->key_amount = cents;
+			sums->key_same_token = mine;
+		}
+	}
+	bool bad = ferror(f) != 0;
+	fclose(f);
+	return bad ? -1 : 0;
+}
+
+/* Opens the ledger and takes its exclusive lock.  Returns the fd, or -1. */
+static int ledger_open(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	return fd;
+}
+
+/* Appends one line, durably.  Returns 0, or -1. */
+static int ledger_append(int fd, const char *line)
+{
+	size_t len = strlen(line);
+	return write(fd, line, len) == (ssize_t)len && fsync(fd) == 0 ? 0 : -1;
 }
 
 static enum pay_result sandbox_capture(const struct processor *p, const char *token,
                                        long long amount_cents)
 {
-	(void)p;
-	return sandbox_token_call(token, amount_cents);
+	if (!sandbox_token_ok(token, amount_cents))
+		return PAY_ERROR;
+	if (p->ledger == NULL)
+		return PAY_APPROVED;
+	int fd = ledger_open(p->ledger);
+	if (fd < 0)
+		return PAY_ERROR;
+	enum pay_result r = PAY_ERROR;
+	struct ledger_sums sums;
+	char line[128];
+	if (ledger_sum(fd, token, NULL, &sums) < 0)
+		goto out;
+	/* A token is captured once, in full: a repeated capture (a retried checkout) is the
+	 * same money, not more of it. */
+	snprintf(line, sizeof(line), "capture %s %lld\n", token, amount_cents);
+	if (sums.captured == 0 && ledger_append(fd, line) < 0)
+		goto out;
+	r = sums.captured == 0 || sums.captured == amount_cents ? PAY_APPROVED : PAY_ERROR;
+out:
+	close(fd); /* releases the lock */
+	return r;
 }
 
 static enum pay_result sandbox_refund(const struct processor *p, const char *token,
-                                      long long amount_cents)
+                                      long long amount_cents, const char *idempotency_key)
 {
-	(void)p;
-	return sandbox_token_call(token, amount_cents);
+	if (!sandbox_token_ok(token, amount_cents) || idempotency_key == NULL ||
+	    idempotency_key[0] == '\0')
+		return PAY_ERROR;
+	if (p->ledger == NULL)
+		return PAY_APPROVED;
+	unsigned char hash[crypto_generichash_BYTES];
+	char key_hex[SBX_KEY_HEX + 1], line[256];
+	key_hash(idempotency_key, hash);
+	sodium_bin2hex(key_hex, sizeof(key_hex), hash, sizeof(hash));
+	int fd = ledger_open(p->ledger);
+	if (fd < 0)
+		return PAY_ERROR;
+	enum pay_result r = PAY_ERROR;
+	struct ledger_sums sums;
+	if (ledger_sum(fd, token, key_hex, &sums) < 0)
+		goto out;
+	if (sums.key_seen) {
+		/* Asked before: the first answer, and nothing refunded again. */
+		r = sums.key_same_token && sums.key_amount == amount_cents ? PAY_APPROVED
+		                                                           : PAY_ERROR;
+		goto out;
+	}
+	if (sums.captured == 0)
+		goto out; /* no such payment */
+	if (sums.refunded + amount_cents > sums.captured) {
+		r = PAY_DECLINED;
+		goto out;
+	}
+	snprintf(line, sizeof(line), "refund %s %lld %s\n", token, amount_cents, key_hex);
+	if (ledger_append(fd, line) == 0)
+		r = PAY_APPROVED;
+out:
+	close(fd);
+	return r;
 }
 
 static struct processor sandbox = {
@@ -170,6 +293,7 @@ static struct processor sandbox = {
     .authorize = sandbox_authorize,
     .capture = sandbox_capture,
     .refund = sandbox_refund,
+    .ledger = NULL,
 };
 
 /*
@@ -177,7 +301,7 @@ static struct processor sandbox = {
  * process (workers are single-threaded), so the last timeout_ms given wins.
  * Returns NULL for an unknown name or when libsodium can't start.
  */
-const struct processor *processor_get(const char *name, int timeout_ms)
+const struct processor *processor_get(const char *name, int timeout_ms, const char *ledger)
 {
 	if (name == NULL || strcmp(name, sandbox.name) != 0)
 		return NULL;
@@ -185,5 +309,6 @@ const struct processor *processor_get(const char *name, int timeout_ms)
 	if (sodium_init() < 0)
 		return NULL;
 	sandbox.timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
+	sandbox.ledger = ledger != NULL && ledger[0] != '\0' ? ledger : NULL;
 	return &sandbox;
 }

@@ -57,7 +57,8 @@ static const struct view_def {
                             .customer = "o.customer_id",
                             .keys = {{.name = "id"},
                                      {.name = "order_id"},
-                                     {.name = "customer_id", .expr = "o.customer_id"}}},
+                                     {.name = "customer_id", .expr = "o.customer_id"},
+                                     {.name = "changed_by"}}},
     [VIEW_PAYMENTS] = {.suffix = "payments",
                        .table = "payments",
                        .join = ORDER_JOIN,
@@ -80,6 +81,10 @@ static const struct view_def {
                                     .expr = "(SELECT c.name FROM categories c WHERE c.id = "
                                             "t.category_id)",
                                     .column = "category_id"}}},
+    [VIEW_PAYMENT_ATTEMPTS] = {.suffix = "payment_attempts",
+                               .table = "payment_attempts",
+                               .customer = "t.customer_id",
+                               .keys = {{.name = "id"}, {.name = "customer_id"}}},
 };
 
 #undef ORDER_JOIN
@@ -371,6 +376,24 @@ static const struct privacy_write writes[] = {
     {R(ROLE_ADMIN), "SELECT", "staff", "created_at, totp_generation"},
     {R(ROLE_ADMIN), "INSERT", "staff", "username, role, password_hash, totp_secret"},
     {R(ROLE_ADMIN), "UPDATE", "staff", "disabled, totp_secret, totp_generation"},
+    /* Support moves orders along their lifecycle, ships them with a tracking number, and a
+     * cancelled order's units go back to stock (its lines say which products). */
+    {R(ROLE_SUPPORT), "UPDATE", "orders", "status, tracking_number"},
+    {R(ROLE_SUPPORT), "SELECT", "order_lines", "product_id"},
+    {R(ROLE_SUPPORT), "SELECT", "products", "id, stock"},
+    {R(ROLE_SUPPORT), "UPDATE", "products", "stock"},
+    /* Billing records an invoice's payment and refunds card payments: the processor's token
+     * (never card data) to refund with, each refund's row, the order moved to refunded. */
+    {R(ROLE_BILLING), "UPDATE", "orders", "status"},
+    {R(ROLE_BILLING), "SELECT", "payments", "processor, token"},
+    {R(ROLE_BILLING), "UPDATE", "payments", "status, refunded_cents"},
+    {R(ROLE_BILLING), "SELECT", "payment_refunds", NULL},
+    {R(ROLE_BILLING), "INSERT", "payment_refunds", NULL},
+    {R(ROLE_BILLING), "UPDATE", "payment_refunds", "status, finished_at"},
+    {R(ROLE_BILLING), "INSERT", "disclosures", NULL},
+    /* Both write the order's history and message its customer (addressed at delivery). */
+    {R(ROLE_BILLING) | R(ROLE_SUPPORT), "INSERT", "order_status_history", NULL},
+    {R(ROLE_BILLING) | R(ROLE_SUPPORT), "INSERT", "outbox", NULL},
 };
 
 #undef R

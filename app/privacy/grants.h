@@ -25,10 +25,11 @@ enum privacy_view {
 	VIEW_ADDRESSES,     /* customer_addresses: customer_id, kind, ... */
 	VIEW_ORDERS,        /* orders: id, customer_id, ... */
 	VIEW_ORDER_LINES,   /* order_lines: order_id, line_no, customer_id, ... */
-	VIEW_ORDER_HISTORY, /* order_status_history: id, order_id, customer_id, ... */
+	VIEW_ORDER_HISTORY, /* order_status_history: id, order_id, customer_id, changed_by, ... */
 	VIEW_PAYMENTS,      /* payments: order_id, customer_id, ... */
 	VIEW_PROFILE,       /* product_views: customer_id, ..., product_name */
 	VIEW_INTERESTS,     /* customer_interests: customer_id, ..., category_name */
+	VIEW_PAYMENT_ATTEMPTS, /* payment_attempts: id, customer_id, ... (failed card payments) */
 	VIEW__MAX
 };
 

@@ -144,6 +144,10 @@ static int setup(void **state)
 	     "2031, 4200, 'captured')",
 	     order_id);
 	must(root,
+	     "INSERT INTO payment_attempts (customer_id, processor, outcome, amount_cents, brand, "
+	     "last4) VALUES (%lld, 'sandbox', 'declined', 1999, 'visa', '0002')",
+	     cust);
+	must(root,
 	     "INSERT INTO product_views (customer_id, product_id, views, policy_version) "
 	     "SELECT %lld, id, 3, 1 FROM products ORDER BY id LIMIT 1",
 	     cust);
@@ -165,6 +169,7 @@ static int teardown(void **state)
 		must(root, "DELETE FROM legal_cases WHERE customer_id IN (%lld, %lld)", cust,
 		     other);
 		must(root, "DELETE FROM payments WHERE order_id = %lld", order_id);
+		must(root, "DELETE FROM payment_attempts WHERE customer_id = %lld", cust);
 		must(root, "DELETE FROM order_lines WHERE order_id = %lld", order_id);
 		must(root, "DELETE FROM order_status_history WHERE order_id = %lld", order_id);
 		must(root, "DELETE FROM orders WHERE id = %lld", order_id);

@@ -6,8 +6,10 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "payment/payment.h"
 
@@ -355,7 +357,7 @@ static void test_parse_failure_wipes_out(void **state)
 static void test_sandbox_approves_4242_with_token_brand_last4(void **state)
 {
 	(void)state;
-	const struct processor *p = processor_get("sandbox", 1000);
+	const struct processor *p = processor_get("sandbox", 1000, NULL);
 	struct card c = valid_card(VISA_OK, 12, 2027, "123");
 	struct pay_auth a;
 
@@ -387,7 +389,7 @@ static void test_sandbox_approves_4242_with_token_brand_last4(void **state)
 static void test_sandbox_declines_0002(void **state)
 {
 	(void)state;
-	const struct processor *p = processor_get("sandbox", 1000);
+	const struct processor *p = processor_get("sandbox", 1000, NULL);
 	struct card c = valid_card(VISA_DECLINE, 12, 2027, "123");
 	struct pay_auth a;
 
@@ -406,7 +408,7 @@ static double elapsed_ms(const struct timespec *a, const struct timespec *b)
 static void test_sandbox_times_out_0119(void **state)
 {
 	(void)state;
-	const struct processor *p = processor_get("sandbox", 50);
+	const struct processor *p = processor_get("sandbox", 50, NULL);
 	struct card c = valid_card(VISA_TIMEOUT, 12, 2027, "123");
 	struct pay_auth a;
 	struct timespec t0, t1;
@@ -431,7 +433,7 @@ static void test_sandbox_times_out_0119(void **state)
 static void test_sandbox_same_idempotency_key_same_token(void **state)
 {
 	(void)state;
-	const struct processor *p = processor_get("sandbox", 1000);
+	const struct processor *p = processor_get("sandbox", 1000, NULL);
 	struct card c = valid_card(VISA_OK, 12, 2027, "123");
 	struct pay_auth first, again, other;
 
@@ -454,7 +456,7 @@ static void test_sandbox_same_idempotency_key_same_token(void **state)
 static void test_sandbox_reused_key_for_other_payment_is_error(void **state)
 {
 	(void)state;
-	const struct processor *p = processor_get("sandbox", 1000);
+	const struct processor *p = processor_get("sandbox", 1000, NULL);
 	struct card c = valid_card(VISA_OK, 12, 2027, "123");
 	struct card amex = valid_card(AMEX_OK, 12, 2027, "1234");
 	struct pay_auth a, b;
@@ -472,28 +474,82 @@ static void test_sandbox_reused_key_for_other_payment_is_error(void **state)
 static void test_unknown_processor_is_null(void **state)
 {
 	(void)state;
-	assert_null(processor_get("stripe", 1000));
-	assert_null(processor_get("", 1000));
-	assert_null(processor_get("Sandbox", 1000));
-	assert_null(processor_get(NULL, 1000));
-	assert_non_null(processor_get("sandbox", 1000));
+	assert_null(processor_get("stripe", 1000, NULL));
+	assert_null(processor_get("", 1000, NULL));
+	assert_null(processor_get("Sandbox", 1000, NULL));
+	assert_null(processor_get(NULL, 1000, NULL));
+	assert_non_null(processor_get("sandbox", 1000, NULL));
+}
+
+/* Counts the lines of path that start with prefix. */
+static int ledger_lines(const char *path, const char *prefix)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	int n = 0;
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		n += strncmp(line, prefix, strlen(prefix)) == 0;
+	if (f != NULL)
+		fclose(f);
+	return n;
+}
+
+static void test_sandbox_ledger_refunds_at_most_the_capture_once_per_key(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/ditto-ledger-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	const struct processor *p = processor_get("sandbox", 1000, path);
+	struct card c = valid_card(VISA_OK, 12, 2027, "123");
+	struct pay_auth a;
+
+	assert_int_equal(p->authorize(p, &c, 5000, NULL, &a), PAY_APPROVED);
+	/* Nothing captured yet: nothing to give back. */
+	assert_int_equal(p->refund(p, a.token, 100, "k0"), PAY_ERROR);
+	assert_int_equal(p->capture(p, a.token, 5000), PAY_APPROVED);
+	assert_int_equal(p->capture(p, a.token, 5000), PAY_APPROVED); /* the same money */
+	assert_int_equal(ledger_lines(path, "capture "), 1);
+	assert_int_equal(p->refund(p, a.token, 1234, "k1"), PAY_APPROVED);
+	/* The same key again: the first answer, nothing refunded again. */
+	assert_int_equal(p->refund(p, a.token, 1234, "k1"), PAY_APPROVED);
+	assert_int_equal(p->refund(p, a.token, 999, "k1"), PAY_ERROR);
+	assert_int_equal(ledger_lines(path, "refund "), 1);
+	/* More than is left is refused; exactly what is left goes through. */
+	assert_int_equal(p->refund(p, a.token, 3767, "k2"), PAY_DECLINED);
+	assert_int_equal(p->refund(p, a.token, 3766, "k3"), PAY_APPROVED);
+	assert_int_equal(p->refund(p, a.token, 1, "k4"), PAY_DECLINED);
+	assert_int_equal(ledger_lines(path, "refund "), 2);
+	/* The ledger holds no card data: only tokens, amounts and hashed keys. */
+	FILE *f = fopen(path, "r");
+	char buf[2048] = {0};
+	assert_non_null(f);
+	assert_true(fread(buf, 1, sizeof(buf) - 1, f) > 0);
+	fclose(f);
+	assert_null(strstr(buf, "4242424242424242"));
+	assert_null(strstr(buf, "k1"));
+	unlink(path);
+	processor_get("sandbox", 1000, NULL);
+	card_wipe(&c);
 }
 
 static void test_capture_and_refund_need_sandbox_token(void **state)
 {
 	(void)state;
-	const struct processor *p = processor_get("sandbox", 1000);
+	const struct processor *p = processor_get("sandbox", 1000, NULL);
 	struct card c = valid_card(VISA_OK, 12, 2027, "123");
 	struct pay_auth a;
 
 	assert_int_equal(p->authorize(p, &c, 1999, NULL, &a), PAY_APPROVED);
 	assert_int_equal(p->capture(p, a.token, 1999), PAY_APPROVED);
-	assert_int_equal(p->refund(p, a.token, 1999), PAY_APPROVED);
+	assert_int_equal(p->refund(p, a.token, 1999, "refund-1"), PAY_APPROVED);
 
 	assert_int_equal(p->capture(p, "tok_123", 1999), PAY_ERROR);
-	assert_int_equal(p->refund(p, "tok_123", 1999), PAY_ERROR);
+	assert_int_equal(p->refund(p, "tok_123", 1999, "refund-2"), PAY_ERROR);
 	assert_int_equal(p->capture(p, "", 1999), PAY_ERROR);
-	assert_int_equal(p->refund(p, NULL, 1999), PAY_ERROR);
+	assert_int_equal(p->refund(p, NULL, 1999, "refund-3"), PAY_ERROR);
+	assert_int_equal(p->refund(p, a.token, 1999, NULL), PAY_ERROR);
 	assert_int_equal(p->capture(p, "SBX_abc", 1999), PAY_ERROR);
 	card_wipe(&c);
 }
@@ -524,6 +580,7 @@ int main(void)
 	    cmocka_unit_test(test_sandbox_reused_key_for_other_payment_is_error),
 	    cmocka_unit_test(test_unknown_processor_is_null),
 	    cmocka_unit_test(test_capture_and_refund_need_sandbox_token),
+	    cmocka_unit_test(test_sandbox_ledger_refunds_at_most_the_capture_once_per_key),
 	};
 	return cmocka_run_group_tests_name("payment", tests, NULL, NULL);
 }
