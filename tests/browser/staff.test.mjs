@@ -47,7 +47,8 @@ const MENUS = {
   legal: ['/admin', '/admin/customers', '/admin/audit', '/admin/disclosures'],
 };
 // The staff pages that exist now: a role whose menu lacks one gets 403 there.
-const LIVE_PAGES = ['/admin/customers', '/admin/audit'];
+const LIVE_PAGES = ['/admin/registrations', '/admin/customers', '/admin/orders', '/admin/audit',
+  '/admin/disclosures', '/admin/notices', '/admin/policy', '/admin/staff', '/admin/status'];
 
 // The distinctive customer, with both addresses, a paid order with a line and a card payment,
 // a viewed product and a marketing interest, inserted as the database's root.
