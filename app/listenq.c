@@ -80,15 +80,23 @@ static int read_dump(int fd, struct target *t)
 			continue;
 		if (n <= 0)
 			return -1;
-		int len = (int)n;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
-		     h = NLMSG_NEXT(h, len)) {
+		/* NLMSG_OK and NLMSG_NEXT by hand, in size_t: the macros compare the header's
+		 * unsigned length with a signed one (a warning under clang), and NLMSG_NEXT's
+		 * subtraction would wrap on a last message shorter than its alignment. */
+		size_t left = (size_t)n;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		     left >= sizeof(*h) && h->nlmsg_len >= sizeof(*h) && h->nlmsg_len <= left;) {
 			if (h->nlmsg_type == NLMSG_DONE)
 				return 0;
 			if (h->nlmsg_type == NLMSG_ERROR)
 				return -1;
 			if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY)
 				check_socket(t, h);
+			size_t step = NLMSG_ALIGN(h->nlmsg_len);
+			if (step >= left)
+				break;
+			left -= step;
+			h = (struct nlmsghdr *)((char *)h + step);
 		}
 	}
 }

@@ -109,6 +109,12 @@ void tdict_set_ref(struct tdict *d, const char *key, const char *val)
 	e->v.str.len = val != NULL ? strlen(val) : 0;
 }
 
+void tdict_set_ref_if(struct tdict *d, const char *key, const char *val)
+{
+	if (val != NULL)
+		tdict_set_ref(d, key, val);
+}
+
 void tdict_setf(struct tdict *d, const char *key, const char *fmt, ...)
 {
 	va_list ap;

@@ -34,6 +34,9 @@ struct tdict *tdict_new(struct arena *a);
 void tdict_set(struct tdict *d, const char *key, const char *val);
 /* Sets key without copying: val must outlive the render. */
 void tdict_set_ref(struct tdict *d, const char *key, const char *val);
+/* Like tdict_set_ref, but a NULL val sets nothing: the template's {{#key}} section then shows
+ * nothing at all (a field the viewer was not given has no empty cell either). */
+void tdict_set_ref_if(struct tdict *d, const char *key, const char *val);
 void tdict_setf(struct tdict *d, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void tdict_set_bool(struct tdict *d, const char *key, bool on);

@@ -12,14 +12,6 @@
 #define PEOPLE_PER_PAGE 25
 #define SEARCH_MAX      100
 
-/* Sets key to v when the role was given it (a NULL value is a field the role does not see:
- * nothing is set, so the template shows nothing, not even an empty cell). */
-static void put(struct tdict *d, const char *key, const char *v)
-{
-	if (v != NULL)
-		tdict_set_ref(d, key, v);
-}
-
 /* Which columns the list shows: the fields the role sees at all, masked or in full. */
 static bool sees(enum staff_role r, enum personal_field f)
 {
@@ -30,23 +22,14 @@ static bool sees(enum staff_role r, enum personal_field f)
 static void person_ctx(struct tdict *d, const struct person *p)
 {
 	tdict_setf(d, "id", "%lld", p->id);
-	put(d, "status", p->status);
-	put(d, "name", p->name);
-	put(d, "email", p->email);
-	put(d, "username", p->username);
-	put(d, "phone", p->phone);
-	put(d, "registered_at", p->registered_at);
-	put(d, "last_visit_at", p->last_visit_at);
-	put(d, "visit_count", p->visit_count);
-}
-
-static unsigned full_mask(const bool shows_full[FIELD__MAX])
-{
-	unsigned m = 0;
-	for (int f = 0; f < FIELD__MAX; f++)
-		if (shows_full[f])
-			m |= 1u << f;
-	return m;
+	tdict_set_ref_if(d, "status", p->status);
+	tdict_set_ref_if(d, "name", p->name);
+	tdict_set_ref_if(d, "email", p->email);
+	tdict_set_ref_if(d, "username", p->username);
+	tdict_set_ref_if(d, "phone", p->phone);
+	tdict_set_ref_if(d, "registered_at", p->registered_at);
+	tdict_set_ref_if(d, "last_visit_at", p->last_visit_at);
+	tdict_set_ref_if(d, "visit_count", p->visit_count);
 }
 
 /* The searchable fields' labels: those the role sees in full ("name, email"). */
@@ -86,7 +69,7 @@ int handle_staff_customers(struct request *req, struct response *res)
 	struct tlist *rows = tdict_list(ctx, "people");
 	for (size_t i = 0; i < pg.n; i++) {
 		person_ctx(tlist_add(rows), &pg.rows[i]);
-		unsigned full = full_mask(pg.rows[i].shows_full);
+		unsigned full = privacy_full_mask(pg.rows[i].shows_full);
 		if (full != 0)
 			ev[nev++] = (struct audit_event){
 			    .action = "view", .customer_id = pg.rows[i].id, .fields = full};
@@ -119,37 +102,37 @@ static void address_ctx(struct tdict *d, const char *key, const struct person_ad
 		return;
 	}
 	struct tdict *x = tdict_dict(d, key);
-	put(x, "line1", a->line1);
-	put(x, "line2", a->line2 != NULL && *a->line2 ? a->line2 : NULL);
-	put(x, "postcode", a->postcode);
-	put(x, "city", a->city);
-	put(x, "country", a->country);
+	tdict_set_ref_if(x, "line1", a->line1);
+	tdict_set_ref_if(x, "line2", a->line2 != NULL && *a->line2 ? a->line2 : NULL);
+	tdict_set_ref_if(x, "postcode", a->postcode);
+	tdict_set_ref_if(x, "city", a->city);
+	tdict_set_ref_if(x, "country", a->country);
 	tdict_set_bool(x, "masked", a->line1 == NULL);
 }
 
 static void order_ctx(struct request *req, struct tdict *d, const struct person_order *o)
 {
 	tdict_setf(d, "id", "%lld", o->id);
-	put(d, "created_at", o->created_at);
-	put(d, "status", o->status);
+	tdict_set_ref_if(d, "created_at", o->created_at);
+	tdict_set_ref_if(d, "status", o->status);
 	if (o->total_cents >= 0)
 		tdict_set_ref(d, "total", format_price(req->arena, o->total_cents));
-	put(d, "contact_name", o->contact_name);
-	put(d, "contact_email", o->contact_email);
+	tdict_set_ref_if(d, "contact_name", o->contact_name);
+	tdict_set_ref_if(d, "contact_email", o->contact_email);
 	address_ctx(d, "billing", &o->billing);
 	address_ctx(d, "shipping", &o->shipping);
 	if (o->payment_brand != NULL) {
 		struct tdict *p = tdict_dict(d, "payment");
-		put(p, "brand", o->payment_brand);
-		put(p, "last4", o->payment_last4);
-		put(p, "expiry", o->payment_expiry);
+		tdict_set_ref_if(p, "brand", o->payment_brand);
+		tdict_set_ref_if(p, "last4", o->payment_last4);
+		tdict_set_ref_if(p, "expiry", o->payment_expiry);
 	}
-	put(d, "tracking_number", o->tracking_number);
+	tdict_set_ref_if(d, "tracking_number", o->tracking_number);
 	struct tlist *lines = tdict_list(d, "lines");
 	for (size_t i = 0; i < o->nlines; i++) {
 		struct tdict *l = tlist_add(lines);
-		put(l, "sku", o->lines[i].sku);
-		put(l, "name", o->lines[i].name);
+		tdict_set_ref_if(l, "sku", o->lines[i].sku);
+		tdict_set_ref_if(l, "name", o->lines[i].name);
 		tdict_setf(l, "quantity", "%lld", o->lines[i].quantity);
 		tdict_set_ref(l, "price", format_price(req->arena, o->lines[i].unit_price_cents));
 	}
@@ -217,7 +200,7 @@ int handle_staff_customer(struct request *req, struct response *res)
 		view_error(req, res, 404);
 		return 0;
 	}
-	unsigned full = full_mask(d.p.shows_full);
+	unsigned full = privacy_full_mask(d.p.shows_full);
 	if (full != 0) {
 		struct audit_event ev = {.action = "view", .customer_id = id, .fields = full};
 		if (staff_audit(req, &ev, 1) < 0)

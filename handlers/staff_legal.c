@@ -183,15 +183,6 @@ static int load_case(struct request *req, struct response *res, struct legal_cas
 	return rc;
 }
 
-static unsigned full_mask(const bool shows_full[FIELD__MAX])
-{
-	unsigned m = 0;
-	for (int f = 0; f < FIELD__MAX; f++)
-		if (shows_full[f])
-			m |= 1u << f;
-	return m;
-}
-
 /* Writes the audit row of showing fields of case c's customer (action) and nothing when no
  * field was shown. Returns 0 or -1. */
 static int audit_case_data(struct request *req, const struct legal_case *c, const char *action,
@@ -223,7 +214,8 @@ int handle_staff_legal_case(struct request *req, struct response *res)
 		if (found < 0)
 			return -1;
 		if (found == 0) {
-			if (audit_case_data(req, &c, AUDIT_VIEW, full_mask(d.p.shows_full)) < 0)
+			if (audit_case_data(req, &c, AUDIT_VIEW,
+			                    privacy_full_mask(d.p.shows_full)) < 0)
 				return -1;
 			tdict_set_bool(ctx, "data", true);
 			staff_customer_ctx(req, ctx, &d);

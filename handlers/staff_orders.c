@@ -26,22 +26,6 @@
 #define MESSAGE_MAX     2000          /* a message to a customer */
 #define AMOUNT_MAX      10000000000LL /* cents: more than any order */
 
-/* Sets key to v when the role was given it (NULL: a field the role does not see). */
-static void put(struct tdict *d, const char *key, const char *v)
-{
-	if (v != NULL)
-		tdict_set_ref(d, key, v);
-}
-
-static unsigned full_mask(const bool shows_full[FIELD__MAX])
-{
-	unsigned m = 0;
-	for (int f = 0; f < FIELD__MAX; f++)
-		if (shows_full[f])
-			m |= 1u << f;
-	return m;
-}
-
 /* Adds a view of customer's fields full to ev[0..*n), one row per customer. */
 static void add_view(struct audit_event *ev, size_t *n, long long customer, unsigned full)
 {
@@ -97,16 +81,16 @@ static const char *row_problem(const struct staff_order_row *o)
 static void row_ctx(struct request *req, struct tdict *d, const struct staff_order_row *o)
 {
 	tdict_setf(d, "id", "%lld", o->id);
-	put(d, "created_at", o->created_at);
-	put(d, "status", o->status);
+	tdict_set_ref_if(d, "created_at", o->created_at);
+	tdict_set_ref_if(d, "status", o->status);
 	if (o->total_cents >= 0)
 		tdict_set_ref(d, "total", format_price(req->arena, o->total_cents));
-	put(d, "contact_name", o->contact_name);
-	put(d, "contact_email", o->contact_email);
-	put(d, "payment_mode", o->payment_mode);
-	put(d, "payment_status", o->payment_status);
-	put(d, "due_at", o->due_at);
-	put(d, "tracking_number", o->tracking_number);
+	tdict_set_ref_if(d, "contact_name", o->contact_name);
+	tdict_set_ref_if(d, "contact_email", o->contact_email);
+	tdict_set_ref_if(d, "payment_mode", o->payment_mode);
+	tdict_set_ref_if(d, "payment_status", o->payment_status);
+	tdict_set_ref_if(d, "due_at", o->due_at);
+	tdict_set_ref_if(d, "tracking_number", o->tracking_number);
 	tdict_set_ref(d, "problem", row_problem(o));
 }
 
@@ -149,13 +133,13 @@ static int attempts_ctx(struct request *req, struct tdict *ctx, int p, struct au
 	for (size_t i = 0; i < n; i++) {
 		struct tdict *d = tlist_add(l);
 		tdict_setf(d, "customer_id", "%lld", at[i].customer_id);
-		put(d, "created_at", at[i].created_at);
-		put(d, "outcome", at[i].outcome);
+		tdict_set_ref_if(d, "created_at", at[i].created_at);
+		tdict_set_ref_if(d, "outcome", at[i].outcome);
 		if (at[i].amount_cents >= 0)
 			tdict_set_ref(d, "amount", format_price(req->arena, at[i].amount_cents));
-		put(d, "brand", at[i].brand);
-		put(d, "last4", at[i].last4);
-		add_view(*ev, nev, at[i].customer_id, full_mask(at[i].shows_full));
+		tdict_set_ref_if(d, "brand", at[i].brand);
+		tdict_set_ref_if(d, "last4", at[i].last4);
+		add_view(*ev, nev, at[i].customer_id, privacy_full_mask(at[i].shows_full));
 	}
 	return 0;
 }
@@ -194,7 +178,7 @@ int handle_staff_orders(struct request *req, struct response *res)
 		for (size_t i = 0; i < pg.n; i++) {
 			row_ctx(req, tlist_add(rows), &pg.rows[i]);
 			add_view(ev, &nev, pg.rows[i].customer_id,
-			         full_mask(pg.rows[i].shows_full));
+			         privacy_full_mask(pg.rows[i].shows_full));
 		}
 		tdict_set_bool(ctx, "show_orders", true);
 		tdict_set_bool(ctx, "none", pg.n == 0);
@@ -222,11 +206,11 @@ static void address_ctx(struct tdict *d, const char *key, const char *const a[5]
 	if (a[0] == NULL && a[2] == NULL && a[4] == NULL)
 		return;
 	struct tdict *x = tdict_dict(d, key);
-	put(x, "line1", a[0]);
-	put(x, "line2", a[1] != NULL && *a[1] ? a[1] : NULL);
-	put(x, "city", a[2]);
-	put(x, "postcode", a[3]);
-	put(x, "country", a[4]);
+	tdict_set_ref_if(x, "line1", a[0]);
+	tdict_set_ref_if(x, "line2", a[1] != NULL && *a[1] ? a[1] : NULL);
+	tdict_set_ref_if(x, "city", a[2]);
+	tdict_set_ref_if(x, "postcode", a[3]);
+	tdict_set_ref_if(x, "country", a[4]);
 }
 
 static void order_ctx(struct request *req, struct tdict *d, const struct staff_order *so)
@@ -237,9 +221,9 @@ static void order_ctx(struct request *req, struct tdict *d, const struct staff_o
 		tdict_setf(d, "customer_id", "%lld", o->customer_id);
 	address_ctx(d, "billing", so->billing);
 	address_ctx(d, "shipping", so->shipping);
-	put(d, "brand", so->brand);
-	put(d, "last4", so->last4);
-	put(d, "expiry", so->expiry);
+	tdict_set_ref_if(d, "brand", so->brand);
+	tdict_set_ref_if(d, "last4", so->last4);
+	tdict_set_ref_if(d, "expiry", so->expiry);
 	if (o->amount_cents >= 0) {
 		tdict_set_ref(d, "amount", format_price(req->arena, o->amount_cents));
 		if (o->refunded_cents > 0)
@@ -248,19 +232,19 @@ static void order_ctx(struct request *req, struct tdict *d, const struct staff_o
 	struct tlist *lines = tdict_list(d, "lines");
 	for (size_t i = 0; i < so->nlines; i++) {
 		struct tdict *l = tlist_add(lines);
-		put(l, "sku", so->lines[i].sku);
-		put(l, "name", so->lines[i].name);
+		tdict_set_ref_if(l, "sku", so->lines[i].sku);
+		tdict_set_ref_if(l, "name", so->lines[i].name);
 		tdict_setf(l, "quantity", "%lld", so->lines[i].quantity);
 		tdict_set_ref(l, "price", format_price(req->arena, so->lines[i].unit_price_cents));
 	}
 	struct tlist *ev = tdict_list(d, "events");
 	for (size_t i = 0; i < so->nevents; i++) {
 		struct tdict *e = tlist_add(ev);
-		put(e, "at", so->events[i].changed_at);
-		put(e, "status", so->events[i].status);
-		put(e, "by", so->events[i].changed_by);
-		put(e, "note", so->events[i].note);
-		put(e, "customer_note", so->events[i].customer_note);
+		tdict_set_ref_if(e, "at", so->events[i].changed_at);
+		tdict_set_ref_if(e, "status", so->events[i].status);
+		tdict_set_ref_if(e, "by", so->events[i].changed_by);
+		tdict_set_ref_if(e, "note", so->events[i].note);
+		tdict_set_ref_if(e, "customer_note", so->events[i].customer_note);
 	}
 }
 
@@ -278,10 +262,10 @@ static int refunds_ctx(struct request *req, struct tdict *d, long long id)
 	struct tlist *l = tdict_list(tdict_dict(d, "refunds"), "rows");
 	for (size_t i = 0; i < n; i++) {
 		struct tdict *x = tlist_add(l);
-		put(x, "at", r[i].created_at);
+		tdict_set_ref_if(x, "at", r[i].created_at);
 		tdict_set_ref(x, "amount", format_price(req->arena, r[i].amount_cents));
-		put(x, "status", r[i].status);
-		put(x, "by", r[i].staff_username);
+		tdict_set_ref_if(x, "status", r[i].status);
+		tdict_set_ref_if(x, "by", r[i].staff_username);
 	}
 	return 0;
 }
@@ -358,7 +342,7 @@ static int render_order(struct request *req, struct response *res, int status, l
 		view_error(req, res, 404);
 		return 0;
 	}
-	unsigned full = full_mask(so.o.shows_full);
+	unsigned full = privacy_full_mask(so.o.shows_full);
 	if (full != 0 && so.o.customer_id > 0) {
 		struct audit_event ev = {
 		    .action = AUDIT_VIEW, .customer_id = so.o.customer_id, .fields = full};

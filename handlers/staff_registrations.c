@@ -45,22 +45,15 @@ static unsigned shown_full(const struct person *p)
 	return m;
 }
 
-/* Sets key to v when the role was given it (NULL: a field the role does not see). */
-static void put(struct tdict *d, const char *key, const char *v)
-{
-	if (v != NULL)
-		tdict_set_ref(d, key, v);
-}
-
 static void applicant_ctx(struct request *req, struct tdict *d, const struct person *p, time_t now)
 {
 	tdict_setf(d, "id", "%lld", p->id);
-	put(d, "name", p->name);
-	put(d, "email", p->email);
-	put(d, "username", p->username);
-	put(d, "phone", p->phone);
-	put(d, "registered_at", p->registered_at);
-	put(d, "waited", waited(req->arena, p->registered_at, now));
+	tdict_set_ref_if(d, "name", p->name);
+	tdict_set_ref_if(d, "email", p->email);
+	tdict_set_ref_if(d, "username", p->username);
+	tdict_set_ref_if(d, "phone", p->phone);
+	tdict_set_ref_if(d, "registered_at", p->registered_at);
+	tdict_set_ref_if(d, "waited", waited(req->arena, p->registered_at, now));
 	staff_customer_actions_ctx(req, d, p->id, p->status, "registrations");
 }
 

@@ -437,3 +437,12 @@ bool privacy_route_allowed(const char *pattern, enum staff_role r)
 	int action = privacy_action_of(pattern);
 	return action < 0 || privacy_action_allowed((enum staff_action)action, r);
 }
+
+unsigned privacy_full_mask(const bool shows_full[FIELD__MAX])
+{
+	unsigned m = 0;
+	for (int f = 0; f < FIELD__MAX; f++)
+		if (shows_full[f])
+			m |= 1u << f;
+	return m;
+}

@@ -77,6 +77,9 @@ bool privacy_needs_open_case(enum staff_role r);
 /* True when role r sees at least one field of a person (VIS_MASKED or VIS_FULL). */
 bool privacy_sees_people(enum staff_role r);
 
+/* The bit set (1u << field) of the fields marked in shows_full: what an audit row names. */
+unsigned privacy_full_mask(const bool shows_full[FIELD__MAX]);
+
 /*
  * Masking formats of SPEC §5.  Each writes the masked form of s into a new
  * string from arena a (never NULL for a non-NULL s) and is idempotent: the
