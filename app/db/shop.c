@@ -5,6 +5,7 @@
 
 #include "../arena.h"
 #include "db.h"
+#include "purpose.h"
 
 static const char SQL_CART_LIST[] =
     "SELECT p.id, p.sku, p.name, p.price_cents, ci.quantity, p.stock, p.weight_grams, p.active "
@@ -299,16 +300,18 @@ int db_order_get(struct db *db, struct arena *a, long long customer_id, long lon
 
 /* One statement: nothing is written unless the customer kept the profile on and the
  * policy version they accepted allows profiling. */
+/* clang-format off */
 static const char SQL_PRODUCT_VIEW[] =
     "INSERT INTO product_views (customer_id, product_id, views, last_viewed_at, policy_version) "
     "SELECT c.id, ?, 1, UTC_TIMESTAMP(6), c.policy_version FROM customers c "
-    "JOIN policy_purposes pp ON pp.version = c.policy_version AND pp.purpose = 'profiling' "
-    "WHERE c.id = ? AND c.profile_opt_out = 0 "
+    "WHERE c.id = ? AND c.profile_opt_out = 0 AND " PURPOSE_ALLOWS("c.policy_version") " "
     "ON DUPLICATE KEY UPDATE views = views + 1, last_viewed_at = UTC_TIMESTAMP(6)";
+/* clang-format on */
 
 int db_product_view(struct db *db, long long customer_id, long long product_id)
 {
-	return db_exec(db, SQL_PRODUCT_VIEW, DB_ARGS(DB_INT(product_id), DB_INT(customer_id)), NULL,
+	return db_exec(db, SQL_PRODUCT_VIEW,
+	               DB_ARGS(DB_INT(product_id), DB_INT(customer_id), DB_STR("profiling")), NULL,
 	               NULL);
 }
 
