@@ -327,9 +327,11 @@ int worker_run(const struct worker_ctx *w)
 			view_error(&req, &res, bad);
 		else
 			dispatch(w, &req, &res);
+		/* Counted before the answer leaves: a client that reads /admin/status right
+		 * after its slow or failed request must find it counted. */
+		count_response(w, &res);
 		write_response(&fr, &req, &res, &out);
 		FCGX_Finish_r(&fr);
-		count_response(w, &res);
 		/* Whatever role the access step set for a staff member ends with the request. */
 		if (db_set_role(db, NULL) < 0)
 			log_error("cannot reset the database role: %s", db_error(db));
