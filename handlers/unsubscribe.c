@@ -24,12 +24,12 @@ static bool token_ok(struct request *req, struct response *res, struct unsub_tok
 	return false;
 }
 
-/* "mail about <category>" or "all marketing mail", for the pages. Returns NULL on a database
- * error. */
+/* "mail about <category>" or "marketing mail" (all of it), for the pages. Returns NULL on a
+ * database error. */
 static const char *what(struct request *req, const struct unsub_token *t)
 {
 	if (t->category_id == 0)
-		return "all marketing mail";
+		return "marketing mail";
 	const char *name;
 	if (db_promo_category_name(req->db, req->arena, t->category_id, &name) < 0)
 		return NULL;
@@ -46,7 +46,8 @@ int handle_unsubscribe_form(struct request *req, struct response *res)
 	if (w == NULL)
 		return -1;
 	struct tdict *ctx = view_ctx(req, "Unsubscribe");
-	tdict_set(ctx, "what", arena_printf(req->arena, "Stop %s from idem ditto?", w));
+	tdict_set(ctx, "what", arena_printf(req->arena, "Stop %s%s from idem ditto?",
+	                                    t.category_id == 0 ? "all " : "", w));
 	tdict_set(ctx, "token", http_query(req, "token"));
 	return view_render(req, res, 200, "unsubscribe", ctx);
 }
@@ -63,7 +64,7 @@ int handle_unsubscribe(struct request *req, struct response *res)
 		return -1;
 	/* A second click (or the mail client's one-click POST, then the button) is no error. */
 	const char *msg = arena_printf(req->arena,
-	                               removed > 0 ? "You will get no more %s from idem ditto."
+	                               removed > 0 ? "idem ditto will send you no more %s."
 	                                           : "You were already unsubscribed from %s.",
 	                               w);
 	return view_message(req, res, 200, "Unsubscribed", msg);
