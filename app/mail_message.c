@@ -72,10 +72,13 @@ static void put_subject(struct buf *b, const char *s)
 		buf_append(b, s, len);
 		return;
 	}
-	/* 75 - strlen("=?UTF-8?B?" "?=") = 63 base64 characters: 45 bytes of text. */
-	enum { CHUNK = 45 };
+	/* RFC 2047 2: a line holding an encoded-word is at most 76 characters.  A continuation
+	 * line (" " + "=?UTF-8?B?" + "?=" = 13) leaves 63, i.e. 60 base64 characters: 45 bytes
+	 * of text; the first ("Subject: " = 9 more) 52 characters: 39 bytes. */
+	enum { CHUNK = 45, FIRST = 39 };
 	for (size_t i = 0; i < len;) {
-		size_t n = len - i < CHUNK ? len - i : CHUNK;
+		size_t max = i == 0 ? FIRST : CHUNK;
+		size_t n = len - i < max ? len - i : max;
 		while (i + n < len && ((unsigned char)s[i + n] & 0xc0) == 0x80)
 			n--; /* do not split a character */
 		char enc[sodium_base64_ENCODED_LEN(CHUNK, sodium_base64_VARIANT_ORIGINAL)];

@@ -46,8 +46,9 @@ int handle_unsubscribe_form(struct request *req, struct response *res)
 	if (w == NULL)
 		return -1;
 	struct tdict *ctx = view_ctx(req, "Unsubscribe");
-	tdict_set(ctx, "what", arena_printf(req->arena, "Stop %s%s from idem ditto?",
-	                                    t.category_id == 0 ? "all " : "", w));
+	tdict_set(ctx, "what",
+	          arena_printf(req->arena, "Stop %s%s from idem ditto?",
+	                       t.category_id == 0 ? "all " : "", w));
 	tdict_set(ctx, "token", http_query(req, "token"));
 	return view_render(req, res, 200, "unsubscribe", ctx);
 }

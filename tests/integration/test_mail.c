@@ -156,8 +156,8 @@ static void test_two_senders_deliver_every_message_once_through_a_failing_comman
 	drain_outbox();
 	const char *tag = unique("once");
 	queue(tag, 40);
-	long long first = sql_admin_int("SELECT MIN(id) FROM outbox WHERE recipient LIKE '%s-%%'",
-	                                tag);
+	long long first =
+	    sql_admin_int("SELECT MIN(id) FROM outbox WHERE recipient LIKE '%s-%%'", tag);
 	assert_true(first > 0);
 	fail_next(3);
 
@@ -353,9 +353,8 @@ static void test_marketing_only_to_opted_in_customers_under_a_marketing_version(
 	long long none = customer(unique("promo-none"), with);
 	long long gone = customer(unique("promo-gone"), with);
 	interest(gone, cat, with);
-	assert_int_equal(sql_admin("UPDATE customers SET status = 'deactivated' WHERE id = %lld",
-	                           gone),
-	                 0);
+	assert_int_equal(
+	    sql_admin("UPDATE customers SET status = 'deactivated' WHERE id = %lld", gone), 0);
 	new_product(cat);
 
 	char c[512];
@@ -424,9 +423,8 @@ static void test_unsubscribe_link_works_signed_out_and_stops_promotions(void **s
 	char *t = strstr(bad, "token=") + 6 + 20;
 	*t = *t == 'A' ? 'B' : 'A';
 	struct http_resp r;
-	assert_int_equal(http_send("POST", env_web(), bad, "List-Unsubscribe=One-Click", 26, NULL,
-	                           &r),
-	                 0);
+	assert_int_equal(
+	    http_send("POST", env_web(), bad, "List-Unsubscribe=One-Click", 26, NULL, &r), 0);
 	assert_int_equal(r.status, 400);
 	http_resp_free(&r);
 	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM customer_interests WHERE "
@@ -447,9 +445,8 @@ static void test_unsubscribe_link_works_signed_out_and_stops_promotions(void **s
 	http_resp_free(&r);
 
 	/* RFC 8058 one-click: a POST of the link with no cookie and no form token. */
-	assert_int_equal(http_send("POST", env_web(), path, "List-Unsubscribe=One-Click", 26, NULL,
-	                           &r),
-	                 0);
+	assert_int_equal(
+	    http_send("POST", env_web(), path, "List-Unsubscribe=One-Click", 26, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body, "no more marketing mail"));
 	http_resp_free(&r);
