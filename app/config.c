@@ -45,6 +45,9 @@ static void defaults(struct config *c)
 	         "var/secrets/ditto_cron");
 	snprintf(c->templates, sizeof(c->templates), "views");
 	snprintf(c->mail_dir, sizeof(c->mail_dir), "var/mail");
+	snprintf(c->mail_from, sizeof(c->mail_from), "idem ditto <noreply@idemditto.invalid>");
+	c->mail_max_attempts = 10;
+	c->mail_retry_seconds = 300;
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 	c->max_body = 64 * 1024;
 	c->argon2.m_kib = 19456;
@@ -165,6 +168,22 @@ static int set_global(struct config *c, const char *k, const char *v)
 		return STR(c->templates);
 	if (strcmp(k, "mail_dir") == 0)
 		return STR(c->mail_dir);
+	if (strcmp(k, "mail_command") == 0)
+		return STR(c->mail_command);
+	if (strcmp(k, "mail_from") == 0)
+		return strchr(v, '@') != NULL ? STR(c->mail_from) : -1;
+	if (strcmp(k, "mail_max_attempts") == 0) {
+		if (set_long(&n, v, 1, 1000, 10) < 0)
+			return -1;
+		c->mail_max_attempts = (int)n;
+		return 0;
+	}
+	if (strcmp(k, "mail_retry_seconds") == 0) {
+		if (set_long(&n, v, 1, 86400, 10) < 0)
+			return -1;
+		c->mail_retry_seconds = (int)n;
+		return 0;
+	}
 	if (strcmp(k, "log_level") == 0)
 		return STR(c->log_level);
 	if (strcmp(k, "cookie_secure") == 0)

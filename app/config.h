@@ -38,7 +38,12 @@ struct config {
 	char db_cron_user[64];
 	char db_cron_password_file[CONFIG_STR];
 	char templates[CONFIG_STR]; /* views directory */
-	char mail_dir[CONFIG_STR];  /* outbox delivery directory */
+	char mail_dir[CONFIG_STR];  /* outbox delivery directory (when no mail_command) */
+	char
+	    mail_command[CONFIG_STR]; /* sendmail-compatible argv, split on spaces; "" = mail_dir */
+	char mail_from[CONFIG_STR];   /* the From header of every message */
+	int mail_max_attempts;        /* failed deliveries before a message is given up (10) */
+	int mail_retry_seconds;       /* wait after the first failure, doubled after each (300) */
 	char log_level[16];
 	bool cookie_secure; /* behind HTTPS: Secure + __Host- cookies */
 	size_t max_body;    /* bytes of request body accepted */

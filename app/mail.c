@@ -84,3 +84,16 @@ int mail_queue_order(struct db *db, const struct tmpl_set *views, long long cust
 	rendered_wipe(&m);
 	return rc;
 }
+
+int mail_queue_marketing(struct db *db, const struct tmpl_set *views, long long customer_id,
+                         const char *kind, const char *recipient, const struct tdict *ctx,
+                         const char *list_unsubscribe, const char *dedupe_key)
+{
+	struct rendered m = {0};
+	int rc = -1;
+	if (render(views, kind, ctx, &m) == 0)
+		rc = db_outbox_insert_marketing(db, customer_id, kind, recipient, m.subject, m.body,
+		                                list_unsubscribe, dedupe_key);
+	rendered_wipe(&m);
+	return rc;
+}

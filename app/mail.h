@@ -36,4 +36,15 @@ int mail_queue_order(struct db *db, const struct tmpl_set *views, long long cust
                      long long order_id, const char *kind, const struct tdict *ctx,
                      const char *dedupe_key);
 
+/*
+ * Like mail_queue, for a marketing message: list_unsubscribe is its
+ * one-click unsubscribe link, sent as the List-Unsubscribe header at
+ * delivery.  dedupe_key (or NULL): a message queued with the same key
+ * already is not queued again.  Returns 0, 1 when the key was used
+ * already, or -1 as mail_queue.
+ */
+int mail_queue_marketing(struct db *db, const struct tmpl_set *views, long long customer_id,
+                         const char *kind, const char *recipient, const struct tdict *ctx,
+                         const char *list_unsubscribe, const char *dedupe_key);
+
 #endif

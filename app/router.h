@@ -11,6 +11,8 @@ enum route_access {
 	ACCESS_PUBLIC,   /* anyone */
 	ACCESS_CUSTOMER, /* an approved, logged-in customer */
 	ACCESS_STAFF,    /* a signed-in staff member (denied while no staff session exists) */
+	ACCESS_LINK,     /* anyone holding the signed link the handler checks: a POST needs no
+	                    CSRF token (the one exception, explained in access.c) */
 };
 
 /* A handler fills res and returns 0; -1 means "internal error" (the worker answers 500). */

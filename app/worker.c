@@ -22,6 +22,7 @@
 #include "access.h"
 #include "router.h"
 #include "session.h"
+#include "unsubscribe.h"
 #include "scoreboard.h"
 #include "template.h"
 #include "view.h"
@@ -256,7 +257,7 @@ int worker_run(const struct worker_ctx *w)
 		log_error("templates: %s", err);
 		return 1;
 	}
-	if (session_key_load(w->cfg->secret_file) < 0) {
+	if (session_key_load(w->cfg->secret_file) < 0 || unsub_key_load(w->cfg->secret_file) < 0) {
 		log_error("cannot read the site key from %s", w->cfg->secret_file);
 		tmpl_set_free(views);
 		return 1;

@@ -24,7 +24,9 @@ static const struct command {
      "  staff reset-totp USERNAME                 give a staff member a new TOTP secret\n"},
     {"customer", cmd_customer,
      "  customer approve|deny|cancel USERNAME     grant, refuse or end a customer's access\n"},
-    {"mail", cmd_mail, "  mail send [--limit N]                     deliver the mail outbox\n"},
+    {"mail", cmd_mail,
+     "  mail send [--limit N]                     deliver the mail outbox\n"
+     "  mail promotions                           queue marketing mail to opted-in customers\n"},
     {"shipments", cmd_shipments,
      "  shipments export [DIR]                    write the carrier's manifest of paid orders\n"
      "  shipments import FILE                     mark orders shipped from the carrier's CSV\n"},

@@ -35,6 +35,8 @@ static const struct route web_routes[] = {
 	{HTTP_POST, "/account/delete",     ACCESS_CUSTOMER, handle_account_delete,     "account_delete"},
 	{HTTP_GET,  "/account/export",     ACCESS_CUSTOMER, handle_account_export,     "account_export"},
 	{HTTP_GET,  "/account/disclosures", ACCESS_CUSTOMER, handle_account_disclosures, "account_disclosures"},
+	{HTTP_GET,  "/unsubscribe",        ACCESS_LINK,     handle_unsubscribe_form,   "unsubscribe_form"},
+	{HTTP_POST, "/unsubscribe",        ACCESS_LINK,     handle_unsubscribe,        "unsubscribe"},
 	{HTTP_GET,  "/healthz",            ACCESS_PUBLIC,   handle_healthz,            "healthz"},
 	TEST_ROUTES,
 };

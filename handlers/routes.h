@@ -35,6 +35,10 @@ int handle_account_deactivate(struct request *req, struct response *res);
 int handle_account_delete(struct request *req, struct response *res);
 int handle_account_export(struct request *req, struct response *res);
 int handle_account_disclosures(struct request *req, struct response *res);
+/* The signed unsubscribe link of marketing mail: GET asks to confirm, POST (also RFC 8058's
+ * one-click POST from a mail client) unsubscribes; no sign-in, no CSRF token. */
+int handle_unsubscribe_form(struct request *req, struct response *res);
+int handle_unsubscribe(struct request *req, struct response *res);
 int handle_cart(struct request *req, struct response *res);
 int handle_cart_update(struct request *req, struct response *res);
 int handle_checkout_form(struct request *req, struct response *res);
