@@ -65,6 +65,7 @@ static void defaults(struct config *c)
 	snprintf(c->base_url, sizeof(c->base_url), "http://127.0.0.1:8080");
 	snprintf(c->secret_file, sizeof(c->secret_file), "var/secrets/ditto_key");
 	c->page_size = 24;
+	c->contact_per_hour = 5;
 	pool_defaults(&c->web, POOL_WEB);
 	pool_defaults(&c->staff, POOL_STAFF);
 }
@@ -192,6 +193,16 @@ static int set_global(struct config *c, const char *k, const char *v)
 		return STR(c->base_url);
 	if (strcmp(k, "secret_file") == 0)
 		return STR(c->secret_file);
+	if (strcmp(k, "contact_address") == 0)
+		return STR(c->contact_address);
+	if (strcmp(k, "contact_email") == 0)
+		return STR(c->contact_email);
+	if (strcmp(k, "contact_per_hour") == 0) {
+		if (set_long(&n, v, 1, 1000, 10) < 0)
+			return -1;
+		c->contact_per_hour = (int)n;
+		return 0;
+	}
 	if (strcmp(k, "argon2_memory_kib") == 0 || strcmp(k, "argon2_iterations") == 0 ||
 	    strcmp(k, "argon2_parallelism") == 0) {
 		bool mem = k[7] == 'm', it = k[7] == 'i';

@@ -56,7 +56,10 @@ struct config {
 	int staff_session_max;  /* (default 28800: 8 hours) */
 	int lockout_failures;   /* failed logins that lock an account (default 10) */
 	int lockout_minutes;    /* how long it stays locked (default 15) */
-	char base_url[CONFIG_STR];    /* public shop URL for links in mail */
+	char base_url[CONFIG_STR];        /* public shop URL for links in mail */
+	char contact_address[CONFIG_STR]; /* the shop's postal address, on /contact */
+	char contact_email[CONFIG_STR];   /* the shop's address for mail, on /contact */
+	int contact_per_hour;         /* contact form messages one customer may send an hour (5) */
 	char secret_file[CONFIG_STR]; /* 32-byte key (hex) for keyed hashes of client addresses */
 	char processor[32];           /* card processor adapter ("sandbox") */
 	int processor_timeout_ms;     /* bound on one processor call (default 3000) */

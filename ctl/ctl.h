@@ -158,5 +158,7 @@ int cmd_shipments_export(int argc, char **argv);
 int cmd_shipments_import(int argc, char **argv);
 int cmd_order(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_messages(int argc, char **argv);
 
 #endif

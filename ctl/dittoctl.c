@@ -34,6 +34,11 @@ static const struct command {
      "  order status ID STATUS [--note TEXT]      change an order's status by hand\n"},
     {"audit", cmd_audit,
      "  audit verify                              check the audit log's hash chain\n"},
+    {"export", cmd_export,
+     "  export USERNAME [FILE]                    a customer's data export (JSON)\n"
+     "  export --sent USERNAME                    record that it was sent to the customer\n"},
+    {"messages", cmd_messages,
+     "  messages list [--all]                     the support queue of customers' messages\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

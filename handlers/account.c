@@ -2,7 +2,6 @@
  * deactivate, delete and export the account. */
 #include "routes.h"
 
-#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "../app/db/legal.h"
 #include "../app/db/policy.h"
 #include "../app/db/sessions.h"
+#include "../app/export.h"
 #include "../app/db/shop.h"
 #include "../app/log.h"
 #include "../app/mail.h"
@@ -384,88 +384,17 @@ int handle_account_delete(struct request *req, struct response *res)
 	    "within 24 hours. Orders are kept for accounting without your personal data.");
 }
 
-static json_t *str_or_null(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
-}
-
+/* The customer's own download: the same document `dittoctl export` writes (app/export.c).  It
+ * is no disclosure: the data goes to the person it is about, at their request. */
 int handle_account_export(struct request *req, struct response *res)
 {
-	struct customer c;
-	struct address *addrs;
-	struct session_info *sessions;
-	long long *interests;
-	size_t naddrs, nsessions, ninterests;
-	if (load_me(req, &c) < 0 ||
-	    db_address_list(req->db, req->arena, c.id, &addrs, &naddrs) < 0 ||
-	    db_interest_list(req->db, req->arena, c.id, &interests, &ninterests) < 0 ||
-	    db_session_list(req->db, req->arena, c.id, &sessions, &nsessions) < 0)
-		return -1;
-	json_t *root = json_object();
-	json_t *acct = json_object();
-	json_object_set_new(acct, "username", json_string(c.username));
-	json_object_set_new(acct, "name", json_string(c.name));
-	json_object_set_new(acct, "email", json_string(c.email));
-	json_object_set_new(acct, "email_verified_at", str_or_null(c.email_verified_at));
-	json_object_set_new(acct, "phone", str_or_null(c.phone));
-	json_object_set_new(acct, "status", json_string(customer_status_name(c.status)));
-	json_object_set_new(acct, "registered_at", str_or_null(c.registered_at));
-	json_object_set_new(acct, "last_visit_at", str_or_null(c.last_visit_at));
-	json_object_set_new(acct, "visit_count", json_integer(c.visit_count));
-	json_object_set_new(acct, "policy_version_accepted", json_integer(c.policy_version));
-	json_object_set_new(acct, "viewing_profile_opt_out", json_boolean(c.profile_opt_out));
-	json_object_set_new(root, "account", acct);
-	json_t *al = json_array();
-	for (size_t i = 0; i < naddrs; i++) {
-		json_t *o = json_object();
-		json_object_set_new(o, "kind", json_string(addrs[i].kind));
-		json_object_set_new(o, "line1", json_string(addrs[i].line1));
-		json_object_set_new(o, "line2", json_string(addrs[i].line2));
-		json_object_set_new(o, "city", json_string(addrs[i].city));
-		json_object_set_new(o, "postcode", json_string(addrs[i].postcode));
-		json_object_set_new(o, "country", json_string(addrs[i].country));
-		json_array_append_new(al, o);
-	}
-	json_object_set_new(root, "addresses", al);
-	json_t *il = json_array();
-	for (size_t i = 0; i < ninterests; i++)
-		json_array_append_new(il, json_integer(interests[i]));
-	json_object_set_new(root, "marketing_interest_category_ids", il);
-	json_t *sl = json_array();
-	for (size_t i = 0; i < nsessions; i++) {
-		json_t *o = json_object();
-		json_object_set_new(o, "started", json_string(sessions[i].created_at));
-		json_object_set_new(o, "last_seen", json_string(sessions[i].last_seen_at));
-		json_object_set_new(o, "browser", json_string(sessions[i].browser));
-		json_array_append_new(sl, o);
-	}
-	json_object_set_new(root, "sessions", sl);
-	/* When and by which role staff viewed the data in full: held about the customer, so
-	 * theirs to have (the staff member's name is not). */
-	struct audit_view *views;
-	size_t nviews;
-	if (db_audit_views_of_customer(req->db, req->arena, req->session->customer_id, &views,
-	                               &nviews) < 0) {
-		json_decref(root);
-		return -1;
-	}
-	json_t *vl = json_array();
-	for (size_t i = 0; i < nviews; i++) {
-		json_t *o = json_object();
-		json_object_set_new(o, "at", json_string(views[i].viewed_at));
-		json_object_set_new(o, "role", str_or_null(views[i].role));
-		json_object_set_new(o, "fields", json_string(views[i].fields));
-		json_array_append_new(vl, o);
-	}
-	json_object_set_new(root, "staff_views", vl);
-	char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
-	json_decref(root);
-	if (text == NULL)
+	char *text;
+	if (customer_export_json(req->db, req->arena, req->session->customer_id, &text) != 0)
 		return -1;
 	buf_puts(&res->body, text);
-	buf_puts(&res->body, "\n");
 	free(text);
 	res->status = 200;
+	res->no_store = true;
 	res->content_type = "application/json; charset=utf-8";
 	http_header(res, "Content-Disposition", "attachment; filename=\"ditto-my-data.json\"");
 	return 0;

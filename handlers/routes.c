@@ -37,6 +37,8 @@ static const struct route web_routes[] = {
 	{HTTP_GET,  "/account/disclosures", ACCESS_CUSTOMER, handle_account_disclosures, "account_disclosures"},
 	{HTTP_GET,  "/unsubscribe",        ACCESS_LINK,     handle_unsubscribe_form,   "unsubscribe_form"},
 	{HTTP_POST, "/unsubscribe",        ACCESS_LINK,     handle_unsubscribe,        "unsubscribe"},
+	{HTTP_GET,  "/contact",            ACCESS_PUBLIC,   handle_contact,            "contact"},
+	{HTTP_POST, "/contact",            ACCESS_CUSTOMER, handle_contact_send,       "contact_send"},
 	{HTTP_GET,  "/healthz",            ACCESS_PUBLIC,   handle_healthz,            "healthz"},
 	TEST_ROUTES,
 };
@@ -83,6 +85,8 @@ static const struct route staff_routes[] = {
 	{HTTP_POST, "/admin/staff/{username}/disable", ACCESS_STAFF, handle_staff_member_disable, "staff_member_disable"},
 	{HTTP_POST, "/admin/staff/{username}/totp", ACCESS_STAFF, handle_staff_member_reset_totp, "staff_member_reset_totp"},
 	{HTTP_GET,  "/admin/status",          ACCESS_STAFF,  handle_staff_status,     "staff_status"},
+	{HTTP_GET,  "/admin/messages",        ACCESS_STAFF,  handle_staff_messages,   "staff_messages"},
+	{HTTP_POST, "/admin/messages/{id}/answered", ACCESS_STAFF, handle_staff_message_answered, "staff_message_answered"},
 	{HTTP_GET,  "/healthz",               ACCESS_PUBLIC, handle_healthz,          "healthz"},
 	TEST_ROUTES,
 };

@@ -39,6 +39,9 @@ int handle_account_disclosures(struct request *req, struct response *res);
  * one-click POST from a mail client) unsubscribes; no sign-in, no CSRF token. */
 int handle_unsubscribe_form(struct request *req, struct response *res);
 int handle_unsubscribe(struct request *req, struct response *res);
+/* How to reach the shop; a signed-in customer's message to the support queue. */
+int handle_contact(struct request *req, struct response *res);
+int handle_contact_send(struct request *req, struct response *res);
 int handle_cart(struct request *req, struct response *res);
 int handle_cart_update(struct request *req, struct response *res);
 int handle_checkout_form(struct request *req, struct response *res);
@@ -92,6 +95,9 @@ int handle_staff_order_cancel(struct request *req, struct response *res);
 int handle_staff_order_message(struct request *req, struct response *res);
 int handle_staff_order_invoice_paid(struct request *req, struct response *res);
 int handle_staff_order_refund(struct request *req, struct response *res);
+/* Support's queue of customers' messages, and marking one answered. */
+int handle_staff_messages(struct request *req, struct response *res);
+int handle_staff_message_answered(struct request *req, struct response *res);
 /* Answers 403 to a signed-in customer whose account may not use the shop, saying why. */
 int handle_access_refused(struct request *req, struct response *res);
 int handle_test_sleep(struct request *req, struct response *res);

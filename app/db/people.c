@@ -158,6 +158,23 @@ int db_people_pending(struct db *db, struct arena *a, enum staff_role role, int 
 	return 0;
 }
 
+int db_person_get(struct db *db, struct arena *a, enum staff_role role, long long id,
+                  struct person *out)
+{
+	memset(out, 0, sizeof(*out));
+	const char *view = privacy_view_name(a, role, VIEW_CUSTOMERS);
+	if (view == NULL)
+		return 1;
+	const char *sql = arena_printf(a, "SELECT %s FROM %s WHERE id = ?", PERSON_COLUMNS, view);
+	struct db_rows rows;
+	if (db_query(db, a, sql, DB_ARGS(DB_INT(id)), &rows) < 0)
+		return -1;
+	if (rows.nrows == 0)
+		return 1;
+	read_person(a, role, &rows, 0, out);
+	return 0;
+}
+
 /* Runs "SELECT cols FROM <role's view v> WHERE customer_id = ? <tail>" into rows. */
 static int query_view(struct db *db, struct arena *a, enum staff_role role, enum privacy_view v,
                       const char *cols, const char *tail, long long id, struct db_rows *rows)

@@ -88,6 +88,15 @@ int db_people_pending(struct db *db, struct arena *a, enum staff_role role, int 
                       struct person_page *out);
 
 /*
+ * Reads only the account fields (struct person) of customer id as role sees
+ * them, through the role's view: for a page that names the customer beside
+ * something else (a support message).  Returns 0, 1 when there is no such
+ * customer or role may not see them, or -1 on a database error.
+ */
+int db_person_get(struct db *db, struct arena *a, enum staff_role role, long long id,
+                  struct person *out);
+
+/*
  * Reads customer id as role sees them: fields, saved addresses, orders with
  * lines and payment, viewing profile and interests, each only as far as the
  * role's column of the table allows.  Returns 0, 1 when there is no such

@@ -382,6 +382,11 @@ static const struct privacy_write writes[] = {
     {R(ROLE_SUPPORT), "SELECT", "order_lines", "product_id"},
     {R(ROLE_SUPPORT), "SELECT", "products", "id, stock"},
     {R(ROLE_SUPPORT), "UPDATE", "products", "stock"},
+    /* Support reads the queue of messages customers sent through /contact and marks one
+     * answered (who did is kept, never shown to the customer). */
+    {R(ROLE_SUPPORT), "SELECT", "support_messages",
+     "id, customer_id, subject, message, created_at, answered_at"},
+    {R(ROLE_SUPPORT), "UPDATE", "support_messages", "answered_at, answered_by"},
     /* Billing records an invoice's payment and refunds card payments: the processor's token
      * (never card data) to refund with, each refund's row, the order moved to refunded. */
     {R(ROLE_BILLING), "UPDATE", "orders", "status"},

@@ -355,6 +355,7 @@ static const struct staff_page_info pages[PAGE__MAX] = {
     [PAGE_STAFF] = {"/admin/staff", "Staff", R(ROLE_ADMIN)},
     [PAGE_PRODUCTS] = {"/admin/products", "Products", R(ROLE_ADMIN)},
     [PAGE_STATUS] = {"/admin/status", "Pool status", R(ROLE_ADMIN)},
+    [PAGE_MESSAGES] = {"/admin/messages", "Messages", R(ROLE_SUPPORT)},
 };
 
 #define REPR    R(ROLE_REPRESENTATIVE)

@@ -147,7 +147,8 @@ enum staff_page {
 	PAGE_POLICY,
 	PAGE_STAFF,
 	PAGE_PRODUCTS,
-	PAGE_STATUS, /* the worker pools */
+	PAGE_STATUS,   /* the worker pools */
+	PAGE_MESSAGES, /* the support queue: what customers wrote through /contact */
 	PAGE__MAX
 };
 
