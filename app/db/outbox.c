@@ -4,10 +4,15 @@
 #include "../arena.h"
 #include "db.h"
 
+/* A message queued without a recipient is addressed here: about an order, to the order's contact
+ * email; otherwise (a policy change's notice) to the account's email while the account is
+ * approved. */
 static const char SQL_UNSENT[] =
-    "SELECT m.id, COALESCE(m.recipient, IF(o.anonymised_at IS NULL, o.contact_email, NULL)), "
+    "SELECT m.id, COALESCE(m.recipient, IF(o.anonymised_at IS NULL, o.contact_email, NULL), "
+    "IF(c.status = 'approved', c.email, NULL)), "
     "m.subject, m.body, FLOOR(UNIX_TIMESTAMP(m.created_at)) FROM outbox m "
     "LEFT JOIN orders o ON m.recipient IS NULL AND o.id = m.order_id "
+    "LEFT JOIN customers c ON m.recipient IS NULL AND m.order_id IS NULL AND c.id = m.customer_id "
     "WHERE m.sent_at IS NULL AND m.attempts < ? AND m.id > ? ORDER BY m.id LIMIT ?";
 
 static const char SQL_INSERT_ORDER[] =

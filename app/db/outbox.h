@@ -24,7 +24,9 @@ struct outbox_message {
  * with an id above after, oldest first, into arena a (wipe it after use:
  * the bodies are personal messages).  A message queued for an order without
  * a recipient gets the order's contact email (none once the order is
- * anonymised: the recipient is then "").  Returns 0 (*n in *out), or -1.
+ * anonymised: the recipient is then ""); one queued for an account without
+ * order or recipient (a policy change's notice) gets the account's email
+ * while it is approved ("" otherwise).  Returns 0 (*n in *out), or -1.
  */
 int db_outbox_list_unsent(struct db *db, struct arena *a, int max_attempts, long long after,
                           long long limit, struct outbox_message **out, size_t *n);
