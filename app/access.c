@@ -30,6 +30,30 @@ static int load_viewer(struct request *req)
 }
 
 /*
+ * SPEC §6: a member who has not acknowledged the newest policy version
+ * opens no page with customers' personal data; such a page sends them to
+ * read and acknowledge it (a POST there is refused: it would act on data
+ * they may not see yet).  Returns true when the route may go on.
+ */
+static bool policy_acknowledged(struct request *req, struct response *res,
+                                const struct route *route)
+{
+	int page = privacy_page_of(route->pattern);
+	if (req->staff == NULL || req->staff->policy_pending == 0 ||
+	    !privacy_page_personal((enum staff_page)page))
+		return true;
+	if (req->method != HTTP_POST) {
+		http_redirect(res, privacy_page(PAGE_ACKNOWLEDGE)->path);
+		return false;
+	}
+	if (view_message(req, res, 403, "Acknowledge the privacy policy first",
+	                 "A new version of the privacy policy was published. Read and acknowledge "
+	                 "it on the policy page; nothing was done.") < 0)
+		view_error(req, res, 403);
+	return false;
+}
+
+/*
  * A staff route: a signed-in member whose role may open the route's page
  * (the privacy module's page table; a route under no page is refused), and
  * then the member's MariaDB role for the rest of the request, so the
@@ -48,6 +72,8 @@ static bool staff_route_ok(struct request *req, struct response *res, const stru
 		view_error(req, res, 403);
 		return false;
 	}
+	if (!policy_acknowledged(req, res, route))
+		return false;
 	if (db_set_role(req->db, privacy_db_role(req->viewer.role)) < 0) {
 		log_error("access: cannot set the database role of %s: %s",
 		          privacy_role_name(req->viewer.role), db_error(req->db));

@@ -19,16 +19,8 @@ void mail_shop_url(char *buf, size_t cap, const char *base_url, const char *path
 	snprintf(buf, cap, "%.*s%s", (int)n, base_url, path);
 }
 
-/* One rendered mail: the template's text with its subject line split off. */
-struct rendered {
-	struct buf text;
-	const char *subject, *body;
-};
-
-/* Renders mail/<kind> with ctx into m. Returns 0, or -1 (logged) when the template is missing
- * or malformed; m->text is to be released with rendered_wipe either way. */
-static int render(const struct tmpl_set *views, const char *kind, const struct tdict *ctx,
-                  struct rendered *m)
+int mail_render(const struct tmpl_set *views, const char *kind, const struct tdict *ctx,
+                struct mail_text *m)
 {
 	char name[128];
 	snprintf(name, sizeof(name), "mail/%s", kind);
@@ -54,7 +46,7 @@ static int render(const struct tmpl_set *views, const char *kind, const struct t
 }
 
 /* The rendered text may hold a one-time link or a personal message: wiped, then freed. */
-static void rendered_wipe(struct rendered *m)
+void mail_text_free(struct mail_text *m)
 {
 	if (m->text.data != NULL)
 		sodium_memzero(m->text.data, m->text.cap);
@@ -64,11 +56,11 @@ static void rendered_wipe(struct rendered *m)
 int mail_queue(struct db *db, const struct tmpl_set *views, long long customer_id, const char *kind,
                const char *recipient, const struct tdict *ctx)
 {
-	struct rendered m = {0};
+	struct mail_text m = {0};
 	int rc = -1;
-	if (render(views, kind, ctx, &m) == 0)
+	if (mail_render(views, kind, ctx, &m) == 0)
 		rc = db_outbox_insert(db, customer_id, kind, recipient, m.subject, m.body);
-	rendered_wipe(&m);
+	mail_text_free(&m);
 	return rc;
 }
 
@@ -76,12 +68,12 @@ int mail_queue_order(struct db *db, const struct tmpl_set *views, long long cust
                      long long order_id, const char *kind, const struct tdict *ctx,
                      const char *dedupe_key)
 {
-	struct rendered m = {0};
+	struct mail_text m = {0};
 	int rc = -1;
-	if (render(views, kind, ctx, &m) == 0)
+	if (mail_render(views, kind, ctx, &m) == 0)
 		rc = db_outbox_insert_order(db, customer_id, order_id, kind, m.subject, m.body,
 		                            dedupe_key);
-	rendered_wipe(&m);
+	mail_text_free(&m);
 	return rc;
 }
 
@@ -89,11 +81,11 @@ int mail_queue_marketing(struct db *db, const struct tmpl_set *views, long long 
                          const char *kind, const char *recipient, const struct tdict *ctx,
                          const char *list_unsubscribe, const char *dedupe_key)
 {
-	struct rendered m = {0};
+	struct mail_text m = {0};
 	int rc = -1;
-	if (render(views, kind, ctx, &m) == 0)
+	if (mail_render(views, kind, ctx, &m) == 0)
 		rc = db_outbox_insert_marketing(db, customer_id, kind, recipient, m.subject, m.body,
 		                                list_unsubscribe, dedupe_key);
-	rendered_wipe(&m);
+	mail_text_free(&m);
 	return rc;
 }

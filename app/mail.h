@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "arena.h"
+
 struct db;
 struct tdict;
 struct tmpl_set;
@@ -11,6 +13,24 @@ struct tmpl_set;
 /* Writes base_url (the shop's public URL) without its trailing slashes, then path ("" or
  * "/..."), into buf: a link for a mail.  Cut as snprintf does. */
 void mail_shop_url(char *buf, size_t cap, const char *base_url, const char *path);
+
+/* One rendered mail: the template's text with its subject line split off (both point into
+ * text). */
+struct mail_text {
+	struct buf text;
+	const char *subject, *body;
+};
+
+/*
+ * Renders views/mail/<kind>.txt with ctx into m, for a message queued by
+ * other means than mail_queue (the same text for many customers).  Returns
+ * 0, or -1 (logged) when the template is missing or malformed; release m
+ * with mail_text_free either way.
+ */
+int mail_render(const struct tmpl_set *views, const char *kind, const struct tdict *ctx,
+                struct mail_text *m);
+/* Wipes and frees m's text (it may hold a one-time link or a personal message). */
+void mail_text_free(struct mail_text *m);
 
 /*
  * Renders the plain-text template "mail/<kind>" (views/mail/<kind>.txt) of

@@ -5,9 +5,12 @@
 #include <string.h>
 
 #include "arena.h"
+#include "config.h"
 #include "db/audit.h"
 #include "db/db.h"
 #include "db/policy.h"
+#include "mail.h"
+#include "template.h"
 
 /* True when the item p[0..len) is already in the comma-separated list. */
 static bool listed(const char *list, const char *p, size_t len)
@@ -80,7 +83,8 @@ static int publish_tx(struct db *db, void *vctx)
 		goto out;
 	}
 	if (db_policy_insert(db, a, p->d->title, p->d->body, p->d->body_len, p->d->purposes,
-	                     &p->version) < 0)
+	                     &p->version) < 0 ||
+	    db_policy_mailing_insert(db, p->version) < 0)
 		goto out;
 	if (p->ev != NULL) {
 		struct audit_event ev = *p->ev;
@@ -103,4 +107,84 @@ int policy_publish(struct db *db, const struct policy_draft *d, long long expect
 		return -1;
 	*version = p.version;
 	return p.outcome;
+}
+
+/* One batch of a mailing, for db_tx (which may run it again after a deadlock). */
+struct notify_batch {
+	long long version;
+	const struct mail_text *m;
+	long long queued;
+	bool done;
+};
+
+static int notify_tx(struct db *db, void *vctx)
+{
+	struct notify_batch *b = vctx;
+	struct arena *a = arena_new();
+	int rc = db_policy_mailing_batch(db, a, b->version, "policy_changed", b->m->subject,
+	                                 b->m->body, POLICY_NOTIFY_BATCH, &b->queued, &b->done);
+	arena_free(a);
+	return rc;
+}
+
+/*
+ * Queues version's notices until its mailing is done or *budget batches
+ * were spent (each spends one; a negative budget never runs out).  Returns
+ * 0, or -1.
+ */
+static int notify_version(struct db *db, const struct tmpl_set *views, const char *base_url,
+                          long long version, long *budget, long long *queued)
+{
+	struct arena *a = arena_new();
+	struct mail_text m = {0};
+	struct policy_version pv;
+	int rc = -1;
+	if (db_policy_get(db, a, version, &pv) != 0)
+		goto out;
+	/* The same text for everyone: no name, nothing personal, so one rendering serves all. */
+	struct tdict *ctx = tdict_new(a);
+	char url[CONFIG_STR];
+	mail_shop_url(url, sizeof(url), base_url, "");
+	tdict_set(ctx, "base_url", url);
+	tdict_setf(ctx, "version", "%lld", pv.version);
+	tdict_set_ref(ctx, "published_at", pv.published_at);
+	if (mail_render(views, "policy_changed", ctx, &m) < 0)
+		goto out;
+	struct notify_batch b = {.version = version, .m = &m};
+	while (!b.done && *budget != 0) {
+		if (db_tx(db, notify_tx, &b) < 0)
+			goto out;
+		*queued += b.queued;
+		if (*budget > 0)
+			(*budget)--;
+	}
+	rc = 0;
+out:
+	mail_text_free(&m);
+	arena_free(a);
+	return rc;
+}
+
+int policy_notify_run(struct db *db, const struct tmpl_set *views, const char *base_url,
+                      long max_batches, long long *queued, bool *finished)
+{
+	struct arena *a = arena_new();
+	long long *open;
+	size_t n;
+	long budget = max_batches;
+	int rc = -1;
+	*finished = false;
+	if (db_policy_mailing_open(db, a, &open, &n) < 0)
+		goto out;
+	for (size_t i = 0; i < n && budget != 0; i++)
+		if (notify_version(db, views, base_url, open[i], &budget, queued) < 0)
+			goto out;
+	/* Looked again: a mailing another runner opened meanwhile is not ours to call done. */
+	if (db_policy_mailing_open(db, a, &open, &n) < 0)
+		goto out;
+	*finished = n == 0;
+	rc = 0;
+out:
+	arena_free(a);
+	return rc;
 }

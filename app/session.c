@@ -85,6 +85,7 @@ int session_load(struct request *req)
 	s->status = row.status;
 	s->name = row.name;
 	s->username = row.username;
+	s->policy_unseen = row.policy_unseen;
 	req->session = s;
 	req->csrf = s->csrf;
 	return 0;

@@ -18,6 +18,7 @@ struct session {
 	enum customer_status status; /* only CUSTOMER_APPROVED may use the shop */
 	const char *name;
 	const char *username;
+	bool policy_unseen; /* a newer policy version awaits their accepting or declining */
 };
 
 /* True when the session's account may use the shop now (approved). */

@@ -7,6 +7,7 @@
 
 #include "arena.h"
 #include "config.h"
+#include "db/policy_consent.h"
 #include "db/staff_sessions.h"
 
 #define COOKIE_STAFF        "ditto_staff"
@@ -18,7 +19,7 @@ const char *staff_session_cookie_name(const struct request *req)
 }
 
 static void adopt(struct request *req, long long id, long long staff_id, enum staff_role role,
-                  const char *username, const char *csrf)
+                  const char *username, const char *csrf, long long policy_pending)
 {
 	struct staff_session *s = arena_alloc(req->arena, sizeof(*s));
 	s->id = id;
@@ -26,6 +27,7 @@ static void adopt(struct request *req, long long id, long long staff_id, enum st
 	s->role = role;
 	s->username = arena_strdup(req->arena, username);
 	snprintf(s->csrf, sizeof(s->csrf), "%s", csrf != NULL ? csrf : "");
+	s->policy_pending = policy_pending;
 	req->staff = s;
 	req->csrf = s->csrf;
 	req->viewer = (struct viewer){.kind = VIEWER_STAFF, .id = staff_id, .role = role};
@@ -46,7 +48,7 @@ int staff_session_load(struct request *req)
 		return found < 0 ? -1 : 0;
 	if (row.touch && db_staff_session_touch(req->db, row.id) < 0)
 		return -1;
-	adopt(req, row.id, row.staff_id, row.role, row.username, row.csrf);
+	adopt(req, row.id, row.staff_id, row.role, row.username, row.csrf, row.policy_pending);
 	return 0;
 }
 
@@ -65,15 +67,17 @@ int staff_session_start(struct request *req, struct response *res, long long id,
 	session_random_token(csrf, sizeof(csrf));
 	session_token_hash(token, hash);
 	long long sid;
+	long long pending;
 	if (db_staff_session_insert(req->db, hash, id, csrf, req->cfg->staff_session_max, &sid) <
-	    0) {
+	        0 ||
+	    db_staff_policy_pending(req->db, id, &pending) < 0) {
 		sodium_memzero(token, sizeof(token));
 		return -1;
 	}
 	/* A session cookie (no Max-Age): closing the browser ends it on the office machine. */
 	http_set_cookie(res, staff_session_cookie_name(req), token, -1, req->cfg->cookie_secure);
 	sodium_memzero(token, sizeof(token));
-	adopt(req, sid, id, role, username, csrf);
+	adopt(req, sid, id, role, username, csrf, pending);
 	return 0;
 }
 

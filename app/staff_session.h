@@ -15,6 +15,7 @@ struct staff_session {
 	const char *username;
 	enum staff_role role;
 	char csrf[SESSION_TOKEN_LEN + 1];
+	long long policy_pending; /* the newest policy version not yet acknowledged; 0: none */
 };
 
 /* The staff cookie's name: "__Host-" prefixed behind HTTPS, plain locally. */
@@ -30,7 +31,8 @@ int staff_session_load(struct request *req);
 /*
  * Starts a session for staff member id (role, username), replacing the one
  * the request's cookie names, if any: an id planted before sign-in is never
- * adopted.  Sets the cookie, req->staff and req->viewer.  Returns 0 or -1.
+ * adopted.  Sets the cookie, req->staff (with the version the member has
+ * still to acknowledge) and req->viewer.  Returns 0 or -1.
  */
 int staff_session_start(struct request *req, struct response *res, long long id,
                         enum staff_role role, const char *username);

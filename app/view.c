@@ -16,9 +16,13 @@ static void staff_menu(struct tdict *ctx, const struct staff_session *s)
 	tdict_set_ref(me, "username", s->username);
 	tdict_set_ref(me, "role", privacy_role_name(s->role));
 	tdict_set_ref(me, "csrf", s->csrf);
+	if (s->policy_pending > 0) {
+		tdict_setf(ctx, "staff_policy_pending", "%lld", s->policy_pending);
+		tdict_set_ref(ctx, "staff_policy_path", privacy_page(PAGE_ACKNOWLEDGE)->path);
+	}
 	struct tlist *menu = tdict_list(ctx, "menu");
 	for (int p = 0; p < PAGE__MAX; p++)
-		if (privacy_page_allowed((enum staff_page)p, s->role)) {
+		if (privacy_page_allowed((enum staff_page)p, s->role) && privacy_page(p)->label) {
 			struct tdict *item = tlist_add(menu);
 			tdict_set_ref(item, "path", privacy_page(p)->path);
 			tdict_set_ref(item, "label", privacy_page(p)->label);
@@ -35,6 +39,9 @@ struct tdict *view_ctx(struct request *req, const char *title)
 		struct tdict *me = tdict_dict(ctx, "me");
 		tdict_set_ref(me, "name", req->session->name ? req->session->name : "");
 		tdict_set_ref(me, "csrf", req->session->csrf);
+		/* Recorded on the account, so every browser of theirs shows it until they decide.
+		 */
+		tdict_set_bool(ctx, "policy_unseen", req->session->policy_unseen);
 	}
 	if (req->staff != NULL)
 		staff_menu(ctx, req->staff);

@@ -150,6 +150,7 @@ extern const char ctl_shipments_import_usage[];
 /* Sub-commands: argv[0] is the command's own name. They return a CTL_ status. */
 int cmd_migrate(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_affiliates(int argc, char **argv);
 int cmd_staff(int argc, char **argv);
 int cmd_customer(int argc, char **argv);
 int cmd_mail(int argc, char **argv);

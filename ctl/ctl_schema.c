@@ -242,10 +242,33 @@ out:
 
 static const char policy_usage[] =
     "usage: dittoctl policy publish --purposes LIST [--title TITLE] FILE\n"
-    "Publishes FILE (UTF-8 text) as the next policy version. LIST names the purposes\n"
-    "this version allows, comma-separated (e.g. account,orders,marketing,profiling),\n"
+    "       dittoctl policy notify\n"
+    "publish: publishes FILE (UTF-8 text) as the next policy version. LIST names the\n"
+    "purposes this version allows, comma-separated (e.g. account,orders,marketing,profiling),\n"
     "each one word of a-z and _, none twice (the staff site's policy page: the same rule).\n"
-    "Connects as db_admin_user. Safe to run twice at once: each run gets its own version.";
+    "Then queues the site notice (views/mail/policy_changed.txt) to every approved\n"
+    "customer in the outbox, 500 a transaction. Connects as db_admin_user. Safe to run\n"
+    "twice at once: each run gets its own version.\n"
+    "notify: finishes the notice mailings a publication left unfinished (the staff site\n"
+    "queues a bounded number in its request; a killed run leaves its cursor), from cron.\n"
+    "Connects as db_cron_user; safe to run twice at once, on any database node.\n"
+    "Prints \"queued N notice(s)\".";
+
+/* Queues every unfinished notice mailing to the end. Returns 0, or -1 after one error line. */
+static int notify(struct db *db)
+{
+	const struct tmpl_set *views = ctl_views();
+	long long queued = 0;
+	bool finished;
+	if (views == NULL)
+		return -1;
+	if (policy_notify_run(db, views, cfg.base_url, -1, &queued, &finished) < 0) {
+		fail("cannot queue the policy notices (%lld queued): %s", queued, db_error(db));
+		return -1;
+	}
+	printf("queued %lld notice(s)\n", queued);
+	return 0;
+}
 
 static int policy_publish_cmd(int argc, char **argv)
 {
@@ -295,6 +318,8 @@ static int policy_publish_cmd(int argc, char **argv)
 		goto out;
 	}
 	printf("published policy version %lld\n", version);
+	if (notify(db) < 0)
+		goto out;
 	rc = CTL_OK;
 out:
 	db_free(db);
@@ -303,8 +328,36 @@ out:
 	return rc;
 }
 
+static int policy_notify_cmd(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (ctl_is_help(argv[i])) {
+			puts(policy_usage);
+			return CTL_OK;
+		}
+		return usage_fail("unexpected argument '%s' (try: dittoctl policy --help)",
+		                  argv[i]);
+	}
+	struct db *db = ctl_cron_db();
+	if (db == NULL)
+		return CTL_ERR;
+	int rc = notify(db) < 0 ? CTL_ERR : CTL_OK;
+	db_free(db);
+	return rc;
+}
+
 int cmd_policy(int argc, char **argv)
 {
-	return ctl_one_subcommand(argc, argv, "policy", "publish", policy_usage,
-	                          policy_publish_cmd);
+	if (argc < 2)
+		return usage_fail("policy needs a sub-command: publish or notify (try: dittoctl "
+		                  "policy --help)");
+	if (ctl_is_help(argv[1])) {
+		puts(policy_usage);
+		return CTL_OK;
+	}
+	if (strcmp(argv[1], "publish") == 0)
+		return policy_publish_cmd(argc - 1, argv + 1);
+	if (strcmp(argv[1], "notify") == 0)
+		return policy_notify_cmd(argc - 1, argv + 1);
+	return usage_fail("policy has no sub-command '%s' (try: dittoctl policy --help)", argv[1]);
 }

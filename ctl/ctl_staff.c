@@ -265,8 +265,9 @@ out:
 }
 
 static const char list_usage[] = "usage: dittoctl staff list\n"
-                                 "Lists staff accounts: username, role, whether disabled, and "
-                                 "when created (UTC).\n"
+                                 "Lists staff accounts: username, role, whether disabled, "
+                                 "when created (UTC),\nand the newest privacy-policy version "
+                                 "each acknowledged, and when (UTC).\n"
                                  "Never shows password hashes or TOTP secrets.";
 
 static int staff_list(int argc, char **argv)
@@ -290,10 +291,16 @@ static int staff_list(int argc, char **argv)
 		fail("cannot list staff accounts: %s", db_error(db));
 		goto out;
 	}
-	printf("%-32s %-15s %-9s %s\n", "USERNAME", "ROLE", "DISABLED", "CREATED (UTC)");
-	for (size_t i = 0; i < n; i++)
-		printf("%-32s %-15s %-9s %s\n", v[i].username, v[i].role,
-		       v[i].disabled ? "yes" : "no", v[i].created_at);
+	printf("%-32s %-15s %-9s %-19s %-7s %s\n", "USERNAME", "ROLE", "DISABLED", "CREATED (UTC)",
+	       "POLICY", "ACKNOWLEDGED (UTC)");
+	for (size_t i = 0; i < n; i++) {
+		char acked[24] = "-";
+		if (v[i].policy_acked > 0)
+			snprintf(acked, sizeof(acked), "%lld", v[i].policy_acked);
+		printf("%-32s %-15s %-9s %-19s %-7s %s\n", v[i].username, v[i].role,
+		       v[i].disabled ? "yes" : "no", v[i].created_at, acked,
+		       v[i].policy_acked_at ? v[i].policy_acked_at : "-");
+	}
 	rc = CTL_OK;
 out:
 	arena_free(a);

@@ -16,7 +16,10 @@ static const struct command {
     {"migrate", cmd_migrate,
      "  migrate [SCHEMA_DIR]                      apply pending schema migrations\n"},
     {"policy", cmd_policy,
-     "  policy publish --purposes LIST FILE       publish a new privacy-policy version\n"},
+     "  policy publish --purposes LIST FILE       publish a new privacy-policy version\n"
+     "  policy notify                             finish queuing its notice to customers\n"},
+    {"affiliates", cmd_affiliates,
+     "  affiliates export AFFILIATE [FILE]        what an affiliate may receive (CSV)\n"},
     {"staff", cmd_staff,
      "  staff add --role ROLE USERNAME            add a staff member (password on stdin)\n"
      "  staff list                                list staff accounts\n"

@@ -24,12 +24,14 @@ int handle_home(struct request *req, struct response *res)
 	for (size_t i = 0; i < nnotices; i++)
 		tdict_set_ref(tlist_add(list), "body", notices[i]);
 	if (found == 0) {
-		/* A visitor who saw an older version is told it changed. */
+		/* A visitor who saw an older version is told it changed (a signed-in customer's
+		 * account says what they saw: the layout's banner tells them). */
 		const char *seen = kv_get(&req->cookies, COOKIE_POLICY_SEEN);
 		long long seen_v = seen != NULL ? strtoll(seen, NULL, 10) : 0;
-		if (seen_v > 0 && seen_v < pv.version) {
+		if (req->session == NULL && seen_v > 0 && seen_v < pv.version) {
 			tdict_set_bool(ctx, "policy_changed", true);
 			tdict_setf(ctx, "policy_version", "%lld", pv.version);
+			tdict_setf(ctx, "policy_seen", "%lld", seen_v);
 			tdict_set_ref(ctx, "policy_date", pv.published_at);
 		}
 		char v[24];

@@ -20,6 +20,12 @@ extern const struct site ditto_site;
 int handle_home(struct request *req, struct response *res);
 int handle_privacy(struct request *req, struct response *res);
 int handle_privacy_version(struct request *req, struct response *res);
+/* What changed between two versions: purposes added and removed, the text line by line. */
+int handle_privacy_changes(struct request *req, struct response *res);
+/* A signed-in customer's decision on the newest version: the page, accept, decline. */
+int handle_privacy_accept_form(struct request *req, struct response *res);
+int handle_privacy_accept(struct request *req, struct response *res);
+int handle_privacy_decline(struct request *req, struct response *res);
 int handle_catalog(struct request *req, struct response *res);
 int handle_product(struct request *req, struct response *res);
 int handle_healthz(struct request *req, struct response *res);
@@ -80,6 +86,9 @@ int handle_staff_notice_add(struct request *req, struct response *res);
 int handle_staff_notice_end(struct request *req, struct response *res);
 int handle_staff_policy(struct request *req, struct response *res);
 int handle_staff_policy_publish(struct request *req, struct response *res);
+/* Every member, before pages with personal data: read and acknowledge the newest version. */
+int handle_staff_policy_ack_form(struct request *req, struct response *res);
+int handle_staff_policy_ack(struct request *req, struct response *res);
 int handle_staff_members(struct request *req, struct response *res);
 int handle_staff_member_add(struct request *req, struct response *res);
 int handle_staff_member_disable(struct request *req, struct response *res);

@@ -138,7 +138,9 @@ int handle_staff_login(struct request *req, struct response *res)
 	struct audit_event ev = {.action = "signin"};
 	if (staff_audit(req, &ev, 1) < 0)
 		return -1;
-	http_redirect(res, "/admin");
+	/* A version published since their last acknowledgement is the first thing they read. */
+	http_redirect(res, req->staff->policy_pending > 0 ? privacy_page(PAGE_ACKNOWLEDGE)->path
+	                                                  : "/admin");
 	return 0;
 }
 

@@ -38,6 +38,11 @@ static int staff_page(struct request *req, struct response *res, struct tdict *c
 		              v[i].last_login_at ? v[i].last_login_at : "never");
 		tdict_set_ref(d, "created_at", v[i].created_at);
 		tdict_setf(d, "generation", "%lld", v[i].totp_generation);
+		if (v[i].policy_acked > 0)
+			tdict_setf(d, "policy_ack", "version %lld, %s", v[i].policy_acked,
+			           v[i].policy_acked_at ? v[i].policy_acked_at : "");
+		else
+			tdict_set_ref(d, "policy_ack", "none yet");
 		tdict_set_bool(d, "self", v[i].id == req->staff->staff_id);
 	}
 	const char *chosen = http_form(req, "role"); /* the add form's, shown again */

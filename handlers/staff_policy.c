@@ -7,6 +7,7 @@
 #include "../app/config.h"
 #include "../app/db/db.h"
 #include "../app/db/policy.h"
+#include "../app/log.h"
 #include "../app/mail.h"
 #include "../app/policy_publish.h"
 #include "../app/staff_session.h"
@@ -14,6 +15,10 @@
 #include "../app/view.h"
 #include "routes.h"
 #include "staff_audit.h"
+
+/* Notice batches the publishing request queues itself (POLICY_NOTIFY_BATCH customers each): a
+ * few seconds at most; cron queues any rest. */
+#define POLICY_NOTIFY_WEB_BATCHES 20
 
 /* Characters of a policy's text; the request body limit (max_body) usually ends it sooner. */
 #define POLICY_BODY_MAX 60000
@@ -133,7 +138,20 @@ int handle_staff_policy_publish(struct request *req, struct response *res)
 		           version, version);
 		return policy_page(req, res, fresh, 409, true);
 	}
+	/* The version is committed; its notices follow in short transactions of their own, as
+	 * many as this request may take its time for, and cron's `dittoctl policy notify`
+	 * queues the rest (or all, should this request die). */
+	long long queued = 0;
+	bool finished = false;
+	if (policy_notify_run(req->db, req->views, req->cfg->base_url, POLICY_NOTIFY_WEB_BATCHES,
+	                      &queued, &finished) < 0)
+		log_error("policy: version %lld published, its notices wait for `dittoctl policy "
+		          "notify`: %s",
+		          version, db_error(req->db));
 	tdict_setf(fresh, "message",
-	           "Version %lld published: the shop's privacy page shows it now.", version);
+	           "Version %lld published: the shop's privacy page shows it now. %lld "
+	           "customer notice(s) queued%s.",
+	           version, queued,
+	           finished ? "" : "; the rest are queued by `dittoctl policy notify` from cron");
 	return policy_page(req, res, fresh, 200, true);
 }

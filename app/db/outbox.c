@@ -78,10 +78,16 @@ int db_outbox_claim(struct db *db, long long id, const char *run_id, int seconds
 	return affected == 1 ? 1 : 0;
 }
 
+/* A message queued without a recipient is addressed here: about an order, to the order's contact
+ * email (none once anonymised); otherwise (a policy change's notice) to the account's email
+ * while the account is approved. */
 static const char SQL_GET_CLAIMED[] =
-    "SELECT m.id, COALESCE(m.recipient, IF(o.anonymised_at IS NULL, o.contact_email, NULL)), "
+    "SELECT m.id, COALESCE(m.recipient, IF(o.anonymised_at IS NULL, o.contact_email, NULL), "
+    "IF(c.status = 'approved', c.email, NULL)), "
     "m.subject, m.body, FLOOR(UNIX_TIMESTAMP(m.created_at)), m.attempts, m.list_unsubscribe "
     "FROM outbox m LEFT JOIN orders o ON m.recipient IS NULL AND o.id = m.order_id "
+    "LEFT JOIN customers c ON m.recipient IS NULL AND m.order_id IS NULL "
+    "AND c.id = m.customer_id "
     "WHERE m.id = ? AND m.claimed_by = ? AND m.sent_at IS NULL";
 
 int db_outbox_get_claimed(struct db *db, struct arena *a, long long id, const char *run_id,

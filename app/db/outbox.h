@@ -46,8 +46,10 @@ int db_outbox_claim(struct db *db, long long id, const char *run_id, int seconds
  * Reads message id while run_id holds its claim, into arena a (wipe it
  * after use: the body is a personal message).  A message queued for an
  * order without a recipient gets the order's contact email, none once the
- * order is anonymised.  Returns 0, 1 when the claim is not (or no longer)
- * run_id's, or -1.
+ * order is anonymised; one queued for an account without order or
+ * recipient (a policy change's notice) gets the account's email while it is
+ * approved.  Returns 0, 1 when the claim is not (or no longer) run_id's, or
+ * -1.
  */
 int db_outbox_get_claimed(struct db *db, struct arena *a, long long id, const char *run_id,
                           struct outbox_message *m);

@@ -193,3 +193,72 @@ int db_notice_end(struct db *db, struct arena *a, long long id)
 		return -1;
 	return db_cell_int(&r, 0, 0) > 0 ? DB_UNCHANGED : DB_NOT_FOUND;
 }
+
+static const char SQL_MAILING_INSERT[] = "INSERT INTO policy_mailings (version) VALUES (?)";
+
+int db_policy_mailing_insert(struct db *db, long long version)
+{
+	return db_exec(db, SQL_MAILING_INSERT, DB_ARGS(DB_INT(version)), NULL, NULL);
+}
+
+static const char SQL_MAILING_OPEN[] =
+    "SELECT version FROM policy_mailings WHERE done_at IS NULL ORDER BY version";
+
+int db_policy_mailing_open(struct db *db, struct arena *a, long long **out, size_t *n)
+{
+	struct db_rows r;
+	if (db_query(db, a, SQL_MAILING_OPEN, DB_NOARGS, &r) < 0)
+		return -1;
+	long long *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
+	for (size_t i = 0; i < r.nrows; i++)
+		v[i] = db_cell_int(&r, i, 0);
+	*out = v;
+	*n = r.nrows;
+	return 0;
+}
+
+static const char SQL_MAILING_LOCK[] =
+    "SELECT next_customer_id, done_at IS NOT NULL FROM policy_mailings WHERE version = ? "
+    "FOR UPDATE";
+/* The batch's last customer: the cursor moves past the batch even when the insert below finds
+ * fewer rows (it reads the same snapshot, so it does not). */
+static const char SQL_MAILING_NEXT[] =
+    "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM (SELECT id FROM customers "
+    "WHERE status = 'approved' AND id > ? ORDER BY id LIMIT ?) b";
+static const char SQL_MAILING_QUEUE[] =
+    "INSERT INTO outbox (customer_id, kind, recipient, subject, body) "
+    "SELECT id, ?, NULL, ?, ? FROM customers WHERE status = 'approved' AND id > ? AND id <= ?";
+static const char SQL_MAILING_MOVE[] =
+    "UPDATE policy_mailings SET next_customer_id = ?, queued = queued + ?, "
+    "done_at = IF(?, UTC_TIMESTAMP(6), NULL) WHERE version = ?";
+
+int db_policy_mailing_batch(struct db *db, struct arena *a, long long version, const char *kind,
+                            const char *subject, const char *body, long long limit,
+                            long long *queued, bool *done)
+{
+	struct db_rows r;
+	*queued = 0;
+	*done = true;
+	if (db_query(db, a, SQL_MAILING_LOCK, DB_ARGS(DB_INT(version)), &r) < 0)
+		return -1;
+	if (r.nrows == 0 || db_cell_int(&r, 0, 1) != 0)
+		return 0; /* no such mailing, or finished by another runner */
+	long long after = db_cell_int(&r, 0, 0);
+	if (db_query(db, a, SQL_MAILING_NEXT, DB_ARGS(DB_INT(after), DB_INT(limit)), &r) < 0)
+		return -1;
+	long long n = db_cell_int(&r, 0, 0), last = db_cell_int(&r, 0, 1);
+	unsigned long long inserted = 0;
+	if (n > 0 && db_exec(db, SQL_MAILING_QUEUE,
+	                     DB_ARGS(DB_STR(kind), DB_STR(subject), DB_STR(body), DB_INT(after),
+	                             DB_INT(last)),
+	                     &inserted, NULL) < 0)
+		return -1;
+	*done = n < limit;
+	if (db_exec(db, SQL_MAILING_MOVE,
+	            DB_ARGS(DB_INT(n > 0 ? last : after), DB_INT((long long)inserted),
+	                    DB_INT(*done ? 1 : 0), DB_INT(version)),
+	            NULL, NULL) < 0)
+		return -1;
+	*queued = (long long)inserted;
+	return 0;
+}

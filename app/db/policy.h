@@ -2,6 +2,7 @@
 #ifndef DITTO_DB_POLICY_H
 #define DITTO_DB_POLICY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct arena;
@@ -36,6 +37,30 @@ int db_notice_list_active(struct db *db, struct arena *a, const char ***out, siz
  * transaction ends so that publishers serialise.  Returns 0, or -1.
  */
 int db_policy_lock_newest(struct db *db, long long *newest);
+
+/*
+ * Inside the caller's transaction (the one publishing version): records
+ * that the version's site-notice mailing is to be queued, from the first
+ * customer on.  Returns 0, or -1 on error.
+ */
+int db_policy_mailing_insert(struct db *db, long long version);
+/* Lists the versions whose mailing is not finished, oldest first, into arena a. Returns 0 or
+ * -1. */
+int db_policy_mailing_open(struct db *db, struct arena *a, long long **out, size_t *n);
+/*
+ * Inside the caller's transaction: queues the next batch of at most limit
+ * notices of version's mailing: one outbox row of kind with subject and body
+ * for each approved customer above the mailing's cursor, by id, with no
+ * recipient (`dittoctl mail send` addresses it to the account's email at
+ * delivery, so the queuing role never reads an address), and moves the
+ * cursor past them; a batch shorter than limit finishes the mailing.  The
+ * mailing's row is locked first, so two runners (on any database node)
+ * never queue one customer twice.  Stores the rows queued in *queued and
+ * sets *done when the mailing is finished.  Returns 0, or -1 on error.
+ */
+int db_policy_mailing_batch(struct db *db, struct arena *a, long long version, const char *kind,
+                            const char *subject, const char *body, long long limit,
+                            long long *queued, bool *done);
 
 /* Lists every purpose any version allows, by name, into arena a. Returns 0 or -1. */
 int db_policy_purposes_known(struct db *db, struct arena *a, const char ***out, size_t *n);

@@ -7,7 +7,9 @@
 static const char SQL_SESSION_GET[] =
     "SELECT s.id, s.customer_id, s.csrf_token, c.status, c.name, c.username, "
     "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 60 SECOND, "
-    "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 30 MINUTE "
+    "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 30 MINUTE, "
+    "GREATEST(c.policy_version, COALESCE(c.policy_seen_version, 0)) < "
+    "(SELECT COALESCE(MAX(v.version), 0) FROM policy_versions v) "
     "FROM sessions s JOIN customers c ON c.id = s.customer_id "
     "WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP(6) "
     "AND s.last_seen_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND";
@@ -29,6 +31,7 @@ int db_session_get(struct db *db, struct arena *a, const unsigned char *hash, in
 	out->username = db_cell(&r, 0, 5);
 	out->touch = db_cell_int(&r, 0, 6) != 0;
 	out->new_visit = db_cell_int(&r, 0, 7) != 0;
+	out->policy_unseen = db_cell_int(&r, 0, 8) != 0;
 	return 0;
 }
 

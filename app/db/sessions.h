@@ -17,8 +17,9 @@ struct session_row {
 	enum customer_status status; /* the customer's account status */
 	const char *name;
 	const char *username;
-	bool touch;     /* last request over a minute ago: refresh last_seen_at */
-	bool new_visit; /* last request over 30 minutes ago: count a visit */
+	bool touch;         /* last request over a minute ago: refresh last_seen_at */
+	bool new_visit;     /* last request over 30 minutes ago: count a visit */
+	bool policy_unseen; /* a policy version newer than any the customer decided on exists */
 };
 
 /* A session as My Account lists it. */

@@ -34,7 +34,11 @@ int db_staff_insert(struct db *db, const char *username, enum staff_role role,
 
 static const char SQL_STAFF_LIST[] =
     "SELECT id, username, role, disabled, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), "
-    "DATE_FORMAT(last_login_at, '%Y-%m-%d %H:%i:%s'), totp_generation "
+    "DATE_FORMAT(last_login_at, '%Y-%m-%d %H:%i:%s'), totp_generation, "
+    "(SELECT k.version FROM staff_policy_acks k WHERE k.staff_id = staff.id "
+    " ORDER BY k.version DESC LIMIT 1), "
+    "(SELECT DATE_FORMAT(k.acked_at, '%Y-%m-%d %H:%i:%s') FROM staff_policy_acks k "
+    " WHERE k.staff_id = staff.id ORDER BY k.version DESC LIMIT 1) "
     "FROM staff ORDER BY username";
 
 int db_staff_list(struct db *db, struct arena *a, struct staff_member **out, size_t *n)
@@ -51,6 +55,8 @@ int db_staff_list(struct db *db, struct arena *a, struct staff_member **out, siz
 		v[i].created_at = db_cell(&r, i, 4);
 		v[i].last_login_at = db_cell(&r, i, 5);
 		v[i].totp_generation = db_cell_int(&r, i, 6);
+		v[i].policy_acked = db_cell(&r, i, 7) ? db_cell_int(&r, i, 7) : 0;
+		v[i].policy_acked_at = db_cell(&r, i, 8);
 	}
 	*out = v;
 	*n = r.nrows;

@@ -17,9 +17,11 @@ struct staff_member {
 	const char *username;
 	const char *role; /* as staff.role spells it */
 	bool disabled;
-	const char *created_at;    /* "YYYY-MM-DD HH:MM:SS" UTC */
-	const char *last_login_at; /* "YYYY-MM-DD HH:MM:SS" UTC; NULL: never signed in */
-	long long totp_generation; /* how often the second factor was set up again */
+	const char *created_at;      /* "YYYY-MM-DD HH:MM:SS" UTC */
+	const char *last_login_at;   /* "YYYY-MM-DD HH:MM:SS" UTC; NULL: never signed in */
+	long long totp_generation;   /* how often the second factor was set up again */
+	long long policy_acked;      /* the newest policy version they acknowledged; 0: none */
+	const char *policy_acked_at; /* when, "YYYY-MM-DD HH:MM:SS" UTC; NULL: never */
 };
 
 /* Sets *exists when username names a staff account. Returns 0, or -1 on error. */

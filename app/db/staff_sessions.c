@@ -5,7 +5,9 @@
 
 static const char SQL_GET[] =
     "SELECT s.id, s.staff_id, m.username, m.role, s.csrf_token, "
-    "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 60 SECOND "
+    "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 60 SECOND, "
+    "(SELECT COALESCE(MAX(v.version), 0) FROM policy_versions v WHERE v.version > "
+    " COALESCE((SELECT MAX(k.version) FROM staff_policy_acks k WHERE k.staff_id = m.id), 0)) "
     "FROM staff_sessions s JOIN staff m ON m.id = s.staff_id "
     "WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP(6) "
     "AND s.last_seen_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND AND m.disabled = 0";
@@ -28,6 +30,7 @@ int db_staff_session_get(struct db *db, struct arena *a, const unsigned char *ha
 	out->role = (enum staff_role)role;
 	out->csrf = db_cell(&r, 0, 4);
 	out->touch = db_cell_int(&r, 0, 5) != 0;
+	out->policy_pending = db_cell_int(&r, 0, 6);
 	return 0;
 }
 

@@ -14,7 +14,8 @@ struct staff_session_row {
 	const char *username;
 	enum staff_role role;
 	const char *csrf;
-	bool touch; /* last request over a minute ago: refresh last_seen_at */
+	bool touch;               /* last request over a minute ago: refresh last_seen_at */
+	long long policy_pending; /* the newest policy version the member has not acknowledged; 0 */
 };
 
 /*

@@ -373,6 +373,13 @@ static const struct privacy_write writes[] = {
     {R(ROLE_ADMIN), "UPDATE", "site_notices", "ends_at"},
     {R(ROLE_ADMIN), "INSERT", "policy_versions", NULL},
     {R(ROLE_ADMIN), "INSERT", "policy_purposes", NULL},
+    /* A published version's notice to every approved customer: the mailing's cursor, and one
+     * outbox row per customer with no address (mail send addresses it), so the admin, who
+     * sees emails masked, reads of a customer only the id and whether they are approved. */
+    {R(ROLE_ADMIN), "INSERT", "policy_mailings", NULL},
+    {R(ROLE_ADMIN), "UPDATE", "policy_mailings", "next_customer_id, queued, done_at"},
+    {R(ROLE_ADMIN), "SELECT", "customers", "id, status"},
+    {R(ROLE_ADMIN), "INSERT", "outbox", NULL},
     {R(ROLE_ADMIN), "SELECT", "staff", "created_at, totp_generation"},
     {R(ROLE_ADMIN), "INSERT", "staff", "username, role, password_hash, totp_secret"},
     {R(ROLE_ADMIN), "UPDATE", "staff", "disabled, totp_secret, totp_generation"},

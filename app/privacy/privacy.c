@@ -340,22 +340,28 @@ const char *privacy_filter_value(struct arena *a, enum staff_role r, const struc
 #define R(x)      (1u << (x))
 #define ALL_ROLES ((1u << ROLE__MAX) - 1)
 
+/* The staff pages: personal marks the pages that show customers' personal data (people, their
+ * orders, who viewed them, legal cases); the admin's pages about the site itself and the pool
+ * status show none. */
 static const struct staff_page_info pages[PAGE__MAX] = {
-    [PAGE_HOME] = {"/admin", "Home", ALL_ROLES},
-    [PAGE_REGISTRATIONS] = {"/admin/registrations", "Registrations", R(ROLE_REPRESENTATIVE)},
+    [PAGE_HOME] = {"/admin", "Home", ALL_ROLES, false},
+    [PAGE_REGISTRATIONS] = {"/admin/registrations", "Registrations", R(ROLE_REPRESENTATIVE), true},
     [PAGE_CUSTOMERS] = {"/admin/customers", "Customers",
                         R(ROLE_REPRESENTATIVE) | R(ROLE_BILLING) | R(ROLE_SUPPORT) | R(ROLE_ADMIN) |
-                            R(ROLE_LEGAL)},
-    [PAGE_ORDERS] = {"/admin/orders", "Orders", R(ROLE_BILLING) | R(ROLE_SUPPORT)},
-    [PAGE_REPORTS] = {"/admin/reports", "Reports", R(ROLE_ANALYST) | R(ROLE_ADMIN)},
-    [PAGE_AUDIT] = {"/admin/audit", "Audit log", R(ROLE_ADMIN) | R(ROLE_LEGAL)},
-    [PAGE_DISCLOSURES] = {"/admin/disclosures", "Legal cases", R(ROLE_LEGAL)},
-    [PAGE_NOTICES] = {"/admin/notices", "Site notices", R(ROLE_ADMIN)},
-    [PAGE_POLICY] = {"/admin/policy", "Privacy policy", R(ROLE_ADMIN)},
-    [PAGE_STAFF] = {"/admin/staff", "Staff", R(ROLE_ADMIN)},
-    [PAGE_PRODUCTS] = {"/admin/products", "Products", R(ROLE_ADMIN)},
-    [PAGE_STATUS] = {"/admin/status", "Pool status", R(ROLE_ADMIN)},
-    [PAGE_MESSAGES] = {"/admin/messages", "Messages", R(ROLE_SUPPORT)},
+                            R(ROLE_LEGAL),
+                        true},
+    [PAGE_ORDERS] = {"/admin/orders", "Orders", R(ROLE_BILLING) | R(ROLE_SUPPORT), true},
+    [PAGE_REPORTS] = {"/admin/reports", "Reports", R(ROLE_ANALYST) | R(ROLE_ADMIN), false},
+    [PAGE_AUDIT] = {"/admin/audit", "Audit log", R(ROLE_ADMIN) | R(ROLE_LEGAL), true},
+    [PAGE_DISCLOSURES] = {"/admin/disclosures", "Legal cases", R(ROLE_LEGAL), true},
+    [PAGE_NOTICES] = {"/admin/notices", "Site notices", R(ROLE_ADMIN), false},
+    [PAGE_POLICY] = {"/admin/policy", "Privacy policy", R(ROLE_ADMIN), false},
+    [PAGE_STAFF] = {"/admin/staff", "Staff", R(ROLE_ADMIN), false},
+    [PAGE_PRODUCTS] = {"/admin/products", "Products", R(ROLE_ADMIN), false},
+    [PAGE_STATUS] = {"/admin/status", "Pool status", R(ROLE_ADMIN), false},
+    [PAGE_MESSAGES] = {"/admin/messages", "Messages", R(ROLE_SUPPORT), true},
+    /* Reached from sign-in and from the pages it stands before, not from the menu. */
+    [PAGE_ACKNOWLEDGE] = {"/admin/policy/acknowledge", NULL, ALL_ROLES, false},
 };
 
 #define REPR    R(ROLE_REPRESENTATIVE)
@@ -390,6 +396,11 @@ const struct staff_page_info *privacy_page(enum staff_page p)
 bool privacy_page_allowed(enum staff_page p, enum staff_role r)
 {
 	return (unsigned)p < PAGE__MAX && (unsigned)r < ROLE__MAX && (pages[p].roles & (1u << r));
+}
+
+bool privacy_page_personal(enum staff_page p)
+{
+	return (unsigned)p >= PAGE__MAX || pages[p].personal;
 }
 
 int privacy_page_of(const char *pattern)

@@ -147,21 +147,26 @@ enum staff_page {
 	PAGE_POLICY,
 	PAGE_STAFF,
 	PAGE_PRODUCTS,
-	PAGE_STATUS,   /* the worker pools */
-	PAGE_MESSAGES, /* the support queue: what customers wrote through /contact */
+	PAGE_STATUS,      /* the worker pools */
+	PAGE_MESSAGES,    /* the support queue: what customers wrote through /contact */
+	PAGE_ACKNOWLEDGE, /* the newest privacy policy, read and acknowledged by every member */
 	PAGE__MAX
 };
 
 struct staff_page_info {
 	const char *path;  /* "/admin/customers" */
-	const char *label; /* "Customers", for the menu */
+	const char *label; /* "Customers", for the menu; NULL: not in the menu */
 	unsigned roles;    /* bit (1u << role) for each role that may open it */
+	bool personal;     /* shows customers' personal data: opens only for a member who has
+	                    * acknowledged the newest policy version (SPEC §6) */
 };
 
 /* The page's row; NULL when out of range. */
 const struct staff_page_info *privacy_page(enum staff_page p);
 /* True when role r may open page p (default-deny: out of range is false). */
 bool privacy_page_allowed(enum staff_page p, enum staff_role r);
+/* True when page p shows customers' personal data (out of range: true, failing closed). */
+bool privacy_page_personal(enum staff_page p);
 /*
  * The page a staff route pattern belongs to: the page whose path is the
  * pattern or a prefix of it ending at a '/'.  Returns the page, or -1 for a

@@ -89,6 +89,9 @@ export async function staffSignIn(page, member) {
   await page.fill('main input[name="password"]', STAFF_PASSWORD);
   await page.fill('main input[name="totp"]', totp(member.secret));
   await submit(page, page.locator('main form').getByRole('button', { name: 'Sign in' }));
+  // A member's first sign-in after a new policy version: read it and acknowledge it.
+  if (new URL(page.url()).pathname === '/admin/policy/acknowledge')
+    await submit(page, page.locator('main form').getByRole('button', { name: /I have read version/ }));
   check(new URL(page.url()).pathname === '/admin',
     `sign-in of ${member.username} went to ${page.url()}: ${(await bodyText(page)).slice(0, 300)}`);
 }

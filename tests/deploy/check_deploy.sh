@@ -56,21 +56,23 @@ if [ "$(tail -c 1 "$cron" | od -An -c | tr -d ' ')" = '\n' ] && ! basename "$cro
 then ok "crontab ends with a newline and its name has no dot"
 else notok "crontab ends with a newline and its name has no dot"; fi
 
-# The same three jobs in both, and no flock anywhere.
+# The same jobs in both (unit name:command), and no flock anywhere.
 same=1
-for job in purge "mail send" "traffic ingest"; do
-	unit=$units/ditto-${job%% *}.service
+for pair in "purge:purge" "mail:mail send" "promotions:mail promotions" "policy:policy notify" \
+	"traffic:traffic ingest"; do
+	name=${pair%%:*} job=${pair#*:}
+	unit=$units/ditto-$name.service
 	grep -q "^ExecStart=/usr/local/bin/dittoctl --config /etc/ditto/ditto.conf $job\$" "$unit" ||
 		{ echo "# $unit does not run dittoctl $job"; same=0; }
 	grep -Eq "^#?[0-9*].* ditto /usr/local/bin/dittoctl --config /etc/ditto/ditto.conf $job( |\$)" "$cron" ||
 		{ echo "# the crontab does not run dittoctl $job"; same=0; }
-	[ -f "$units/ditto-${job%% *}.timer" ] || { echo "# no timer for $job"; same=0; }
+	[ -f "$units/ditto-$name.timer" ] || { echo "# no timer for $job"; same=0; }
 done
 if grep -h -v '^#' "$cron" "$units"/* | grep -qi flock; then
 	echo "# flock is used"; same=0
 fi
-if [ $same = 1 ]; then ok "crontab and systemd units schedule purge, mail send and traffic ingest without flock"
-else notok "crontab and systemd units schedule purge, mail send and traffic ingest without flock"; fi
+if [ $same = 1 ]; then ok "crontab and systemd units schedule the same jobs without flock"
+else notok "crontab and systemd units schedule the same jobs without flock"; fi
 
 # systemd-analyze verify needs the ExecStart binary to exist: the built dittoctl stands in.
 if command -v systemd-analyze >/dev/null 2>&1; then

@@ -5,6 +5,8 @@
 #define DITTO_TEST_STAFF_HARNESS_H
 
 #include "../../app/privacy/privacy.h"
+#include <stdbool.h>
+
 #include "harness.h"
 
 #define STAFF_PASSWORD "a long enough passphrase 42"
@@ -28,7 +30,15 @@ void totp(const char *secret, int offset, char code[8]);
 /* POSTs /admin/login with the form's csrf; returns the status (r keeps the answer). */
 long staff_login_with(struct client *c, const char *user, const char *password, const char *code,
                       struct http_resp *r);
-/* Signs m in with the current code; asserts it worked. */
+/* Where the staff site sends a member who has not acknowledged the newest policy version. */
+#define STAFF_ACK_PATH "/admin/policy/acknowledge"
+/* True when a sign-in's answer r (a 303) sends the member to acknowledge the policy first. */
+bool staff_asked_to_acknowledge(const struct http_resp *r);
+/* Opens the acknowledgement page and posts its form (the version it shows); returns the POST's
+ * status (303 when recorded), or 0 when the page had no form (r then holds nothing). */
+long staff_acknowledge(struct client *c, struct http_resp *r);
+/* Signs m in with the current code, acknowledging the newest policy version when the site asks
+ * (a member's first sign-in after a publication); asserts it worked. */
 void staff_login(struct client *c, const struct member *m);
 /* GETs path on the staff site with c's cookies; returns the status (r keeps the answer). */
 long staff_get(struct client *c, const char *path, struct http_resp *r);

@@ -463,7 +463,8 @@ static void test_search_uses_only_fields_the_role_sees_in_full(void **state)
 }
 
 /* Every page of the page table, for every role: the role's pages open, the others answer 403
- * and are missing from its menu.  A page not built yet answers 404 to every role alike. */
+ * and are missing from its menu (which lists the role's pages that have a label).  A page not built
+ * yet answers 404 to every role alike. */
 static void test_each_role_opens_exactly_its_pages(void **state)
 {
 	(void)state;
@@ -489,9 +490,12 @@ static void test_each_role_opens_exactly_its_pages(void **state)
 				fprintf(stderr, "%s as %s: %ld\n", pi->path,
 				        privacy_role_name(role), st);
 			assert_int_equal(st, allowed ? 200 : 403);
+			/* A page without a label (the policy to acknowledge) is reached from
+			 * sign-in and the pages it guards, never from the menu. */
 			char link[128];
 			snprintf(link, sizeof(link), "href=\"%s\"", pi->path);
-			assert_int_equal(strstr(home.body, link) != NULL, allowed);
+			assert_int_equal(strstr(home.body, link) != NULL,
+			                 allowed && pi->label != NULL);
 		}
 		http_resp_free(&home);
 	}

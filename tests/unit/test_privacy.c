@@ -209,12 +209,32 @@ static void test_pages_are_default_deny(void **state)
 	assert_false(privacy_page_allowed(PAGE_STAFF, ROLE_LEGAL));
 }
 
+/* Every page that shows customers' personal data is marked so, and the page a member must reach
+ * to acknowledge the policy is not: otherwise nobody could ever acknowledge it. */
+static void test_personal_pages_are_marked_and_the_acknowledgement_opens_for_all(void **state)
+{
+	(void)state;
+	const enum staff_page personal[] = {PAGE_REGISTRATIONS, PAGE_CUSTOMERS, PAGE_ORDERS,
+	                                    PAGE_AUDIT, PAGE_DISCLOSURES};
+	for (size_t i = 0; i < sizeof(personal) / sizeof(personal[0]); i++)
+		assert_true(privacy_page_personal(personal[i]));
+	assert_false(privacy_page_personal(PAGE_ACKNOWLEDGE));
+	assert_false(privacy_page_personal(PAGE_HOME));
+	assert_true(privacy_page_personal(PAGE__MAX)); /* failing closed */
+	for (int r = 0; r < ROLE__MAX; r++)
+		assert_true(privacy_page_allowed(PAGE_ACKNOWLEDGE, r));
+	assert_null(privacy_page(PAGE_ACKNOWLEDGE)->label);
+}
+
 static void test_routes_belong_to_their_page_and_lookalikes_to_none(void **state)
 {
 	(void)state;
 	assert_int_equal(privacy_page_of("/admin/customers/{id}/approve"), PAGE_CUSTOMERS);
 	assert_int_equal(privacy_page_of("/admin/customers/{id}"), PAGE_CUSTOMERS);
 	assert_int_equal(privacy_page_of("/admin"), PAGE_HOME);
+	/* The policy every member acknowledges is its own page, open to all, not the admin's. */
+	assert_int_equal(privacy_page_of("/admin/policy/acknowledge"), PAGE_ACKNOWLEDGE);
+	assert_int_equal(privacy_page_of("/admin/policy"), PAGE_POLICY);
 	assert_int_equal(privacy_page_of("/admin/login"), -1);
 	assert_int_equal(privacy_page_of("/admin/logout"), -1);
 	assert_int_equal(privacy_page_of("/admin/customersX"), -1);
@@ -354,6 +374,7 @@ int main(void)
 	    cmocka_unit_test(test_pages_are_default_deny),
 	    cmocka_unit_test(test_actions_are_default_deny_and_narrow_their_page),
 	    cmocka_unit_test(test_routes_belong_to_their_page_and_lookalikes_to_none),
+	    cmocka_unit_test(test_personal_pages_are_marked_and_the_acknowledgement_opens_for_all),
 	    cmocka_unit_test(test_every_personal_table_has_a_staff_view),
 	    cmocka_unit_test(test_generated_grants_never_give_a_masked_or_absent_column),
 	    cmocka_unit_test(test_generated_sql_refuses_an_account_that_is_not_a_plain_name),
