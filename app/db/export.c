@@ -281,6 +281,8 @@ static const struct export_table tables[] = {
     {"customer_contacts", true, "contact_attempts"},
     {"legal_cases", true, "legal_cases"},
     {"support_messages", true, "support_messages"},
+    {"promotion_watermarks", false,
+     "only the newest product a promotion told them of: each promotion is in the mail part"},
 };
 
 const struct export_table *db_export_tables(size_t *n)
