@@ -40,7 +40,7 @@ let customerId = 0;
 const MENUS = {
   representative: ['/admin', '/admin/registrations', '/admin/customers'],
   billing: ['/admin', '/admin/customers', '/admin/orders'],
-  support: ['/admin', '/admin/customers', '/admin/orders'],
+  support: ['/admin', '/admin/customers', '/admin/orders', '/admin/messages'],
   analyst: ['/admin', '/admin/reports'],
   admin: ['/admin', '/admin/customers', '/admin/reports', '/admin/audit', '/admin/notices',
     '/admin/policy', '/admin/staff', '/admin/products', '/admin/status'],
@@ -48,7 +48,8 @@ const MENUS = {
 };
 // The staff pages that exist now: a role whose menu lacks one gets 403 there.
 const LIVE_PAGES = ['/admin/registrations', '/admin/customers', '/admin/orders', '/admin/audit',
-  '/admin/disclosures', '/admin/notices', '/admin/policy', '/admin/staff', '/admin/status'];
+  '/admin/disclosures', '/admin/notices', '/admin/policy', '/admin/staff', '/admin/status',
+  '/admin/messages'];
 
 // The distinctive customer, with both addresses, a paid order with a line and a card payment,
 // a viewed product and a marketing interest, inserted as the database's root.
