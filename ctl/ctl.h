@@ -158,5 +158,6 @@ int cmd_shipments_export(int argc, char **argv);
 int cmd_shipments_import(int argc, char **argv);
 int cmd_order(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
 
 #endif

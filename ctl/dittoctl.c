@@ -32,6 +32,8 @@ static const struct command {
      "  order status ID STATUS [--note TEXT]      change an order's status by hand\n"},
     {"audit", cmd_audit,
      "  audit verify                              check the audit log's hash chain\n"},
+    {"purge", cmd_purge,
+     "  purge [--dry-run]                         erase what the retention periods say must go\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -30,7 +30,7 @@ ALTER TABLE audit_log
 -- address or message body to erase them).  Deleting a customer row cascades to what hangs on
 -- it (addresses, interests, sessions, verifications, cart, viewing profile, contacts, payment
 -- attempts), which needs no privilege on those tables.
-GRANT SELECT, UPDATE, DELETE ON job_leases TO ditto_cron_role;
+GRANT SELECT, INSERT, UPDATE ON job_leases TO ditto_cron_role;
 GRANT SELECT (id, status, status_changed_at, registered_at, email_verified_at), DELETE
 	ON customers TO ditto_cron_role;
 GRANT SELECT (customer_id), DELETE ON customer_status_history TO ditto_cron_role;
@@ -46,3 +46,7 @@ GRANT SELECT (customer_id, closed_at) ON legal_cases TO ditto_cron_role;
 -- Only the id column of the audit log may change, and only the purge changes it (to NULL):
 -- the chain covers customer_ref, and verify checks any id left against it.
 GRANT UPDATE (customer_id) ON audit_log TO ditto_cron_role;
+
+-- The purge finds an erased account's order messages through their order: without this index,
+-- each account would scan the whole outbox.
+ALTER TABLE outbox ADD KEY IF NOT EXISTS ix_outbox_order (order_id);
