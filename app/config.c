@@ -156,7 +156,7 @@ static int set_pool(struct pool_config *p, const char *k, const char *v)
 /* A retention_*_days key: 0 (erase at the next purge) to 100 years. Returns 0, -1 or -2. */
 static int set_retention(struct config *c, const char *k, const char *v)
 {
-	int *dst = strcmp(k, "retention_deactivated_days") == 0 ? &c->retention_deactivated_days
+	int *dst = strcmp(k, "retention_deactivated_days") == 0  ? &c->retention_deactivated_days
 	           : strcmp(k, "retention_unverified_days") == 0 ? &c->retention_unverified_days
 	           : strcmp(k, "retention_mail_days") == 0       ? &c->retention_mail_days
 	           : strcmp(k, "retention_lockout_days") == 0    ? &c->retention_lockout_days

@@ -58,8 +58,8 @@ struct config {
 	int retention_unverified_days;   /* registrations with an unconfirmed email (7) */
 	int retention_mail_days;         /* bodies and recipients of delivered mail (90) */
 	int retention_lockout_days;      /* lockout records after the lock ended (30) */
-	char processor[32];           /* card processor adapter ("sandbox") */
-	int processor_timeout_ms;     /* bound on one processor call (default 3000) */
+	char processor[32];              /* card processor adapter ("sandbox") */
+	int processor_timeout_ms;        /* bound on one processor call (default 3000) */
 	char sandbox_ledger[CONFIG_STR]; /* the sandbox processor's books of captures and refunds */
 	bool test_routes; /* expose /_test/ routes: test stacks only, never production */
 	struct pool_config web;

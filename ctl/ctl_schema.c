@@ -200,7 +200,8 @@ int cmd_migrate(int argc, char **argv)
 			    "then the staff roles' grants and views generated from the privacy "
 			    "table\n"
 			    "(and grants those roles to the staff pool's account once it exists).\n"
-			    "Audit rows written before customer pseudonyms are re-chained once with\n"
+			    "Audit rows written before customer pseudonyms are re-chained once "
+			    "with\n"
 			    "audit_key_file (recorded in an audit_rechain row).\n"
 			    "Safe to run twice at once (GET_LOCK 'ditto.migrate').");
 			return CTL_OK;

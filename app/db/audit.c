@@ -320,7 +320,8 @@ static int check_row(const struct db_rows *r, size_t i, unsigned char prev[AUDIT
 	}
 	struct audit_row row = row_of(r, i);
 	if (row.version != AUDIT_CHAIN_V1 && row.version != AUDIT_CHAIN_V2)
-		return broken(out, id, "unknown chain_version %d (the row was changed)", row.version);
+		return broken(out, id, "unknown chain_version %d (the row was changed)",
+		              row.version);
 	audit_row_hash(prev, &row, want);
 	if (sodium_memcmp(want, stored, AUDIT_HASH_LEN) != 0)
 		return broken(out, id, "hash mismatch (the row was changed, or its id)");
@@ -350,10 +351,11 @@ static int head_matches(long long head_id, const unsigned char head_hash[AUDIT_H
                         struct audit_check *out)
 {
 	if (head_id > last_id)
-		return broken(out, head_id,
-		              "the head names row %lld, but the last row is %lld (the last rows were "
-		              "deleted)",
-		              head_id, last_id);
+		return broken(
+		    out, head_id,
+		    "the head names row %lld, but the last row is %lld (the last rows were "
+		    "deleted)",
+		    head_id, last_id);
 	if (head_id < last_id)
 		return broken(out, last_id,
 		              "the head names row %lld, before the last row (the head was changed)",

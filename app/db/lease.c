@@ -47,9 +47,8 @@ static int take_tx(struct db *db, void *vctx)
 	               NULL, NULL);
 }
 
-int db_lease_take(struct db *db, struct arena *a, const char *name, const char *holder,
-                  int seconds, bool (*gone)(const char *holder, void *ctx), void *ctx,
-                  const char **other)
+int db_lease_take(struct db *db, struct arena *a, const char *name, const char *holder, int seconds,
+                  bool (*gone)(const char *holder, void *ctx), void *ctx, const char **other)
 {
 	struct take_ctx c = {.a = a,
 	                     .name = name,

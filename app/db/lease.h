@@ -16,9 +16,8 @@ struct db;
  * is created.  Returns 1 when taken; 0 when another live run holds it (its
  * holder text, copied into a, in *other); -1 on a database error.
  */
-int db_lease_take(struct db *db, struct arena *a, const char *name, const char *holder,
-                  int seconds, bool (*gone)(const char *holder, void *ctx), void *ctx,
-                  const char **other);
+int db_lease_take(struct db *db, struct arena *a, const char *name, const char *holder, int seconds,
+                  bool (*gone)(const char *holder, void *ctx), void *ctx, const char **other);
 
 /*
  * Moves the lease's expiry to now + seconds while holder still holds it.

@@ -46,8 +46,9 @@ int db_purge_due(struct db *db, struct arena *a, const struct purge_policy *p, l
 {
 	struct db_rows r;
 	const struct db_arg args[] = {
-	    DB_INT(p->deactivated_days), DB_INT(p->deactivated_days), DB_INT(p->unverified_days),
-	    DB_INT(after),               DB_INT(p->deactivated_days), DB_INT(p->deactivated_days),
+	    DB_INT(p->deactivated_days), DB_INT(p->deactivated_days),
+	    DB_INT(p->unverified_days),  DB_INT(after),
+	    DB_INT(p->deactivated_days), DB_INT(p->deactivated_days),
 	    DB_INT(p->unverified_days),  DB_INT((long long)limit),
 	};
 	if (db_query(db, a, SQL_DUE, DB_ARRAY(args), &r) < 0)
@@ -88,7 +89,8 @@ static const char SQL_ORDERS[] =
     "shipping_postcode = '', shipping_country = '', tracking_number = NULL, "
     "anonymised_at = UTC_TIMESTAMP(6) WHERE customer_id = ?";
 /* Notes and reasons of access changes are about the person; the history goes with them. */
-static const char SQL_STATUS_HISTORY[] = "DELETE FROM customer_status_history WHERE customer_id = ?";
+static const char SQL_STATUS_HISTORY[] =
+    "DELETE FROM customer_status_history WHERE customer_id = ?";
 static const char SQL_LOCKOUTS[] = "DELETE FROM lockouts WHERE customer_id = ?";
 /* The chain covers customer_ref, not customer_id (encoding v2): the row stays verifiable. */
 static const char SQL_AUDIT[] = "UPDATE audit_log SET customer_id = NULL WHERE customer_id = ?";
@@ -128,8 +130,7 @@ static int exec_id(struct db *db, const char *sql, long long id, long long *coun
 }
 
 int db_purge_account(struct db *db, struct arena *a, const struct purge_policy *p, long long id,
-                     struct purge_counts *counts, long long **mail_ids, size_t *nmail,
-                     size_t *cap)
+                     struct purge_counts *counts, long long **mail_ids, size_t *nmail, size_t *cap)
 {
 	struct db_rows r;
 	if (db_query(db, a, SQL_RECHECK,
@@ -142,11 +143,13 @@ int db_purge_account(struct db *db, struct arena *a, const struct purge_policy *
 	if (collect_mail(db, a, id, mail_ids, nmail, cap) < 0 ||
 	    exec_id(db, SQL_MAIL_DELETE, id, &counts->mail_rows) < 0 ||
 	    exec_id(db, SQL_MAIL_DELETE_ORDERS, id, &counts->mail_rows) < 0 ||
-	    exec_id(db, SQL_PAYMENTS, id, NULL) < 0 || exec_id(db, SQL_HISTORY_NOTES, id, NULL) < 0 ||
+	    exec_id(db, SQL_PAYMENTS, id, NULL) < 0 ||
+	    exec_id(db, SQL_HISTORY_NOTES, id, NULL) < 0 ||
 	    exec_id(db, SQL_DISCLOSURES, id, NULL) < 0 ||
 	    exec_id(db, SQL_ORDERS, id, &counts->orders) < 0 ||
-	    exec_id(db, SQL_STATUS_HISTORY, id, NULL) < 0 || exec_id(db, SQL_LOCKOUTS, id, NULL) < 0 ||
-	    exec_id(db, SQL_AUDIT, id, NULL) < 0 || exec_id(db, SQL_CUSTOMER, id, NULL) < 0)
+	    exec_id(db, SQL_STATUS_HISTORY, id, NULL) < 0 ||
+	    exec_id(db, SQL_LOCKOUTS, id, NULL) < 0 || exec_id(db, SQL_AUDIT, id, NULL) < 0 ||
+	    exec_id(db, SQL_CUSTOMER, id, NULL) < 0)
 		return -1;
 	return 1;
 }
@@ -225,8 +228,8 @@ const char *purge_sweep_label(enum purge_sweep s)
 	return (unsigned)s < SWEEP__MAX ? sweeps[s].label : "?";
 }
 
-int db_purge_sweep(struct db *db, struct arena *a, const struct purge_policy *p,
-                   enum purge_sweep s, bool dry_run, long long limit, long long *n)
+int db_purge_sweep(struct db *db, struct arena *a, const struct purge_policy *p, enum purge_sweep s,
+                   bool dry_run, long long limit, long long *n)
 {
 	const struct sweep *sw = &sweeps[s];
 	struct db_arg args[2];

@@ -64,8 +64,7 @@ struct purge_counts {
  * error (the caller rolls back).
  */
 int db_purge_account(struct db *db, struct arena *a, const struct purge_policy *p, long long id,
-                     struct purge_counts *counts, long long **mail_ids, size_t *nmail,
-                     size_t *cap);
+                     struct purge_counts *counts, long long **mail_ids, size_t *nmail, size_t *cap);
 
 /* Orders and outbox rows account id has (what a dry run reports). Returns 0, or -1. */
 int db_purge_counts_of(struct db *db, struct arena *a, long long id, struct purge_counts *c);
@@ -97,8 +96,8 @@ const char *purge_sweep_label(enum purge_sweep s);
  * rows affected (or that would be) in *n.  Returns 0, or -1 on a database
  * error.
  */
-int db_purge_sweep(struct db *db, struct arena *a, const struct purge_policy *p,
-                   enum purge_sweep s, bool dry_run, long long limit, long long *n);
+int db_purge_sweep(struct db *db, struct arena *a, const struct purge_policy *p, enum purge_sweep s,
+                   bool dry_run, long long limit, long long *n);
 
 /*
  * Of the outbox ids from, from + 1, ..., to, stores in *keep (in a, sorted)
