@@ -128,7 +128,17 @@ static bool holder_gone(const char *holder, void *ctx)
 	if (sscanf(holder, "%63s pid %ld", theirs, &pid) != 2 || pid <= 0 ||
 	    strcmp(theirs, host) != 0)
 		return false;
-	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+	if (kill((pid_t)pid, 0) < 0)
+		return errno == ESRCH;
+	/* A killed run not yet reaped by its parent is a zombie: it holds nothing any more. */
+	char path[64], stat[256] = "";
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	bool zombie = fgets(stat, sizeof(stat), f) != NULL && strstr(stat, ") Z ") != NULL;
+	fclose(f);
+	return zombie;
 }
 
 /* Removes mail_dir/<id>.eml and its temporary file. Returns how many files were removed. */
