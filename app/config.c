@@ -64,6 +64,11 @@ static void defaults(struct config *c)
 	snprintf(c->sandbox_ledger, sizeof(c->sandbox_ledger), "var/sandbox-ledger");
 	snprintf(c->base_url, sizeof(c->base_url), "http://127.0.0.1:8080");
 	snprintf(c->secret_file, sizeof(c->secret_file), "var/secrets/ditto_key");
+	snprintf(c->audit_key_file, sizeof(c->audit_key_file), "var/secrets/audit_key");
+	c->retention_deactivated_days = 30;
+	c->retention_unverified_days = 7;
+	c->retention_mail_days = 90;
+	c->retention_lockout_days = 30;
 	c->page_size = 24;
 	c->contact_per_hour = 5;
 	pool_defaults(&c->web, POOL_WEB);
@@ -152,6 +157,23 @@ static int set_pool(struct pool_config *p, const char *k, const char *v)
 	return -2;
 }
 
+/* A retention_*_days key: 0 (erase at the next purge) to 100 years. Returns 0, -1 or -2. */
+static int set_retention(struct config *c, const char *k, const char *v)
+{
+	int *dst = strcmp(k, "retention_deactivated_days") == 0  ? &c->retention_deactivated_days
+	           : strcmp(k, "retention_unverified_days") == 0 ? &c->retention_unverified_days
+	           : strcmp(k, "retention_mail_days") == 0       ? &c->retention_mail_days
+	           : strcmp(k, "retention_lockout_days") == 0    ? &c->retention_lockout_days
+	                                                         : NULL;
+	long n;
+	if (dst == NULL)
+		return -2;
+	if (set_long(&n, v, 0, 36500, 10) < 0)
+		return -1;
+	*dst = (int)n;
+	return 0;
+}
+
 static int set_global(struct config *c, const char *k, const char *v)
 {
 	long n;
@@ -203,6 +225,10 @@ static int set_global(struct config *c, const char *k, const char *v)
 		c->contact_per_hour = (int)n;
 		return 0;
 	}
+	if (strcmp(k, "audit_key_file") == 0)
+		return STR(c->audit_key_file);
+	if (strncmp(k, "retention_", 10) == 0)
+		return set_retention(c, k, v);
 	if (strcmp(k, "argon2_memory_kib") == 0 || strcmp(k, "argon2_iterations") == 0 ||
 	    strcmp(k, "argon2_parallelism") == 0) {
 		bool mem = k[7] == 'm', it = k[7] == 'i';

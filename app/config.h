@@ -61,8 +61,13 @@ struct config {
 	char contact_email[CONFIG_STR];   /* the shop's address for mail, on /contact */
 	int contact_per_hour;         /* contact form messages one customer may send an hour (5) */
 	char secret_file[CONFIG_STR]; /* 32-byte key (hex) for keyed hashes of client addresses */
-	char processor[32];           /* card processor adapter ("sandbox") */
-	int processor_timeout_ms;     /* bound on one processor call (default 3000) */
+	char audit_key_file[CONFIG_STR]; /* 32-byte key (hex): audit rows' customer pseudonyms */
+	int retention_deactivated_days;  /* deactivated/denied accounts kept this long (30) */
+	int retention_unverified_days;   /* registrations with an unconfirmed email (7) */
+	int retention_mail_days;         /* bodies and recipients of delivered mail (90) */
+	int retention_lockout_days;      /* lockout records after the lock ended (30) */
+	char processor[32];              /* card processor adapter ("sandbox") */
+	int processor_timeout_ms;        /* bound on one processor call (default 3000) */
 	char sandbox_ledger[CONFIG_STR]; /* the sandbox processor's books of captures and refunds */
 	bool test_routes; /* expose /_test/ routes: test stacks only, never production */
 	struct pool_config web;

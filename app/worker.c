@@ -16,6 +16,7 @@
 #include "arena.h"
 #include "config.h"
 #include "db/db.h"
+#include "privacy/audit.h"
 #include "form.h"
 #include "http.h"
 #include "log.h"
@@ -259,6 +260,12 @@ int worker_run(const struct worker_ctx *w)
 	}
 	if (session_key_load(w->cfg->secret_file) < 0 || unsub_key_load(w->cfg->secret_file) < 0) {
 		log_error("cannot read the site key from %s", w->cfg->secret_file);
+		tmpl_set_free(views);
+		return 1;
+	}
+	/* Only the staff pool writes audit rows, so only it holds the key of their pseudonyms. */
+	if (w->pool->kind == POOL_STAFF && audit_key_load(w->cfg->audit_key_file) < 0) {
+		log_error("cannot read the audit pseudonym key from %s", w->cfg->audit_key_file);
 		tmpl_set_free(views);
 		return 1;
 	}

@@ -161,5 +161,6 @@ int cmd_order(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_messages(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
 
 #endif

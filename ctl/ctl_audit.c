@@ -10,7 +10,8 @@ static const char audit_usage[] =
     "Walks the audit log in id order and recomputes every row's hash from the row before it.\n"
     "Prints \"audit log intact: N rows checked\" and exits 0, or prints \"audit log broken at\n"
     "row ID: WHY\" on stderr and exits 1: a changed row (its hash), a deleted or reordered row\n"
-    "(the next row's prev_hash), a deleted last row (the chain head).  Connects as\n"
+    "(the next row's prev_hash), a deleted last row (the chain head), a customer id that is\n"
+    "not the one the row's pseudonym names (audit_key_file).  Connects as\n"
     "db_cron_user, which may only read the log; run it daily from cron.";
 
 static int audit_verify(int argc, char **argv)
@@ -25,6 +26,11 @@ static int audit_verify(int argc, char **argv)
 	struct db *db = ctl_cron_db();
 	if (db == NULL)
 		return CTL_ERR;
+	/* Rows still naming their customer are checked against their pseudonym. */
+	if (audit_key_load(cfg.audit_key_file) < 0) {
+		db_free(db);
+		return fail("cannot read the audit pseudonym key from %s", cfg.audit_key_file);
+	}
 	struct audit_check check;
 	int found = db_audit_verify(db, &check);
 	if (found < 0)
@@ -36,6 +42,7 @@ static int audit_verify(int argc, char **argv)
 		printf("audit log intact: %lld rows checked\n", check.rows);
 		rc = CTL_OK;
 	}
+	audit_key_clear();
 	db_free(db);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../app/arena.h"
+#include "../app/db/audit.h"
 #include "../app/db/db.h"
 #include "../app/policy_publish.h"
 #include "../app/privacy/grants.h"
@@ -137,6 +138,39 @@ out:
 	return rc;
 }
 
+/*
+ * Re-chains audit rows written before customer pseudonyms (db_audit_rechain): once, and a
+ * no-op afterwards.  Without the key there is nothing it could do, so a missing key file is an
+ * error only when rows are waiting.  Returns 0, or -1 after printing one line.
+ */
+static int audit_rechain(void)
+{
+	struct db *db = ctl_admin_db();
+	if (db == NULL)
+		return -1;
+	int rc = -1;
+	/* A missing key matters only when rows wait (db_audit_rechain then fails). */
+	(void)audit_key_load(cfg.audit_key_file);
+	char by[AUDIT_USERNAME_MAX + 1];
+	snprintf(by, sizeof(by), "dittoctl:%s", ctl_os_user());
+	long long rows = 0;
+	struct audit_check check;
+	int found = db_audit_rechain(db, by, &rows, &check);
+	if (found < 0)
+		fail("cannot re-chain the audit log: %s%s", db_error(db),
+		     db_errno(db) == 0 ? " (is audit_key_file readable?)" : "");
+	else if (found > 0)
+		fail("audit log broken at row %lld: %s; not re-chained", check.bad_id, check.why);
+	else {
+		if (rows > 0)
+			printf("audit log re-chained: %lld rows under customer pseudonyms\n", rows);
+		rc = 0;
+	}
+	audit_key_clear();
+	db_free(db);
+	return rc;
+}
+
 static bool migration_name_ok(const char *n)
 {
 	size_t len = strlen(n);
@@ -166,6 +200,9 @@ int cmd_migrate(int argc, char **argv)
 			    "then the staff roles' grants and views generated from the privacy "
 			    "table\n"
 			    "(and grants those roles to the staff pool's account once it exists).\n"
+			    "Audit rows written before customer pseudonyms are re-chained once "
+			    "with\n"
+			    "audit_key_file (recorded in an audit_rechain row).\n"
 			    "Safe to run twice at once (GET_LOCK 'ditto.migrate').");
 			return CTL_OK;
 		}
@@ -229,6 +266,8 @@ int cmd_migrate(int argc, char **argv)
 		count++;
 	}
 	printf("%d migration%s applied, schema up to date\n", count, count == 1 ? "" : "s");
+	if (audit_rechain() < 0)
+		goto out;
 	if (apply_privacy_grants(m) < 0)
 		goto out;
 	rc = CTL_OK;

@@ -42,6 +42,8 @@ static const struct command {
      "  export --sent USERNAME                    record that it was sent to the customer\n"},
     {"messages", cmd_messages,
      "  messages list [--all]                     the support queue of customers' messages\n"},
+    {"purge", cmd_purge,
+     "  purge [--dry-run]                         erase what the retention periods say must go\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

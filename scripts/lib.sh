@@ -138,6 +138,11 @@ db_setup() {
 	local d=$1 u
 	sql "$d" -e "CREATE DATABASE IF NOT EXISTS ditto CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" ||
 		die "cannot create database"
+	# The audit log's pseudonym key: migrate re-chains old audit rows with it, so it comes
+	# first; it must never change once rows are written (audit verify checks them with it).
+	if [ ! -s "$d/secrets/audit_key" ]; then
+		(umask 077 && openssl rand -hex 32 >"$d/secrets/audit_key")
+	fi
 	(cd "$REPO" && "$BUILD/dittoctl" --config "$d/ditto.conf" migrate "$REPO/schema") >/dev/null ||
 		die "migrations failed"
 	if [ ! -s "$d/secrets/ditto_key" ]; then
@@ -175,6 +180,7 @@ db_cron_password_file = $d/secrets/ditto_cron
 templates = $REPO/views
 mail_dir = $d/mail
 secret_file = $d/secrets/ditto_key
+audit_key_file = $d/secrets/audit_key
 base_url = http://127.0.0.1:${WEB_PORT_FOR_LINKS:-8080}
 contact_address = idem ditto, 1 Showroom Lane, Leeds LS1 4AP, United Kingdom
 contact_email = support@idemditto.example

@@ -98,4 +98,18 @@ struct audit_check {
  */
 int db_audit_verify(struct db *db, struct audit_check *out);
 
+/*
+ * Re-chains the rows written under encoding V1 (before customer_ref) as V2,
+ * once: in one transaction under the chain head's row lock, checks the
+ * whole chain as db_audit_verify does, gives every row its customer_ref
+ * and its V2 hash chained from the start, moves the head, and appends an
+ * "audit_rechain" row (staff_username by) naming the number of rows and the
+ * old head's hash.  Does nothing when no V1 row is left.  Needs the
+ * pseudonym key (audit_key_load) and UPDATE on audit_log: the
+ * administrative account, from `dittoctl migrate`.  Stores the rows
+ * re-chained in *rows.  Returns 0; 1 when the old chain is broken (nothing
+ * changed; out says where); -1 on a database error.
+ */
+int db_audit_rechain(struct db *db, const char *by, long long *rows, struct audit_check *out);
+
 #endif

@@ -9,9 +9,64 @@
 #include <sodium.h>
 
 #include "../arena.h"
+#include "../config.h"
 
-/* Bumped if the encoding ever changes, so old and new hashes can never be confused. */
-static const char HASH_TAG[] = "ditto.audit_log.v1";
+/* One tag per encoding, so hashes of the two can never be confused. */
+static const char HASH_TAG_V1[] = "ditto.audit_log.v1";
+static const char HASH_TAG_V2[] = "ditto.audit_log.v2";
+/* Keeps the pseudonym from equalling a keyed hash the same key might make for anything else. */
+static const char REF_CONTEXT[] = "ditto.audit.customer";
+
+static unsigned char ref_key[AUDIT_KEY_LEN];
+static bool ref_key_held;
+
+int audit_key_load(const char *path)
+{
+	char hex[160];
+	size_t len = 0;
+	audit_key_clear();
+	if (config_read_secret(path, hex, sizeof(hex)) < 0)
+		return -1;
+	int rc = sodium_hex2bin(ref_key, sizeof(ref_key), hex, strlen(hex), NULL, &len, NULL);
+	sodium_memzero(hex, sizeof(hex));
+	if (rc != 0 || len != sizeof(ref_key)) {
+		audit_key_clear();
+		return -1;
+	}
+	ref_key_held = true;
+	return 0;
+}
+
+void audit_key_set(const unsigned char key[AUDIT_KEY_LEN])
+{
+	memcpy(ref_key, key, AUDIT_KEY_LEN);
+	ref_key_held = true;
+}
+
+void audit_key_clear(void)
+{
+	sodium_memzero(ref_key, sizeof(ref_key));
+	ref_key_held = false;
+}
+
+int audit_customer_ref(long long customer_id, char out[AUDIT_REF_HEX + 1])
+{
+	if (!ref_key_held || customer_id <= 0)
+		return -1;
+	unsigned char be[8], h[AUDIT_HASH_LEN];
+	uint64_t v = (uint64_t)customer_id;
+	for (int i = 7; i >= 0; i--) {
+		be[i] = (unsigned char)(v & 0xff);
+		v >>= 8;
+	}
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, ref_key, sizeof(ref_key), sizeof(h));
+	crypto_generichash_update(&st, (const unsigned char *)REF_CONTEXT, sizeof(REF_CONTEXT));
+	crypto_generichash_update(&st, be, sizeof(be));
+	crypto_generichash_final(&st, h, sizeof(h));
+	sodium_bin2hex(out, AUDIT_REF_HEX + 1, h, sizeof(h));
+	return 0;
+}
 
 enum { ENC_NULL = 0, ENC_INT = 1, ENC_STR = 2 };
 
@@ -110,13 +165,19 @@ int audit_row_from_event(struct arena *a, const struct audit_event *ev, long lon
 		return -1;
 	if (ev->role != -1 && privacy_role_name((enum staff_role)ev->role) == NULL)
 		return -1;
+	char ref[AUDIT_REF_HEX + 1];
+	bool customer = ev->customer_id > 0;
+	if (customer && audit_customer_ref(ev->customer_id, ref) < 0)
+		return -1; /* never a row whose customer could not be pseudonymised */
+	out->version = AUDIT_CHAIN_V2;
 	out->id = id;
 	out->created_at = arena_strdup(a, created_at);
 	out->staff_id = ev->staff_id > 0 ? ev->staff_id : -1;
 	out->staff_username = column_text(a, ev->staff_username, AUDIT_USERNAME_MAX);
 	out->role = ev->role == -1 ? NULL : privacy_role_name((enum staff_role)ev->role);
 	out->action = arena_strdup(a, ev->action);
-	out->customer_id = ev->customer_id > 0 ? ev->customer_id : -1;
+	out->customer_id = customer ? ev->customer_id : -1;
+	out->customer_ref = customer ? arena_strdup(a, ref) : NULL;
 	out->fields = audit_fields_string(a, ev->fields);
 	out->route = column_text(a, ev->route, AUDIT_ROUTE_MAX);
 	out->request_id = column_text(a, ev->request_id, AUDIT_REQUEST_ID_MAX);
@@ -168,7 +229,8 @@ void audit_row_hash(const unsigned char prev[AUDIT_HASH_LEN], const struct audit
 {
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, NULL, 0, AUDIT_HASH_LEN);
-	put_str(&st, HASH_TAG);
+	bool v2 = row->version == AUDIT_CHAIN_V2;
+	put_str(&st, v2 ? HASH_TAG_V2 : HASH_TAG_V1);
 	crypto_generichash_update(&st, prev, AUDIT_HASH_LEN);
 	put_int(&st, row->id);
 	put_str(&st, row->created_at);
@@ -176,7 +238,10 @@ void audit_row_hash(const unsigned char prev[AUDIT_HASH_LEN], const struct audit
 	put_str(&st, row->staff_username);
 	put_str(&st, row->role);
 	put_str(&st, row->action);
-	put_int(&st, row->customer_id);
+	if (v2)
+		put_str(&st, row->customer_ref);
+	else
+		put_int(&st, row->customer_id);
 	put_str(&st, row->fields);
 	put_str(&st, row->route);
 	put_str(&st, row->request_id);

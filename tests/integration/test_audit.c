@@ -444,6 +444,128 @@ static void test_concurrent_writers_keep_one_exact_chain(void **state)
 	assert_intact();
 }
 
+/* The first line a SQL query run as admin prints (tab-separated columns), into out. */
+static void sql_admin_line(char *out, size_t cap, const char *query)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd),
+	         "mariadb --defaults-file='%s/my.cnf' -uroot -N -B ditto -e \"%s\"", env_state(),
+	         query);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	out[0] = '\0';
+	if (fgets(out, (int)cap, p) == NULL)
+		out[0] = '\0';
+	pclose(p);
+	out[strcspn(out, "\n")] = '\0';
+}
+
+/* A row still naming its customer must name the one its pseudonym names; the purge's NULL is
+ * the one change of customer_id the chain allows. */
+static void test_verify_checks_customer_id_against_its_pseudonym(void **state)
+{
+	(void)state;
+	long long first = append_views(2, 4248, unique("audit-ref"));
+	char want[AUDIT_REF_HEX + 1];
+	assert_int_equal(audit_customer_ref(4248, want), 0);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM audit_log WHERE id = %lld AND "
+	                               "customer_ref = '%s' AND chain_version = 2",
+	                               first, want),
+	                 1);
+	on_restore("UPDATE audit_log SET customer_id = 4248 WHERE id = %lld", first);
+	assert_int_equal(
+	    sql_admin("UPDATE audit_log SET customer_id = 4249 WHERE id = %lld", first), 0);
+	assert_broken_at(first);
+	restore();
+	assert_int_equal(
+	    sql_admin("UPDATE audit_log SET customer_id = NULL WHERE id = %lld", first), 0);
+	assert_intact();
+}
+
+/* Appends n rows about customer_id in encoding v1, as the log was before pseudonyms, by hand
+ * (no writer makes them any more). */
+static void append_v1_rows(int n, long long customer_id, const char *tag)
+{
+	char line[256], prev_hex[AUDIT_HASH_LEN * 2 + 1], hash_hex[AUDIT_HASH_LEN * 2 + 1];
+	sql_admin_line(line, sizeof(line),
+	               "SELECT last_id, HEX(last_hash), DATE_FORMAT(UTC_TIMESTAMP(6), "
+	               "'%Y-%m-%d %H:%i:%s.%f') FROM audit_head");
+	long long id = strtoll(line, NULL, 10);
+	char *hex = strchr(line, '\t'), *now = hex != NULL ? strchr(hex + 1, '\t') : NULL;
+	assert_non_null(now);
+	*now++ = '\0';
+	unsigned char prev[AUDIT_HASH_LEN], hash[AUDIT_HASH_LEN];
+	assert_int_equal(
+	    sodium_hex2bin(prev, sizeof(prev), hex + 1, strlen(hex + 1), NULL, NULL, NULL), 0);
+	for (int i = 0; i < n; i++) {
+		struct audit_row row = {.version = AUDIT_CHAIN_V1,
+		                        .id = ++id,
+		                        .created_at = now,
+		                        .staff_id = 1,
+		                        .staff_username = "audit_tester",
+		                        .role = "support",
+		                        .action = "view",
+		                        .customer_id = customer_id,
+		                        .fields = "name",
+		                        .route = "/admin/customers/{id}",
+		                        .request_id = tag};
+		audit_row_hash(prev, &row, hash);
+		sodium_bin2hex(prev_hex, sizeof(prev_hex), prev, sizeof(prev));
+		sodium_bin2hex(hash_hex, sizeof(hash_hex), hash, sizeof(hash));
+		assert_int_equal(
+		    sql_admin(
+		        "INSERT INTO audit_log (id, created_at, staff_id, staff_username, role, "
+		        "action, customer_id, fields, route, request_id, chain_version, "
+		        "prev_hash, hash) VALUES (%lld, '%s', 1, 'audit_tester', 'support', "
+		        "'view', %lld, 'name', '/admin/customers/{id}', '%s', 1, UNHEX('%s'), "
+		        "UNHEX('%s')); UPDATE audit_head SET last_id = %lld, last_hash = "
+		        "UNHEX('%s')",
+		        id, now, customer_id, tag, prev_hex, hash_hex, id, hash_hex),
+		    0);
+		memcpy(prev, hash, sizeof(prev));
+	}
+}
+
+/* Rows from before pseudonyms verify as they are; migrate re-chains them once (recorded in the
+ * chain), after which they name their customer by customer_ref and still verify. */
+static void test_migrate_rechains_rows_from_before_pseudonyms_once(void **state)
+{
+	(void)state;
+	const char *tag = unique("audit-v1");
+	append_v1_rows(3, 4250, tag);
+	assert_intact();
+	struct ctl_run r;
+	ctl(&r, "purge --dry-run");
+	assert_int_equal(r.status, 0); /* a dry run changes nothing, so it may run */
+	ctl(&r, "purge");
+	assert_int_equal(r.status, 1); /* erasing ids from v1 rows would break the chain */
+	assert_non_null(strstr(r.err, "run dittoctl migrate first"));
+	long long rechains = sql_admin_int("SELECT COUNT(*) FROM audit_log WHERE action = "
+	                                   "'audit_rechain'");
+	ctl(&r, "migrate '%s/schema'", env_repo());
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "audit log re-chained: "));
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM audit_log WHERE chain_version = 1"),
+	                 0);
+	char want[AUDIT_REF_HEX + 1];
+	assert_int_equal(audit_customer_ref(4250, want), 0);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM audit_log WHERE request_id = '%s' AND "
+	                               "customer_ref = '%s'",
+	                               tag, want),
+	                 3);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM audit_log WHERE action = "
+	                               "'audit_rechain'"),
+	                 rechains + 1);
+	assert_intact();
+	/* Once: a second migrate finds nothing to re-chain. */
+	ctl(&r, "migrate '%s/schema'", env_repo());
+	assert_int_equal(r.status, 0);
+	assert_null(strstr(r.out, "re-chained"));
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM audit_log WHERE action = "
+	                               "'audit_rechain'"),
+	                 rechains + 1);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -459,6 +581,11 @@ int main(void)
 	harness_require_stack();
 	if (sodium_init() < 0)
 		return 1;
+	/* Rows about a customer carry its pseudonym, made with the stack's key like the pool's. */
+	char key[512];
+	snprintf(key, sizeof(key), "%s/secrets/audit_key", env_state());
+	if (audit_key_load(key) < 0)
+		harness_die("cannot read the audit key %s", key);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(test_appended_rows_are_stored_as_hashed_and_verify, teardown),
 	    cmocka_unit_test_teardown(test_verify_names_an_edited_row, teardown),
@@ -475,6 +602,10 @@ int main(void)
 	                              teardown),
 	    cmocka_unit_test_teardown(test_audit_page_lists_newest_first_by_page, teardown),
 	    cmocka_unit_test_teardown(test_concurrent_writers_keep_one_exact_chain, teardown),
+	    cmocka_unit_test_teardown(test_verify_checks_customer_id_against_its_pseudonym,
+	                              teardown),
+	    cmocka_unit_test_teardown(test_migrate_rechains_rows_from_before_pseudonyms_once,
+	                              teardown),
 	};
 	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }

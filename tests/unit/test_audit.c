@@ -19,6 +19,7 @@ static const unsigned char ZERO[AUDIT_HASH_LEN];
 static struct audit_row sample(void)
 {
 	return (struct audit_row){
+	    .version = AUDIT_CHAIN_V1,
 	    .id = 7,
 	    .created_at = "2026-11-30 12:34:56.123456",
 	    .staff_id = 3,
@@ -207,10 +208,13 @@ static void test_fields_string_names_the_fields_in_table_order(void **state)
 	arena_free(a);
 }
 
+static const unsigned char KEY[AUDIT_KEY_LEN] = {1, 2, 3};
+
 static void test_event_none_values_become_sql_null(void **state)
 {
 	(void)state;
 	struct arena *a = arena_new();
+	audit_key_set(KEY);
 	struct audit_event ev = {.role = -1, .action = AUDIT_SIGNIN_FAILED};
 	struct audit_row row;
 	assert_int_equal(audit_row_from_event(a, &ev, 5, "2026-11-30 00:00:00.000000", &row), 0);
@@ -239,9 +243,59 @@ static void test_event_none_values_become_sql_null(void **state)
 	assert_int_equal(row.staff_id, 9);
 	assert_string_equal(row.role, "billing");
 	assert_int_equal(row.customer_id, 12);
+	assert_int_equal(row.version, AUDIT_CHAIN_V2);
+	char ref[AUDIT_REF_HEX + 1];
+	assert_int_equal(audit_customer_ref(12, ref), 0);
+	assert_string_equal(row.customer_ref, ref);
 	assert_string_equal(row.fields, "billing_address");
 	assert_string_equal(row.detail, "");
 	arena_free(a);
+}
+
+/* The pseudonym is keyed: without the key no row about a customer is built, and another key
+ * names the same id differently. */
+static void test_customer_ref_needs_the_key_and_depends_on_it(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	struct audit_event ev = {.role = -1, .action = AUDIT_VIEW, .customer_id = 12};
+	struct audit_row row;
+	char r1[AUDIT_REF_HEX + 1], r2[AUDIT_REF_HEX + 1], r3[AUDIT_REF_HEX + 1];
+	audit_key_clear();
+	assert_int_equal(audit_customer_ref(12, r1), -1);
+	assert_int_equal(audit_row_from_event(a, &ev, 1, "t", &row), -1);
+	ev.customer_id = 0; /* no customer: no key needed */
+	assert_int_equal(audit_row_from_event(a, &ev, 1, "t", &row), 0);
+	assert_null(row.customer_ref);
+	audit_key_set(KEY);
+	assert_int_equal(audit_customer_ref(12, r1), 0);
+	assert_int_equal(audit_customer_ref(13, r2), 0);
+	assert_int_equal(strlen(r1), AUDIT_REF_HEX);
+	assert_string_not_equal(r1, r2);
+	unsigned char other[AUDIT_KEY_LEN] = {9};
+	audit_key_set(other);
+	assert_int_equal(audit_customer_ref(12, r3), 0);
+	assert_string_not_equal(r1, r3);
+	assert_int_equal(audit_customer_ref(0, r3), -1);
+	audit_key_clear();
+	arena_free(a);
+}
+
+/* V2 hashes customer_ref in customer_id's place: erasing the id leaves the hash as it was. */
+static void test_v2_hash_ignores_the_id_and_covers_the_ref(void **state)
+{
+	(void)state;
+	struct audit_row a = sample(), b = sample();
+	a.version = b.version = AUDIT_CHAIN_V2;
+	a.customer_ref = b.customer_ref = "00ff";
+	b.customer_id = -1;
+	assert_true(same_hash(&a, &b));
+	b.customer_ref = "00fe";
+	assert_false(same_hash(&a, &b));
+	/* The two encodings never agree, even on the same members. */
+	b = a;
+	b.version = AUDIT_CHAIN_V1;
+	assert_false(same_hash(&a, &b));
 }
 
 static void test_malformed_events_are_refused(void **state)
@@ -308,6 +362,8 @@ int main(void)
 	    cmocka_unit_test(test_hash_is_blake2b_256_of_the_documented_encoding),
 	    cmocka_unit_test(test_fields_string_names_the_fields_in_table_order),
 	    cmocka_unit_test(test_event_none_values_become_sql_null),
+	    cmocka_unit_test(test_customer_ref_needs_the_key_and_depends_on_it),
+	    cmocka_unit_test(test_v2_hash_ignores_the_id_and_covers_the_ref),
 	    cmocka_unit_test(test_malformed_events_are_refused),
 	    cmocka_unit_test(test_long_or_broken_text_is_stored_as_hashed),
 	};
