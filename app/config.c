@@ -24,6 +24,7 @@ static void pool_defaults(struct pool_config *p, enum pool_kind kind)
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	snprintf(p->socket, sizeof(p->socket), "var/run/%s.sock", name);
 	snprintf(p->socket_group, sizeof(p->socket_group), "www-data");
+	snprintf(p->peer_user, sizeof(p->peer_user), "www-data");
 	p->socket_mode = 0660;
 	p->workers = 4;
 	p->max_requests = 10000;
@@ -124,6 +125,8 @@ static int set_pool(struct pool_config *p, const char *k, const char *v)
 		return STR(p->socket);
 	if (strcmp(k, "socket_group") == 0)
 		return STR(p->socket_group);
+	if (strcmp(k, "peer_user") == 0)
+		return v[0] != '\0' ? STR(p->peer_user) : -1;
 	if (strcmp(k, "db_user") == 0)
 		return STR(p->db_user);
 	if (strcmp(k, "db_role") == 0)
@@ -362,8 +365,28 @@ struct pool_config *config_pool(struct config *cfg, const char *name)
 	return NULL;
 }
 
+#define CREDENTIAL_PREFIX "credential:"
+
+/* "credential:NAME" -> $CREDENTIALS_DIRECTORY/NAME; a NAME with a slash, or no such
+ * directory (started outside systemd), is no credential. Returns 0, or -1. */
+static int credential_path(const char *name, char *out, size_t outlen)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	if (dir == NULL || dir[0] != '/' || name[0] == '\0' || name[0] == '.' ||
+	    strchr(name, '/') != NULL)
+		return -1;
+	int n = snprintf(out, outlen, "%s/%s", dir, name);
+	return n > 0 && (size_t)n < outlen ? 0 : -1;
+}
+
 int config_read_secret(const char *path, char *out, size_t outlen)
 {
+	char cred[CONFIG_STR * 2];
+	if (strncmp(path, CREDENTIAL_PREFIX, strlen(CREDENTIAL_PREFIX)) == 0) {
+		if (credential_path(path + strlen(CREDENTIAL_PREFIX), cred, sizeof(cred)) < 0)
+			return -1;
+		path = cred;
+	}
 	FILE *f = fopen(path, "r");
 	if (f == NULL)
 		return -1;

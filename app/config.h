@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "password.h"
 
@@ -19,6 +20,8 @@ struct pool_config {
 	char socket[CONFIG_STR]; /* unix socket path */
 	char socket_group[64];   /* group allowed to connect (nginx's) */
 	unsigned socket_mode;    /* octal, default 0660 */
+	char peer_user[64];      /* the only user served on the socket: nginx's (www-data) */
+	uid_t peer_uid;          /* peer_user resolved (peer_resolve), checked per connection */
 	int workers;             /* preforked children */
 	long max_requests;       /* recycle a worker after this many */
 	int request_timeout;     /* seconds before a stuck worker is killed */
@@ -87,7 +90,9 @@ struct pool_config *config_pool(struct config *cfg, const char *name);
 const char *pool_kind_name(enum pool_kind kind);
 
 /*
- * Reads the first line of a secret file into out (without the newline).
+ * Reads the first line of a secret file into out (without the newline). A path of the form
+ * "credential:NAME" names the file NAME in $CREDENTIALS_DIRECTORY, where systemd's
+ * LoadCredential= puts the secrets of one unit: each service then reads only its own.
  * Returns 0, or -1 if it cannot be read or is empty.
  */
 int config_read_secret(const char *path, char *out, size_t outlen);

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "peer.h"
 #include "pool.h"
 #include "site.h"
 #include "template.h"
@@ -74,6 +75,10 @@ int site_main(int argc, char **argv, const struct site *site)
 	}
 	log_init(pool, (enum log_level)log_level_parse(cfg.log_level));
 	if (check) {
+		if (peer_resolve(config_pool(&cfg, pool), err, sizeof(err)) < 0) {
+			fprintf(stderr, "ditto-fcgi: %s\n", err);
+			return 1;
+		}
 		struct tmpl_set *views = tmpl_set_load(cfg.templates, err, sizeof(err));
 		if (views == NULL) {
 			fprintf(stderr, "ditto-fcgi: templates: %s\n", err);

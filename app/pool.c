@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "peer.h"
 #include "site.h"
 #include "scoreboard.h"
 #include "template.h"
@@ -278,6 +279,10 @@ static void reload(struct pool *p)
 	}
 	tmpl_set_free(views);
 	struct pool_config *npc = config_pool(&fresh, p->pc->name);
+	if (peer_resolve(npc, err, sizeof(err)) < 0) {
+		log_error("reload refused, keeping the running configuration: %s", err);
+		return;
+	}
 	if (strcmp(npc->socket, p->pc->socket) != 0)
 		log_warn("reload: socket path change needs a restart; keeping %s", p->pc->socket);
 	snprintf(npc->socket, sizeof(npc->socket), "%s", p->pc->socket);
@@ -349,6 +354,11 @@ int pool_run(const struct site *site, struct config *cfg, const char *pool_name)
 	if (p.pc == NULL) {
 		log_error("unknown pool '%s' (web or staff)", pool_name);
 		return 2;
+	}
+	char err[512];
+	if (peer_resolve(p.pc, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		return 1;
 	}
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
 		log_error("pipe: %s", strerror(errno));

@@ -20,6 +20,7 @@
 #include "form.h"
 #include "http.h"
 #include "log.h"
+#include "peer.h"
 #include "access.h"
 #include "router.h"
 #include "session.h"
@@ -201,6 +202,28 @@ static long current_rss_kb(void)
 	return rss * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+/*
+ * Serves a connection only when its peer is the pool's peer_user (nginx). Another local
+ * process that got onto the socket is refused before any answer: its connection is closed
+ * at once (not through libfcgi's close, which waits for the peer to hang up) and logged.
+ */
+static bool peer_ok(const struct worker_ctx *w, FCGX_Request *fr)
+{
+	uid_t got;
+	if (peer_allowed(fr->ipcFd, w->pool->peer_uid, &got))
+		return true;
+	if (got == (uid_t)-1)
+		log_warn("refused a connection whose peer is unknown (peer_user is %s)",
+		         w->pool->peer_user);
+	else
+		log_warn("refused a connection from uid %u (peer_user is %s)", (unsigned)got,
+		         w->pool->peer_user);
+	close(fr->ipcFd);
+	fr->ipcFd = -1;
+	FCGX_Free(fr, 1);
+	return false;
+}
+
 static struct db *open_db(const struct worker_ctx *w)
 {
 	char password[256];
@@ -309,6 +332,8 @@ int worker_run(const struct worker_ctx *w)
 			status = 1;
 			break;
 		}
+		if (!peer_ok(w, &fr))
+			continue;
 		served++;
 		w->slot->req_start_ms = now_ms();
 		w->slot->stage = SB_BUSY;
