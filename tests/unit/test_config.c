@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "peer.h"
 
 static char path[64];
 
@@ -95,6 +97,73 @@ static void test_secret_first_line_only(void **state)
 	assert_int_equal(config_read_secret("/nonexistent/ditto", out, sizeof(out)), -1);
 }
 
+/* "credential:NAME" reads NAME in systemd's $CREDENTIALS_DIRECTORY, and nothing outside it. */
+static void test_secret_from_credentials_directory(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ditto-cred-XXXXXX", file[96], out[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/ditto_web", dir);
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("from-systemd\n", f);
+	fclose(f);
+	unsetenv("CREDENTIALS_DIRECTORY");
+	assert_int_equal(config_read_secret("credential:ditto_web", out, sizeof(out)), -1);
+	setenv("CREDENTIALS_DIRECTORY", dir, 1);
+	assert_int_equal(config_read_secret("credential:ditto_web", out, sizeof(out)), 0);
+	assert_string_equal(out, "from-systemd");
+	assert_int_equal(config_read_secret("credential:../ditto_web", out, sizeof(out)), -1);
+	assert_int_equal(config_read_secret("credential:", out, sizeof(out)), -1);
+	assert_int_equal(config_read_secret("credential:ditto_staff", out, sizeof(out)), -1);
+	unsetenv("CREDENTIALS_DIRECTORY");
+	unlink(file);
+	rmdir(dir);
+}
+
+/* peer_user defaults to nginx's www-data, takes a name or a number, and never nothing. */
+static void test_peer_user(void **state)
+{
+	(void)state;
+	struct config c;
+	char err[256];
+	write_conf("[pool.web]\npeer_user = 4242\n");
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), 0);
+	assert_string_equal(c.staff.peer_user, "www-data");
+	assert_int_equal(peer_resolve(&c.web, err, sizeof(err)), 0);
+	assert_int_equal(c.web.peer_uid, 4242);
+	unlink(path);
+	write_conf("[pool.web]\npeer_user = no-such-user-here\n");
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), 0);
+	assert_int_equal(peer_resolve(&c.web, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no-such-user-here"));
+	unlink(path);
+	write_conf("[pool.web]\npeer_user =\n");
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), -1);
+	unlink(path);
+}
+
+/* The peer's uid comes from the kernel: our own uid is allowed only when it is the one set. */
+static void test_peer_allowed_by_uid(void **state)
+{
+	(void)state;
+	int sv[2];
+	uid_t got;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_true(peer_allowed(sv[0], getuid(), &got));
+	assert_int_equal(got, getuid());
+	assert_false(peer_allowed(sv[0], getuid() + 1, &got));
+	assert_int_equal(got, getuid());
+	close(sv[0]);
+	close(sv[1]);
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	assert_false(peer_allowed(fds[0], getuid(), &got)); /* no socket: no peer, refused */
+	assert_int_equal(got, (uid_t)-1);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -104,6 +173,9 @@ int main(void)
 	    cmocka_unit_test(test_out_of_range_value_rejected),
 	    cmocka_unit_test(test_unknown_section_rejected),
 	    cmocka_unit_test(test_secret_first_line_only),
+	    cmocka_unit_test(test_secret_from_credentials_directory),
+	    cmocka_unit_test(test_peer_user),
+	    cmocka_unit_test(test_peer_allowed_by_uid),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
