@@ -81,7 +81,12 @@ static int open_socket(const struct pool_config *pc)
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	if (pc->socket_group[0] != '\0') {
 		struct group *g = getgrnam(pc->socket_group);
-		if (g == NULL || chown(pc->socket, (uid_t)-1, g->gr_gid) != 0) {
+		/* Under systemd the socket's directory is setgid to socket_group, so the socket is
+		 * born with it and no chown(2) is made: the units forbid it (~@privileged). */
+		struct stat sst;
+		bool has_group =
+		    g != NULL && stat(pc->socket, &sst) == 0 && sst.st_gid == g->gr_gid;
+		if (g == NULL || (!has_group && chown(pc->socket, (uid_t)-1, g->gr_gid) != 0)) {
 			log_error("cannot give %s to group %s", pc->socket, pc->socket_group);
 			close(fd);
 			return -1;

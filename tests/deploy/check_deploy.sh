@@ -41,7 +41,7 @@ function field_ok(f, lo, hi,    parts, np, i, p, step, range, a, b) {
 	if (!field_ok($3, 1, 31)) print FILENAME ":" FNR ": bad day of month " $3
 	if (!field_ok($4, 1, 12)) print FILENAME ":" FNR ": bad month " $4
 	if (!field_ok($5, 0, 7)) print FILENAME ":" FNR ": bad day of week " $5
-	if ($6 != "ditto") print FILENAME ":" FNR ": runs as " $6 ", not ditto"
+	if ($6 != "ditto-cron") print FILENAME ":" FNR ": runs as " $6 ", not ditto-cron"
 	if ($7 != "/usr/local/bin/dittoctl" || $8 != "--config" || $9 != "/etc/ditto/ditto.conf")
 		print FILENAME ":" FNR ": not dittoctl with /etc/ditto/ditto.conf"
 	if ($0 ~ /%/) print FILENAME ":" FNR ": a % (cron turns it into a line break)"
@@ -64,7 +64,7 @@ for pair in "purge:purge" "mail:mail send" "promotions:mail promotions" "policy:
 	unit=$units/ditto-$name.service
 	grep -q "^ExecStart=/usr/local/bin/dittoctl --config /etc/ditto/ditto.conf $job\$" "$unit" ||
 		{ echo "# $unit does not run dittoctl $job"; same=0; }
-	grep -Eq "^#?[0-9*].* ditto /usr/local/bin/dittoctl --config /etc/ditto/ditto.conf $job( |\$)" "$cron" ||
+	grep -Eq "^#?[0-9*].* ditto-cron /usr/local/bin/dittoctl --config /etc/ditto/ditto.conf $job( |\$)" "$cron" ||
 		{ echo "# the crontab does not run dittoctl $job"; same=0; }
 	[ -f "$units/ditto-$name.timer" ] || { echo "# no timer for $job"; same=0; }
 done
@@ -86,6 +86,26 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	rm -rf "$tmp"
 else
 	skip "systemd units pass systemd-analyze verify" "systemd-analyze is not installed"
+fi
+# Each unit's `systemd-analyze security --offline` exposure stays at or below the README's
+# figure for it (the table under "Operating-system separation"): a unit that loses a
+# hardening line fails here. The pools' units sit in deploy/, the jobs' in deploy/systemd/.
+if command -v systemd-analyze >/dev/null 2>&1 &&
+	systemd-analyze security --offline=yes --no-pager "$units/ditto-purge.service" >/dev/null 2>&1
+then
+	for f in "$repo"/deploy/*.service "$units"/*.service; do
+		u=$(basename "$f")
+		got=$(systemd-analyze security --offline=yes --no-pager "$f" 2>/dev/null |
+			sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+		want=$(sed -n "s/^| \`$u\` | \([0-9.]*\) |.*/\1/p" "$repo/README.md")
+		if [ -z "$want" ]; then notok "$u: exposure $got, but the README has no figure for it"
+		elif [ -z "$got" ]; then notok "$u: systemd-analyze security gave no exposure"
+		elif awk -v g="$got" -v w="$want" 'BEGIN { exit !(g + 0 <= w + 0) }'; then
+			ok "$u: exposure $got, README says $want"
+		else notok "$u: exposure $got is above the README's $want"; fi
+	done
+else
+	skip "units' exposure within the README's figures" "systemd-analyze security --offline unavailable"
 fi
 echo "1..$n"
 [ $bad = 0 ]
