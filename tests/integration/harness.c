@@ -586,3 +586,11 @@ int ctl_run_twice(struct ctl_run r[2], const char *tag, const char *input, const
 	}
 	return 0;
 }
+
+void customer_under_profiling_version(long long id)
+{
+	if (sql_admin("UPDATE customers SET policy_version = (SELECT MIN(version) FROM "
+	              "policy_purposes WHERE purpose = 'profiling') WHERE id = %lld",
+	              id) != 0)
+		harness_die("cannot put customer %lld under a profiling version", id);
+}

@@ -97,6 +97,11 @@ const char *mail_of(const char *user);
 void ctl_ok(const char *cmd, const char *user);
 /* A freshly registered and approved customer (password TEST_PASSWORD); returns the username. */
 const char *approved_user(void);
+/*
+ * Puts customer id under the first policy version that allows profiling, so that product views
+ * feed a viewing profile whatever version other tests published last.  Aborts on failure.
+ */
+void customer_under_profiling_version(long long id);
 /* Signs in through /login; returns the status; *out (if given) keeps the response. */
 long do_login(struct client *c, const char *user, const char *password, struct http_resp *out);
 

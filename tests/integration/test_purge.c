@@ -170,6 +170,7 @@ static void test_a_deleted_account_leaves_no_trace_but_its_orders(void **state)
 	register_person(&p);
 	long long id = customer_id_of(p.user);
 	assert_true(id > 0);
+	customer_under_profiling_version(id);
 	struct client c = {0};
 	assert_int_equal(do_login(&c, p.user, TEST_PASSWORD, NULL), 303);
 	/* A viewing profile, a saved address, interests, an order, sessions and mail. */

@@ -95,13 +95,8 @@ static int setup(void **state)
 	snprintf(bystander_email, sizeof(bystander_email), "%s", mail_of(bystander));
 	subject_id = customer_id_of(subject);
 	bystander_id = customer_id_of(bystander);
-	/* Views feed a profile only under a version that allows profiling; other tests publish
-	 * newer ones that do not, so both accepted the first that does. */
-	assert_int_equal(sql_admin("UPDATE customers SET policy_version = (SELECT MIN(version) "
-	                           "FROM policy_purposes WHERE purpose = 'profiling') "
-	                           "WHERE id IN (%lld, %lld)",
-	                           subject_id, bystander_id),
-	                 0);
+	customer_under_profiling_version(subject_id);
+	customer_under_profiling_version(bystander_id);
 
 	struct client c = {0};
 	assert_int_equal(do_login(&c, subject, TEST_PASSWORD, NULL), 303);
