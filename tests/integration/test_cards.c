@@ -25,7 +25,8 @@ static void shopper(struct client *c, long long product_id)
 	memset(c, 0, sizeof(*c));
 	assert_int_equal(do_login(c, approved_user(), TEST_PASSWORD, NULL), 303);
 	assert_int_equal(
-	    sql_admin("UPDATE products SET stock = GREATEST(stock, 50) WHERE id = %lld", product_id),
+	    sql_admin("UPDATE products SET stock = GREATEST(stock, 50) WHERE id = %lld",
+	              product_id),
 	    0);
 	char *csrf = form_csrf(c, "/account");
 	char body[256];
