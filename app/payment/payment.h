@@ -59,6 +59,7 @@ struct pay_auth {
 /* A card processor. Every call is synchronous and bounded by timeout_ms. */
 struct processor {
 	const char *name;
+	bool test; /* approves without charging anyone: its orders are test orders, never shipped */
 	int timeout_ms;
 	/*
 	 * Authorises amount_cents on card. idempotency_key (the checkout nonce)

@@ -291,6 +291,7 @@ out:
 
 static struct processor sandbox = {
     .name = "sandbox",
+    .test = true,
     .timeout_ms = 0,
     .authorize = sandbox_authorize,
     .capture = sandbox_capture,
