@@ -273,6 +273,10 @@ static int set_global(struct config *c, const char *k, const char *v)
 		c->processor_timeout_ms = (int)n;
 		return 0;
 	}
+	if (strcmp(k, "production") == 0)
+		return set_bool(&c->production, v);
+	if (strcmp(k, "allow_sandbox") == 0)
+		return set_bool(&c->allow_sandbox, v);
 	if (strcmp(k, "test_routes") == 0)
 		return set_bool(&c->test_routes, v);
 	if (strcmp(k, "max_body") == 0) {
@@ -354,6 +358,18 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 		rc = -1;
 	}
 	return rc;
+}
+
+int config_check_payments(const struct config *cfg, char *err, size_t errlen)
+{
+	bool real_shop = cfg->production || cfg->cookie_secure;
+	if (!real_shop || strcmp(cfg->processor, "sandbox") != 0 || cfg->allow_sandbox)
+		return 0;
+	snprintf(err, errlen,
+	         "%s: processor = sandbox approves any card number and charges nobody; a "
+	         "production shop (%s) refuses it unless allow_sandbox = true",
+	         cfg->path, cfg->production ? "production = true" : "cookie_secure = true");
+	return -1;
 }
 
 struct pool_config *config_pool(struct config *cfg, const char *name)

@@ -72,7 +72,9 @@ struct config {
 	char processor[32];              /* card processor adapter ("sandbox") */
 	int processor_timeout_ms;        /* bound on one processor call (default 3000) */
 	char sandbox_ledger[CONFIG_STR]; /* the sandbox processor's books of captures and refunds */
-	bool test_routes; /* expose /_test/ routes: test stacks only, never production */
+	bool production;    /* a real shop: refuse what only a test shop may run (the sandbox) */
+	bool allow_sandbox; /* production anyway runs the sandbox processor (a staging shop) */
+	bool test_routes;   /* expose /_test/ routes: test stacks only, never production */
 	struct pool_config web;
 	struct pool_config staff;
 };
@@ -83,6 +85,13 @@ struct config {
  * Returns 0, or -1 after writing "path:line: problem" into err.
  */
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
+
+/*
+ * Refuses a configuration that would take real orders through the sandbox processor: with
+ * production = true or cookie_secure = true (a shop behind HTTPS is a real one), processor =
+ * sandbox needs allow_sandbox = true.  Returns 0, or -1 with one line in err.
+ */
+int config_check_payments(const struct config *cfg, char *err, size_t errlen);
 
 /* Returns the pool named name ("web" or "staff"), or NULL. */
 struct pool_config *config_pool(struct config *cfg, const char *name);

@@ -74,6 +74,11 @@ int site_main(int argc, char **argv, const struct site *site)
 		return 2;
 	}
 	log_init(pool, (enum log_level)log_level_parse(cfg.log_level));
+	/* Fail closed: a real shop must never mark orders paid that nobody paid. */
+	if (config_check_payments(&cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ditto-fcgi: %s\n", err);
+		return 1;
+	}
 	if (check) {
 		if (peer_resolve(config_pool(&cfg, pool), err, sizeof(err)) < 0) {
 			fprintf(stderr, "ditto-fcgi: %s\n", err);

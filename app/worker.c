@@ -15,6 +15,7 @@
 
 #include "arena.h"
 #include "config.h"
+#include "fcgi_wipe.h"
 #include "db/db.h"
 #include "privacy/audit.h"
 #include "form.h"
@@ -364,6 +365,9 @@ int worker_run(const struct worker_ctx *w)
 		 * after its slow or failed request must find it counted. */
 		count_response(w, &res);
 		write_response(&fr, &req, &res, &out);
+		/* libfcgi would free the raw records (card numbers in a checkout's body) unwiped.
+		 */
+		fcgi_wipe_input(&fr);
 		FCGX_Finish_r(&fr);
 		/* Whatever role the access step set for a staff member ends with the request. */
 		if (db_set_role(db, NULL) < 0)

@@ -26,7 +26,10 @@ static MYSQL *admin_connect(void)
 		return NULL;
 	}
 	my_bool off = 0;
+	/* A migration file must never make the client send one of its files (LOAD DATA LOCAL). */
+	unsigned no_local_infile = 0;
 	mysql_optionsv(m, MYSQL_OPT_RECONNECT, &off);
+	mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &no_local_infile);
 	mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	if (mysql_real_connect(m, NULL, cfg.db_admin_user, NULL, cfg.db_name, 0, cfg.db_socket,
 	                       CLIENT_MULTI_STATEMENTS) == NULL) {

@@ -285,6 +285,8 @@ static enum checkout_outcome checkout_charge(struct checkout *co)
 		return CHECKOUT_REFUSED;
 	}
 	co->charged = true;
+	/* Nobody paid for a sandbox order: it must never reach the shipping manifest. */
+	co->order.test_order = co->proc->test;
 	return CHECKOUT_GO_ON;
 }
 

@@ -174,7 +174,10 @@ static int connect_db(struct db *db)
 	/* Reconnect stays off: a silent reconnect loses the role and the statements. */
 	my_bool off = 0;
 	unsigned timeout = 5;
+	/* Connector/C sends any client file the server asks for (LOAD DATA LOCAL): never. */
+	unsigned no_local_infile = 0;
 	mysql_optionsv(m, MYSQL_OPT_RECONNECT, &off);
+	mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &no_local_infile);
 	mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
 	timeout = 30;

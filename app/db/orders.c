@@ -131,7 +131,8 @@ int db_order_ship(struct db *db, struct arena *a, struct order_shipping *s)
 static const char SQL_SHIP_PENDING[] =
     "SELECT id, COALESCE(customer_id, 0), contact_name, shipping_line1, shipping_line2, "
     "shipping_city, shipping_postcode, shipping_country, weight_grams FROM orders "
-    "WHERE status = ? AND shipment_exported_at IS NULL AND anonymised_at IS NULL AND id > ? "
+    "WHERE status = ? AND shipment_exported_at IS NULL AND anonymised_at IS NULL "
+    "AND test_order = 0 AND id > ? "
     "ORDER BY id LIMIT ?";
 static const char SQL_SHIP_LINES[] = "SELECT order_id, sku, quantity FROM order_lines "
                                      "WHERE order_id BETWEEN ? AND ? ORDER BY order_id, line_no";

@@ -77,12 +77,12 @@ static const char SQL_ORDER_INSERT[] =
     "INSERT INTO orders (customer_id, nonce, status, policy_version, contact_name, "
     "contact_email, billing_line1, billing_line2, billing_city, billing_postcode, "
     "billing_country, shipping_line1, shipping_line2, shipping_city, shipping_postcode, "
-    "shipping_country, payment_mode, total_cents, weight_grams) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "shipping_country, payment_mode, total_cents, weight_grams, test_order) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 int db_order_insert(struct db *db, const struct order_new *o, long long *id)
 {
-	struct db_arg args[19] = {
+	struct db_arg args[20] = {
 	    DB_INT(o->customer_id),
 	    DB_STR(o->nonce),
 	    DB_STR(order_status_name(o->status)),
@@ -97,6 +97,7 @@ int db_order_insert(struct db *db, const struct order_new *o, long long *id)
 	args[16] = DB_STR(o->payment_mode);
 	args[17] = DB_INT(o->total_cents);
 	args[18] = DB_INT(o->weight_grams);
+	args[19] = DB_INT(o->test_order ? 1 : 0);
 	unsigned long long nid;
 	if (db_exec(db, SQL_ORDER_INSERT, DB_ARRAY(args), NULL, &nid) < 0)
 		return db_errno(db) == DB_ER_DUP_ENTRY

@@ -43,6 +43,7 @@ struct order_new {
 	const char *payment_mode; /* "card" or "invoice" */
 	long long total_cents;
 	long long weight_grams;
+	bool test_order; /* paid through a test processor (the sandbox): never shipped */
 };
 
 /* Inserts the order; returns 0 (id in *id), 1 when the nonce was used already, -1 on error. */

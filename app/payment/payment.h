@@ -59,6 +59,7 @@ struct pay_auth {
 /* A card processor. Every call is synchronous and bounded by timeout_ms. */
 struct processor {
 	const char *name;
+	bool test; /* approves without charging anyone: its orders are test orders, never shipped */
 	int timeout_ms;
 	/*
 	 * Authorises amount_cents on card. idempotency_key (the checkout nonce)
@@ -84,8 +85,9 @@ struct processor {
 /*
  * Returns the processor called name ("sandbox" is built in), or NULL.  The
  * sandbox approves 4242 4242 4242 4242 (and any other Luhn-valid number),
- * declines 4000 0000 0000 0002, and times out on 4000 0000 0000 0119 (it
- * waits timeout_ms, then reports PAY_TIMEOUT).  timeout_ms is set from the
+ * declines 4000 0000 0000 0002 (and every number starting 4000 0002), and
+ * times out on 4000 0000 0000 0119 (it waits timeout_ms, then reports
+ * PAY_TIMEOUT).  timeout_ms is set from the
  * configuration before use.  ledger is the sandbox's books, standing in for
  * the processor's own records: a file where every capture and refund is one
  * line, appended under an exclusive lock so that every worker of every pool

@@ -14,6 +14,7 @@
 #define SBX_PREFIX        "sbx_"
 #define SBX_TOKEN_BYTES   12 /* 24 hex characters after the prefix */
 #define SBX_DECLINE_CARD  "4000000000000002"
+#define SBX_DECLINE_RANGE "40000002" /* any number starting so declines too: fresh test cards */
 #define SBX_TIMEOUT_CARD  "4000000000000119"
 #define SBX_IDEMP_ENTRIES 64
 #define SBX_TOKEN_MAX     64                             /* struct pay_auth's token, NUL included */
@@ -129,7 +130,8 @@ static enum pay_result sandbox_authorize(const struct processor *p, const struct
 		}
 	}
 
-	if (strcmp(card->number, SBX_DECLINE_CARD) == 0) {
+	if (strcmp(card->number, SBX_DECLINE_CARD) == 0 ||
+	    strncmp(card->number, SBX_DECLINE_RANGE, strlen(SBX_DECLINE_RANGE)) == 0) {
 		r = answer(out, PAY_DECLINED, "The card was declined.");
 	} else if (strcmp(card->number, SBX_TIMEOUT_CARD) == 0) {
 		sleep_ms(p->timeout_ms);
@@ -289,6 +291,7 @@ out:
 
 static struct processor sandbox = {
     .name = "sandbox",
+    .test = true,
     .timeout_ms = 0,
     .authorize = sandbox_authorize,
     .capture = sandbox_capture,

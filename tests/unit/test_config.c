@@ -86,6 +86,31 @@ static void test_unknown_section_rejected(void **state)
 	unlink(path);
 }
 
+/* The sandbox approves any card: only a test shop, or a production one that says so, runs it. */
+static void test_production_refuses_the_sandbox_unless_allowed(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		int want;
+	} cases[] = {
+	    {"# a test shop\n", 0},
+	    {"production = true\n", -1},
+	    {"cookie_secure = true\n", -1},
+	    {"production = true\nallow_sandbox = true\n", 0},
+	    {"production = true\nprocessor = acme\n", 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct config c;
+		char err[512] = "";
+		write_conf(cases[i].text);
+		assert_int_equal(config_load(&c, path, err, sizeof(err)), 0);
+		assert_int_equal(config_check_payments(&c, err, sizeof(err)), cases[i].want);
+		if (cases[i].want < 0)
+			assert_non_null(strstr(err, "allow_sandbox = true"));
+	}
+}
+
 static void test_secret_first_line_only(void **state)
 {
 	(void)state;
@@ -176,6 +201,7 @@ int main(void)
 	    cmocka_unit_test(test_secret_from_credentials_directory),
 	    cmocka_unit_test(test_peer_user),
 	    cmocka_unit_test(test_peer_allowed_by_uid),
+	    cmocka_unit_test(test_production_refuses_the_sandbox_unless_allowed),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

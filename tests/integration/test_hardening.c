@@ -1,0 +1,56 @@
+/* test_hardening.c — the database connections refuse LOAD DATA LOCAL: a statement that asks the
+ * client to send one of its files (a migration file, through dittoctl's admin connection, the
+ * one place that sends SQL text) fails and loads nothing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static char dir[512], marker[64];
+
+static void test_load_data_local_fails_through_dittoctl(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/run/test-hard-%d", env_state(), (int)getpid());
+	snprintf(marker, sizeof(marker), "LOCAL-INFILE-%d", (int)getpid());
+	assert_int_equal(sql_admin("CREATE TABLE IF NOT EXISTS test_local_infile (line TEXT)"), 0);
+	/* Every real migration (applied already), then one that reads a client-side file. */
+	assert_int_equal(sh("mkdir -p '%s' && ln -s \"$PWD\"/schema/*.sql '%s'/ && "
+	                    "printf '%%s\\n' '%s' >'%s/secret.txt' && "
+	                    "printf \"LOAD DATA LOCAL INFILE '%s/secret.txt' "
+	                    "INTO TABLE test_local_infile;\\n\" >'%s/999_test_local_infile_%d.sql'",
+	                    dir, dir, marker, dir, dir, dir, (int)getpid()),
+	                 0);
+	int rc = sh("\"$BUILD\"/dittoctl --config '%s/ditto.conf' migrate '%s' >/dev/null 2>&1",
+	            env_state(), dir);
+	assert_int_not_equal(rc, 0);
+	assert_true(
+	    sql_admin_int("SELECT COUNT(*) FROM information_schema.tables WHERE "
+	                  "table_name = 'test_local_infile'") == 0 ||
+	    sql_admin_int("SELECT COUNT(*) FROM test_local_infile WHERE line = '%s'", marker) == 0);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	sql_admin("DROP TABLE IF EXISTS test_local_infile");
+	sql_admin("DELETE FROM schema_migrations WHERE name LIKE '999_test_local_infile_%%'");
+	sh("rm -rf '%s'", dir);
+	return 0;
+}
+
+int main(void)
+{
+	harness_require_stack();
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_teardown(test_load_data_local_fails_through_dittoctl, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
