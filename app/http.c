@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
+#include "log.h"
+
 static bool header_safe(const char *s)
 {
 	return strpbrk(s, "\r\n") == NULL;
@@ -17,6 +20,21 @@ void http_header(struct response *res, const char *name, const char *value)
 	buf_puts(&res->headers, ": ");
 	buf_puts(&res->headers, value);
 	buf_puts(&res->headers, "\r\n");
+}
+
+bool http_secure_cookies(const struct request *req)
+{
+	static bool told;
+	if (req->cfg->cookie_secure)
+		return true;
+	if (!req->https)
+		return false;
+	if (!told) {
+		told = true;
+		log_warn("a request came over HTTPS but cookie_secure is false: its cookies are "
+		         "made Secure with the __Host- prefix anyway; set cookie_secure = true");
+	}
+	return true;
 }
 
 void http_set_cookie(struct response *res, const char *name, const char *value, long max_age,

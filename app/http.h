@@ -66,6 +66,14 @@ void http_header(struct response *res, const char *name, const char *value);
  * secure, adds Secure and expects the caller to use a "__Host-" name.
  * max_age < 0 omits Max-Age (session cookie); 0 deletes the cookie.
  */
+/*
+ * True when this response's cookies must be Secure with the "__Host-"
+ * prefix: the configuration says so (cookie_secure), or the request came
+ * over HTTPS whatever it says (a browser would keep a plain cookie sent over
+ * TLS for plain HTTP too).  The second case is a configuration mistake,
+ * logged once per worker.
+ */
+bool http_secure_cookies(const struct request *req);
 void http_set_cookie(struct response *res, const char *name, const char *value, long max_age,
                      bool secure);
 /* Sets a 303 See Other to location (a path on this site). */

@@ -28,14 +28,14 @@ bool session_may_shop(const struct session *s)
 
 const char *session_cookie_name(const struct request *req)
 {
-	return req->cfg->cookie_secure ? COOKIE_SESSION_SECURE : COOKIE_SESSION;
+	return http_secure_cookies(req) ? COOKIE_SESSION_SECURE : COOKIE_SESSION;
 }
 
 static const char *csrf_cookie_name(const struct request *req)
 {
 	if (req->pool != NULL && req->pool->kind == POOL_STAFF)
-		return req->cfg->cookie_secure ? COOKIE_STAFF_CSRF_SECURE : COOKIE_STAFF_CSRF;
-	return req->cfg->cookie_secure ? COOKIE_CSRF_SECURE : COOKIE_CSRF;
+		return http_secure_cookies(req) ? COOKIE_STAFF_CSRF_SECURE : COOKIE_STAFF_CSRF;
+	return http_secure_cookies(req) ? COOKIE_CSRF_SECURE : COOKIE_CSRF;
 }
 
 char *session_random_token(char *out, size_t outlen)
@@ -122,7 +122,7 @@ int session_start(struct request *req, struct response *res, long long customer_
 	                      browser_family(req->user_agent), &id) < 0)
 		return -1;
 	http_set_cookie(res, session_cookie_name(req), token, req->cfg->session_max,
-	                req->cfg->cookie_secure);
+	                http_secure_cookies(req));
 	sodium_memzero(token, sizeof(token));
 	struct session *s = arena_alloc(req->arena, sizeof(*s));
 	s->id = id;
@@ -143,7 +143,7 @@ int session_end(struct request *req, struct response *res)
 		if (db_session_delete_by_hash(req->db, hash) < 0)
 			return -1;
 	}
-	http_set_cookie(res, session_cookie_name(req), "", 0, req->cfg->cookie_secure);
+	http_set_cookie(res, session_cookie_name(req), "", 0, http_secure_cookies(req));
 	http_header(res, "Clear-Site-Data", "\"cache\", \"cookies\", \"storage\"");
 	req->session = NULL;
 	return 0;
@@ -165,7 +165,7 @@ const char *csrf_token(struct request *req, struct response *res)
 	}
 	char *t = arena_alloc(req->arena, SESSION_TOKEN_LEN + 1);
 	session_random_token(t, SESSION_TOKEN_LEN + 1);
-	http_set_cookie(res, csrf_cookie_name(req), t, -1, req->cfg->cookie_secure);
+	http_set_cookie(res, csrf_cookie_name(req), t, -1, http_secure_cookies(req));
 	req->csrf = t;
 	return t;
 }

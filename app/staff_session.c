@@ -15,7 +15,7 @@
 
 const char *staff_session_cookie_name(const struct request *req)
 {
-	return req->cfg->cookie_secure ? COOKIE_STAFF_SECURE : COOKIE_STAFF;
+	return http_secure_cookies(req) ? COOKIE_STAFF_SECURE : COOKIE_STAFF;
 }
 
 static void adopt(struct request *req, long long id, long long staff_id, enum staff_role role,
@@ -75,7 +75,7 @@ int staff_session_start(struct request *req, struct response *res, long long id,
 		return -1;
 	}
 	/* A session cookie (no Max-Age): closing the browser ends it on the office machine. */
-	http_set_cookie(res, staff_session_cookie_name(req), token, -1, req->cfg->cookie_secure);
+	http_set_cookie(res, staff_session_cookie_name(req), token, -1, http_secure_cookies(req));
 	sodium_memzero(token, sizeof(token));
 	adopt(req, sid, id, role, username, csrf, pending);
 	return 0;
@@ -90,7 +90,7 @@ int staff_session_end(struct request *req, struct response *res)
 		if (db_staff_session_delete_by_hash(req->db, hash) < 0)
 			return -1;
 	}
-	http_set_cookie(res, staff_session_cookie_name(req), "", 0, req->cfg->cookie_secure);
+	http_set_cookie(res, staff_session_cookie_name(req), "", 0, http_secure_cookies(req));
 	http_header(res, "Clear-Site-Data", "\"cache\", \"cookies\", \"storage\"");
 	req->staff = NULL;
 	req->viewer = (struct viewer){.kind = VIEWER_NOBODY};

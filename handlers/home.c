@@ -37,7 +37,7 @@ int handle_home(struct request *req, struct response *res)
 		char v[24];
 		snprintf(v, sizeof(v), "%lld", pv.version);
 		http_set_cookie(res, COOKIE_POLICY_SEEN, v, 400L * 24 * 3600,
-		                req->cfg->cookie_secure);
+		                http_secure_cookies(req));
 	}
 	res->no_store = false;
 	return view_render(req, res, 200, "home", ctx);

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "config.h"
 #include "http.h"
 #include "view.h"
 
@@ -21,6 +22,21 @@ static void test_cookie_is_httponly_samesite_and_secure_when_asked(void **state)
 	assert_null(strstr(res.headers.data, "Secure"));
 	assert_null(strstr(res.headers.data, "Max-Age"));
 	buf_free(&res.headers);
+}
+
+/* A request over HTTPS gets Secure cookies whatever cookie_secure says; plain HTTP follows it. */
+static void test_cookies_are_secure_over_https_whatever_the_config_says(void **state)
+{
+	(void)state;
+	struct config cfg = {0};
+	struct request req = {.cfg = &cfg};
+	assert_false(http_secure_cookies(&req));
+	req.https = true;
+	assert_true(http_secure_cookies(&req));
+	assert_true(http_secure_cookies(&req)); /* logged once, still true */
+	cfg.cookie_secure = true;
+	req.https = false;
+	assert_true(http_secure_cookies(&req));
 }
 
 static void test_cookie_with_separator_in_value_is_dropped(void **state)
@@ -74,6 +90,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_cookie_is_httponly_samesite_and_secure_when_asked),
+	    cmocka_unit_test(test_cookies_are_secure_over_https_whatever_the_config_says),
 	    cmocka_unit_test(test_cookie_with_separator_in_value_is_dropped),
 	    cmocka_unit_test(test_header_injection_is_dropped),
 	    cmocka_unit_test(test_redirect_stays_on_this_site),
