@@ -54,6 +54,12 @@ struct pool {
 	bool stopping;
 	uint64_t stop_deadline_ms;
 	uint64_t last_term_ms; /* when SIGTERM was last (re)sent to exiting workers */
+	/* The master's own record of its children, slot by slot: the scoreboard is shared with
+	 * the workers, so a worker could write any pid or generation into it; the master
+	 * signals and counts only what it forked, from here. */
+	pid_t kid[SB_MAX_SLOTS];
+	int kid_generation[SB_MAX_SLOTS];
+	uint64_t kid_started_ms[SB_MAX_SLOTS];
 };
 
 static int open_socket(const struct pool_config *pc)
@@ -100,37 +106,39 @@ static int open_socket(const struct pool_config *pc)
 	return fd;
 }
 
-static struct sb_slot *free_slot(struct pool *p)
+/* The index of a slot no child of ours holds; -1 when all are taken. */
+static int free_slot(const struct pool *p)
 {
 	for (int i = 0; i < p->sb->nslots; i++)
-		if (p->sb->slots[i].pid == 0)
-			return &p->sb->slots[i];
-	return NULL;
+		if (p->kid[i] == 0)
+			return i;
+	return -1;
 }
 
-static struct sb_slot *slot_of(struct pool *p, pid_t pid)
+/* The slot of our child pid; -1 when pid is none of ours. */
+static int slot_of(const struct pool *p, pid_t pid)
 {
 	for (int i = 0; i < p->sb->nslots; i++)
-		if (p->sb->slots[i].pid == pid)
-			return &p->sb->slots[i];
-	return NULL;
+		if (p->kid[i] == pid)
+			return i;
+	return -1;
 }
 
-static int live_current(struct pool *p)
+static int live_current(const struct pool *p)
 {
 	int n = 0;
 	for (int i = 0; i < p->sb->nslots; i++)
-		if (p->sb->slots[i].pid != 0 && p->sb->slots[i].generation == p->generation &&
+		if (p->kid[i] != 0 && p->kid_generation[i] == p->generation &&
 		    p->sb->slots[i].stage != SB_EXITING)
 			n++;
 	return n;
 }
 
-static int live_total(struct pool *p)
+static int live_total(const struct pool *p)
 {
 	int n = 0;
 	for (int i = 0; i < p->sb->nslots; i++)
-		if (p->sb->slots[i].pid != 0)
+		if (p->kid[i] != 0)
 			n++;
 	return n;
 }
@@ -139,15 +147,17 @@ static int live_total(struct pool *p)
  * status page's respawns), not one of the first start or of a reload's new set. */
 static void spawn(struct pool *p, bool replacement)
 {
-	struct sb_slot *slot = free_slot(p);
-	if (slot == NULL) {
+	int i = free_slot(p);
+	if (i < 0) {
 		log_error("scoreboard full");
 		return;
 	}
+	struct sb_slot *slot = &p->sb->slots[i];
 	memset(slot, 0, sizeof(*slot));
 	slot->generation = p->generation;
 	slot->stage = SB_STARTING;
-	slot->started_ms = now_ms();
+	uint64_t started = now_ms();
+	slot->started_ms = started;
 	pid_t pid = fork();
 	if (pid < 0) {
 		log_error("fork: %s", strerror(errno));
@@ -177,6 +187,9 @@ static void spawn(struct pool *p, bool replacement)
 		_exit(worker_run(&w));
 	}
 	slot->pid = pid;
+	p->kid[i] = pid;
+	p->kid_generation[i] = p->generation;
+	p->kid_started_ms[i] = started;
 	if (replacement)
 		p->sb->respawns++;
 	log_info("worker %d started (generation %d)", (int)pid, p->generation);
@@ -187,12 +200,13 @@ static void reap(struct pool *p)
 	int status;
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		struct sb_slot *slot = slot_of(p, pid);
-		if (slot == NULL) {
+		int i = slot_of(p, pid);
+		if (i < 0) {
 			log_warn("reaped unknown child %d", (int)pid);
 			continue;
 		}
-		uint64_t age = now_ms() - slot->started_ms;
+		struct sb_slot *slot = &p->sb->slots[i];
+		uint64_t age = now_ms() - p->kid_started_ms[i];
 		bool planned = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 		if (planned) {
 			log_info("worker %d exited after %llu requests", (int)pid,
@@ -200,11 +214,12 @@ static void reap(struct pool *p)
 			p->crash_streak = 0;
 		} else {
 			if (slot->stage == SB_BUSY)
-				log_error("worker %d died (%s %d) while serving %s %s", (int)pid,
-				          WIFSIGNALED(status) ? "signal" : "status",
+				log_error("worker %d died (%s %d) while serving %.*s %.*s",
+				          (int)pid, WIFSIGNALED(status) ? "signal" : "status",
 				          WIFSIGNALED(status) ? WTERMSIG(status)
 				                              : WEXITSTATUS(status),
-				          slot->method, slot->uri);
+				          (int)sizeof(slot->method), slot->method,
+				          (int)sizeof(slot->uri), slot->uri);
 			else
 				log_error("worker %d died (%s %d)", (int)pid,
 				          WIFSIGNALED(status) ? "signal" : "status",
@@ -224,6 +239,7 @@ static void reap(struct pool *p)
 			}
 		}
 		memset(slot, 0, sizeof(*slot));
+		p->kid[i] = 0;
 	}
 }
 
@@ -233,11 +249,12 @@ static void kill_stuck(struct pool *p)
 	uint64_t limit = (uint64_t)p->pc->request_timeout * 1000u;
 	for (int i = 0; i < p->sb->nslots; i++) {
 		struct sb_slot *s = &p->sb->slots[i];
-		if (s->pid == 0 || s->stage != SB_BUSY || now - s->req_start_ms <= limit)
+		if (p->kid[i] == 0 || s->stage != SB_BUSY || now - s->req_start_ms <= limit)
 			continue;
-		log_error("worker %d stuck %llu ms on %s %s: killing it", (int)s->pid,
-		          (unsigned long long)(now - s->req_start_ms), s->method, s->uri);
-		kill(s->pid, SIGKILL);
+		log_error("worker %d stuck %llu ms on %.*s %.*s: killing it", (int)p->kid[i],
+		          (unsigned long long)(now - s->req_start_ms), (int)sizeof(s->method),
+		          s->method, (int)sizeof(s->uri), s->uri);
+		kill(p->kid[i], SIGKILL);
 		s->stage = SB_EXITING;
 		p->sb->killed_slow++;
 	}
@@ -248,13 +265,13 @@ static void retire(struct pool *p, bool all)
 {
 	for (int i = 0; i < p->sb->nslots; i++) {
 		struct sb_slot *s = &p->sb->slots[i];
-		if (s->pid == 0 || (!all && s->generation == p->generation))
+		if (p->kid[i] == 0 || (!all && p->kid_generation[i] == p->generation))
 			continue;
 		if (s->stage != SB_BUSY)
 			s->stage = SB_EXITING;
 		/* Sent again every second: a worker entering accept() just as the
 		 * first one arrived would otherwise sleep until the next request. */
-		kill(s->pid, SIGTERM);
+		kill(p->kid[i], SIGTERM);
 	}
 	p->last_term_ms = now_ms();
 }
@@ -262,7 +279,7 @@ static void retire(struct pool *p, bool all)
 static bool any_old(struct pool *p)
 {
 	for (int i = 0; i < p->sb->nslots; i++)
-		if (p->sb->slots[i].pid != 0 && p->sb->slots[i].generation != p->generation)
+		if (p->kid[i] != 0 && p->kid_generation[i] != p->generation)
 			return true;
 	return false;
 }
@@ -434,8 +451,8 @@ int pool_run(const struct site *site, struct config *cfg, const char *pool_name)
 				break;
 			if (now_ms() > p.stop_deadline_ms) {
 				for (int i = 0; i < p.sb->nslots; i++)
-					if (p.sb->slots[i].pid != 0)
-						kill(p.sb->slots[i].pid, SIGKILL);
+					if (p.kid[i] != 0)
+						kill(p.kid[i], SIGKILL);
 			}
 		}
 	}

@@ -245,8 +245,16 @@ static struct db *open_db(const struct worker_ctx *w)
 	return db;
 }
 
+static struct sb_slot *own_slot;
+
+struct sb_slot *worker_slot(void)
+{
+	return own_slot;
+}
+
 int worker_run(const struct worker_ctx *w)
 {
+	own_slot = w->slot;
 	sigset_t term, old;
 	struct sigaction sa = {0};
 	int status = 0;

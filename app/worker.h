@@ -22,6 +22,10 @@ struct worker_ctx {
 	size_t nroutes;
 };
 
+/* This worker's scoreboard slot (NULL outside a worker): for the test routes that play a
+ * misbehaving worker. */
+struct sb_slot *worker_slot(void);
+
 /*
  * Runs in the child after fork: serves requests until max_requests is
  * reached or SIGTERM arrives (the request in flight always finishes).

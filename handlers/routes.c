@@ -6,9 +6,10 @@
 #define TEST_ROUTES                                                                                \
 	{HTTP_GET, "/_test/sleep", ACCESS_PUBLIC, handle_test_sleep, "test_sleep"},                \
 	{HTTP_GET, "/_test/crash", ACCESS_PUBLIC, handle_test_crash, "test_crash"},                \
-	{HTTP_GET, "/_test/fail",  ACCESS_PUBLIC, handle_test_fail,  "test_fail"}
+	{HTTP_GET, "/_test/fail",  ACCESS_PUBLIC, handle_test_fail,  "test_fail"},                 \
+	{HTTP_GET, "/_test/forge-slot", ACCESS_PUBLIC, handle_test_forge_slot, "test_forge_slot"}
 /* clang-format on */
-#define N_TEST_ROUTES 3
+#define N_TEST_ROUTES 4
 
 /* clang-format off */
 static const struct route web_routes[] = {

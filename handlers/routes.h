@@ -112,6 +112,7 @@ int handle_access_refused(struct request *req, struct response *res);
 int handle_test_sleep(struct request *req, struct response *res);
 int handle_test_crash(struct request *req, struct response *res);
 int handle_test_fail(struct request *req, struct response *res);
+int handle_test_forge_slot(struct request *req, struct response *res);
 
 /* Shared by registration and My Account: checks name, email and phone (each skipped when
  * NULL; an empty phone is fine), marking each bad field in ctx. Returns true when all pass. */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -134,6 +135,30 @@ static void test_stuck_worker_is_killed_after_request_timeout(void **state)
 	assert_true(took >= 2.5 && took < 15.0);
 	assert_int_equal(
 	    sh("grep -q 'stuck .* /_test/sleep: killing it' '%s/log/staff.log'", env_state()), 0);
+	assert_int_equal(status_of(env_staff(), "/healthz"), 200);
+}
+
+/* A worker that writes another process's pid into its scoreboard slot, as stuck, makes the
+ * master kill that worker — the child it forked — and never the process the slot names. */
+static void test_master_kills_only_its_own_children_whatever_the_scoreboard_says(void **state)
+{
+	(void)state;
+	pid_t victim = fork();
+	assert_true(victim >= 0);
+	if (victim == 0) {
+		pause();
+		_exit(0);
+	}
+	char path[96];
+	snprintf(path, sizeof(path), "/_test/forge-slot?pid=%d&ms=8000", (int)victim);
+	long s = status_of(env_staff(), path);
+	int st;
+	bool victim_alive = waitpid(victim, &st, WNOHANG) == 0;
+	kill(victim, SIGKILL);
+	waitpid(victim, &st, 0);
+	assert_true(victim_alive);
+	/* The stuck "request" was the forging worker's own: killed, so nginx answers 502. */
+	assert_int_equal(s, 502);
 	assert_int_equal(status_of(env_staff(), "/healthz"), 200);
 }
 
@@ -315,6 +340,7 @@ int main(void)
 	    cmocka_unit_test(test_kill9_worker_under_load_loses_at_most_its_request),
 	    cmocka_unit_test(test_crash_fails_only_the_crashing_request),
 	    cmocka_unit_test(test_stuck_worker_is_killed_after_request_timeout),
+	    cmocka_unit_test(test_master_kills_only_its_own_children_whatever_the_scoreboard_says),
 	    cmocka_unit_test(test_sighup_reload_replaces_workers_and_fails_no_request),
 	    cmocka_unit_test(test_recycling_after_max_requests_fails_no_request),
 	    cmocka_unit_test(test_database_restart_gives_503_then_recovers),

@@ -20,7 +20,7 @@ static void test_test_routes_exist_only_when_enabled(void **state)
 		for (size_t i = 0; i < n; i++)
 			assert_null(strstr(routes[i].pattern, "/_test/"));
 		size_t m = site_route_count(&ditto_site, k, true);
-		assert_int_equal(m, n + 3); /* sleep, crash, fail */
+		assert_int_equal(m, n + 4); /* sleep, crash, fail, forge-slot */
 		for (size_t i = n; i < m; i++)
 			assert_non_null(strstr(routes[i].pattern, "/_test/"));
 	}
