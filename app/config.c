@@ -192,6 +192,8 @@ static int set_global(struct config *c, const char *k, const char *v)
 		return STR(c->db_cron_password_file);
 	if (strcmp(k, "templates") == 0)
 		return STR(c->templates);
+	if (strcmp(k, "schema_dir") == 0)
+		return STR(c->schema_dir);
 	if (strcmp(k, "mail_dir") == 0)
 		return STR(c->mail_dir);
 	if (strcmp(k, "mail_command") == 0)

@@ -40,8 +40,10 @@ struct config {
 	char db_admin_user[64]; /* migrations (unix_socket auth) */
 	char db_cron_user[64];
 	char db_cron_password_file[CONFIG_STR];
-	char templates[CONFIG_STR]; /* views directory */
-	char mail_dir[CONFIG_STR];  /* outbox delivery directory (when no mail_command) */
+	char templates[CONFIG_STR];  /* views directory */
+	char schema_dir[CONFIG_STR]; /* dittoctl migrate's migrations; "": schema/, or
+	                                /usr/share/ditto/schema with production = true */
+	char mail_dir[CONFIG_STR];   /* outbox delivery directory (when no mail_command) */
 	char
 	    mail_command[CONFIG_STR]; /* sendmail-compatible argv, split on spaces; "" = mail_dir */
 	char mail_from[CONFIG_STR];   /* the From header of every message */

@@ -20,7 +20,11 @@
 
 struct config cfg;
 
-static const char *config_path = "var/ditto.conf";
+/* Without --config: the installed configuration when the host has one (a production host never
+ * reads a configuration from whatever directory dittoctl runs in), else the checkout's local
+ * instance (var/ditto.conf, made by scripts/run). */
+#define INSTALLED_CONFIG "/etc/ditto/ditto.conf"
+static const char *config_path;
 static int config_state; /* 0 not read, 1 read, -1 failed */
 
 void ctl_set_config_path(const char *path)
@@ -33,6 +37,9 @@ int ctl_config(void)
 	if (config_state != 0)
 		return config_state > 0 ? 0 : -1;
 	char err[512];
+	if (config_path == NULL)
+		config_path =
+		    access(INSTALLED_CONFIG, F_OK) == 0 ? INSTALLED_CONFIG : "var/ditto.conf";
 	if (config_load(&cfg, config_path, err, sizeof(err)) < 0) {
 		fail("%s", err);
 		config_state = -1;

@@ -191,14 +191,16 @@ static bool migration_name_ok(const char *n)
 
 int cmd_migrate(int argc, char **argv)
 {
-	const char *dir = "schema";
+	const char *dir = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (ctl_is_help(argv[i])) {
 			puts(
 			    "usage: dittoctl migrate [SCHEMA_DIR]\n"
 			    "Applies every numbered migration (NNN_name.sql) of SCHEMA_DIR "
-			    "(default "
-			    "schema/)\n"
+			    "(default:\n"
+			    "the configuration's schema_dir; without one, schema/ of this "
+			    "checkout, or\n"
+			    "/usr/share/ditto/schema with production = true)\n"
 			    "not yet recorded in schema_migrations, in order, as db_admin_user,\n"
 			    "then the staff roles' grants and views generated from the privacy "
 			    "table\n"
@@ -217,6 +219,11 @@ int cmd_migrate(int argc, char **argv)
 		dir = argv[1];
 	if (ctl_config() < 0)
 		return CTL_ERR;
+	/* A production host never takes its migrations from whatever directory it runs in. */
+	if (dir == NULL)
+		dir = cfg.schema_dir[0] != '\0' ? cfg.schema_dir
+		      : cfg.production          ? "/usr/share/ditto/schema"
+		                                : "schema";
 	DIR *d = opendir(dir);
 	if (d == NULL)
 		return fail("cannot open schema directory %s: %s", dir, strerror(errno));

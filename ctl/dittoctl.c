@@ -57,7 +57,8 @@ static void usage(FILE *f)
 		fputs(commands[c].synopsis, f);
 	fputs("Run 'dittoctl COMMAND --help' for a command's options.\n"
 	      "Errors: one line on stderr and exit status 1 (2 for bad arguments).\n"
-	      "Without --config, var/ditto.conf (made by scripts/run) is used.\n",
+	      "Without --config: /etc/ditto/ditto.conf when it exists, else var/ditto.conf\n"
+	      "(made by scripts/run in a checkout).\n",
 	      f);
 }
 

@@ -1,6 +1,7 @@
 /* test_hardening.c — the database connections refuse LOAD DATA LOCAL: a statement that asks the
  * client to send one of its files (a migration file, through dittoctl's admin connection, the
- * one place that sends SQL text) fails and loads nothing. */
+ * one place that sends SQL text) fails and loads nothing; and a production dittoctl takes its
+ * migrations from its absolute default, never from the directory it runs in. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,10 +38,35 @@ static void test_load_data_local_fails_through_dittoctl(void **state)
 	    sql_admin_int("SELECT COUNT(*) FROM test_local_infile WHERE line = '%s'", marker) == 0);
 }
 
+/* With production = true and no schema_dir, migrate never takes migrations from the directory it
+ * runs in: a schema/ planted there is not applied (it names its absolute default instead). */
+static void test_production_migrate_ignores_the_working_directory(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/run/test-hard-cwd-%d", env_state(), (int)getpid());
+	assert_int_equal(
+	    sh("mkdir -p '%s/schema' && "
+	       "printf 'production = true\\nallow_sandbox = true\\n' > '%s/prod.conf' && "
+	       "grep -v '^schema_dir' '%s/ditto.conf' >> '%s/prod.conf' && "
+	       "printf 'CREATE TABLE test_planted (id INT PRIMARY KEY);\\n' "
+	       "> '%s/schema/999_test_planted.sql'",
+	       dir, dir, env_state(), dir, dir),
+	    0);
+	int rc = sh("cd '%s' && \"$BUILD\"/dittoctl --config '%s/prod.conf' migrate "
+	            "2>'%s/err' >/dev/null",
+	            dir, dir, dir);
+	assert_int_not_equal(rc, 0);
+	assert_int_equal(sh("grep -q /usr/share/ditto/schema '%s/err'", dir), 0);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM information_schema.tables WHERE "
+	                               "table_name = 'test_planted'"),
+	                 0);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
 	sql_admin("DROP TABLE IF EXISTS test_local_infile");
+	sql_admin("DROP TABLE IF EXISTS test_planted");
 	sql_admin("DELETE FROM schema_migrations WHERE name LIKE '999_test_local_infile_%%'");
 	sh("rm -rf '%s'", dir);
 	return 0;
@@ -51,6 +77,8 @@ int main(void)
 	harness_require_stack();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(test_load_data_local_fails_through_dittoctl, teardown),
+	    cmocka_unit_test_teardown(test_production_migrate_ignores_the_working_directory,
+	                              teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
