@@ -70,6 +70,7 @@ struct config {
 	int processor_timeout_ms;        /* bound on one processor call (default 3000) */
 	char sandbox_ledger[CONFIG_STR]; /* the sandbox processor's books of captures and refunds */
 	bool test_routes; /* expose /_test/ routes: test stacks only, never production */
+	char throttle_relaxed_addr[64]; /* with test_routes only: an address the throttles spare */
 	struct pool_config web;
 	struct pool_config staff;
 };

@@ -1,7 +1,6 @@
 /* auth.c — registration, email verification, login and logout of customers. */
 #include "routes.h"
 
-#include <errno.h>
 #include <sodium.h>
 #include <string.h>
 #include <time.h>
@@ -15,13 +14,11 @@
 #include "../app/mail.h"
 #include "../app/password.h"
 #include "../app/session.h"
+#include "../app/throttle.h"
 #include "../app/validate.h"
 #include "../app/view.h"
 
-#define VERIFY_DAYS     7
-#define THROTTLE_WINDOW 15 /* minutes of failures that count for an address */
-#define THROTTLE_FREE   3  /* failures an address may make before slowing down */
-#define THROTTLE_MAX_MS 4000
+#define VERIFY_DAYS 7
 
 static const char LOGIN_FAILED[] =
     "That username and password do not match an account that can sign in now. "
@@ -223,6 +220,7 @@ int handle_verify(struct request *req, struct response *res)
 static int login_form(struct request *req, struct response *res, struct tdict *ctx, int status)
 {
 	tdict_set(ctx, "csrf", csrf_token(req, res));
+	tdict_set_ref(ctx, "ticket", throttle_ticket(req));
 	person_fields_ctx(ctx);
 	return view_render(req, res, status, "login", ctx);
 }
@@ -234,13 +232,6 @@ int handle_login_form(struct request *req, struct response *res)
 	if (why != NULL && strcmp(why, "signin") == 0)
 		tdict_set_ref(ctx, "notice", "Please sign in to see the showroom.");
 	return login_form(req, res, ctx, 200);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
 }
 
 /* Plain words for an account that may not sign in (said only after a correct password). */
@@ -267,13 +258,66 @@ static const char *refusal(enum customer_status status)
 	return "This account cannot sign in.";
 }
 
+static const char NETWORK_THROTTLED[] =
+    "Too many failed sign-ins came from your network. Wait a few seconds, then sign in "
+    "with this form again.";
+
+/*
+ * Whether the network throttle stops this sign-in.  A network over its rule is refused at
+ * once (no worker waits), unless the form's ticket shows it was fetched a few seconds ago:
+ * the owner of an account on a network others hammer gets in after that wait in the browser.
+ * Tickets are not single-use; what bounds guessing is the per-account, per-network lockout
+ * below and nginx's limit_req in front.
+ */
+static int network_refuses(struct request *req, bool *refused)
+{
+	bool over;
+	int retry;
+	*refused = false;
+	if (throttle_over(req, THROTTLE_LOGIN, NULL, &over, &retry) < 0)
+		return -1;
+	*refused = over && !throttle_ticket_ripe(http_form(req, "ticket"), (long long)time(NULL));
+	return 0;
+}
+
+/* The lockout key of an account: its id and the network that failed.  Ten bad passwords
+ * lock the account for that network only, so a stranger's guesses never lock its owner
+ * out elsewhere (a lock is no weapon). */
+static const char *lock_subject(struct request *req, long long customer_id)
+{
+	return arena_printf(req->arena, "%lld|%s", customer_id, throttle_request_network(req));
+}
+
+/* Counts a failed sign-in against the network and (for a real account) its lockout. */
+static int login_failed(struct request *req, int found, const struct customer *c, bool locked)
+{
+	if (throttle_count(req, THROTTLE_LOGIN, NULL) < 0)
+		return -1;
+	if (found != 0 || locked)
+		return 0;
+	const char *subject = lock_subject(req, c->id);
+	bool over;
+	int retry;
+	if (throttle_count(req, THROTTLE_LOCK, subject) < 0 ||
+	    throttle_over(req, THROTTLE_LOCK, subject, &over, &retry) < 0)
+		return -1;
+	if (over) {
+		if (db_customer_lockout_record(req->db, c->id, req->cfg->lockout_minutes,
+		                               req->cfg->lockout_failures) < 0)
+			return -1;
+		log_warn("login: customer %lld locked for one network after repeated failures",
+		         c->id);
+	}
+	return 0;
+}
+
 int handle_login(struct request *req, struct response *res)
 {
 	struct tdict *ctx = view_ctx(req, "Sign in");
 	const char *username = http_form(req, "username");
 	const char *password = http_form(req, "password");
-	unsigned char addr[16];
-	long long failures;
+	bool refused, locked = false;
+	int retry;
 	struct customer c;
 
 	keep(ctx, req, "username");
@@ -281,14 +325,12 @@ int handle_login(struct request *req, struct response *res)
 		view_field_error(req, ctx, "form", "Enter your username and password.");
 		return login_form(req, res, ctx, 422);
 	}
-	/* Repeated failures from one address slow it down, capped: never a hard lock. */
-	session_addr_hash(req->remote_addr, addr);
-	if (db_throttle_get(req->db, req->arena, addr, THROTTLE_WINDOW, &failures) < 0)
+	if (network_refuses(req, &refused) < 0)
 		return -1;
-	if (failures > THROTTLE_FREE) {
-		long delay =
-		    250L << (failures - THROTTLE_FREE - 1 < 4 ? failures - THROTTLE_FREE - 1 : 4);
-		sleep_ms(delay < THROTTLE_MAX_MS ? delay : THROTTLE_MAX_MS);
+	if (refused) {
+		view_field_error(req, ctx, "form", NETWORK_THROTTLED);
+		throttle_refuse(res, THROTTLE_TICKET_WAIT);
+		return login_form(req, res, ctx, 429);
 	}
 
 	int found =
@@ -301,17 +343,13 @@ int handle_login(struct request *req, struct response *res)
 		log_error("login: stored hash of customer %lld is malformed", c.id);
 		return -1;
 	}
-	bool ok = found == 0 && match == 0 && !c.locked && c.status != CUSTOMER_DELETED;
+	if (found == 0 &&
+	    throttle_over(req, THROTTLE_LOCK, lock_subject(req, c.id), &locked, &retry) < 0)
+		return -1;
+	bool ok = found == 0 && match == 0 && !locked && c.status != CUSTOMER_DELETED;
 	if (!ok) {
-		bool locked_now = false;
-		if (db_throttle_fail(req->db, addr, THROTTLE_WINDOW) < 0)
+		if (login_failed(req, found, &c, locked) < 0)
 			return -1;
-		if (found == 0 && !c.locked &&
-		    db_customer_login_failed(req->db, &c, req->cfg->lockout_failures,
-		                             req->cfg->lockout_minutes, &locked_now) < 0)
-			return -1;
-		if (locked_now)
-			log_warn("login: customer %lld locked after repeated failures", c.id);
 		view_field_error(req, ctx, "form", LOGIN_FAILED);
 		return login_form(req, res, ctx, 422);
 	}

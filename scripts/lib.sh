@@ -187,6 +187,9 @@ contact_email = support@idemditto.example
 log_level = info
 cookie_secure = false
 test_routes = ${DITTO_TEST_ROUTES:-false}
+# Test stacks only (ignored without test_routes): the integration tests sign in and
+# register hundreds of times from here; tests of the throttles use other loopback addresses.
+throttle_relaxed_addr = 127.0.0.1
 processor = sandbox
 processor_timeout_ms = ${DITTO_PROCESSOR_TIMEOUT_MS:-3000}
 sandbox_ledger = $d/sandbox-ledger

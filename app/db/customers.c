@@ -105,28 +105,13 @@ int db_customer_insert(struct db *db, const char *username, const char *email, c
 	               NULL, NULL);
 }
 
-static const char SQL_FAIL_COUNT[] =
-    "UPDATE customers SET failed_logins = failed_logins + 1 WHERE id = ?";
-static const char SQL_FAIL_LOCK[] =
-    "UPDATE customers SET locked_until = UTC_TIMESTAMP(6) + INTERVAL ? MINUTE, "
-    "failed_logins = 0 WHERE id = ?";
 static const char SQL_LOCKOUT[] = "INSERT INTO lockouts (customer_id, locked_until, failures) "
                                   "VALUES (?, UTC_TIMESTAMP(6) + INTERVAL ? MINUTE, ?)";
 
-int db_customer_login_failed(struct db *db, const struct customer *c, int max, int minutes,
-                             bool *locked_now)
+int db_customer_lockout_record(struct db *db, long long id, int minutes, int failures)
 {
-	*locked_now = false;
-	if (c->failed_logins + 1 < max) {
-		return db_exec(db, SQL_FAIL_COUNT, DB_ARGS(DB_INT(c->id)), NULL, NULL);
-	}
-	if (db_exec(db, SQL_FAIL_LOCK, DB_ARGS(DB_INT(minutes), DB_INT(c->id)), NULL, NULL) < 0 ||
-	    db_exec(db, SQL_LOCKOUT,
-	            DB_ARGS(DB_INT(c->id), DB_INT(minutes), DB_INT(c->failed_logins + 1)), NULL,
-	            NULL) < 0)
-		return -1;
-	*locked_now = true;
-	return 0;
+	return db_exec(db, SQL_LOCKOUT, DB_ARGS(DB_INT(id), DB_INT(minutes), DB_INT(failures)),
+	               NULL, NULL);
 }
 
 static const char SQL_LOGIN_OK[] =

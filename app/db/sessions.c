@@ -129,16 +129,20 @@ int db_session_list(struct db *db, struct arena *a, long long customer_id,
 	return 0;
 }
 
-static const char SQL_THROTTLE_GET[] = "SELECT failures FROM login_throttle WHERE addr_hash = ? "
-                                       "AND last_failure > UTC_TIMESTAMP(6) - INTERVAL ? MINUTE";
+static const char SQL_THROTTLE_GET[] =
+    "SELECT failures, TIMESTAMPDIFF(SECOND, last_failure, UTC_TIMESTAMP(6)) "
+    "FROM login_throttle WHERE addr_hash = ? "
+    "AND last_failure > UTC_TIMESTAMP(6) - INTERVAL ? MINUTE";
 
 int db_throttle_get(struct db *db, struct arena *a, const unsigned char *addr_hash, int window_min,
-                    long long *failures)
+                    long long *failures, long long *age_s)
 {
 	struct db_rows r;
 	int rc = db_query(db, a, SQL_THROTTLE_GET,
 	                  DB_ARGS(DB_STRN((const char *)addr_hash, 16), DB_INT(window_min)), &r);
-	*failures = rc == 0 && r.nrows > 0 ? db_cell_int(&r, 0, 0) : 0;
+	bool found = rc == 0 && r.nrows > 0;
+	*failures = found ? db_cell_int(&r, 0, 0) : 0;
+	*age_s = found ? db_cell_int(&r, 0, 1) : 0;
 	return rc;
 }
 

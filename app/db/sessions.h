@@ -49,9 +49,10 @@ int db_session_delete_owned(struct db *db, long long id, long long customer_id, 
 int db_session_list(struct db *db, struct arena *a, long long customer_id,
                     struct session_info **out, size_t *n);
 
-/* Failed logins from one (keyed-hashed) address in the last window_min minutes. */
+/* Counted attempts under one keyed hash (app/throttle.c) in a window of window_min minutes
+ * that restarts when it passes without an attempt; *age_s: seconds since the last one. */
 int db_throttle_get(struct db *db, struct arena *a, const unsigned char *addr_hash, int window_min,
-                    long long *failures);
+                    long long *failures, long long *age_s);
 int db_throttle_fail(struct db *db, const unsigned char *addr_hash, int window_min);
 
 #endif
