@@ -65,7 +65,8 @@ static void rule_of(const struct request *req, enum throttle_kind kind, int *max
 	/* Integration tests sign in and register hundreds of times from 127.0.0.1; they lift
 	 * the limits for that one address.  Honoured only where test routes are on. */
 	if (r->relaxable && req->cfg->test_routes && req->cfg->throttle_relaxed_addr[0] != '\0' &&
-	    req->remote_addr != NULL && strcmp(req->remote_addr, req->cfg->throttle_relaxed_addr) == 0)
+	    req->remote_addr != NULL &&
+	    strcmp(req->remote_addr, req->cfg->throttle_relaxed_addr) == 0)
 		*max *= 1000;
 }
 
