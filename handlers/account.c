@@ -155,6 +155,9 @@ static int saved(struct response *res, const char *what)
 	return 0;
 }
 
+static int request_email_change(struct request *req, const struct customer *c, const char *email,
+                                const char *name);
+
 static int update_profile(struct request *req, struct response *res, struct tdict *ctx)
 {
 	struct customer c;
@@ -166,31 +169,39 @@ static int update_profile(struct request *req, struct response *res, struct tdic
 	/* A missing name or email counts as empty: both are required. */
 	if (!account_person_fields_ok(req, ctx, name ? name : "", email ? email : "", phone))
 		bad = true;
-	bool email_changed = !bad && strcmp(email, c.email) != 0;
-	if (email_changed) {
-		bool u, e;
-		if (db_customer_taken(req->db, req->arena, "", email, &u, &e) < 0)
-			return -1;
-		if (e) {
-			/* Same answer as for a typo: who owns an address is not ours to tell. */
-			view_field_error(req, ctx, "email",
-			                 "This email address cannot be used for your account.");
-			bad = true;
-		}
-	}
 	if (bad)
 		return show(req, res, ctx, 422);
-	if (db_customer_update_profile(req->db, c.id, name, email, phone && *phone ? phone : NULL,
-	                               email_changed) < 0)
+	/* The address itself changes only when the link sent to it is opened (handle_verify). */
+	if (db_customer_update_profile(req->db, c.id, name, c.email, phone && *phone ? phone : NULL,
+	                               false) < 0)
 		return -1;
-	if (email_changed) {
-		struct tdict *m = view_mail_ctx(req);
-		tdict_set_ref(m, "name", c.name);
-		if (account_queue_verification(req, c.id, email, name) < 0 ||
-		    mail_queue(req->db, req->views, c.id, "email_changed", c.email, m) < 0)
-			return -1;
-	}
-	return saved(res, "profile");
+	if (strcmp(email, c.email) == 0)
+		return saved(res, "profile");
+	if (request_email_change(req, &c, email, name) < 0)
+		return -1;
+	return saved(res, "email");
+}
+
+/*
+ * A new address for the account.  Whether another account holds it is never said: the answer
+ * is the same either way ("we sent a link to the new address").  A free address gets the
+ * confirmation link and the old one a warning; a taken one's owner is told that someone tried
+ * to use it (at most a few times an hour).
+ */
+static int request_email_change(struct request *req, const struct customer *c, const char *email,
+                                const char *name)
+{
+	bool u, taken;
+	if (db_customer_taken(req->db, req->arena, "", email, &u, &taken) < 0)
+		return -1;
+	if (taken)
+		return account_notify_address_owner(req, email, "email_existing");
+	struct tdict *m = view_mail_ctx(req);
+	tdict_set_ref(m, "name", c->name);
+	if (account_queue_verification(req, c->id, email, name) < 0 ||
+	    mail_queue(req->db, req->views, c->id, "email_changed", c->email, m) < 0)
+		return -1;
+	return 0;
 }
 
 static int update_addresses(struct request *req, struct response *res, struct tdict *ctx)

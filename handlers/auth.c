@@ -117,6 +117,44 @@ static int register_tx(struct db *db, void *vctx)
 	return account_queue_verification(r->req, id, r->email, r->name);
 }
 
+/* Counts this registration against the network; *retry_after > 0 when it is refused. */
+static int registration_throttled(struct request *req, int *retry_after)
+{
+	bool over;
+	if (throttle_over(req, THROTTLE_REGISTER, NULL, &over, retry_after) < 0)
+		return -1;
+	if (over) {
+		log_warn("throttle: registration refused for a network over its limit");
+		return 0;
+	}
+	*retry_after = 0;
+	return throttle_count(req, THROTTLE_REGISTER, NULL);
+}
+
+/*
+ * Tells the owner of an address that someone tried to use it, at most a few times an hour:
+ * strangers must not turn the notice into a mail bomb.  Each suppressed notice is logged.
+ */
+int account_notify_address_owner(struct request *req, const char *email, const char *kind)
+{
+	bool over;
+	int retry;
+	if (throttle_over(req, THROTTLE_MAIL, email, &over, &retry) < 0)
+		return -1;
+	if (over) {
+		log_warn("throttle: %s notice to an address suppressed (too many this hour)", kind);
+		return 0;
+	}
+	if (throttle_count(req, THROTTLE_MAIL, email) < 0)
+		return -1;
+	return mail_queue(req->db, req->views, 0, kind, email, view_mail_ctx(req));
+}
+
+static int notify_existing(struct request *req, const char *email)
+{
+	return account_notify_address_owner(req, email, "register_existing");
+}
+
 int handle_register(struct request *req, struct response *res)
 {
 	struct tdict *ctx = view_ctx(req, "Register");
@@ -126,6 +164,7 @@ int handle_register(struct request *req, struct response *res)
 	long long shown_version = 0;
 	struct policy_version pv;
 	bool bad = false;
+	int retry;
 
 	keep(ctx, req, "name");
 	keep(ctx, req, "email");
@@ -168,6 +207,15 @@ int handle_register(struct request *req, struct response *res)
 	if (bad)
 		return register_form(req, res, ctx, 422);
 
+	if (registration_throttled(req, &retry) < 0)
+		return -1;
+	if (retry > 0) {
+		view_field_error(req, ctx, "form",
+		                 "Too many registrations came from your network. Please try again "
+		                 "later.");
+		throttle_refuse(res, retry);
+		return register_form(req, res, ctx, 429);
+	}
 	bool username_taken, email_taken;
 	if (db_customer_taken(req->db, req->arena, username, email, &username_taken, &email_taken) <
 	    0)
@@ -176,16 +224,17 @@ int handle_register(struct request *req, struct response *res)
 		view_field_error(req, ctx, "username", "This username is taken. Choose another.");
 		return register_form(req, res, ctx, 422);
 	}
-	if (email_taken) {
-		/* Say nothing to the visitor about whose address it is; tell its owner instead. */
-		if (mail_queue(req->db, req->views, 0, "register_existing", email,
-		               view_mail_ctx(req)) < 0)
-			return -1;
-		return view_render(req, res, 200, "registered", ctx);
-	}
+	/* Hashed whether or not the address is known: the same work, so the same time. */
 	char hash[PASSWORD_HASH_MAX];
 	if (password_hash(&req->cfg->argon2, password, strlen(password), hash, sizeof(hash)) < 0)
 		return -1;
+	log_info("registration: password hashed");
+	if (email_taken) {
+		/* Say nothing to the visitor about whose address it is; tell its owner instead. */
+		if (notify_existing(req, email) < 0)
+			return -1;
+		return view_render(req, res, 200, "registered", ctx);
+	}
 	struct registration r = {req, name, email, username, phone, hash, pv.version, 0};
 	if (db_tx(req->db, register_tx, &r) < 0) {
 		if (r.outcome != 1)

@@ -332,8 +332,9 @@ static const char SQL_VERIFY_FIND[] =
     "AND used_at IS NULL AND expires_at > UTC_TIMESTAMP(6)";
 static const char SQL_VERIFY_USE[] = "UPDATE email_verifications SET used_at = UTC_TIMESTAMP(6) "
                                      "WHERE token_hash = ? AND used_at IS NULL";
+/* A link sent to a new address makes it the account's address (an email change). */
 static const char SQL_VERIFY_MARK[] =
-    "UPDATE customers SET email_verified_at = UTC_TIMESTAMP(6) WHERE id = ? AND email = ?";
+    "UPDATE customers SET email = ?, email_verified_at = UTC_TIMESTAMP(6) WHERE id = ?";
 
 int db_verification_use(struct db *db, struct arena *a, const unsigned char *hash)
 {
@@ -348,9 +349,11 @@ int db_verification_use(struct db *db, struct arena *a, const unsigned char *has
 		return -1;
 	if (used == 0)
 		return 1; /* a concurrent click used it first */
-	return db_exec(db, SQL_VERIFY_MARK,
-	               DB_ARGS(DB_INT(db_cell_int(&r, 0, 0)), DB_STR(db_cell(&r, 0, 1))), NULL,
-	               NULL);
+	if (db_exec(db, SQL_VERIFY_MARK,
+	            DB_ARGS(DB_STR(db_cell(&r, 0, 1)), DB_INT(db_cell_int(&r, 0, 0))), NULL,
+	            NULL) < 0)
+		return db_errno(db) == DB_ER_DUP_ENTRY ? 1 : -1; /* taken since the link was sent */
+	return 0;
 }
 
 static const char SQL_OUTBOX[] =

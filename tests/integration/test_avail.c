@@ -164,12 +164,173 @@ static void test_failed_logins_answer_at_once_and_owner_gets_in(void **state)
 	http_source(NULL);
 }
 
+/* Lines of the web pool's log containing text. */
+static long log_count(const char *text)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "grep -c -F '%s' '%s/log/web.log'", text, env_state());
+	FILE *p = popen(cmd, "r");
+	long n = -1;
+	if (p == NULL || fscanf(p, "%ld", &n) != 1)
+		n = -1;
+	if (p != NULL)
+		pclose(p);
+	return n;
+}
+
+/* A loopback address of its own for each call: the registration throttle counts per network. */
+static const char *fresh_source(void)
+{
+	static char buf[32];
+	static unsigned n;
+	unsigned r = (unsigned)getpid() * 7919u + n++ * 104729u + (unsigned)time(NULL);
+	snprintf(buf, sizeof(buf), "127.%u.%u.%u", 10 + (r >> 16) % 200, (r >> 8) % 250,
+	         1 + r % 250);
+	return buf;
+}
+
+/* Registers from the calling thread's source; keeps the answer in *out. */
+static long register_as(const char *user, const char *email, struct http_resp *out)
+{
+	struct client c = {0};
+	char *csrf = form_csrf(&c, "/register");
+	long long v = sql_admin_int("SELECT MAX(version) FROM policy_versions");
+	char body[2048];
+	snprintf(body, sizeof(body),
+	         "csrf=%s&name=Test+Person&email=%s&username=%s&password=%s&phone=&accept_policy=1"
+	         "&policy_version=%lld",
+	         csrf, email, user, urlenc(PASSWORD), v);
+	free(csrf);
+	return post_form(&c, "/register", body, out);
+}
+
+static const char HASHED[] = "registration: password hashed";
+
+static void test_registration_with_a_known_address_does_the_same_work(void **state)
+{
+	(void)state;
+	const char *owner = approved_user();
+	struct http_resp fresh, known;
+	http_source(fresh_source());
+	long before = log_count(HASHED);
+	const char *nu = unique("newcomer");
+	assert_int_equal(register_as(nu, mail_of(nu), &fresh), 200);
+	assert_int_equal(log_count(HASHED), before + 1);
+	const char *other = unique("prober");
+	assert_int_equal(register_as(other, mail_of(owner), &known), 200);
+	/* The password was hashed for the known address too, and the answers are the same. */
+	assert_int_equal(log_count(HASHED), before + 2);
+	assert_string_equal(fresh.body, known.body);
+	http_resp_free(&fresh);
+	http_resp_free(&known);
+	assert_int_equal(
+	    sql_admin_int("SELECT COUNT(*) FROM customers WHERE username = '%s'", other), 0);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM customers WHERE username = '%s'", nu),
+	                 1);
+	http_source(NULL);
+}
+
+static void test_notices_to_an_address_are_capped(void **state)
+{
+	(void)state;
+	const char *owner = approved_user();
+	long before = log_count("notice to an address suppressed");
+	/* From many networks, so only the per-recipient cap can stop the mail. */
+	for (int i = 0; i < 6; i++) {
+		struct http_resp r;
+		http_source(fresh_source());
+		assert_int_equal(register_as(unique("bomb"), mail_of(owner), &r), 200);
+		http_resp_free(&r);
+	}
+	http_source(NULL);
+	assert_int_equal(
+	    sql_admin_int("SELECT COUNT(*) FROM outbox WHERE kind = 'register_existing' "
+	                  "AND recipient = '%s'",
+	                  mail_of(owner)),
+	    3);
+	assert_int_equal(log_count("notice to an address suppressed"), before + 3);
+}
+
+static void test_registrations_per_network_are_capped(void **state)
+{
+	(void)state;
+	http_source(fresh_source());
+	for (int i = 0; i < 5; i++) {
+		struct http_resp r;
+		const char *u = unique("burst");
+		assert_int_equal(register_as(u, mail_of(u), &r), 200);
+		http_resp_free(&r);
+	}
+	struct http_resp r;
+	const char *last = unique("burst");
+	assert_int_equal(register_as(last, mail_of(last), &r), 429);
+	char *retry = http_header_value(&r, "Retry-After");
+	assert_non_null(retry);
+	assert_true(atoi(retry) > 0);
+	free(retry);
+	http_resp_free(&r);
+	assert_int_equal(
+	    sql_admin_int("SELECT COUNT(*) FROM customers WHERE username = '%s'", last), 0);
+	http_source(NULL);
+}
+
+/* POSTs My Account's profile form with a new email; returns the status and Location. */
+static long change_email(struct client *c, const char *email, char **location)
+{
+	char *csrf = form_csrf(c, "/account");
+	char body[1024];
+	snprintf(body, sizeof(body), "csrf=%s&action=profile&name=Test+Person&phone=&email=%s",
+	         csrf, email);
+	free(csrf);
+	struct http_resp r;
+	long s = post_form(c, "/account", body, &r);
+	*location = http_header_value(&r, "Location");
+	http_resp_free(&r);
+	return s;
+}
+
+static void test_email_change_never_says_an_address_is_taken(void **state)
+{
+	(void)state;
+	const char *a = approved_user(), *b = approved_user();
+	const char *free_addr = unique("moved");
+	struct client c = {0};
+	char *to_taken, *to_free;
+	assert_int_equal(do_login(&c, a, PASSWORD, NULL), 303);
+	assert_int_equal(change_email(&c, mail_of(b), &to_taken), 303);
+	char addr[128];
+	snprintf(addr, sizeof(addr), "%s", mail_of(free_addr));
+	assert_int_equal(change_email(&c, addr, &to_free), 303);
+	assert_non_null(to_taken);
+	assert_non_null(to_free);
+	assert_string_equal(to_taken, to_free);
+	free(to_taken);
+	free(to_free);
+	/* Nothing changed yet; b's owner was told, the free address got the link. */
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM customers WHERE username = '%s' "
+	                               "AND email = '%s'",
+	                               a, mail_of(a)),
+	                 1);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM outbox WHERE kind = 'email_existing' "
+	                               "AND recipient = '%s'",
+	                               mail_of(b)),
+	                 1);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM outbox WHERE kind = 'verify_email' "
+	                               "AND recipient = '%s'",
+	                               addr),
+	                 1);
+}
+
 int main(void)
 {
 	harness_require_stack();
 	pick_attacker();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_failed_logins_answer_at_once_and_owner_gets_in),
+	    cmocka_unit_test(test_registration_with_a_known_address_does_the_same_work),
+	    cmocka_unit_test(test_notices_to_an_address_are_capped),
+	    cmocka_unit_test(test_registrations_per_network_are_capped),
+	    cmocka_unit_test(test_email_change_never_says_an_address_is_taken),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
