@@ -109,13 +109,14 @@ static const char SQL_SESSION_LIST[] =
     "SELECT id, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i'), "
     "DATE_FORMAT(last_seen_at, '%Y-%m-%d %H:%i'), browser "
     "FROM sessions WHERE customer_id = ? AND expires_at > UTC_TIMESTAMP(6) "
-    "ORDER BY last_seen_at DESC";
+    "ORDER BY last_seen_at DESC, id DESC LIMIT ? OFFSET ?";
 
-int db_session_list(struct db *db, struct arena *a, long long customer_id,
-                    struct session_info **out, size_t *n)
+int db_session_list(struct db *db, struct arena *a, long long customer_id, long long offset,
+                    int limit, struct session_info **out, size_t *n)
 {
 	struct db_rows r;
-	if (db_query(db, a, SQL_SESSION_LIST, DB_ARGS(DB_INT(customer_id)), &r) < 0)
+	if (db_query(db, a, SQL_SESSION_LIST,
+	             DB_ARGS(DB_INT(customer_id), DB_INT(limit), DB_INT(offset)), &r) < 0)
 		return -1;
 	struct session_info *s = arena_alloc(a, sizeof(*s) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++) {

@@ -321,6 +321,150 @@ static void test_email_change_never_says_an_address_is_taken(void **state)
 	                 1);
 }
 
+/* POSTs a password change with current as the current password; returns the status. */
+static long change_password(struct client *c, const char *current, struct http_resp *out)
+{
+	char *csrf = form_csrf(c, "/account");
+	char body[1024];
+	int n = snprintf(body, sizeof(body), "csrf=%s&action=password&current_password=%s", csrf,
+	                 urlenc(current));
+	snprintf(body + n, sizeof(body) - (size_t)n, "&new_password=%s",
+	         urlenc("copper lantern harbour 2291"));
+	free(csrf);
+	return post_form(c, "/account", body, out);
+}
+
+static void test_account_password_checks_are_throttled(void **state)
+{
+	(void)state;
+	const char *u = approved_user();
+	http_source(fresh_source());
+	struct client c = {0};
+	assert_int_equal(do_login(&c, u, PASSWORD, NULL), 303);
+	char hash[512];
+	long long id = sql_admin_int("SELECT id FROM customers WHERE username = '%s'", u);
+	struct http_resp r;
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(change_password(&c, "a wrong guess at it", &r), 422);
+		http_resp_free(&r);
+	}
+	/* Now refused at once, even the right password, and nothing changes. */
+	snprintf(hash, sizeof(hash), "%lld",
+	         sql_admin_int("SELECT CRC32(password_hash) FROM customers WHERE id = %lld", id));
+	assert_int_equal(change_password(&c, PASSWORD, &r), 429);
+	char *retry = http_header_value(&r, "Retry-After");
+	assert_non_null(retry);
+	free(retry);
+	http_resp_free(&r);
+	char now[512];
+	snprintf(now, sizeof(now), "%lld",
+	         sql_admin_int("SELECT CRC32(password_hash) FROM customers WHERE id = %lld", id));
+	assert_string_equal(hash, now);
+	/* Deleting the account asks for the same password: refused too, the account stays. */
+	char *csrf = form_csrf(&c, "/account");
+	char body[512];
+	snprintf(body, sizeof(body), "csrf=%s&confirm=yes&password=%s", csrf, urlenc(PASSWORD));
+	free(csrf);
+	assert_int_equal(post_form(&c, "/account/delete", body, &r), 429);
+	http_resp_free(&r);
+	assert_int_equal(
+	    sql_admin_int("SELECT COUNT(*) FROM customers WHERE id = %lld AND status = 'approved'",
+	                  id),
+	    1);
+	http_source(NULL);
+}
+
+/* The text of a file, malloc'd (aborts when it cannot be read). */
+static char *read_text(const char *path)
+{
+	static char buf[65536];
+	slurp_file(path, buf, sizeof(buf));
+	if (buf[0] == '\0')
+		harness_die("cannot read %s", path);
+	return strdup(buf);
+}
+
+/* The first "location" block text starting at the line naming path, or NULL. */
+static const char *location_block(const char *conf, const char *loc)
+{
+	const char *p = strstr(conf, loc);
+	return p != NULL ? p : NULL;
+}
+
+static void assert_limited(const char *conf, const char *loc, const char *zone)
+{
+	const char *b = location_block(conf, loc);
+	assert_non_null(b);
+	const char *end = strchr(b, '}');
+	char want[96];
+	snprintf(want, sizeof(want), "limit_req zone=%s ", zone);
+	const char *z = strstr(b, want);
+	assert_non_null(z);
+	assert_true(z < end);
+	snprintf(want, sizeof(want), "zone=%s:", zone);
+	assert_non_null(strstr(conf, want));
+}
+
+static void check_limits(const char *conf)
+{
+	assert_limited(conf, "location = /login {", "ditto_login");
+	assert_limited(conf, "location = /register {", "ditto_register");
+	assert_limited(conf, "location /account {", "ditto_account");
+	assert_limited(conf, "location = /admin/login {", "ditto_staff_login");
+	assert_non_null(strstr(conf, "limit_conn_zone $binary_remote_addr zone=ditto_conn:"));
+	assert_non_null(strstr(conf, "limit_conn ditto_conn "));
+	assert_non_null(strstr(conf, "limit_req_status 429;"));
+	assert_non_null(strstr(conf, "limit_conn_status 429;"));
+	/* Only POSTs are counted: reading the forms is never limited. */
+	assert_non_null(
+	    strstr(conf, "map $request_method $ditto_post_key { POST $binary_remote_addr;"));
+}
+
+static void test_nginx_limits_in_the_generated_and_production_configs(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof(path), "%s/nginx.conf", env_state());
+	char *local = read_text(path);
+	check_limits(local);
+	free(local);
+	snprintf(path, sizeof(path), "%s/deploy/nginx-production.conf", env_repo());
+	char *prod = read_text(path);
+	check_limits(prod);
+	/* Production's sign-in rate is a real one, not the test stack's. */
+	assert_non_null(strstr(prod, "zone=ditto_login:10m rate=10r/m;"));
+	free(prod);
+}
+
+static void test_sessions_list_is_paged(void **state)
+{
+	(void)state;
+	const char *u = approved_user();
+	struct client c = {0};
+	assert_int_equal(do_login(&c, u, PASSWORD, NULL), 303);
+	assert_int_equal(
+	    sql_admin("INSERT INTO sessions (token_hash, customer_id, csrf_token, "
+	              "expires_at) SELECT RANDOM_BYTES(32), c.id, REPEAT('a', 43), "
+	              "UTC_TIMESTAMP() + INTERVAL 1 HOUR FROM customers c, seq_1_to_30 "
+	              "WHERE c.username = '%s'",
+	              u),
+	    0);
+	struct http_resp r;
+	int rows = 0;
+	assert_int_equal(client_get(&c, env_web(), "/account", &r), 0);
+	for (const char *p = r.body; (p = strstr(p, "name=\"action\" value=\"end_session\"")); p++)
+		rows++;
+	assert_int_equal(rows, 20);
+	assert_non_null(strstr(r.body, "/account?sessions_page=2"));
+	http_resp_free(&r);
+	assert_int_equal(client_get(&c, env_web(), "/account?sessions_page=2", &r), 0);
+	rows = 0;
+	for (const char *p = r.body; (p = strstr(p, "name=\"action\" value=\"end_session\"")); p++)
+		rows++;
+	assert_int_equal(rows, 11);
+	http_resp_free(&r);
+}
+
 int main(void)
 {
 	harness_require_stack();
@@ -331,6 +475,9 @@ int main(void)
 	    cmocka_unit_test(test_notices_to_an_address_are_capped),
 	    cmocka_unit_test(test_registrations_per_network_are_capped),
 	    cmocka_unit_test(test_email_change_never_says_an_address_is_taken),
+	    cmocka_unit_test(test_account_password_checks_are_throttled),
+	    cmocka_unit_test(test_nginx_limits_in_the_generated_and_production_configs),
+	    cmocka_unit_test(test_sessions_list_is_paged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
