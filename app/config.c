@@ -281,6 +281,8 @@ static int set_global(struct config *c, const char *k, const char *v)
 		return set_bool(&c->allow_sandbox, v);
 	if (strcmp(k, "test_routes") == 0)
 		return set_bool(&c->test_routes, v);
+	if (strcmp(k, "throttle_relaxed_addr") == 0)
+		return STR(c->throttle_relaxed_addr);
 	if (strcmp(k, "max_body") == 0) {
 		if (set_long(&n, v, 1024, 16L * 1024 * 1024, 10) < 0)
 			return -1;

@@ -77,6 +77,7 @@ struct config {
 	bool production;    /* a real shop: refuse what only a test shop may run (the sandbox) */
 	bool allow_sandbox; /* production anyway runs the sandbox processor (a staging shop) */
 	bool test_routes;   /* expose /_test/ routes: test stacks only, never production */
+	char throttle_relaxed_addr[64]; /* with test_routes only: an address the throttles spare */
 	struct pool_config web;
 	struct pool_config staff;
 };

@@ -75,5 +75,7 @@ char *session_random_token(char *out, size_t outlen);
 int session_key_load(const char *path);
 /* A keyed 16-byte hash of a client address: counts failures per address without storing it. */
 void session_addr_hash(const char *addr, unsigned char out[16]);
+/* HMAC (crypto_auth) of msg under a subkey of the site key for purpose. */
+void session_site_mac(const char *purpose, const char *msg, unsigned char out[32]);
 
 #endif

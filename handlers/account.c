@@ -21,10 +21,49 @@
 #include "../app/mail.h"
 #include "../app/password.h"
 #include "../app/session.h"
+#include "../app/throttle.h"
 #include "../app/validate.h"
 #include "../app/view.h"
 
-#define MAX_INTERESTS 64
+#define MAX_INTERESTS     64
+#define SESSIONS_PAGE     20 /* sessions listed per page: a bounded page for any number of them */
+#define SESSIONS_MAX_PAGE 1000
+
+/* The sessions page asked for (?sessions_page=N, from 1), or 1. */
+static long long sessions_page(struct request *req)
+{
+	long long p;
+	const char *v = http_query(req, "sessions_page");
+	return v != NULL && valid_id(v, &p) && p <= SESSIONS_MAX_PAGE ? p : 1;
+}
+
+/* One page of the customer's sessions, with links to the pages before and after. */
+static int sessions_ctx(struct request *req, struct tdict *ctx, long long customer_id)
+{
+	struct session_info *sessions;
+	size_t n;
+	long long page = sessions_page(req);
+	/* One more than a page tells whether an older page exists. */
+	if (db_session_list(req->db, req->arena, customer_id, (page - 1) * SESSIONS_PAGE,
+	                    SESSIONS_PAGE + 1, &sessions, &n) < 0)
+		return -1;
+	if (n > SESSIONS_PAGE) {
+		n = SESSIONS_PAGE;
+		tdict_setf(ctx, "sessions_older", "%lld", page + 1);
+	}
+	if (page > 1)
+		tdict_setf(ctx, "sessions_newer", "%lld", page - 1);
+	struct tlist *sl = tdict_list(ctx, "sessions");
+	for (size_t i = 0; i < n; i++) {
+		struct tdict *d = tlist_add(sl);
+		tdict_setf(d, "id", "%lld", sessions[i].id);
+		tdict_set_ref(d, "created_at", sessions[i].created_at);
+		tdict_set_ref(d, "last_seen_at", sessions[i].last_seen_at);
+		tdict_set_ref(d, "browser", sessions[i].browser);
+		tdict_set_bool(d, "current", sessions[i].id == req->session->id);
+	}
+	return 0;
+}
 
 /* Fills ctx with the account as stored, for display; the address blocks show typed (with
  * their errors) when given, else the stored addresses. Returns 0 or -1. */
@@ -33,13 +72,12 @@ static int account_ctx(struct request *req, struct response *res, struct tdict *
 {
 	struct address *addrs;
 	struct category *cats;
-	struct session_info *sessions;
 	long long *interests;
-	size_t naddrs, ncats, nsessions, ninterests;
+	size_t naddrs, ncats, ninterests;
 	if (db_address_list(req->db, req->arena, c->id, &addrs, &naddrs) < 0 ||
 	    db_category_list(req->db, req->arena, &cats, &ncats) < 0 ||
 	    db_interest_list(req->db, req->arena, c->id, &interests, &ninterests) < 0 ||
-	    db_session_list(req->db, req->arena, c->id, &sessions, &nsessions) < 0)
+	    sessions_ctx(req, ctx, c->id) < 0)
 		return -1;
 	tdict_set(ctx, "csrf", csrf_token(req, res));
 	struct tdict *a = tdict_dict(ctx, "account");
@@ -66,15 +104,6 @@ static int account_ctx(struct request *req, struct response *res, struct tdict *
 		for (size_t j = 0; j < ninterests; j++)
 			if (interests[j] == cats[i].id)
 				tdict_set_bool(d, "checked", true);
-	}
-	struct tlist *sl = tdict_list(ctx, "sessions");
-	for (size_t i = 0; i < nsessions; i++) {
-		struct tdict *d = tlist_add(sl);
-		tdict_setf(d, "id", "%lld", sessions[i].id);
-		tdict_set_ref(d, "created_at", sessions[i].created_at);
-		tdict_set_ref(d, "last_seen_at", sessions[i].last_seen_at);
-		tdict_set_ref(d, "browser", sessions[i].browser);
-		tdict_set_bool(d, "current", sessions[i].id == req->session->id);
 	}
 	return 0;
 }
@@ -155,6 +184,9 @@ static int saved(struct response *res, const char *what)
 	return 0;
 }
 
+static int request_email_change(struct request *req, const struct customer *c, const char *email,
+                                const char *name);
+
 static int update_profile(struct request *req, struct response *res, struct tdict *ctx)
 {
 	struct customer c;
@@ -166,31 +198,39 @@ static int update_profile(struct request *req, struct response *res, struct tdic
 	/* A missing name or email counts as empty: both are required. */
 	if (!account_person_fields_ok(req, ctx, name ? name : "", email ? email : "", phone))
 		bad = true;
-	bool email_changed = !bad && strcmp(email, c.email) != 0;
-	if (email_changed) {
-		bool u, e;
-		if (db_customer_taken(req->db, req->arena, "", email, &u, &e) < 0)
-			return -1;
-		if (e) {
-			/* Same answer as for a typo: who owns an address is not ours to tell. */
-			view_field_error(req, ctx, "email",
-			                 "This email address cannot be used for your account.");
-			bad = true;
-		}
-	}
 	if (bad)
 		return show(req, res, ctx, 422);
-	if (db_customer_update_profile(req->db, c.id, name, email, phone && *phone ? phone : NULL,
-	                               email_changed) < 0)
+	/* The address itself changes only when the link sent to it is opened (handle_verify). */
+	if (db_customer_update_profile(req->db, c.id, name, c.email, phone && *phone ? phone : NULL,
+	                               false) < 0)
 		return -1;
-	if (email_changed) {
-		struct tdict *m = view_mail_ctx(req);
-		tdict_set_ref(m, "name", c.name);
-		if (account_queue_verification(req, c.id, email, name) < 0 ||
-		    mail_queue(req->db, req->views, c.id, "email_changed", c.email, m) < 0)
-			return -1;
-	}
-	return saved(res, "profile");
+	if (strcmp(email, c.email) == 0)
+		return saved(res, "profile");
+	if (request_email_change(req, &c, email, name) < 0)
+		return -1;
+	return saved(res, "email");
+}
+
+/*
+ * A new address for the account.  Whether another account holds it is never said: the answer
+ * is the same either way ("we sent a link to the new address").  A free address gets the
+ * confirmation link and the old one a warning; a taken one's owner is told that someone tried
+ * to use it (at most a few times an hour).
+ */
+static int request_email_change(struct request *req, const struct customer *c, const char *email,
+                                const char *name)
+{
+	bool u, taken;
+	if (db_customer_taken(req->db, req->arena, "", email, &u, &taken) < 0)
+		return -1;
+	if (taken)
+		return account_notify_address_owner(req, email, "email_existing");
+	struct tdict *m = view_mail_ctx(req);
+	tdict_set_ref(m, "name", c->name);
+	if (account_queue_verification(req, c->id, email, name) < 0 ||
+	    mail_queue(req->db, req->views, c->id, "email_changed", c->email, m) < 0)
+		return -1;
+	return 0;
 }
 
 static int update_addresses(struct request *req, struct response *res, struct tdict *ctx)
@@ -248,15 +288,57 @@ static int update_interests(struct request *req, struct response *res, struct td
 	return saved(res, "interests");
 }
 
+enum pw_check { PW_OK, PW_WRONG, PW_THROTTLED };
+
+static const char PW_THROTTLED_TEXT[] =
+    "Too many wrong passwords were tried. Nothing was changed: try again in a few minutes.";
+
+/*
+ * The current password of the signed-in customer, under the same rules as signing in: a
+ * stolen session must not guess it quickly.  The account and the network each have a
+ * counter; while either is over, the check is refused at once (*retry_after seconds).
+ */
+static int current_password(struct request *req, const char *pw, enum pw_check *out,
+                            int *retry_after)
+{
+	const char *account = arena_printf(req->arena, "%lld", req->session->customer_id);
+	bool over;
+	struct customer login;
+	*out = PW_THROTTLED;
+	if (throttle_over(req, THROTTLE_ACCOUNT_PW, account, &over, retry_after) < 0)
+		return -1;
+	if (!over && throttle_over(req, THROTTLE_LOGIN, NULL, &over, retry_after) < 0)
+		return -1;
+	if (over)
+		return 0;
+	if (db_customer_get_login(req->db, req->arena, req->session->username, &login) != 0)
+		return -1;
+	if (pw != NULL && password_verify(login.password_hash, pw, strlen(pw)) == 0) {
+		*out = PW_OK;
+		return 0;
+	}
+	*out = PW_WRONG;
+	if (throttle_count(req, THROTTLE_ACCOUNT_PW, account) < 0 ||
+	    throttle_count(req, THROTTLE_LOGIN, NULL) < 0)
+		return -1;
+	return 0;
+}
+
 static int update_password(struct request *req, struct response *res, struct tdict *ctx)
 {
 	const char *cur = http_form(req, "current_password");
 	const char *next = http_form(req, "new_password");
-	struct customer c, login;
-	if (load_me(req, &c) < 0 ||
-	    db_customer_get_login(req->db, req->arena, c.username, &login) != 0)
+	struct customer c;
+	enum pw_check pc;
+	int retry;
+	if (load_me(req, &c) < 0 || current_password(req, cur, &pc, &retry) < 0)
 		return -1;
-	if (cur == NULL || password_verify(login.password_hash, cur, strlen(cur)) != 0) {
+	if (pc == PW_THROTTLED) {
+		view_field_error(req, ctx, "current_password", PW_THROTTLED_TEXT);
+		throttle_refuse(res, retry);
+		return show(req, res, ctx, 429);
+	}
+	if (pc == PW_WRONG) {
 		view_field_error(req, ctx, "current_password",
 		                 "Your current password is not right.");
 		return show(req, res, ctx, 422);
@@ -338,11 +420,16 @@ static int confirmed(struct request *req, struct response *res, const char *what
 	const char *pw = http_form(req, "password");
 	if (!valid_checked(http_form(req, "confirm")) || pw == NULL)
 		return view_render(req, res, 200, "confirm", ctx);
-	struct customer c, login;
-	if (load_me(req, &c) < 0 ||
-	    db_customer_get_login(req->db, req->arena, c.username, &login) != 0)
+	enum pw_check pc;
+	int retry;
+	if (current_password(req, pw, &pc, &retry) < 0)
 		return -1;
-	if (password_verify(login.password_hash, pw, strlen(pw)) != 0) {
+	if (pc == PW_THROTTLED) {
+		view_field_error(req, ctx, "password", PW_THROTTLED_TEXT);
+		throttle_refuse(res, retry);
+		return view_render(req, res, 429, "confirm", ctx);
+	}
+	if (pc == PW_WRONG) {
 		view_field_error(req, ctx, "password", "That password is not right.");
 		return view_render(req, res, 422, "confirm", ctx);
 	}

@@ -1,7 +1,6 @@
 /* auth.c — registration, email verification, login and logout of customers. */
 #include "routes.h"
 
-#include <errno.h>
 #include <sodium.h>
 #include <string.h>
 #include <time.h>
@@ -15,13 +14,11 @@
 #include "../app/mail.h"
 #include "../app/password.h"
 #include "../app/session.h"
+#include "../app/throttle.h"
 #include "../app/validate.h"
 #include "../app/view.h"
 
-#define VERIFY_DAYS     7
-#define THROTTLE_WINDOW 15 /* minutes of failures that count for an address */
-#define THROTTLE_FREE   3  /* failures an address may make before slowing down */
-#define THROTTLE_MAX_MS 4000
+#define VERIFY_DAYS 7
 
 static const char LOGIN_FAILED[] =
     "That username and password do not match an account that can sign in now. "
@@ -120,6 +117,44 @@ static int register_tx(struct db *db, void *vctx)
 	return account_queue_verification(r->req, id, r->email, r->name);
 }
 
+/* Counts this registration against the network; *retry_after > 0 when it is refused. */
+static int registration_throttled(struct request *req, int *retry_after)
+{
+	bool over;
+	if (throttle_over(req, THROTTLE_REGISTER, NULL, &over, retry_after) < 0)
+		return -1;
+	if (over) {
+		log_warn("throttle: registration refused for a network over its limit");
+		return 0;
+	}
+	*retry_after = 0;
+	return throttle_count(req, THROTTLE_REGISTER, NULL);
+}
+
+/*
+ * Tells the owner of an address that someone tried to use it, at most a few times an hour:
+ * strangers must not turn the notice into a mail bomb.  Each suppressed notice is logged.
+ */
+int account_notify_address_owner(struct request *req, const char *email, const char *kind)
+{
+	bool over;
+	int retry;
+	if (throttle_over(req, THROTTLE_MAIL, email, &over, &retry) < 0)
+		return -1;
+	if (over) {
+		log_warn("throttle: %s notice to an address suppressed (too many this hour)", kind);
+		return 0;
+	}
+	if (throttle_count(req, THROTTLE_MAIL, email) < 0)
+		return -1;
+	return mail_queue(req->db, req->views, 0, kind, email, view_mail_ctx(req));
+}
+
+static int notify_existing(struct request *req, const char *email)
+{
+	return account_notify_address_owner(req, email, "register_existing");
+}
+
 int handle_register(struct request *req, struct response *res)
 {
 	struct tdict *ctx = view_ctx(req, "Register");
@@ -129,6 +164,7 @@ int handle_register(struct request *req, struct response *res)
 	long long shown_version = 0;
 	struct policy_version pv;
 	bool bad = false;
+	int retry;
 
 	keep(ctx, req, "name");
 	keep(ctx, req, "email");
@@ -171,6 +207,15 @@ int handle_register(struct request *req, struct response *res)
 	if (bad)
 		return register_form(req, res, ctx, 422);
 
+	if (registration_throttled(req, &retry) < 0)
+		return -1;
+	if (retry > 0) {
+		view_field_error(req, ctx, "form",
+		                 "Too many registrations came from your network. Please try again "
+		                 "later.");
+		throttle_refuse(res, retry);
+		return register_form(req, res, ctx, 429);
+	}
 	bool username_taken, email_taken;
 	if (db_customer_taken(req->db, req->arena, username, email, &username_taken, &email_taken) <
 	    0)
@@ -179,16 +224,17 @@ int handle_register(struct request *req, struct response *res)
 		view_field_error(req, ctx, "username", "This username is taken. Choose another.");
 		return register_form(req, res, ctx, 422);
 	}
-	if (email_taken) {
-		/* Say nothing to the visitor about whose address it is; tell its owner instead. */
-		if (mail_queue(req->db, req->views, 0, "register_existing", email,
-		               view_mail_ctx(req)) < 0)
-			return -1;
-		return view_render(req, res, 200, "registered", ctx);
-	}
+	/* Hashed whether or not the address is known: the same work, so the same time. */
 	char hash[PASSWORD_HASH_MAX];
 	if (password_hash(&req->cfg->argon2, password, strlen(password), hash, sizeof(hash)) < 0)
 		return -1;
+	log_info("registration: password hashed");
+	if (email_taken) {
+		/* Say nothing to the visitor about whose address it is; tell its owner instead. */
+		if (notify_existing(req, email) < 0)
+			return -1;
+		return view_render(req, res, 200, "registered", ctx);
+	}
 	struct registration r = {req, name, email, username, phone, hash, pv.version, 0};
 	if (db_tx(req->db, register_tx, &r) < 0) {
 		if (r.outcome != 1)
@@ -223,6 +269,7 @@ int handle_verify(struct request *req, struct response *res)
 static int login_form(struct request *req, struct response *res, struct tdict *ctx, int status)
 {
 	tdict_set(ctx, "csrf", csrf_token(req, res));
+	tdict_set_ref(ctx, "ticket", throttle_ticket(req));
 	person_fields_ctx(ctx);
 	return view_render(req, res, status, "login", ctx);
 }
@@ -234,13 +281,6 @@ int handle_login_form(struct request *req, struct response *res)
 	if (why != NULL && strcmp(why, "signin") == 0)
 		tdict_set_ref(ctx, "notice", "Please sign in to see the showroom.");
 	return login_form(req, res, ctx, 200);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
 }
 
 /* Plain words for an account that may not sign in (said only after a correct password). */
@@ -267,13 +307,66 @@ static const char *refusal(enum customer_status status)
 	return "This account cannot sign in.";
 }
 
+static const char NETWORK_THROTTLED[] =
+    "Too many failed sign-ins came from your network. Wait a few seconds, then sign in "
+    "with this form again.";
+
+/*
+ * Whether the network throttle stops this sign-in.  A network over its rule is refused at
+ * once (no worker waits), unless the form's ticket shows it was fetched a few seconds ago:
+ * the owner of an account on a network others hammer gets in after that wait in the browser.
+ * Tickets are not single-use; what bounds guessing is the per-account, per-network lockout
+ * below and nginx's limit_req in front.
+ */
+static int network_refuses(struct request *req, bool *refused)
+{
+	bool over;
+	int retry;
+	*refused = false;
+	if (throttle_over(req, THROTTLE_LOGIN, NULL, &over, &retry) < 0)
+		return -1;
+	*refused = over && !throttle_ticket_ripe(http_form(req, "ticket"), (long long)time(NULL));
+	return 0;
+}
+
+/* The lockout key of an account: its id and the network that failed.  Ten bad passwords
+ * lock the account for that network only, so a stranger's guesses never lock its owner
+ * out elsewhere (a lock is no weapon). */
+static const char *lock_subject(struct request *req, long long customer_id)
+{
+	return arena_printf(req->arena, "%lld|%s", customer_id, throttle_request_network(req));
+}
+
+/* Counts a failed sign-in against the network and (for a real account) its lockout. */
+static int login_failed(struct request *req, int found, const struct customer *c, bool locked)
+{
+	if (throttle_count(req, THROTTLE_LOGIN, NULL) < 0)
+		return -1;
+	if (found != 0 || locked)
+		return 0;
+	const char *subject = lock_subject(req, c->id);
+	bool over;
+	int retry;
+	if (throttle_count(req, THROTTLE_LOCK, subject) < 0 ||
+	    throttle_over(req, THROTTLE_LOCK, subject, &over, &retry) < 0)
+		return -1;
+	if (over) {
+		if (db_customer_lockout_record(req->db, c->id, req->cfg->lockout_minutes,
+		                               req->cfg->lockout_failures) < 0)
+			return -1;
+		log_warn("login: customer %lld locked for one network after repeated failures",
+		         c->id);
+	}
+	return 0;
+}
+
 int handle_login(struct request *req, struct response *res)
 {
 	struct tdict *ctx = view_ctx(req, "Sign in");
 	const char *username = http_form(req, "username");
 	const char *password = http_form(req, "password");
-	unsigned char addr[16];
-	long long failures;
+	bool refused, locked = false;
+	int retry;
 	struct customer c;
 
 	keep(ctx, req, "username");
@@ -281,14 +374,12 @@ int handle_login(struct request *req, struct response *res)
 		view_field_error(req, ctx, "form", "Enter your username and password.");
 		return login_form(req, res, ctx, 422);
 	}
-	/* Repeated failures from one address slow it down, capped: never a hard lock. */
-	session_addr_hash(req->remote_addr, addr);
-	if (db_throttle_get(req->db, req->arena, addr, THROTTLE_WINDOW, &failures) < 0)
+	if (network_refuses(req, &refused) < 0)
 		return -1;
-	if (failures > THROTTLE_FREE) {
-		long delay =
-		    250L << (failures - THROTTLE_FREE - 1 < 4 ? failures - THROTTLE_FREE - 1 : 4);
-		sleep_ms(delay < THROTTLE_MAX_MS ? delay : THROTTLE_MAX_MS);
+	if (refused) {
+		view_field_error(req, ctx, "form", NETWORK_THROTTLED);
+		throttle_refuse(res, THROTTLE_TICKET_WAIT);
+		return login_form(req, res, ctx, 429);
 	}
 
 	int found =
@@ -301,17 +392,13 @@ int handle_login(struct request *req, struct response *res)
 		log_error("login: stored hash of customer %lld is malformed", c.id);
 		return -1;
 	}
-	bool ok = found == 0 && match == 0 && !c.locked && c.status != CUSTOMER_DELETED;
+	if (found == 0 &&
+	    throttle_over(req, THROTTLE_LOCK, lock_subject(req, c.id), &locked, &retry) < 0)
+		return -1;
+	bool ok = found == 0 && match == 0 && !locked && c.status != CUSTOMER_DELETED;
 	if (!ok) {
-		bool locked_now = false;
-		if (db_throttle_fail(req->db, addr, THROTTLE_WINDOW) < 0)
+		if (login_failed(req, found, &c, locked) < 0)
 			return -1;
-		if (found == 0 && !c.locked &&
-		    db_customer_login_failed(req->db, &c, req->cfg->lockout_failures,
-		                             req->cfg->lockout_minutes, &locked_now) < 0)
-			return -1;
-		if (locked_now)
-			log_warn("login: customer %lld locked after repeated failures", c.id);
 		view_field_error(req, ctx, "form", LOGIN_FAILED);
 		return login_form(req, res, ctx, 422);
 	}

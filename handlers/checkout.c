@@ -422,6 +422,18 @@ static int checkout_answer(struct checkout *co, struct response *res, enum check
 	return -1;
 }
 
+/*
+ * Seconds a repeated submit waits for the first one's checkout: a bounded part of the pool's
+ * request_timeout, leaving the rest for the processor call and the order, so the wait can
+ * never outlast the request and get the worker killed.
+ */
+static int nonce_wait(const struct request *req)
+{
+	int budget = req->cfg->web.request_timeout - req->cfg->processor_timeout_ms / 1000 - 2;
+	int wait = budget / 2;
+	return wait < 1 ? 1 : wait > 20 ? 20 : wait;
+}
+
 int handle_checkout(struct request *req, struct response *res)
 {
 	struct checkout co = {.req = req, .ctx = view_ctx(req, "Checkout")};
@@ -439,7 +451,7 @@ int handle_checkout(struct request *req, struct response *res)
 	}
 	/* One checkout per nonce at a time, across all workers; a repeat finds the order. */
 	lock_name = arena_printf(req->arena, "ditto.checkout.%s", co.nonce);
-	locked = db_lock(req->db, lock_name, 20) == 1;
+	locked = db_lock(req->db, lock_name, nonce_wait(req)) == 1;
 	if (!locked)
 		goto out;
 	if (db_order_by_nonce(req->db, req->arena, req->session->customer_id, co.nonce,

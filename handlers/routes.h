@@ -119,6 +119,9 @@ int handle_test_forge_slot(struct request *req, struct response *res);
 bool account_person_fields_ok(struct request *req, struct tdict *ctx, const char *name,
                               const char *email, const char *phone);
 /* Queues the verification mail for email with a fresh one-time token. Returns 0 or -1. */
+/* Mails the owner of email a notice of kind ("register_existing", "email_existing") unless
+ * that address had a few this hour. */
+int account_notify_address_owner(struct request *req, const char *email, const char *kind);
 int account_queue_verification(struct request *req, long long customer_id, const char *email,
                                const char *name);
 

@@ -8,13 +8,11 @@
 #include "../app/password.h"
 #include "../app/session.h"
 #include "../app/staff_session.h"
+#include "../app/throttle.h"
 #include "../app/totp.h"
 #include "../app/view.h"
 #include "routes.h"
 #include "staff_audit.h"
-
-#define STAFF_THROTTLE_WINDOW 15 /* minutes of failures that count for an address */
-#define STAFF_THROTTLE_MAX    20 /* failures from one address before it is refused outright */
 
 static const char SIGNIN_FAILED[] =
     "That username, password and code do not match a staff account that can sign in now. "
@@ -38,10 +36,9 @@ int handle_staff_login_form(struct request *req, struct response *res)
 
 /* Records a refused sign-in: the address's count, the account's count (and lockout), and
  * the audit row.  s is NULL when the username names no account. */
-static int signin_failed(struct request *req, const unsigned char addr[16],
-                         const struct staff_login *s, const char *why)
+static int signin_failed(struct request *req, const struct staff_login *s, const char *why)
 {
-	if (db_throttle_fail(req->db, addr, STAFF_THROTTLE_WINDOW) < 0)
+	if (throttle_count(req, THROTTLE_STAFF_LOGIN, NULL) < 0)
 		return -1;
 	if (s != NULL && !s->locked) {
 		bool locked_now = false;
@@ -67,8 +64,9 @@ int handle_staff_login(struct request *req, struct response *res)
 	const char *username = http_form(req, "username");
 	const char *password = http_form(req, "password");
 	const char *code = http_form(req, "totp");
-	unsigned char addr[16];
-	long long failures, step = 0;
+	long long step = 0;
+	bool over;
+	int retry;
 	struct staff_login s;
 
 	tdict_set(ctx, "username", username != NULL ? username : "");
@@ -79,13 +77,13 @@ int handle_staff_login(struct request *req, struct response *res)
 	}
 	/* Too many failures from one address: refused at once, never by sleeping (a sleeping
 	 * worker is a worker the next member cannot use). */
-	session_addr_hash(req->remote_addr, addr);
-	if (db_throttle_get(req->db, req->arena, addr, STAFF_THROTTLE_WINDOW, &failures) < 0)
+	if (throttle_over(req, THROTTLE_STAFF_LOGIN, NULL, &over, &retry) < 0)
 		return -1;
-	if (failures >= STAFF_THROTTLE_MAX) {
+	if (over) {
 		view_field_error(req, ctx, "form",
 		                 "Too many failed sign-ins from this address. Wait 15 minutes, or "
 		                 "ask a staff admin.");
+		throttle_refuse(res, retry);
 		return login_page(req, res, ctx, 429);
 	}
 	int found = db_staff_get_login(req->db, req->arena, username, &s);
@@ -119,7 +117,7 @@ int handle_staff_login(struct request *req, struct response *res)
 			why = "code used before";
 	}
 	if (why != NULL) {
-		if (signin_failed(req, addr, found == 0 ? &s : NULL, why) < 0)
+		if (signin_failed(req, found == 0 ? &s : NULL, why) < 0)
 			return -1;
 		view_field_error(req, ctx, "form", SIGNIN_FAILED);
 		return login_page(req, res, ctx, 422);

@@ -189,6 +189,9 @@ contact_email = support@idemditto.example
 log_level = info
 cookie_secure = false
 test_routes = ${DITTO_TEST_ROUTES:-false}
+# Test stacks only (ignored without test_routes): the integration tests sign in and
+# register hundreds of times from here; tests of the throttles use other loopback addresses.
+throttle_relaxed_addr = 127.0.0.1
 processor = sandbox
 processor_timeout_ms = ${DITTO_PROCESSOR_TIMEOUT_MS:-3000}
 sandbox_ledger = $d/sandbox-ledger
@@ -245,9 +248,16 @@ nginx_start() {
 	cp "$REPO/deploy/nginx-ditto-common.conf" "$REPO/deploy/nginx-ditto-fastcgi.conf" "$d/"
 	local user_line=""
 	[ "$(id -u)" -eq 0 ] && user_line="user www-data www-data;"
+	# nginx's per-address limits: production's numbers, except on test stacks (test routes
+	# on), whose tests send hundreds of sign-ins from 127.0.0.1; DITTO_LIMIT_* override.
+	local rate=10r/m burst=10 conn=20
+	[ "${DITTO_TEST_ROUTES:-false}" = true ] && rate=6000r/s burst=10000 conn=10000
+	rate=${DITTO_LIMIT_RATE:-$rate} burst=${DITTO_LIMIT_BURST:-$burst}
+	conn=${DITTO_LIMIT_CONN:-$conn}
 	sed -e "s|@DIR@|$d|g" -e "s|@REPO@|$REPO|g" -e "s|@WEB_PORT@|$web|g" \
 		-e "s|@STAFF_PORT@|$staff|g" -e "s|@WEB_SOCK@|$d/run/web.sock|g" \
 		-e "s|@STAFF_SOCK@|$d/run/staff.sock|g" -e "s|@USER_LINE@|$user_line|g" \
+		-e "s|@LIMIT_RATE@|$rate|g" -e "s|@LIMIT_BURST@|$burst|g" -e "s|@LIMIT_CONN@|$conn|g" \
 		"$REPO/deploy/nginx-local.conf.in" >"$d/nginx.conf"
 	nginx -t -q -c "$d/nginx.conf" -p "$d" 2>"$d/log/nginx-check.log" ||
 		{ cat "$d/log/nginx-check.log"; die "nginx config invalid"; }

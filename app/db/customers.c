@@ -105,28 +105,13 @@ int db_customer_insert(struct db *db, const char *username, const char *email, c
 	               NULL, NULL);
 }
 
-static const char SQL_FAIL_COUNT[] =
-    "UPDATE customers SET failed_logins = failed_logins + 1 WHERE id = ?";
-static const char SQL_FAIL_LOCK[] =
-    "UPDATE customers SET locked_until = UTC_TIMESTAMP(6) + INTERVAL ? MINUTE, "
-    "failed_logins = 0 WHERE id = ?";
 static const char SQL_LOCKOUT[] = "INSERT INTO lockouts (customer_id, locked_until, failures) "
                                   "VALUES (?, UTC_TIMESTAMP(6) + INTERVAL ? MINUTE, ?)";
 
-int db_customer_login_failed(struct db *db, const struct customer *c, int max, int minutes,
-                             bool *locked_now)
+int db_customer_lockout_record(struct db *db, long long id, int minutes, int failures)
 {
-	*locked_now = false;
-	if (c->failed_logins + 1 < max) {
-		return db_exec(db, SQL_FAIL_COUNT, DB_ARGS(DB_INT(c->id)), NULL, NULL);
-	}
-	if (db_exec(db, SQL_FAIL_LOCK, DB_ARGS(DB_INT(minutes), DB_INT(c->id)), NULL, NULL) < 0 ||
-	    db_exec(db, SQL_LOCKOUT,
-	            DB_ARGS(DB_INT(c->id), DB_INT(minutes), DB_INT(c->failed_logins + 1)), NULL,
-	            NULL) < 0)
-		return -1;
-	*locked_now = true;
-	return 0;
+	return db_exec(db, SQL_LOCKOUT, DB_ARGS(DB_INT(id), DB_INT(minutes), DB_INT(failures)),
+	               NULL, NULL);
 }
 
 static const char SQL_LOGIN_OK[] =
@@ -347,8 +332,9 @@ static const char SQL_VERIFY_FIND[] =
     "AND used_at IS NULL AND expires_at > UTC_TIMESTAMP(6)";
 static const char SQL_VERIFY_USE[] = "UPDATE email_verifications SET used_at = UTC_TIMESTAMP(6) "
                                      "WHERE token_hash = ? AND used_at IS NULL";
+/* A link sent to a new address makes it the account's address (an email change). */
 static const char SQL_VERIFY_MARK[] =
-    "UPDATE customers SET email_verified_at = UTC_TIMESTAMP(6) WHERE id = ? AND email = ?";
+    "UPDATE customers SET email = ?, email_verified_at = UTC_TIMESTAMP(6) WHERE id = ?";
 
 int db_verification_use(struct db *db, struct arena *a, const unsigned char *hash)
 {
@@ -363,9 +349,11 @@ int db_verification_use(struct db *db, struct arena *a, const unsigned char *has
 		return -1;
 	if (used == 0)
 		return 1; /* a concurrent click used it first */
-	return db_exec(db, SQL_VERIFY_MARK,
-	               DB_ARGS(DB_INT(db_cell_int(&r, 0, 0)), DB_STR(db_cell(&r, 0, 1))), NULL,
-	               NULL);
+	if (db_exec(db, SQL_VERIFY_MARK,
+	            DB_ARGS(DB_STR(db_cell(&r, 0, 1)), DB_INT(db_cell_int(&r, 0, 0))), NULL,
+	            NULL) < 0)
+		return db_errno(db) == DB_ER_DUP_ENTRY ? 1 : -1; /* taken since the link was sent */
+	return 0;
 }
 
 static const char SQL_OUTBOX[] =

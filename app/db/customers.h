@@ -47,10 +47,8 @@ int db_customer_taken(struct db *db, struct arena *a, const char *username, cons
 int db_customer_insert(struct db *db, const char *username, const char *email, const char *name,
                        const char *phone, const char *password_hash, long long policy_version,
                        long long *id);
-/* Records one failed login; locks the account (and records the lockout) when failures
- * reach max. *locked_now tells whether this failure locked it. */
-int db_customer_login_failed(struct db *db, const struct customer *c, int max, int minutes,
-                             bool *locked_now);
+/* Records a lockout for the operators (the lock itself is a throttle row per network). */
+int db_customer_lockout_record(struct db *db, long long id, int minutes, int failures);
 int db_customer_login_ok(struct db *db, long long id);
 int db_customer_set_password(struct db *db, long long id, const char *hash);
 /* Updates name, email and phone (NULL clears); a changed email is unverified again. */

@@ -109,13 +109,14 @@ static const char SQL_SESSION_LIST[] =
     "SELECT id, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i'), "
     "DATE_FORMAT(last_seen_at, '%Y-%m-%d %H:%i'), browser "
     "FROM sessions WHERE customer_id = ? AND expires_at > UTC_TIMESTAMP(6) "
-    "ORDER BY last_seen_at DESC";
+    "ORDER BY last_seen_at DESC, id DESC LIMIT ? OFFSET ?";
 
-int db_session_list(struct db *db, struct arena *a, long long customer_id,
-                    struct session_info **out, size_t *n)
+int db_session_list(struct db *db, struct arena *a, long long customer_id, long long offset,
+                    int limit, struct session_info **out, size_t *n)
 {
 	struct db_rows r;
-	if (db_query(db, a, SQL_SESSION_LIST, DB_ARGS(DB_INT(customer_id)), &r) < 0)
+	if (db_query(db, a, SQL_SESSION_LIST,
+	             DB_ARGS(DB_INT(customer_id), DB_INT(limit), DB_INT(offset)), &r) < 0)
 		return -1;
 	struct session_info *s = arena_alloc(a, sizeof(*s) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -129,16 +130,20 @@ int db_session_list(struct db *db, struct arena *a, long long customer_id,
 	return 0;
 }
 
-static const char SQL_THROTTLE_GET[] = "SELECT failures FROM login_throttle WHERE addr_hash = ? "
-                                       "AND last_failure > UTC_TIMESTAMP(6) - INTERVAL ? MINUTE";
+static const char SQL_THROTTLE_GET[] =
+    "SELECT failures, TIMESTAMPDIFF(SECOND, last_failure, UTC_TIMESTAMP(6)) "
+    "FROM login_throttle WHERE addr_hash = ? "
+    "AND last_failure > UTC_TIMESTAMP(6) - INTERVAL ? MINUTE";
 
 int db_throttle_get(struct db *db, struct arena *a, const unsigned char *addr_hash, int window_min,
-                    long long *failures)
+                    long long *failures, long long *age_s)
 {
 	struct db_rows r;
 	int rc = db_query(db, a, SQL_THROTTLE_GET,
 	                  DB_ARGS(DB_STRN((const char *)addr_hash, 16), DB_INT(window_min)), &r);
-	*failures = rc == 0 && r.nrows > 0 ? db_cell_int(&r, 0, 0) : 0;
+	bool found = rc == 0 && r.nrows > 0;
+	*failures = found ? db_cell_int(&r, 0, 0) : 0;
+	*age_s = found ? db_cell_int(&r, 0, 1) : 0;
 	return rc;
 }
 

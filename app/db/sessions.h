@@ -46,12 +46,14 @@ int db_session_delete_for_customer(struct db *db, long long customer_id, long lo
 int db_session_delete_all(struct db *db, long long customer_id, unsigned long long *deleted);
 /* Deletes session id only if it belongs to customer_id; *deleted tells whether it did. */
 int db_session_delete_owned(struct db *db, long long id, long long customer_id, bool *deleted);
-int db_session_list(struct db *db, struct arena *a, long long customer_id,
-                    struct session_info **out, size_t *n);
+/* The customer's live sessions, most recent first: at most limit from offset on. */
+int db_session_list(struct db *db, struct arena *a, long long customer_id, long long offset,
+                    int limit, struct session_info **out, size_t *n);
 
-/* Failed logins from one (keyed-hashed) address in the last window_min minutes. */
+/* Counted attempts under one keyed hash (app/throttle.c) in a window of window_min minutes
+ * that restarts when it passes without an attempt; *age_s: seconds since the last one. */
 int db_throttle_get(struct db *db, struct arena *a, const unsigned char *addr_hash, int window_min,
-                    long long *failures);
+                    long long *failures, long long *age_s);
 int db_throttle_fail(struct db *db, const unsigned char *addr_hash, int window_min);
 
 #endif

@@ -72,6 +72,13 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
 	return add;
 }
 
+static _Thread_local char source_addr[64];
+
+void http_source(const char *addr)
+{
+	snprintf(source_addr, sizeof(source_addr), "%s", addr != NULL ? addr : "");
+}
+
 int http_send(const char *method, const char *base, const char *path, const char *body,
               size_t body_len, const char *cookie, struct http_resp *r)
 {
@@ -90,6 +97,11 @@ int http_send(const char *method, const char *base, const char *path, const char
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+	char iface[80];
+	if (source_addr[0] != '\0') {
+		snprintf(iface, sizeof(iface), "host!%s", source_addr);
+		curl_easy_setopt(c, CURLOPT_INTERFACE, iface);
+	}
 	struct curl_slist *hdrs = NULL;
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);

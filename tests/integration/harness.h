@@ -29,6 +29,9 @@ void harness_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), nore
 /* Exits 77 (skipped) unless the stack environment is present. */
 void harness_require_stack(void);
 
+/* Requests of the calling thread leave from addr (a loopback address such as 127.3.4.5, so
+ * a test has a network of its own for the throttles); NULL or "" for the default. */
+void http_source(const char *addr);
 /* GET base+path. Returns 0 or -1 when curl itself failed. */
 int http_get(const char *base, const char *path, struct http_resp *r);
 /*
