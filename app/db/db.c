@@ -444,6 +444,18 @@ int db_exec(struct db *db, const char *sql, const struct db_arg *args, size_t na
 	return run(db, NULL, sql, args, nargs, NULL, affected, insert_id);
 }
 
+/* A definer procedure's INSERT does not reach the CALL's insert id: ask the session. */
+int db_last_insert_id(struct db *db, long long *id)
+{
+	struct arena *a = arena_new();
+	struct db_rows r;
+	int rc = db_query(db, a, "SELECT LAST_INSERT_ID()", DB_NOARGS, &r);
+	if (rc == 0)
+		*id = db_cell_int(&r, 0, 0);
+	arena_free(a);
+	return rc;
+}
+
 static bool is_retryable(unsigned no)
 {
 	return no == DB_ER_LOCK_DEADLOCK || no == DB_ER_LOCK_WAIT_TIMEOUT;
