@@ -9,8 +9,8 @@
 -- customers: the shop updates its own profile, visits and login counters; never status nor
 -- policy_version (those go through shop_customer_close and shop_policy_accept below), and it
 -- registers through shop_customer_register, so it has no INSERT either.
+-- (A table-level REVOKE UPDATE takes the role's column-level UPDATE grants with it.)
 REVOKE INSERT, UPDATE ON customers FROM ditto_web_role;
-REVOKE UPDATE (policy_version) ON customers FROM ditto_web_role;
 GRANT UPDATE (name, email, phone, email_verified_at, last_visit_at, visit_count,
 	profile_opt_out, failed_logins, locked_until, password_hash, policy_seen_version)
 	ON customers TO ditto_web_role;
@@ -29,26 +29,30 @@ REVOKE INSERT ON policy_purposes FROM ditto_cron_role;
 
 -- Registration: the account starts pending, under the newest policy version (the form refuses
 -- an older one already; a version published in between refuses the insert, never records it).
-CREATE OR REPLACE SQL SECURITY DEFINER PROCEDURE shop_customer_register(
+CREATE OR REPLACE PROCEDURE shop_customer_register(
 	p_username VARCHAR(64), p_email VARCHAR(254), p_name VARCHAR(200), p_phone VARCHAR(40),
 	p_hash VARCHAR(255), p_version INT UNSIGNED)
-MODIFIES SQL DATA
+MODIFIES SQL DATA SQL SECURITY DEFINER
 BEGIN
+	DECLARE v_id INT UNSIGNED;
 	IF p_version IS NULL OR p_version <> (SELECT MAX(version) FROM policy_versions) THEN
 		SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'not the newest policy version';
 	END IF;
 	INSERT INTO customers (username, email, name, phone, password_hash, policy_version,
 		status_changed_at)
 	VALUES (p_username, p_email, p_name, p_phone, p_hash, p_version, UTC_TIMESTAMP(6));
+	SET v_id = LAST_INSERT_ID();
 	INSERT INTO customer_status_history (customer_id, status, changed_by, note, reason)
-	VALUES (LAST_INSERT_ID(), 'pending', 'customer', 'registered', NULL);
+	VALUES (v_id, 'pending', 'customer', 'registered', NULL);
+	-- The caller reads LAST_INSERT_ID() for the new customer, not the history row.
+	DO LAST_INSERT_ID(v_id);
 END;
 
 -- The customer's own status change: only deactivate or delete, only from approved (the
 -- lifecycle of app/status.c; a representative's approval is a staff role's write).
-CREATE OR REPLACE SQL SECURITY DEFINER PROCEDURE shop_customer_close(
+CREATE OR REPLACE PROCEDURE shop_customer_close(
 	p_customer INT UNSIGNED, p_status VARCHAR(20))
-MODIFIES SQL DATA
+MODIFIES SQL DATA SQL SECURITY DEFINER
 BEGIN
 	DECLARE v_was VARCHAR(20);
 	IF p_status IS NULL OR p_status NOT IN ('deactivated', 'deleted') THEN
@@ -66,9 +70,9 @@ END;
 
 -- Consent moves only forward and only to the newest version.  The UPDATE is the last
 -- statement: the CALL's affected rows are its, so a second accept reports 0.
-CREATE OR REPLACE SQL SECURITY DEFINER PROCEDURE shop_policy_accept(
+CREATE OR REPLACE PROCEDURE shop_policy_accept(
 	p_customer INT UNSIGNED, p_version INT UNSIGNED)
-MODIFIES SQL DATA
+MODIFIES SQL DATA SQL SECURITY DEFINER
 BEGIN
 	IF p_version IS NULL OR p_version <> (SELECT MAX(version) FROM policy_versions) THEN
 		SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'not the newest policy version';
@@ -80,12 +84,12 @@ END;
 
 -- An order starts 'placed', under the version its customer consented to (read here, not
 -- taken from the caller).  A repeated nonce is the same duplicate-key error as before.
-CREATE OR REPLACE SQL SECURITY DEFINER PROCEDURE shop_order_place(
+CREATE OR REPLACE PROCEDURE shop_order_place(
 	p_customer INT UNSIGNED, p_nonce VARCHAR(64), p_contact_name VARCHAR(200),
 	p_contact_email VARCHAR(254), p_b1 VARCHAR(200), p_b2 VARCHAR(200), p_b3 VARCHAR(100),
 	p_b4 VARCHAR(20), p_b5 VARCHAR(60), p_s1 VARCHAR(200), p_s2 VARCHAR(200), p_s3 VARCHAR(100),
 	p_s4 VARCHAR(20), p_s5 VARCHAR(60), p_mode VARCHAR(10), p_total BIGINT, p_weight BIGINT)
-MODIFIES SQL DATA
+MODIFIES SQL DATA SQL SECURITY DEFINER
 BEGIN
 	INSERT INTO orders (customer_id, nonce, status, policy_version, contact_name,
 		contact_email, billing_line1, billing_line2, billing_city, billing_postcode,
@@ -102,11 +106,11 @@ END;
 -- The one payment of a placed order: a card order's captured payment of its whole total makes
 -- it 'paid'; an invoice order gets its invoice, due in DB_INVOICE_DAYS (14) days, and stays
 -- placed.  Any other combination is refused, so 'paid' always has a captured payment row.
-CREATE OR REPLACE SQL SECURITY DEFINER PROCEDURE shop_payment_record(
+CREATE OR REPLACE PROCEDURE shop_payment_record(
 	p_order BIGINT UNSIGNED, p_processor VARCHAR(32), p_token VARCHAR(64),
 	p_brand VARCHAR(16), p_last4 CHAR(4), p_exp_month TINYINT UNSIGNED,
 	p_exp_year SMALLINT UNSIGNED, p_status VARCHAR(20))
-MODIFIES SQL DATA
+MODIFIES SQL DATA SQL SECURITY DEFINER
 BEGIN
 	DECLARE v_mode VARCHAR(10);
 	DECLARE v_status VARCHAR(20);

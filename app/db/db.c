@@ -400,6 +400,10 @@ static int run_once(struct db *db, struct arena *a, const char *sql, const struc
 	} else {
 		mysql_stmt_free_result(st);
 	}
+	/* A CALL ends with a status result of its own: drained, or the next statement on this
+	 * connection would be out of sync. */
+	while (mysql_stmt_more_results(st) && mysql_stmt_next_result(st) == 0)
+		mysql_stmt_free_result(st);
 	rc = 0;
 out:
 	if (!cached(db, st))

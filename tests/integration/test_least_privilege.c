@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <curl/curl.h>
+#include <stdbool.h>
 #include <mysql.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,15 +138,17 @@ static char *live_grants(const char *user, const char *host)
 	return out;
 }
 
-/* Compares one grantee's live set with its declared file; prints each difference. */
-static void check_grantee(const char *user, const char *host)
+/* Compares one grantee's live set with its declared file; prints each difference and
+ * leaves the live set beside the state (run/grants-USER.txt).  Returns whether they match. */
+static bool grantee_as_declared(const char *user, const char *host)
 {
 	char path[512];
 	snprintf(path, sizeof(path), "%s/tests/integration/grants/%s.txt", env_repo(), user);
 	static char want[65536];
 	slurp_file(path, want, sizeof(want));
 	char *have = live_grants(user, host);
-	if (strcmp(want, have) != 0) {
+	bool same = strcmp(want, have) == 0;
+	if (!same) {
 		char live[512];
 		snprintf(live, sizeof(live), "%s/run/grants-%s.txt", env_state(), user);
 		FILE *f = fopen(live, "w");
@@ -153,21 +156,27 @@ static void check_grantee(const char *user, const char *host)
 			fputs(have, f);
 			fclose(f);
 		}
+		fprintf(stderr, "the grants of %s differ from %s (- declared, + live):\n", user,
+		        path);
 		sh("diff -u '%s' '%s' >&2", path, live);
-		fail_msg("the grants of %s differ from %s (- declared, + live)", user, path);
 	}
 	free(have);
+	return same;
 }
 
 static void test_grant_sets_are_declared(void **state)
 {
 	(void)state;
-	check_grantee("ditto_web_role", "");
-	check_grantee("ditto_staff_role", "");
-	check_grantee("ditto_cron_role", "");
-	check_grantee("ditto_web", "localhost");
-	check_grantee("ditto_staff", "localhost");
-	check_grantee("ditto_cron", "localhost");
+	/* The accounts hold their roles only; the staff roles ditto_<role> are checked against
+	 * their generator by test_privacy_db. */
+	static const char *const grantees[][2] = {
+	    {"ditto_web_role", ""},     {"ditto_staff_role", ""},     {"ditto_cron_role", ""},
+	    {"ditto_web", "localhost"}, {"ditto_staff", "localhost"}, {"ditto_cron", "localhost"},
+	};
+	int differ = 0;
+	for (size_t i = 0; i < sizeof(grantees) / sizeof(grantees[0]); i++)
+		differ += !grantee_as_declared(grantees[i][0], grantees[i][1]);
+	assert_int_equal(differ, 0);
 }
 
 /* A pending customer made directly (the shop's account is what is under test). */
