@@ -36,6 +36,7 @@ struct request {
 	const char *remote_addr;
 	const char *user_agent;
 	const char *host;
+	const char *fetch_site;              /* Sec-Fetch-Site ("" when the browser sent none) */
 	bool https;                          /* nginx says the client used TLS */
 	const char *params[HTTP_MAX_PARAMS]; /* path parameters, in pattern order */
 	size_t nparams;

@@ -112,6 +112,7 @@ static int build_request(struct request *req, FCGX_Request *fr)
 	req->remote_addr = param(a, fr, "REMOTE_ADDR");
 	req->user_agent = param(a, fr, "HTTP_USER_AGENT");
 	req->host = param(a, fr, "HTTP_HOST");
+	req->fetch_site = param(a, fr, "HTTP_SEC_FETCH_SITE");
 	req->https = strcmp(param(a, fr, "HTTPS"), "on") == 0;
 	req->request_id = request_id(a, param(a, fr, "REQUEST_ID"));
 	if (!form_text_ok(req->path, strlen(req->path)))

@@ -447,8 +447,8 @@ static int close_account(struct request *req, struct response *res, enum custome
 		return -1;
 	if (!ok)
 		return 0; /* the confirmation page was rendered */
-	if (db_customer_set_status(req->db, id, to, "customer", NULL) < 0 ||
-	    session_end_all(req, id, 0) < 0 || session_end(req, res) < 0)
+	if (db_customer_close(req->db, id, to) < 0 || session_end_all(req, id, 0) < 0 ||
+	    session_end(req, res) < 0)
 		return -1;
 	log_info("account: customer %lld %s their account", id, status);
 	return view_message(req, res, 200, title, message);

@@ -76,6 +76,19 @@ int handle_catalog(struct request *req, struct response *res)
 	return view_render(req, res, 200, "catalog", ctx);
 }
 
+/*
+ * Whether a product page view was the customer's own doing, so it may shape their viewing
+ * profile: a link or form on another site (Sec-Fetch-Site: cross-site, or same-site for a
+ * sibling host) must not.  "same-origin" is a click in the shop, "none" an address typed or a
+ * bookmark.  A browser that predates Fetch Metadata sends no header: counted, as before, since
+ * nothing tells its views apart (every current browser sends it).
+ */
+static bool view_is_own(const struct request *req)
+{
+	const char *s = req->fetch_site;
+	return s == NULL || s[0] == '\0' || strcmp(s, "same-origin") == 0 || strcmp(s, "none") == 0;
+}
+
 int handle_product(struct request *req, struct response *res)
 {
 	long long id;
@@ -93,7 +106,8 @@ int handle_product(struct request *req, struct response *res)
 	}
 	/* The viewing profile: skipped inside the statement when the customer opted out or
 	 * the policy version they accepted does not allow profiling. */
-	if (req->session != NULL && db_product_view(req->db, req->session->customer_id, p.id) < 0)
+	if (req->session != NULL && view_is_own(req) &&
+	    db_product_view(req->db, req->session->customer_id, p.id) < 0)
 		return -1;
 	struct tdict *ctx = view_ctx(req, p.name);
 	tdict_set(ctx, "csrf", csrf_token(req, res));

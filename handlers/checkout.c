@@ -211,13 +211,11 @@ static enum checkout_outcome checkout_validate(struct checkout *co)
 	}
 	co->order.customer_id = c.id;
 	co->order.nonce = co->nonce;
-	co->order.policy_version = c.policy_version;
 	for (size_t i = 0; i < co->nlines; i++) {
 		co->order.total_cents += co->lines[i].unit_price_cents * co->lines[i].quantity;
 		co->order.weight_grams += co->lines[i].weight_grams * co->lines[i].quantity;
 	}
 	co->order.payment_mode = co->by_card ? "card" : "invoice";
-	co->order.status = co->by_card ? ORDER_PAID : ORDER_PLACED;
 	out = CHECKOUT_GO_ON;
 done:
 	if (out != CHECKOUT_GO_ON)

@@ -80,9 +80,7 @@ int db_customer_taken(struct db *db, struct arena *a, const char *username, cons
 	return 0;
 }
 
-static const char SQL_INSERT[] =
-    "INSERT INTO customers (username, email, name, phone, password_hash, policy_version, "
-    "status_changed_at) VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))";
+static const char SQL_REGISTER[] = "CALL shop_customer_register(?, ?, ?, ?, ?, ?)";
 static const char SQL_HISTORY[] =
     "INSERT INTO customer_status_history (customer_id, status, changed_by, note, reason) "
     "VALUES (?, ?, ?, ?, ?)";
@@ -91,18 +89,13 @@ int db_customer_insert(struct db *db, const char *username, const char *email, c
                        const char *phone, const char *password_hash, long long policy_version,
                        long long *id)
 {
-	unsigned long long nid;
-	if (db_exec(db, SQL_INSERT,
+	if (db_exec(db, SQL_REGISTER,
 	            DB_ARGS(DB_STR(username), DB_STR(email), DB_STR(name),
 	                    phone ? DB_STR(phone) : DB_NULL, DB_STR(password_hash),
 	                    DB_INT(policy_version)),
-	            NULL, &nid) < 0)
+	            NULL, NULL) < 0)
 		return db_errno(db) == DB_ER_DUP_ENTRY ? 1 : -1;
-	*id = (long long)nid;
-	return db_exec(db, SQL_HISTORY,
-	               DB_ARGS(DB_INT(*id), DB_STR(customer_status_name(CUSTOMER_PENDING)),
-	                       DB_STR("customer"), DB_STR("registered"), DB_NULL),
-	               NULL, NULL);
+	return db_last_insert_id(db, id);
 }
 
 static const char SQL_LOCKOUT[] = "INSERT INTO lockouts (customer_id, locked_until, failures) "
@@ -206,14 +199,12 @@ int db_customer_lock(struct db *db, struct arena *a, long long id, const char **
 	return 0;
 }
 
-int db_customer_set_status(struct db *db, long long id, enum customer_status to,
-                           const char *changed_by, const char *note)
+static const char SQL_CLOSE[] = "CALL shop_customer_close(?, ?)";
+
+int db_customer_close(struct db *db, long long id, enum customer_status to)
 {
-	struct arena *a = arena_new();
-	struct customer_change c = {.id = id, .to = to, .changed_by = changed_by, .note = note};
-	int rc = db_customer_change_status(db, a, &c);
-	arena_free(a);
-	return rc == DB_CHANGED ? 0 : -1;
+	return db_exec(db, SQL_CLOSE, DB_ARGS(DB_INT(id), DB_STR(customer_status_name(to))), NULL,
+	               NULL);
 }
 
 static const char SQL_ADDR_LIST[] =

@@ -42,7 +42,9 @@ int db_customer_get(struct db *db, struct arena *a, long long id, struct custome
 /* Sets *username_taken / *email_taken. Returns 0 or -1. */
 int db_customer_taken(struct db *db, struct arena *a, const char *username, const char *email,
                       bool *username_taken, bool *email_taken);
-/* Inserts a pending customer. Returns 0 (id in *id), 1 on a duplicate username or email
+/* Inserts a pending customer under policy_version, which must be the newest (through the
+ * definer procedure shop_customer_register: the shop's account has no INSERT on customers).
+ * Returns 0 (id in *id), 1 on a duplicate username or email
  * (a concurrent registration won the race), -1 on error. */
 int db_customer_insert(struct db *db, const char *username, const char *email, const char *name,
                        const char *phone, const char *password_hash, long long policy_version,
@@ -94,12 +96,12 @@ int db_customer_change_status(struct db *db, struct arena *a, struct customer_ch
 int db_customer_lock(struct db *db, struct arena *a, long long id, const char **email,
                      enum customer_status *status);
 /*
- * The account's own change (deactivate, delete) through
- * db_customer_change_status, recorded by changed_by.  Returns 0, or -1 on a
- * database error or when the lifecycle does not allow it.
+ * The account's own change (deactivate, delete), recorded as the customer's, through the
+ * definer procedure shop_customer_close: the shop's account cannot write a status itself, so
+ * it can never approve.  Returns 0, or -1 on a database error or when the lifecycle (only an
+ * approved account closes) does not allow it.
  */
-int db_customer_set_status(struct db *db, long long id, enum customer_status to,
-                           const char *changed_by, const char *note);
+int db_customer_close(struct db *db, long long id, enum customer_status to);
 
 int db_address_list(struct db *db, struct arena *a, long long customer_id, struct address **out,
                     size_t *n);

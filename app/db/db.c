@@ -403,6 +403,10 @@ static int run_once(struct db *db, struct arena *a, const char *sql, const struc
 	} else {
 		mysql_stmt_free_result(st);
 	}
+	/* A CALL ends with a status result of its own: drained, or the next statement on this
+	 * connection would be out of sync. */
+	while (mysql_stmt_more_results(st) && mysql_stmt_next_result(st) == 0)
+		mysql_stmt_free_result(st);
 	rc = 0;
 out:
 	if (!cached(db, st))
@@ -445,6 +449,18 @@ int db_exec(struct db *db, const char *sql, const struct db_arg *args, size_t na
             unsigned long long *affected, unsigned long long *insert_id)
 {
 	return run(db, NULL, sql, args, nargs, NULL, affected, insert_id);
+}
+
+/* A definer procedure's INSERT does not reach the CALL's insert id: ask the session. */
+int db_last_insert_id(struct db *db, long long *id)
+{
+	struct arena *a = arena_new();
+	struct db_rows r;
+	int rc = db_query(db, a, "SELECT LAST_INSERT_ID()", DB_NOARGS, &r);
+	if (rc == 0)
+		*id = db_cell_int(&r, 0, 0);
+	arena_free(a);
+	return rc;
 }
 
 static bool is_retryable(unsigned no)

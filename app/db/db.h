@@ -105,6 +105,9 @@ int db_query(struct db *db, struct arena *a, const char *sql, const struct db_ar
 int db_exec(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
             unsigned long long *affected, unsigned long long *insert_id);
 
+/* The session's LAST_INSERT_ID(): the id an INSERT inside a CALL made. Returns 0 or -1. */
+int db_last_insert_id(struct db *db, long long *id);
+
 /*
  * Runs fn(db, ctx) inside a transaction and commits.  If fn or the commit
  * fails with a deadlock (DB_ER_LOCK_DEADLOCK) or lock-wait timeout

@@ -23,18 +23,17 @@ int db_policy_standing(struct db *db, struct arena *a, long long customer_id,
 	return 0;
 }
 
-/* Never moves the consent back: a form from an older page accepts nothing older. */
-static const char SQL_ACCEPT[] =
-    "UPDATE customers SET policy_version = ?, "
-    "policy_seen_version = GREATEST(COALESCE(policy_seen_version, 0), ?) "
-    "WHERE id = ? AND policy_version < ?";
+/* Never moves the consent back, and only to the newest version: the definer procedure
+ * shop_policy_accept checks both, since the shop's account cannot write policy_version.  Its
+ * UPDATE is its last statement, so the CALL's affected rows are the UPDATE's (0: accepted
+ * already). */
+static const char SQL_ACCEPT[] = "CALL shop_policy_accept(?, ?)";
 
 int db_policy_accept(struct db *db, long long customer_id, long long version)
 {
 	unsigned long long changed = 0;
-	if (db_exec(db, SQL_ACCEPT,
-	            DB_ARGS(DB_INT(version), DB_INT(version), DB_INT(customer_id), DB_INT(version)),
-	            &changed, NULL) < 0)
+	if (db_exec(db, SQL_ACCEPT, DB_ARGS(DB_INT(customer_id), DB_INT(version)), &changed, NULL) <
+	    0)
 		return -1;
 	return changed > 0 ? DB_CHANGED : DB_UNCHANGED;
 }

@@ -73,38 +73,32 @@ int db_stock_take(struct db *db, long long product_id, long long quantity, bool 
 	return 0;
 }
 
+/* Through a definer procedure: the shop's account cannot insert an order itself, and the
+ * procedure always starts it 'placed' under the customer's consented version (023 migration). */
 static const char SQL_ORDER_INSERT[] =
-    "INSERT INTO orders (customer_id, nonce, status, policy_version, contact_name, "
-    "contact_email, billing_line1, billing_line2, billing_city, billing_postcode, "
-    "billing_country, shipping_line1, shipping_line2, shipping_city, shipping_postcode, "
-    "shipping_country, payment_mode, total_cents, weight_grams, test_order) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "CALL shop_order_place(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 int db_order_insert(struct db *db, const struct order_new *o, long long *id)
 {
-	struct db_arg args[20] = {
+	struct db_arg args[18] = {
 	    DB_INT(o->customer_id),
 	    DB_STR(o->nonce),
-	    DB_STR(order_status_name(o->status)),
-	    DB_INT(o->policy_version),
 	    DB_STR(o->contact_name),
 	    DB_STR(o->contact_email),
 	};
 	for (int i = 0; i < 5; i++) {
-		args[6 + i] = DB_STR(o->billing[i]);
-		args[11 + i] = DB_STR(o->shipping[i]);
+		args[4 + i] = DB_STR(o->billing[i]);
+		args[9 + i] = DB_STR(o->shipping[i]);
 	}
-	args[16] = DB_STR(o->payment_mode);
-	args[17] = DB_INT(o->total_cents);
-	args[18] = DB_INT(o->weight_grams);
-	args[19] = DB_INT(o->test_order ? 1 : 0);
-	unsigned long long nid;
-	if (db_exec(db, SQL_ORDER_INSERT, DB_ARRAY(args), NULL, &nid) < 0)
+	args[14] = DB_STR(o->payment_mode);
+	args[15] = DB_INT(o->total_cents);
+	args[16] = DB_INT(o->weight_grams);
+	args[17] = DB_INT(o->test_order ? 1 : 0);
+	if (db_exec(db, SQL_ORDER_INSERT, DB_ARRAY(args), NULL, NULL) < 0)
 		return db_errno(db) == DB_ER_DUP_ENTRY
 		           ? 1
 		           : -1; /* the nonce was used: a repeated submit */
-	*id = (long long)nid;
-	return 0;
+	return db_last_insert_id(db, id);
 }
 
 static const char SQL_LINE_INSERT[] =
@@ -148,24 +142,20 @@ int db_order_history_insert_told(struct db *db, long long order_id, enum order_s
 	               NULL, NULL);
 }
 
-#define STR_(x) #x
-#define STR(x)  STR_(x)
-
-static const char SQL_PAYMENT_INSERT[] =
-    "INSERT INTO payments (order_id, processor, token, brand, last4, exp_month, exp_year, "
-    "amount_cents, status, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "IF(? = 'invoice_due', UTC_TIMESTAMP(6) + INTERVAL " STR(DB_INVOICE_DAYS) " DAY, NULL))";
+/* The procedure takes the order's own total, and a captured card payment is what makes the
+ * order 'paid': the shop's account has no other way to write either. */
+static const char SQL_PAYMENT_INSERT[] = "CALL shop_payment_record(?, ?, ?, ?, ?, ?, ?, ?)";
 
 int db_payment_insert(struct db *db, const struct payment_new *p)
 {
 	bool card = p->token != NULL;
-	return db_exec(
-	    db, SQL_PAYMENT_INSERT,
-	    DB_ARGS(DB_INT(p->order_id), DB_STR(p->processor), card ? DB_STR(p->token) : DB_NULL,
-	            card ? DB_STR(p->brand) : DB_NULL, card ? DB_STR(p->last4) : DB_NULL,
-	            card ? DB_INT(p->exp_month) : DB_NULL, card ? DB_INT(p->exp_year) : DB_NULL,
-	            DB_INT(p->amount_cents), DB_STR(p->status), DB_STR(p->status)),
-	    NULL, NULL);
+	return db_exec(db, SQL_PAYMENT_INSERT,
+	               DB_ARGS(DB_INT(p->order_id), DB_STR(p->processor),
+	                       card ? DB_STR(p->token) : DB_NULL, card ? DB_STR(p->brand) : DB_NULL,
+	                       card ? DB_STR(p->last4) : DB_NULL,
+	                       card ? DB_INT(p->exp_month) : DB_NULL,
+	                       card ? DB_INT(p->exp_year) : DB_NULL, DB_STR(p->status)),
+	               NULL, NULL);
 }
 
 static const char SQL_ATTEMPT_INSERT[] =

@@ -31,12 +31,12 @@ int db_cart_clear(struct db *db, long long customer_id);
 /* Takes quantity units of product_id if that many are left. *taken tells whether it did. */
 int db_stock_take(struct db *db, long long product_id, long long quantity, bool *taken);
 
-/* The order as checkout writes it; strings are the validated form fields. */
+/* The order as checkout writes it; strings are the validated form fields.  No status and no
+ * policy version: the database starts every order placed under the customer's consented
+ * version, and only its captured card payment (db_payment_insert) makes it paid. */
 struct order_new {
 	long long customer_id;
 	const char *nonce;
-	enum order_status status; /* ORDER_PLACED (invoice) or ORDER_PAID (card) */
-	long long policy_version;
 	const char *contact_name, *contact_email;
 	const char *billing[5]; /* line1, line2, city, postcode, country */
 	const char *shipping[5];
@@ -68,7 +68,9 @@ struct payment_new {
 	long long amount_cents;
 	const char *status; /* "captured" or "invoice_due" */
 };
-/* Inserts the payment; an invoice ("invoice_due") is due DB_INVOICE_DAYS after now. */
+/* Records the order's one payment for its whole total (amount_cents is not sent: the database
+ * takes the order's own); a captured card payment makes the order paid, an invoice
+ * ("invoice_due") is due DB_INVOICE_DAYS after now (the 023 migration uses the same figure). */
 int db_payment_insert(struct db *db, const struct payment_new *p);
 
 /* Days a customer has to pay an invoice. */
