@@ -119,12 +119,43 @@ const char *http_param(const struct request *req, size_t i)
 	return i < req->nparams ? req->params[i] : "";
 }
 
+/* Records "<kind>:<key>" once. The handlers' request is const to them, and the record is
+ * bookkeeping that changes no answer, hence the cast. */
+static void record_read(const struct request *req, char kind, const char *key)
+{
+	struct request *r = (struct request *)req;
+	if (!r->record_reads || r->nread_names == HTTP_MAX_READ_NAMES)
+		return;
+	for (size_t i = 0; i < r->nread_names; i++)
+		if (r->read_names[i][0] == kind && strcmp(r->read_names[i] + 2, key) == 0)
+			return;
+	size_t n = strlen(key);
+	char *name = arena_alloc(r->arena, n + 3);
+	name[0] = kind;
+	name[1] = ':';
+	memcpy(name + 2, key, n + 1);
+	r->read_names[r->nread_names++] = name;
+}
+
 const char *http_query(const struct request *req, const char *key)
 {
+	record_read(req, 'q', key);
 	return kv_get(&req->query, key);
 }
 
 const char *http_form(const struct request *req, const char *key)
 {
+	record_read(req, 'f', key);
 	return kv_get(&req->form, key);
+}
+
+void http_read_names_header(const struct request *req, struct response *res)
+{
+	if (!req->record_reads || req->nread_names == 0)
+		return;
+	struct buf b = {0};
+	for (size_t i = 0; i < req->nread_names; i++)
+		buf_printf(&b, "%s%s", i ? " " : "", req->read_names[i]);
+	http_header(res, "X-Ditto-Read", b.data);
+	buf_free(&b);
 }

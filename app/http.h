@@ -16,7 +16,8 @@ enum http_method {
 	HTTP_OTHER = 1 << 3,
 };
 
-#define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_PARAMS     4
+#define HTTP_MAX_READ_NAMES 96
 
 struct db;
 struct config;
@@ -49,6 +50,12 @@ struct request {
 	struct staff_session *staff; /* the signed-in staff member (staff pool), or NULL */
 	const char *request_id;      /* nginx's $request_id, or one made up here */
 	const char *csrf;            /* token for this page's forms, once made */
+	/* Test stacks only: the query ("q:") and form ("f:") names the handler asked for, which
+	 * http_read_names_header() answers, so the hostile-input sweep finds every field a
+	 * handler reads (computed ones included) without a list kept by hand. */
+	bool record_reads;
+	const char *read_names[HTTP_MAX_READ_NAMES];
+	size_t nread_names;
 };
 
 /* What the handler answers; the worker serialises it. */
@@ -88,5 +95,7 @@ const char *http_param(const struct request *req, size_t i);
 /* Returns the query or form value named key, or NULL. */
 const char *http_query(const struct request *req, const char *key);
 const char *http_form(const struct request *req, const char *key);
+/* When req->record_reads: adds the header X-Ditto-Read listing the names recorded (test stacks). */
+void http_read_names_header(const struct request *req, struct response *res);
 
 #endif

@@ -16,10 +16,47 @@
 static void usage(FILE *f)
 {
 	fputs("usage: ditto-fcgi [--config FILE] --pool web|staff [--check]\n"
+	      "       ditto-fcgi --routes\n"
 	      "  --config FILE  configuration file (default var/ditto.conf)\n"
 	      "  --pool NAME    which pool to run: web (shop) or staff (admin)\n"
-	      "  --check        validate the configuration and templates, then exit\n",
+	      "  --check        validate the configuration and templates, then exit\n"
+	      "  --routes       print every route of both pools (pool, methods, pattern, access,\n"
+	      "                 name, and \"test\" for test-stack-only routes), then exit\n",
 	      f);
+}
+
+static const char *access_name(enum route_access a)
+{
+	switch (a) {
+	case ACCESS_PUBLIC:
+		return "public";
+	case ACCESS_CUSTOMER:
+		return "customer";
+	case ACCESS_STAFF:
+		return "staff";
+	case ACCESS_LINK:
+		return "link";
+	}
+	return "?";
+}
+
+/* The whole site as data, one route a line: what an operator checks a proxy rule against, and
+ * what the hostile-input sweep walks, so a new route is covered without editing the test. */
+static void print_routes(const struct site *site)
+{
+	for (int k = 0; k < POOL__MAX; k++) {
+		const struct site_pool *p = &site->pools[k];
+		for (size_t i = 0; i < p->nroutes; i++) {
+			const struct route *r = &p->routes[i];
+			const char *m = (r->methods & HTTP_GET) && (r->methods & HTTP_POST)
+			                    ? "GET,POST"
+			                : r->methods & HTTP_POST ? "POST"
+			                                         : "GET";
+			printf("%s\t%s\t%s\t%s\t%s%s\n", pool_kind_name((enum pool_kind)k), m,
+			       r->pattern, access_name(r->access), r->name,
+			       i >= p->nroutes - p->ntest ? "\ttest" : "");
+		}
+	}
 }
 
 int site_main(int argc, char **argv, const struct site *site)
@@ -28,14 +65,12 @@ int site_main(int argc, char **argv, const struct site *site)
 	const char *pool = NULL;
 	int check = 0;
 	static const struct option opts[] = {
-	    {"config", required_argument, NULL, 'c'},
-	    {"pool", required_argument, NULL, 'p'},
-	    {"check", no_argument, NULL, 'k'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'}, {"pool", required_argument, NULL, 'p'},
+	    {"check", no_argument, NULL, 'k'},        {"routes", no_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	int ch;
-	while ((ch = getopt_long(argc, argv, "c:p:kh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:p:krh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			config_path = optarg;
@@ -46,6 +81,9 @@ int site_main(int argc, char **argv, const struct site *site)
 		case 'k':
 			check = 1;
 			break;
+		case 'r':
+			print_routes(site);
+			return 0;
 		case 'h':
 			usage(stdout);
 			return 0;

@@ -175,6 +175,7 @@ static void dispatch(const struct worker_ctx *w, struct request *req, struct res
 		buf_reset(&res->headers);
 		view_error(req, res, db_unavailable(req->db) ? 503 : 500);
 	}
+	http_read_names_header(req, res);
 }
 
 /* The pool's totals for /admin/status: 5xx answers, and requests at least slow_request_ms long
@@ -355,6 +356,7 @@ int worker_run(const struct worker_ctx *w)
 		req.pool = w->pool;
 		req.views = views;
 		req.db = db;
+		req.record_reads = w->cfg->test_routes;
 		buf_reset(&res.body);
 		buf_reset(&res.headers);
 		res.status = 500;
