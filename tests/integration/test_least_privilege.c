@@ -271,7 +271,7 @@ static void test_web_cannot_insert_paid_order(void **state)
 	assert_int_equal(
 	    run(web,
 	        "CALL shop_order_place(%lld, RPAD('lp-inv-%lld', 43, 'x'), 'n', 'e@x', "
-	        "'l', '', 'c', 'p', 'DE', 'l', '', 'c', 'p', 'DE', 'invoice', 999, 0)",
+	        "'l', '', 'c', 'p', 'DE', 'l', '', 'c', 'p', 'DE', 'invoice', 999, 0, 0)",
 	        id, id),
 	    0);
 	long long inv =
@@ -323,6 +323,7 @@ static void test_cross_site_view_not_counted(void **state)
 	struct client cl = {0};
 	assert_int_equal(do_login(&cl, u, TEST_PASSWORD, NULL), 303);
 	long long cust = root_int("SELECT id FROM customers WHERE username = '%s'", u);
+	customer_under_profiling_version(cust);
 	long long pid = root_int("SELECT MIN(id) FROM products WHERE active = 1");
 	char path[64];
 	snprintf(path, sizeof(path), "/product/%lld", pid);
