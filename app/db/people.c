@@ -16,28 +16,11 @@
 /* At most this many customers on one page of the list. */
 #define PEOPLE_PAGE_MAX 200
 
-/*
- * Value v of table.column as role r may hold it (NULL for a column that is no
- * personal column: failing closed), marking its field in shows_full when it
- * is shown in full and not empty.
- */
-static const char *filter(struct arena *a, enum staff_role r, const char *table, const char *column,
-                          const char *kind, const char *v, bool *shows_full)
-{
-	const struct privacy_column *c = privacy_column_of(table, column, kind);
-	if (c == NULL)
-		return NULL;
-	const char *out = privacy_filter_value(a, r, c, v);
-	if (out != NULL && *out != '\0' && privacy_visibility(r, c->field) == VIS_FULL)
-		shows_full[c->field] = true;
-	return out;
-}
-
 /* A filtered integer column: its value, or -1 when the role does not see it. */
 static long long filter_int(struct arena *a, enum staff_role r, const char *table,
                             const char *column, const char *v, bool *shows_full)
 {
-	const char *s = filter(a, r, table, column, NULL, v, shows_full);
+	const char *s = privacy_filter_column(a, r, table, column, NULL, v, shows_full);
 	return s != NULL ? strtoll(s, NULL, 10) : -1;
 }
 
@@ -64,8 +47,8 @@ static void read_person(struct arena *a, enum staff_role r, const struct db_rows
 	const char **out[] = {&p->name,          &p->email,         &p->username,   &p->phone,
 	                      &p->registered_at, &p->last_visit_at, &p->visit_count};
 	for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
-		*out[c] = filter(a, r, "customers", cols[c], NULL, db_cell(rows, i, c + 2),
-		                 p->shows_full);
+		*out[c] = privacy_filter_column(a, r, "customers", cols[c], NULL,
+		                                db_cell(rows, i, c + 2), p->shows_full);
 }
 
 /* The fields a customer search may match, with the view column holding each. */
@@ -195,8 +178,8 @@ static void read_address(struct arena *a, enum staff_role r, const char *table, 
 	for (size_t c = 0; c < 5; c++) {
 		char column[32];
 		snprintf(column, sizeof(column), "%s%s", prefix, names[c]);
-		*dst[c] =
-		    filter(a, r, table, column, kind, db_cell(rows, i, first + c), shows_full);
+		*dst[c] = privacy_filter_column(a, r, table, column, kind,
+		                                db_cell(rows, i, first + c), shows_full);
 	}
 }
 
@@ -234,15 +217,19 @@ static void read_order(struct arena *a, enum staff_role r, const struct db_rows 
 {
 	memset(o, 0, sizeof(*o));
 	o->id = db_cell_int(rows, i, 0);
-	o->created_at = filter(a, r, "orders", "created_at", NULL, db_cell(rows, i, 1), full);
-	o->status = filter(a, r, "orders", "status", NULL, db_cell(rows, i, 2), full);
+	o->created_at =
+	    privacy_filter_column(a, r, "orders", "created_at", NULL, db_cell(rows, i, 1), full);
+	o->status =
+	    privacy_filter_column(a, r, "orders", "status", NULL, db_cell(rows, i, 2), full);
 	o->total_cents = filter_int(a, r, "orders", "total_cents", db_cell(rows, i, 3), full);
-	o->contact_name = filter(a, r, "orders", "contact_name", NULL, db_cell(rows, i, 4), full);
-	o->contact_email = filter(a, r, "orders", "contact_email", NULL, db_cell(rows, i, 5), full);
+	o->contact_name =
+	    privacy_filter_column(a, r, "orders", "contact_name", NULL, db_cell(rows, i, 4), full);
+	o->contact_email =
+	    privacy_filter_column(a, r, "orders", "contact_email", NULL, db_cell(rows, i, 5), full);
 	read_address(a, r, "orders", "billing_", NULL, rows, i, 6, &o->billing, full);
 	read_address(a, r, "orders", "shipping_", NULL, rows, i, 11, &o->shipping, full);
-	o->tracking_number =
-	    filter(a, r, "orders", "tracking_number", NULL, db_cell(rows, i, 16), full);
+	o->tracking_number = privacy_filter_column(a, r, "orders", "tracking_number", NULL,
+	                                           db_cell(rows, i, 16), full);
 }
 
 /* Attaches the order lines of rows (order_id, sku, name, unit_price_cents, quantity). */
@@ -260,10 +247,10 @@ static void attach_lines(struct arena *a, enum staff_role r, const struct db_row
 			if (db_cell_int(rows, i, 0) != o->id)
 				continue;
 			struct person_order_line *l = &o->lines[o->nlines++];
-			l->sku =
-			    filter(a, r, "order_lines", "sku", NULL, db_cell(rows, i, 1), full);
-			l->name =
-			    filter(a, r, "order_lines", "name", NULL, db_cell(rows, i, 2), full);
+			l->sku = privacy_filter_column(a, r, "order_lines", "sku", NULL,
+			                               db_cell(rows, i, 1), full);
+			l->name = privacy_filter_column(a, r, "order_lines", "name", NULL,
+			                                db_cell(rows, i, 2), full);
 			l->unit_price_cents = filter_int(a, r, "order_lines", "unit_price_cents",
 			                                 db_cell(rows, i, 3), full);
 			l->quantity =
@@ -282,14 +269,14 @@ static void attach_payments(struct arena *a, enum staff_role r, const struct db_
 			struct person_order *o = &out->orders[k];
 			if (db_cell_int(rows, i, 0) != o->id)
 				continue;
-			o->payment_brand =
-			    filter(a, r, "payments", "brand", NULL, db_cell(rows, i, 1), full);
-			o->payment_last4 =
-			    filter(a, r, "payments", "last4", NULL, db_cell(rows, i, 2), full);
-			const char *m =
-			    filter(a, r, "payments", "exp_month", NULL, db_cell(rows, i, 3), full);
-			const char *y =
-			    filter(a, r, "payments", "exp_year", NULL, db_cell(rows, i, 4), full);
+			o->payment_brand = privacy_filter_column(a, r, "payments", "brand", NULL,
+			                                         db_cell(rows, i, 1), full);
+			o->payment_last4 = privacy_filter_column(a, r, "payments", "last4", NULL,
+			                                         db_cell(rows, i, 2), full);
+			const char *m = privacy_filter_column(a, r, "payments", "exp_month", NULL,
+			                                      db_cell(rows, i, 3), full);
+			const char *y = privacy_filter_column(a, r, "payments", "exp_year", NULL,
+			                                      db_cell(rows, i, 4), full);
 			if (m != NULL && y != NULL)
 				o->payment_expiry = arena_printf(a, "%02d/%s", atoi(m), y);
 		}
@@ -338,8 +325,8 @@ static int read_profile(struct db *db, struct arena *a, enum staff_role r, long 
 		return -1;
 	out->viewed_products = arena_alloc(a, (rows.nrows ? rows.nrows : 1) * sizeof(char *));
 	for (size_t i = 0; i < rows.nrows; i++) {
-		const char *pid =
-		    filter(a, r, "product_views", "product_id", NULL, db_cell(&rows, i, 0), full);
+		const char *pid = privacy_filter_column(a, r, "product_views", "product_id", NULL,
+		                                        db_cell(&rows, i, 0), full);
 		/* The product's name follows its id's visibility. */
 		const char *name = pid != NULL ? db_cell(&rows, i, 1) : NULL;
 		long long views =
@@ -356,8 +343,8 @@ static int read_profile(struct db *db, struct arena *a, enum staff_role r, long 
 		return -1;
 	out->interests = arena_alloc(a, (rows.nrows ? rows.nrows : 1) * sizeof(char *));
 	for (size_t i = 0; i < rows.nrows; i++) {
-		const char *cid = filter(a, r, "customer_interests", "category_id", NULL,
-		                         db_cell(&rows, i, 0), full);
+		const char *cid = privacy_filter_column(a, r, "customer_interests", "category_id",
+		                                        NULL, db_cell(&rows, i, 0), full);
 		if (cid != NULL)
 			out->interests[out->ninterests++] =
 			    db_cell(&rows, i, 1) != NULL ? db_cell(&rows, i, 1) : cid;

@@ -18,7 +18,7 @@ struct db;
  */
 #define PURPOSE_ALLOWS(col)                                                                        \
 	"EXISTS (SELECT 1 FROM policy_purposes pp_ WHERE pp_.version = " col " AND pp_.purpose = " \
-	                                                                     "?)"
+	"?)"
 
 /*
  * May a datum collected under policy version `version` be used for purpose?

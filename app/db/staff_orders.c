@@ -15,30 +15,12 @@
 #define ORDERS_MAX  200 /* rows of one list page at most */
 #define ATTEMPT_MAX 500
 
-/* The personal column table.column; NULL when it is none (its value is then dropped). */
-static const struct privacy_column *column_of(const char *table, const char *column)
-{
-	size_t n;
-	const struct privacy_column *cols = privacy_columns(&n);
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(cols[i].table, table) == 0 && strcmp(cols[i].column, column) == 0 &&
-		    cols[i].kind_value == NULL)
-			return &cols[i];
-	return NULL;
-}
-
 /* Value v of table.column as role r may hold it, marking its field in full[] when it is
- * shown in full and not empty.  A column that is no personal column gives NULL. */
+ * shown in full (privacy_filter_column; the orders' tables hold no row kinds). */
 static const char *filter(struct arena *a, enum staff_role r, const char *table, const char *column,
                           const char *v, bool *full)
 {
-	const struct privacy_column *c = column_of(table, column);
-	if (c == NULL)
-		return NULL;
-	const char *out = privacy_filter_value(a, r, c, v);
-	if (out != NULL && *out != '\0' && privacy_visibility(r, c->field) == VIS_FULL)
-		full[c->field] = true;
-	return out;
+	return privacy_filter_column(a, r, table, column, NULL, v, full);
 }
 
 static long long filter_int(struct arena *a, enum staff_role r, const char *table,

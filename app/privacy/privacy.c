@@ -458,3 +458,16 @@ unsigned privacy_full_mask(const bool shows_full[FIELD__MAX])
 			m |= 1u << f;
 	return m;
 }
+
+const char *privacy_filter_column(struct arena *a, enum staff_role r, const char *table,
+                                  const char *column, const char *kind, const char *v,
+                                  bool shows_full[FIELD__MAX])
+{
+	const struct privacy_column *c = privacy_column_of(table, column, kind);
+	if (c == NULL)
+		return NULL;
+	const char *out = privacy_filter_value(a, r, c, v);
+	if (out != NULL && *out != '\0' && privacy_visibility(r, c->field) == VIS_FULL)
+		shows_full[c->field] = true;
+	return out;
+}

@@ -122,6 +122,15 @@ struct privacy_column {
 
 /* Every personal column of the schema (terminated by the count in *n). */
 const struct privacy_column *privacy_columns(size_t *n);
+/*
+ * Value v of the personal column table.column (of row kind kind, or NULL) as
+ * role r may hold it (privacy_filter_value), marking its field in
+ * shows_full[] when it is shown in full and not empty (what an audit row
+ * names).  A column that is no personal column gives NULL: failing closed.
+ */
+const char *privacy_filter_column(struct arena *a, enum staff_role r, const char *table,
+                                  const char *column, const char *kind, const char *v,
+                                  bool shows_full[FIELD__MAX]);
 /* The personal column table.column (of row kind kind where the table holds two fields, else
  * kind may be NULL); NULL when it is none (a key, a label). */
 const struct privacy_column *privacy_column_of(const char *table, const char *column,

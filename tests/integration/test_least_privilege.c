@@ -17,22 +17,10 @@
 #include <string.h>
 
 #include "harness.h"
+#include "sql_harness.h"
 
 static MYSQL *root; /* the administrator: makes the fixtures, reads mysql.* */
 static MYSQL *web;  /* the shop pool's own account */
-
-static MYSQL *connect_as(const char *user, const char *password)
-{
-	char sock[512];
-	snprintf(sock, sizeof(sock), "%s/run/mysqld.sock", env_state());
-	MYSQL *m = mysql_init(NULL);
-	if (m == NULL)
-		harness_die("out of memory");
-	mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	if (mysql_real_connect(m, NULL, user, password, "ditto", 0, sock, 0) == NULL)
-		harness_die("cannot connect as %s: %s", user, mysql_error(m));
-	return m;
-}
 
 /* Runs sql on m; returns 0 or the MariaDB error number.  Any result is discarded. */
 static unsigned run(MYSQL *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -80,8 +68,8 @@ static int setup(void **state)
 	snprintf(path, sizeof(path), "%s/secrets/ditto_web", env_state());
 	slurp_file(path, pw, sizeof(pw));
 	pw[strcspn(pw, "\r\n")] = '\0';
-	root = connect_as("root", NULL);
-	web = connect_as("ditto_web", pw);
+	root = harness_connect_as("root", NULL);
+	web = harness_connect_as("ditto_web", pw);
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "db/db.h"
 #include "db/people.h"
 #include "harness.h"
+#include "sql_harness.h"
 #include "privacy/grants.h"
 #include "privacy/privacy.h"
 
@@ -27,19 +28,6 @@ static MYSQL *staff; /* the staff pool's account */
 static struct arena *A;
 static long long cust, other, order_id;
 static char uname[64];
-
-static MYSQL *connect_as(const char *user, const char *password)
-{
-	char sock[512];
-	snprintf(sock, sizeof(sock), "%s/run/mysqld.sock", env_state());
-	MYSQL *m = mysql_init(NULL);
-	if (m == NULL)
-		harness_die("out of memory");
-	mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	if (mysql_real_connect(m, NULL, user, password, "ditto", 0, sock, 0) == NULL)
-		harness_die("cannot connect as %s: %s", user, mysql_error(m));
-	return m;
-}
 
 /* Runs sql on m; aborts on an error (a broken precondition). */
 static void must(MYSQL *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -92,12 +80,12 @@ static int setup(void **state)
 	(void)state;
 	harness_require_stack();
 	A = arena_new();
-	root = connect_as("root", NULL);
+	root = harness_connect_as("root", NULL);
 	char path[512], pw[256];
 	snprintf(path, sizeof(path), "%s/secrets/ditto_staff", env_state());
 	if (config_read_secret(path, pw, sizeof(pw)) < 0)
 		harness_die("cannot read %s", path);
-	staff = connect_as("ditto_staff", pw);
+	staff = harness_connect_as("ditto_staff", pw);
 
 	/* A customer with values no mask leaves alone: a multibyte name, every field filled. */
 	snprintf(uname, sizeof(uname), "wall%d", (int)getpid());
