@@ -135,6 +135,8 @@ static bool region_holds(int mem, unsigned long start, unsigned long end, const 
 	return false;
 }
 
+#define REGION_MAX (1ul << 30)
+
 /* True when any writable private mapping of pid (heap, stacks, anonymous memory, the data of
  * the libraries) holds needle. */
 static bool memory_holds(pid_t pid, const char *needle)
@@ -152,7 +154,11 @@ static bool memory_holds(pid_t pid, const char *needle)
 		char perms[5];
 		if (sscanf(line, "%lx-%lx %4s", &start, &end, perms) != 3)
 			continue;
-		if (perms[0] == 'r' && perms[1] == 'w' && strstr(line, "[vvar]") == NULL)
+		/* A sanitizer build reserves terabytes of shadow memory (metadata, never a copy of
+		 * the request) that no read could cover in time: regions past REGION_MAX are
+		 * skipped; a worker's heap, stacks and data are far smaller. */
+		if (perms[0] == 'r' && perms[1] == 'w' && strstr(line, "[vvar]") == NULL &&
+		    end - start <= REGION_MAX)
 			found = region_holds(mem, start, end, needle);
 	}
 	fclose(maps);
