@@ -314,6 +314,7 @@ int worker_run(const struct worker_ctx *w)
 	struct arena *arena = arena_new();
 	struct response res = {0};
 	struct buf out = {0};
+	w->slot->rss_kb = current_rss_kb(); /* the status page shows it before any request */
 	w->slot->stage = SB_IDLE;
 
 	for (long served = 0; served < w->pool->max_requests;) {
