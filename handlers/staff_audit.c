@@ -23,6 +23,29 @@ void staff_audit_fill(const struct request *req, struct audit_event *ev)
 		ev->request_id = req->request_id;
 }
 
+void staff_audit_add_view(struct audit_event *ev, size_t *n, long long customer,
+                          const bool shows_full[FIELD__MAX])
+{
+	unsigned full = privacy_full_mask(shows_full);
+	if (full == 0 || customer <= 0)
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (ev[i].customer_id == customer) {
+			ev[i].fields |= full;
+			return;
+		}
+	ev[(*n)++] =
+	    (struct audit_event){.action = AUDIT_VIEW, .customer_id = customer, .fields = full};
+}
+
+int staff_audit_view(struct request *req, long long customer, const bool shows_full[FIELD__MAX])
+{
+	struct audit_event ev;
+	size_t n = 0;
+	staff_audit_add_view(&ev, &n, customer, shows_full);
+	return staff_audit(req, &ev, n);
+}
+
 int staff_audit(struct request *req, struct audit_event *ev, size_t n)
 {
 	if (n == 0)

@@ -69,10 +69,7 @@ int handle_staff_customers(struct request *req, struct response *res)
 	struct tlist *rows = tdict_list(ctx, "people");
 	for (size_t i = 0; i < pg.n; i++) {
 		person_ctx(tlist_add(rows), &pg.rows[i]);
-		unsigned full = privacy_full_mask(pg.rows[i].shows_full);
-		if (full != 0)
-			ev[nev++] = (struct audit_event){
-			    .action = "view", .customer_id = pg.rows[i].id, .fields = full};
+		staff_audit_add_view(ev, &nev, pg.rows[i].id, pg.rows[i].shows_full);
 	}
 	if (staff_audit(req, ev, nev) < 0)
 		return -1;
@@ -200,12 +197,8 @@ int handle_staff_customer(struct request *req, struct response *res)
 		view_error(req, res, 404);
 		return 0;
 	}
-	unsigned full = privacy_full_mask(d.p.shows_full);
-	if (full != 0) {
-		struct audit_event ev = {.action = "view", .customer_id = id, .fields = full};
-		if (staff_audit(req, &ev, 1) < 0)
-			return -1;
-	}
+	if (staff_audit_view(req, id, d.p.shows_full) < 0)
+		return -1;
 	struct tdict *ctx = view_ctx(req, "Customer");
 	staff_customer_ctx(req, ctx, &d);
 	tdict_set_ref(ctx, "role", privacy_role_name(req->staff->role));

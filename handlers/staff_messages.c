@@ -38,13 +38,7 @@ static int messages_ctx(struct request *req, struct tlist *list, const struct su
 			continue;
 		tdict_set_ref_if(d, "name", p.name);
 		tdict_set_ref_if(d, "email", p.email);
-		unsigned full = privacy_full_mask(p.shows_full);
-		bool seen = false;
-		for (size_t k = 0; k < *nev; k++)
-			seen = seen || ev[k].customer_id == p.id;
-		if (full != 0 && !seen)
-			ev[(*nev)++] = (struct audit_event){
-			    .action = AUDIT_VIEW, .customer_id = p.id, .fields = full};
+		staff_audit_add_view(ev, nev, p.id, p.shows_full);
 	}
 	return 0;
 }

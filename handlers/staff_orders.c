@@ -26,20 +26,6 @@
 #define MESSAGE_MAX     2000          /* a message to a customer */
 #define AMOUNT_MAX      10000000000LL /* cents: more than any order */
 
-/* Adds a view of customer's fields full to ev[0..*n), one row per customer. */
-static void add_view(struct audit_event *ev, size_t *n, long long customer, unsigned full)
-{
-	if (full == 0 || customer <= 0)
-		return;
-	for (size_t i = 0; i < *n; i++)
-		if (ev[i].customer_id == customer) {
-			ev[i].fields |= full;
-			return;
-		}
-	ev[(*n)++] =
-	    (struct audit_event){.action = AUDIT_VIEW, .customer_id = customer, .fields = full};
-}
-
 /* The payment problems billing filters by: orders (overdue, refund) or failed card payments
  * at checkout (declined, timeout); "any" is all four. */
 static const struct {
@@ -139,7 +125,7 @@ static int attempts_ctx(struct request *req, struct tdict *ctx, int p, struct au
 			tdict_set_ref(d, "amount", format_price(req->arena, at[i].amount_cents));
 		tdict_set_ref_if(d, "brand", at[i].brand);
 		tdict_set_ref_if(d, "last4", at[i].last4);
-		add_view(*ev, nev, at[i].customer_id, privacy_full_mask(at[i].shows_full));
+		staff_audit_add_view(*ev, nev, at[i].customer_id, at[i].shows_full);
 	}
 	return 0;
 }
@@ -177,8 +163,8 @@ int handle_staff_orders(struct request *req, struct response *res)
 		struct tlist *rows = tdict_list(ctx, "orders");
 		for (size_t i = 0; i < pg.n; i++) {
 			row_ctx(req, tlist_add(rows), &pg.rows[i]);
-			add_view(ev, &nev, pg.rows[i].customer_id,
-			         privacy_full_mask(pg.rows[i].shows_full));
+			staff_audit_add_view(ev, &nev, pg.rows[i].customer_id,
+			                     pg.rows[i].shows_full);
 		}
 		tdict_set_bool(ctx, "show_orders", true);
 		tdict_set_bool(ctx, "none", pg.n == 0);
@@ -342,13 +328,8 @@ static int render_order(struct request *req, struct response *res, int status, l
 		view_error(req, res, 404);
 		return 0;
 	}
-	unsigned full = privacy_full_mask(so.o.shows_full);
-	if (full != 0 && so.o.customer_id > 0) {
-		struct audit_event ev = {
-		    .action = AUDIT_VIEW, .customer_id = so.o.customer_id, .fields = full};
-		if (staff_audit(req, &ev, 1) < 0)
-			return -1;
-	}
+	if (staff_audit_view(req, so.o.customer_id, so.o.shows_full) < 0)
+		return -1;
 	struct tdict *d = tdict_dict(ctx, "order");
 	order_ctx(req, d, &so);
 	tdict_set_ref(d, "role", privacy_role_name(req->staff->role));
