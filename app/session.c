@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "config.h"
 #include "db/db.h"
 #include "db/sessions.h"
@@ -76,8 +77,9 @@ int session_load(struct request *req)
 	int found = db_session_get(req->db, req->arena, hash, req->cfg->session_idle, &row);
 	if (found != 0)
 		return found < 0 ? -1 : 0;
-	if (row.touch && db_session_touch(req->db, row.id, row.new_visit ? 1 : 0) < 0)
-		return -1;
+	/* The visit bookkeeping leaves the request: the worker writes it within a second. */
+	if (row.touch)
+		batch_seen(row.id, row.new_visit);
 	struct session *s = arena_alloc(req->arena, sizeof(*s));
 	s->id = row.id;
 	s->customer_id = row.customer_id;
@@ -86,6 +88,7 @@ int session_load(struct request *req)
 	s->name = row.name;
 	s->username = row.username;
 	s->policy_unseen = row.policy_unseen;
+	s->catalog_version = row.catalog_version;
 	req->session = s;
 	req->csrf = s->csrf;
 	return 0;

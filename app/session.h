@@ -19,6 +19,7 @@ struct session {
 	const char *name;
 	const char *username;
 	bool policy_unseen; /* a newer policy version awaits their accepting or declining */
+	long long catalog_version; /* the catalogue's version as of this request (catalog_cache.h) */
 };
 
 /* True when the session's account may use the shop now (approved). */

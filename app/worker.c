@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcgiapp.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <sodium.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "batch.h"
 #include "config.h"
 #include "fcgi_wipe.h"
 #include "db/db.h"
@@ -261,6 +263,10 @@ int worker_run(const struct worker_ctx *w)
 	struct sigaction sa = {0};
 	int status = 0;
 
+	/* Big blocks (argon2id's 19 MiB per password hash) come from mmap and go back to the
+	 * kernel when freed: glibc's adaptive threshold would otherwise move them onto the heap
+	 * after the first one, where they stay resident for the worker's whole life. */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	/* Card data lives in worker memory during checkout: never dump it. */
 	struct rlimit nocore = {0, 0};
 	setrlimit(RLIMIT_CORE, &nocore);
@@ -327,14 +333,24 @@ int worker_run(const struct worker_ctx *w)
 		 */
 		if (worker_stop)
 			break;
+		/* Deferred writes wait at most their interval, also while no request comes. */
+		int due = batch_due_in(now_ms());
+		if (due == 0) {
+			(void)batch_flush(db);
+			continue;
+		}
+		struct timespec wait = {.tv_sec = due / 1000, .tv_nsec = (long)(due % 1000) * 1000000};
 		struct pollfd pfd = {.fd = w->listen_fd, .events = POLLIN};
-		if (ppoll(&pfd, 1, NULL, &old) < 0) {
+		int ready = ppoll(&pfd, 1, due < 0 ? NULL : &wait, &old);
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("poll failed: %s", strerror(errno));
 			status = 1;
 			break;
 		}
+		if (ready == 0)
+			continue; /* the batch is due: written at the top */
 		int rc = FCGX_Accept_r(&fr);
 		if (rc < 0) {
 			if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR ||
@@ -393,8 +409,12 @@ int worker_run(const struct worker_ctx *w)
 		if (served % 64 == 1) /* reading /proc costs a few syscalls: sample it */
 			w->slot->rss_kb = current_rss_kb();
 		w->slot->stage = SB_IDLE;
+		/* After the answer left: no request waits for these. */
+		if (batch_due_in(now_ms()) == 0)
+			(void)batch_flush(db);
 	}
 	w->slot->stage = SB_EXITING;
+	(void)batch_flush(db); /* recycled or stopped: nothing noted is left behind */
 	buf_free(&out);
 	buf_free(&res.body);
 	buf_free(&res.headers);

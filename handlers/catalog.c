@@ -3,9 +3,10 @@
 
 #include <string.h>
 
+#include "../app/batch.h"
+#include "../app/catalog_cache.h"
 #include "../app/config.h"
 #include "../app/db/catalog.h"
-#include "../app/db/shop.h"
 #include "../app/session.h"
 #include "../app/validate.h"
 #include "../app/view.h"
@@ -27,10 +28,13 @@ int handle_catalog(struct request *req, struct response *res)
 	if (cat != NULL && *cat == '\0')
 		cat = NULL;
 	int size = req->cfg->page_size;
-	struct category *cats;
-	struct product *prods;
+	/* From the worker's cache while the catalogue is the version the session statement saw:
+	 * then this page costs that one statement. */
+	long long version = req->session != NULL ? req->session->catalog_version : 0;
+	const struct category *cats;
+	const struct product *prods;
 	size_t ncats, nprods;
-	if (db_category_list(req->db, req->arena, &cats, &ncats) < 0)
+	if (catalog_categories(req->db, req->arena, version, &cats, &ncats) < 0)
 		return -1;
 	struct tdict *ctx = view_ctx(req, "Catalogue");
 	struct tlist *cl = tdict_list(ctx, "categories");
@@ -52,8 +56,8 @@ int handle_catalog(struct request *req, struct response *res)
 	}
 	if (selected != NULL)
 		total = selected->products;
-	if (db_product_list(req->db, req->arena, selected ? selected->id : 0, size,
-	                    (long long)(page - 1) * size, &prods, &nprods) < 0)
+	if (catalog_page(req->db, req->arena, version, selected ? selected->id : 0, size,
+	                 (long long)(page - 1) * size, &prods, &nprods) < 0)
 		return -1;
 	struct tlist *pl = tdict_list(ctx, "products");
 	for (size_t i = 0; i < nprods; i++) {
@@ -92,35 +96,35 @@ static bool view_is_own(const struct request *req)
 int handle_product(struct request *req, struct response *res)
 {
 	long long id;
-	struct product p;
+	const struct product *p;
 	if (!valid_id(http_param(req, 0), &id)) {
 		view_error(req, res, 404);
 		return 0;
 	}
-	int found = db_product_get(req->db, req->arena, id, &p);
+	long long version = req->session != NULL ? req->session->catalog_version : 0;
+	int found = catalog_product(req->db, req->arena, version, id, &p);
 	if (found < 0)
 		return -1;
 	if (found == 1) {
 		view_error(req, res, 404);
 		return 0;
 	}
-	/* The viewing profile: skipped inside the statement when the customer opted out or
-	 * the policy version they accepted does not allow profiling. */
-	if (req->session != NULL && view_is_own(req) &&
-	    db_product_view(req->db, req->session->customer_id, p.id) < 0)
-		return -1;
-	struct tdict *ctx = view_ctx(req, p.name);
+	/* The viewing profile, written by the worker within a second (batch.h); skipped then if
+	 * the customer opted out or the policy version they accepted does not allow profiling. */
+	if (req->session != NULL && view_is_own(req))
+		batch_view(req->session->customer_id, p->id);
+	struct tdict *ctx = view_ctx(req, p->name);
 	tdict_set(ctx, "csrf", csrf_token(req, res));
 	struct tdict *d = tdict_dict(ctx, "product");
-	tdict_setf(d, "id", "%lld", p.id);
-	tdict_set_ref(d, "name", p.name);
-	tdict_set_ref(d, "sku", p.sku);
-	tdict_set_ref(d, "description", p.description);
-	tdict_set_ref(d, "category", p.category_name);
-	tdict_set_ref(d, "category_slug", p.category_slug);
-	tdict_set_ref(d, "price", format_price(req->arena, p.price_cents));
-	tdict_setf(d, "stock", "%lld", p.stock);
-	tdict_set_bool(d, "in_stock", p.stock > 0);
+	tdict_setf(d, "id", "%lld", p->id);
+	tdict_set_ref(d, "name", p->name);
+	tdict_set_ref(d, "sku", p->sku);
+	tdict_set_ref(d, "description", p->description);
+	tdict_set_ref(d, "category", p->category_name);
+	tdict_set_ref(d, "category_slug", p->category_slug);
+	tdict_set_ref(d, "price", format_price(req->arena, p->price_cents));
+	tdict_setf(d, "stock", "%lld", p->stock);
+	tdict_set_bool(d, "in_stock", p->stock > 0);
 	res->no_store = false;
 	return view_render(req, res, 200, "product", ctx);
 }

@@ -4,13 +4,19 @@
 #include "../arena.h"
 #include "db.h"
 
-static const char SQL_SESSION_GET[] =
+/* The one statement of a signed-in page: the session, its customer, whether a newer policy
+ * awaits them, and the catalogue version the worker's cache is checked against
+ * (catalog_cache.h).  Its plan cannot flip: the session by its unique hash, its customer by
+ * primary key in that order (STRAIGHT_JOIN), the newest policy from the index's end, the version
+ * row by primary key; tests/integration/test_plans.c holds it to that. */
+const char db_sql_session_get[] =
     "SELECT s.id, s.customer_id, s.csrf_token, c.status, c.name, c.username, "
     "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 60 SECOND, "
     "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 30 MINUTE, "
     "GREATEST(c.policy_version, COALESCE(c.policy_seen_version, 0)) < "
-    "(SELECT COALESCE(MAX(v.version), 0) FROM policy_versions v) "
-    "FROM sessions s JOIN customers c ON c.id = s.customer_id "
+    "(SELECT COALESCE(MAX(v.version), 0) FROM policy_versions v), "
+    "(SELECT k.version FROM catalog_state k WHERE k.id = 1) "
+    "FROM sessions s STRAIGHT_JOIN customers c ON c.id = s.customer_id "
     "WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP(6) "
     "AND s.last_seen_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND";
 
@@ -18,7 +24,7 @@ int db_session_get(struct db *db, struct arena *a, const unsigned char *hash, in
                    struct session_row *out)
 {
 	struct db_rows r;
-	if (db_query(db, a, SQL_SESSION_GET, DB_ARGS(DB_STRN((const char *)hash, 32), DB_INT(idle)),
+	if (db_query(db, a, db_sql_session_get, DB_ARGS(DB_STRN((const char *)hash, 32), DB_INT(idle)),
 	             &r) < 0)
 		return -1;
 	if (r.nrows == 0)
@@ -32,20 +38,36 @@ int db_session_get(struct db *db, struct arena *a, const unsigned char *hash, in
 	out->touch = db_cell_int(&r, 0, 6) != 0;
 	out->new_visit = db_cell_int(&r, 0, 7) != 0;
 	out->policy_unseen = db_cell_int(&r, 0, 8) != 0;
+	out->catalog_version = db_cell_int(&r, 0, 9);
 	return 0;
 }
 
-/* The visit flag comes from the SELECT: a multi-table UPDATE does not promise
- * to read last_seen_at before it assigns it. */
-static const char SQL_SESSION_TOUCH[] =
+/*
+ * A session's use, written after the fact by the worker's batch (batch.h), age_us after the
+ * request saw it: a visit counted only if the session was still idle for 30 minutes at that
+ * moment (so two workers that both saw the same return count it once), then last_seen_at and
+ * the customer's last visit moved forward, never back.  Two statements, because a multi-table
+ * UPDATE does not promise to read last_seen_at before it assigns it.
+ */
+static const char SQL_SESSION_VISIT[] =
+    "UPDATE customers c JOIN sessions s ON s.customer_id = c.id "
+    "SET c.visit_count = c.visit_count + 1 "
+    "WHERE s.id = ? AND s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL ? MICROSECOND "
+    "- INTERVAL 30 MINUTE";
+static const char SQL_SESSION_SEEN[] =
     "UPDATE sessions s JOIN customers c ON c.id = s.customer_id "
-    "SET c.visit_count = c.visit_count + ?, c.last_visit_at = UTC_TIMESTAMP(6), "
-    "s.last_seen_at = UTC_TIMESTAMP(6) WHERE s.id = ?";
+    "SET s.last_seen_at = GREATEST(s.last_seen_at, UTC_TIMESTAMP(6) - INTERVAL ? MICROSECOND), "
+    "c.last_visit_at = GREATEST(COALESCE(c.last_visit_at, '1970-01-01'), "
+    "UTC_TIMESTAMP(6) - INTERVAL ? MICROSECOND) "
+    "WHERE s.id = ?";
 
-int db_session_touch(struct db *db, long long session_id, int visit)
+int db_session_seen(struct db *db, long long session_id, bool new_visit, long long age_us)
 {
-	return db_exec(db, SQL_SESSION_TOUCH, DB_ARGS(DB_INT(visit), DB_INT(session_id)), NULL,
-	               NULL);
+	if (new_visit && db_exec(db, SQL_SESSION_VISIT, DB_ARGS(DB_INT(session_id), DB_INT(age_us)),
+	                         NULL, NULL) < 0)
+		return -1;
+	return db_exec(db, SQL_SESSION_SEEN,
+	               DB_ARGS(DB_INT(age_us), DB_INT(age_us), DB_INT(session_id)), NULL, NULL);
 }
 
 static const char SQL_SESSION_INSERT[] =

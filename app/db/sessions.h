@@ -20,6 +20,7 @@ struct session_row {
 	bool touch;         /* last request over a minute ago: refresh last_seen_at */
 	bool new_visit;     /* last request over 30 minutes ago: count a visit */
 	bool policy_unseen; /* a policy version newer than any the customer decided on exists */
+	long long catalog_version; /* catalog_state.version as of this statement */
 };
 
 /* A session as My Account lists it. */
@@ -30,12 +31,17 @@ struct session_info {
 	const char *browser;
 };
 
+/* The statement of db_session_get, for the plan tests (tests/integration/test_plans.c). */
+extern const char db_sql_session_get[];
+
 /* Reads the live session whose token hashes to hash (32 bytes), idle for less than idle
  * seconds. Returns 0 found, 1 none, -1 error. */
 int db_session_get(struct db *db, struct arena *a, const unsigned char *hash, int idle,
                    struct session_row *out);
-/* Refreshes last_seen_at (and last visit) and adds visit (0 or 1) to the visit count. */
-int db_session_touch(struct db *db, long long session_id, int visit);
+/* Records a session's use age_us microseconds ago: last_seen_at and the customer's last visit
+ * move forward to then, and with new_visit a visit is counted unless another request of the
+ * session was recorded within the 30 minutes before (batch.c writes these). Returns 0 or -1. */
+int db_session_seen(struct db *db, long long session_id, bool new_visit, long long age_us);
 /* Inserts a session living max seconds; counts a visit for the customer. */
 int db_session_insert(struct db *db, const unsigned char *hash, long long customer_id,
                       const char *csrf, int max, const char *browser, long long *id);

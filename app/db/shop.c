@@ -289,21 +289,26 @@ int db_order_get(struct db *db, struct arena *a, long long customer_id, long lon
 	return 0;
 }
 
-/* One statement: nothing is written unless the customer kept the profile on and the
- * policy version they accepted allows profiling. */
+/* One statement: nothing is written unless the customer is still approved, kept the profile
+ * on and the policy version they accepted allows profiling, all as of the write (batch.c writes
+ * it up to a second after the views: an opt-out, a closed account or a purge in between wins). */
 /* clang-format off */
-static const char SQL_PRODUCT_VIEW[] =
+static const char SQL_PRODUCT_VIEWED[] =
     "INSERT INTO product_views (customer_id, product_id, views, last_viewed_at, policy_version) "
-    "SELECT c.id, ?, 1, UTC_TIMESTAMP(6), c.policy_version FROM customers c "
-    "WHERE c.id = ? AND c.profile_opt_out = 0 AND " PURPOSE_ALLOWS("c.policy_version") " "
-    "ON DUPLICATE KEY UPDATE views = views + 1, last_viewed_at = UTC_TIMESTAMP(6)";
+    "SELECT c.id, ?, ?, UTC_TIMESTAMP(6) - INTERVAL ? MICROSECOND, c.policy_version "
+    "FROM customers c WHERE c.id = ? AND c.status = 'approved' AND c.profile_opt_out = 0 AND "
+    PURPOSE_ALLOWS("c.policy_version") " "
+    "ON DUPLICATE KEY UPDATE views = views + VALUES(views), "
+    "last_viewed_at = GREATEST(last_viewed_at, VALUES(last_viewed_at))";
 /* clang-format on */
 
-int db_product_view(struct db *db, long long customer_id, long long product_id)
+int db_product_viewed(struct db *db, long long customer_id, long long product_id, long long views,
+                      long long age_us)
 {
-	return db_exec(db, SQL_PRODUCT_VIEW,
-	               DB_ARGS(DB_INT(product_id), DB_INT(customer_id), DB_STR("profiling")), NULL,
-	               NULL);
+	return db_exec(db, SQL_PRODUCT_VIEWED,
+	               DB_ARGS(DB_INT(product_id), DB_INT(views), DB_INT(age_us), DB_INT(customer_id),
+	                       DB_STR("profiling")),
+	               NULL, NULL);
 }
 
 static const char SQL_DISCLOSURE_LIST[] =

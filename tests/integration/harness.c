@@ -260,6 +260,11 @@ bool eventually(bool (*fn)(void *), void *arg, int ms)
 	return false;
 }
 
+void batch_settle(void)
+{
+	usleep(1500 * 1000);
+}
+
 struct load {
 	pthread_t threads[16];
 	int n;

@@ -57,6 +57,9 @@ pid_t pool_master_pid(const char *pool);
 int pool_worker_pids(pid_t master, pid_t *pids, int max);
 /* Polls fn every 100 ms for up to ms; returns true as soon as it does. */
 bool eventually(bool (*fn)(void *), void *arg, int ms);
+/* Waits until every worker has written the views and session stamps it batched (app/batch.h:
+ * within BATCH_INTERVAL_MS of the request, a second), with half a second to spare. */
+void batch_settle(void);
 
 /* A background load: nthreads threads GET base+path until stopped. */
 struct load;

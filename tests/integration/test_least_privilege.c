@@ -321,12 +321,16 @@ static void test_cross_site_view_not_counted(void **state)
 	    "SELECT COALESCE(SUM(views), 0) FROM product_views WHERE customer_id = %lld";
 
 	assert_int_equal(get_with_fetch_site(cookie, path, "cross-site"), 200);
+	batch_settle();
 	assert_int_equal(root_int(q, cust), 0);
 	assert_int_equal(get_with_fetch_site(cookie, path, "same-site"), 200);
+	batch_settle();
 	assert_int_equal(root_int(q, cust), 0);
 	assert_int_equal(get_with_fetch_site(cookie, path, "same-origin"), 200);
+	batch_settle();
 	assert_int_equal(root_int(q, cust), 1);
 	assert_int_equal(get_with_fetch_site(cookie, path, "none"), 200);
+	batch_settle();
 	assert_int_equal(root_int(q, cust), 2);
 }
 

@@ -125,6 +125,7 @@ static int setup(void **state)
 	account_post(&b, "action=interests&interests%5B%5D=2");
 	assert_int_equal(client_get(&b, env_web(), "/product/4", &r), 0);
 	http_resp_free(&r);
+	batch_settle(); /* the view is written by the worker within a second */
 	/* The product only the bystander viewed: its name is theirs to leave out. */
 	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM product_views WHERE customer_id = "
 	                               "%lld AND product_id = 4",

@@ -1,0 +1,76 @@
+-- 024_catalog_version.sql — a catalogue version the workers cache against, and maintained
+-- category counts.
+--
+-- Every worker keeps the catalogue (categories, pages of products, product pages) in its own
+-- memory, valid for one catalogue version; the statement that checks a customer's session
+-- returns the version too, so a page whose catalogue did not change costs one round trip.
+-- Triggers bump the version inside the very transaction that changes a product or a category
+-- (a price, a stock count at checkout or cancellation, a product switched off), whoever makes
+-- the change: the next request of any worker sees the new version and reads the new rows, so no
+-- customer is shown a stale price or stock.  One row, so every change serialises on it: a small
+-- shop's few changes a second, each held for the rest of its transaction.
+--
+-- categories.active_products is kept by the same triggers, so the catalogue does not count
+-- every active product on every request.  Signed: a count is never negative, but a bug must
+-- not make a product's UPDATE fail on an unsigned underflow.
+
+CREATE TABLE IF NOT EXISTS catalog_state (
+	id      TINYINT UNSIGNED NOT NULL,
+	version BIGINT UNSIGNED  NOT NULL,
+	PRIMARY KEY (id),
+	CONSTRAINT ck_catalog_state_one CHECK (id = 1)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+INSERT IGNORE INTO catalog_state (id, version) VALUES (1, 1);
+
+ALTER TABLE categories ADD COLUMN IF NOT EXISTS active_products INT NOT NULL DEFAULT 0;
+-- The category list walks this index in name order (no sort of the table).
+ALTER TABLE categories ADD INDEX IF NOT EXISTS ix_categories_name (name);
+
+CREATE OR REPLACE TRIGGER products_counted_insert AFTER INSERT ON products FOR EACH ROW
+BEGIN
+	IF NEW.active = 1 THEN
+		UPDATE categories SET active_products = active_products + 1
+		WHERE id = NEW.category_id;
+	END IF;
+	UPDATE catalog_state SET version = version + 1 WHERE id = 1;
+END;
+
+CREATE OR REPLACE TRIGGER products_counted_update AFTER UPDATE ON products FOR EACH ROW
+BEGIN
+	IF OLD.active <> NEW.active OR OLD.category_id <> NEW.category_id THEN
+		IF OLD.active = 1 THEN
+			UPDATE categories SET active_products = active_products - 1
+			WHERE id = OLD.category_id;
+		END IF;
+		IF NEW.active = 1 THEN
+			UPDATE categories SET active_products = active_products + 1
+			WHERE id = NEW.category_id;
+		END IF;
+	END IF;
+	UPDATE catalog_state SET version = version + 1 WHERE id = 1;
+END;
+
+CREATE OR REPLACE TRIGGER products_counted_delete AFTER DELETE ON products FOR EACH ROW
+BEGIN
+	IF OLD.active = 1 THEN
+		UPDATE categories SET active_products = active_products - 1
+		WHERE id = OLD.category_id;
+	END IF;
+	UPDATE catalog_state SET version = version + 1 WHERE id = 1;
+END;
+
+-- A category renamed, added or removed changes the catalogue too (a count kept by the triggers
+-- above changes it as well: one more bump in the same transaction, harmless).
+CREATE OR REPLACE TRIGGER categories_versioned_insert AFTER INSERT ON categories FOR EACH ROW
+	UPDATE catalog_state SET version = version + 1 WHERE id = 1;
+CREATE OR REPLACE TRIGGER categories_versioned_update AFTER UPDATE ON categories FOR EACH ROW
+	UPDATE catalog_state SET version = version + 1 WHERE id = 1;
+CREATE OR REPLACE TRIGGER categories_versioned_delete AFTER DELETE ON categories FOR EACH ROW
+	UPDATE catalog_state SET version = version + 1 WHERE id = 1;
+
+-- Counted once here (rows added before the triggers existed); from now on the triggers keep it.
+UPDATE categories c SET c.active_products =
+	(SELECT COUNT(*) FROM products p WHERE p.category_id = c.id AND p.active = 1);
+
+GRANT SELECT (id, version) ON catalog_state TO ditto_web_role;
+GRANT SELECT (active_products) ON categories TO ditto_web_role;
