@@ -3,12 +3,13 @@
 
 #include "../arena.h"
 #include "db.h"
+#include "plans.h"
 
 /* Counting here (an index-only scan of products) spares the listing a full count. A derived
  * table, not a correlated subquery: MariaDB 10.11 re-executes a cached prepared statement
  * holding a correlated subquery several times slower than a freshly prepared one (measured
  * here: 0.83 ms against 0.40 ms per execution), while this form stays at ~0.4 ms either way. */
-static const char SQL_CATEGORY_LIST[] =
+const char db_sql_category_list[] =
     "SELECT c.id, c.slug, c.name, COALESCE(n.cnt, 0) FROM categories c "
     "LEFT JOIN (SELECT category_id, COUNT(*) AS cnt FROM products WHERE active = 1 "
     "GROUP BY category_id) n ON n.category_id = c.id ORDER BY c.name";
@@ -16,7 +17,7 @@ static const char SQL_CATEGORY_LIST[] =
 int db_category_list(struct db *db, struct arena *a, struct category **out, size_t *n)
 {
 	struct db_rows r;
-	if (db_query(db, a, SQL_CATEGORY_LIST, DB_NOARGS, &r) < 0)
+	if (db_query(db, a, db_sql_category_list, DB_NOARGS, &r) < 0)
 		return -1;
 	struct category *c = arena_alloc(a, sizeof(*c) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -32,12 +33,12 @@ int db_category_list(struct db *db, struct arena *a, struct category **out, size
 
 /* Two statements rather than "(? = 0 OR category_id = ?)": each one can walk its
  * index in id order and stop after the page. */
-static const char SQL_PRODUCT_LIST_ALL[] =
+const char db_sql_product_list_all[] =
     "SELECT p.id, p.category_id, c.slug, c.name, p.sku, p.name, p.price_cents, p.stock "
     "FROM products p JOIN categories c ON c.id = p.category_id "
     "WHERE p.active = 1 ORDER BY p.id DESC LIMIT ? OFFSET ?";
 
-static const char SQL_PRODUCT_LIST_CATEGORY[] =
+const char db_sql_product_list_category[] =
     "SELECT p.id, p.category_id, c.slug, c.name, p.sku, p.name, p.price_cents, p.stock "
     "FROM products p JOIN categories c ON c.id = p.category_id "
     "WHERE p.active = 1 AND p.category_id = ? ORDER BY p.id DESC LIMIT ? OFFSET ?";
@@ -48,11 +49,11 @@ int db_product_list(struct db *db, struct arena *a, long long category_id, int l
 	struct db_rows r;
 	int rc;
 	if (category_id > 0) {
-		rc = db_query(db, a, SQL_PRODUCT_LIST_CATEGORY,
+		rc = db_query(db, a, db_sql_product_list_category,
 		              DB_ARGS(DB_INT(category_id), DB_INT(limit), DB_INT(offset)), &r);
 	} else {
-		rc = db_query(db, a, SQL_PRODUCT_LIST_ALL, DB_ARGS(DB_INT(limit), DB_INT(offset)),
-		              &r);
+		rc = db_query(db, a, db_sql_product_list_all,
+		              DB_ARGS(DB_INT(limit), DB_INT(offset)), &r);
 	}
 	if (rc < 0)
 		return -1;
@@ -72,7 +73,7 @@ int db_product_list(struct db *db, struct arena *a, long long category_id, int l
 	return 0;
 }
 
-static const char SQL_PRODUCT_GET[] =
+const char db_sql_product_get[] =
     "SELECT p.id, p.category_id, c.slug, c.name, p.sku, p.name, p.description, "
     "p.price_cents, p.stock "
     "FROM products p JOIN categories c ON c.id = p.category_id "
@@ -81,7 +82,7 @@ static const char SQL_PRODUCT_GET[] =
 int db_product_get(struct db *db, struct arena *a, long long id, struct product *out)
 {
 	struct db_rows r;
-	if (db_query(db, a, SQL_PRODUCT_GET, DB_ARGS(DB_INT(id)), &r) < 0)
+	if (db_query(db, a, db_sql_product_get, DB_ARGS(DB_INT(id)), &r) < 0)
 		return -1;
 	if (r.nrows == 0)
 		return 1;

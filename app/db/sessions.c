@@ -3,8 +3,9 @@
 
 #include "../arena.h"
 #include "db.h"
+#include "plans.h"
 
-static const char SQL_SESSION_GET[] =
+const char db_sql_session_get[] =
     "SELECT s.id, s.customer_id, s.csrf_token, c.status, c.name, c.username, "
     "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 60 SECOND, "
     "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 30 MINUTE, "
@@ -18,8 +19,8 @@ int db_session_get(struct db *db, struct arena *a, const unsigned char *hash, in
                    struct session_row *out)
 {
 	struct db_rows r;
-	if (db_query(db, a, SQL_SESSION_GET, DB_ARGS(DB_STRN((const char *)hash, 32), DB_INT(idle)),
-	             &r) < 0)
+	if (db_query(db, a, db_sql_session_get,
+	             DB_ARGS(DB_STRN((const char *)hash, 32), DB_INT(idle)), &r) < 0)
 		return -1;
 	if (r.nrows == 0)
 		return 1;
