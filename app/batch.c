@@ -88,8 +88,8 @@ int batch_flush(struct db *db)
 	uint64_t now = now_ms();
 	int rc = db_tx(db, write_all, &now);
 	if (rc < 0)
-		log_warn("deferred writes lost: %zu profile views and session stamps (%s)", npending,
-		         db_error(db));
+		log_warn("deferred writes lost: %zu profile views and session stamps (%s)",
+		         npending, db_error(db));
 	npending = 0;
 	return rc;
 }

@@ -16,8 +16,8 @@
 struct db;
 
 enum {
-	BATCH_MAX = 64,            /* pending entries that make the batch due at once */
-	BATCH_INTERVAL_MS = 1000,  /* the oldest pending entry waits at most this long */
+	BATCH_MAX = 64,           /* pending entries that make the batch due at once */
+	BATCH_INTERVAL_MS = 1000, /* the oldest pending entry waits at most this long */
 };
 
 /* Notes a view of product_id by customer_id (merged with the same pair's pending views). */

@@ -90,7 +90,8 @@ int catalog_page(struct db *db, struct arena *a, long long version, long long ca
 	if (version > 0 && version == cache.version) {
 		for (size_t i = 0; i < cache.npages; i++) {
 			const struct page *p = &cache.pages[i];
-			if (p->category_id == category_id && p->offset == offset && p->limit == limit) {
+			if (p->category_id == category_id && p->offset == offset &&
+			    p->limit == limit) {
 				*out = p->rows;
 				*n = p->n;
 				return 0;

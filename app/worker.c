@@ -344,7 +344,8 @@ int worker_run(const struct worker_ctx *w)
 			(void)batch_flush(db);
 			continue;
 		}
-		struct timespec wait = {.tv_sec = due / 1000, .tv_nsec = (long)(due % 1000) * 1000000};
+		struct timespec wait = {.tv_sec = due / 1000,
+		                        .tv_nsec = (long)(due % 1000) * 1000000};
 		struct pollfd pfd = {.fd = w->listen_fd, .events = POLLIN};
 		int ready = ppoll(&pfd, 1, due < 0 ? NULL : &wait, &old);
 		if (ready < 0) {

@@ -3,6 +3,7 @@
 
 #include "../arena.h"
 #include "db.h"
+#include "plans.h"
 
 /*
  * The statements of the catalogue pages, each with a plan that does not depend on sampled
@@ -57,8 +58,8 @@ int db_product_list(struct db *db, struct arena *a, long long category_id, int l
 		rc = db_query(db, a, db_sql_product_list_category,
 		              DB_ARGS(DB_INT(category_id), DB_INT(limit), DB_INT(offset)), &r);
 	} else {
-		rc = db_query(db, a, db_sql_product_list_all, DB_ARGS(DB_INT(limit), DB_INT(offset)),
-		              &r);
+		rc = db_query(db, a, db_sql_product_list_all,
+		              DB_ARGS(DB_INT(limit), DB_INT(offset)), &r);
 	}
 	if (rc < 0)
 		return -1;

@@ -26,12 +26,6 @@ struct product {
 	long long stock;
 };
 
-/* The statements, for the plan tests (tests/integration/test_plans.c). */
-extern const char db_sql_category_list[];
-extern const char db_sql_product_list_all[];
-extern const char db_sql_product_list_category[];
-extern const char db_sql_product_get[];
-
 /* Lists every category by name, with its count of active products, into *out
  * (arena-allocated). Returns 0 or -1. */
 int db_category_list(struct db *db, struct arena *a, struct category **out, size_t *n);

@@ -3,6 +3,7 @@
 
 #include "../arena.h"
 #include "db.h"
+#include "plans.h"
 
 /* The one statement of a signed-in page: the session, its customer, whether a newer policy
  * awaits them, and the catalogue version the worker's cache is checked against
@@ -24,8 +25,8 @@ int db_session_get(struct db *db, struct arena *a, const unsigned char *hash, in
                    struct session_row *out)
 {
 	struct db_rows r;
-	if (db_query(db, a, db_sql_session_get, DB_ARGS(DB_STRN((const char *)hash, 32), DB_INT(idle)),
-	             &r) < 0)
+	if (db_query(db, a, db_sql_session_get,
+	             DB_ARGS(DB_STRN((const char *)hash, 32), DB_INT(idle)), &r) < 0)
 		return -1;
 	if (r.nrows == 0)
 		return 1;

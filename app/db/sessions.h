@@ -31,9 +31,6 @@ struct session_info {
 	const char *browser;
 };
 
-/* The statement of db_session_get, for the plan tests (tests/integration/test_plans.c). */
-extern const char db_sql_session_get[];
-
 /* Reads the live session whose token hashes to hash (32 bytes), idle for less than idle
  * seconds. Returns 0 found, 1 none, -1 error. */
 int db_session_get(struct db *db, struct arena *a, const unsigned char *hash, int idle,

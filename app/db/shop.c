@@ -5,9 +5,10 @@
 
 #include "../arena.h"
 #include "db.h"
+#include "plans.h"
 #include "purpose.h"
 
-static const char SQL_CART_LIST[] =
+const char db_sql_cart_list[] =
     "SELECT p.id, p.sku, p.name, p.price_cents, ci.quantity, p.stock, p.weight_grams, p.active "
     "FROM cart_items ci JOIN products p ON p.id = ci.product_id WHERE ci.customer_id = ? "
     "ORDER BY ci.added_at, p.id";
@@ -16,7 +17,7 @@ int db_cart_list(struct db *db, struct arena *a, long long customer_id, struct c
                  size_t *n)
 {
 	struct db_rows r;
-	if (db_query(db, a, SQL_CART_LIST, DB_ARGS(DB_INT(customer_id)), &r) < 0)
+	if (db_query(db, a, db_sql_cart_list, DB_ARGS(DB_INT(customer_id)), &r) < 0)
 		return -1;
 	struct cart_line *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -201,7 +202,7 @@ int db_order_by_nonce(struct db *db, struct arena *a, long long customer_id, con
 
 #define DT(col) "DATE_FORMAT(" col ", '%Y-%m-%d %H:%i')"
 
-static const char SQL_ORDER_LIST[] = "SELECT o.id, o.status, " DT(
+const char db_sql_order_list[] = "SELECT o.id, o.status, " DT(
     "o.created_at") ", o.total_cents, "
                     "(SELECT SUM(quantity) FROM order_lines l WHERE l.order_id = o.id) "
                     "FROM orders o WHERE o.customer_id = ? ORDER BY o.id DESC LIMIT 200";
@@ -210,7 +211,7 @@ int db_order_list(struct db *db, struct arena *a, long long customer_id, struct 
                   size_t *n)
 {
 	struct db_rows r;
-	if (db_query(db, a, SQL_ORDER_LIST, DB_ARGS(DB_INT(customer_id)), &r) < 0)
+	if (db_query(db, a, db_sql_order_list, DB_ARGS(DB_INT(customer_id)), &r) < 0)
 		return -1;
 	struct order_summary *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -306,8 +307,8 @@ int db_product_viewed(struct db *db, long long customer_id, long long product_id
                       long long age_us)
 {
 	return db_exec(db, SQL_PRODUCT_VIEWED,
-	               DB_ARGS(DB_INT(product_id), DB_INT(views), DB_INT(age_us), DB_INT(customer_id),
-	                       DB_STR("profiling")),
+	               DB_ARGS(DB_INT(product_id), DB_INT(views), DB_INT(age_us),
+	                       DB_INT(customer_id), DB_STR("profiling")),
 	               NULL, NULL);
 }
 

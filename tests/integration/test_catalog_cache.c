@@ -22,7 +22,6 @@
 
 #include "harness.h"
 
-#define PASSWORD  "correct horse battery staple"
 #define MAX_PIDS  64
 #define N_THREADS 6
 
@@ -120,7 +119,7 @@ static int run_round(struct round *rd)
 static void sign_in(struct client *c, long long *customer)
 {
 	const char *u = approved_user();
-	assert_int_equal(do_login(c, u, PASSWORD, NULL), 303);
+	assert_int_equal(do_login(c, u, TEST_PASSWORD, NULL), 303);
 	*customer = sql_admin_int("SELECT id FROM customers WHERE username = '%s'", u);
 }
 
@@ -177,7 +176,8 @@ static void test_price_and_stock_changes_show_on_the_next_request_of_every_worke
 	expect(&rd, new_price, new_stock);
 	wrong = run_round(&rd);
 	if (wrong)
-		fail_msg("after the price change, %d stale answers; first: %s", wrong, rd.wrong_body);
+		fail_msg("after the price change, %d stale answers; first: %s", wrong,
+		         rd.wrong_body);
 
 	/* Sold out, as a checkout leaves it: every worker says so at once. */
 	assert_int_equal(sql_admin("UPDATE products SET stock = 0 WHERE id = %lld", id), 0);

@@ -1,0 +1,125 @@
+/* plans.c — the hot statements with sample arguments and the plan each must keep. */
+#include "plans.h"
+
+/* Sample queries: each yields one value of the data the statement is run against. */
+#define SAMPLE_BIGGEST_CATEGORY                                                                    \
+	"SELECT c.id FROM categories c LEFT JOIN products p ON p.category_id = c.id "              \
+	"AND p.active = 1 GROUP BY c.id ORDER BY COUNT(p.id) DESC, c.id LIMIT 1"
+#define SAMPLE_SMALLEST_CATEGORY                                                                   \
+	"SELECT c.id FROM categories c LEFT JOIN products p ON p.category_id = c.id "              \
+	"AND p.active = 1 GROUP BY c.id ORDER BY COUNT(p.id), c.id LIMIT 1"
+#define SAMPLE_LIVE_SESSION                                                                        \
+	"SELECT token_hash FROM sessions WHERE expires_at > UTC_TIMESTAMP(6) "                     \
+	"ORDER BY last_seen_at DESC, id LIMIT 1"
+#define SAMPLE_NEWEST_PRODUCT "SELECT MAX(id) FROM products WHERE active = 1"
+#define SAMPLE_OLDEST_PRODUCT "SELECT MIN(id) FROM products WHERE active = 1"
+#define SAMPLE_FULLEST_CART                                                                        \
+	"SELECT customer_id FROM cart_items GROUP BY customer_id "                                 \
+	"ORDER BY COUNT(*) DESC, customer_id LIMIT 1"
+#define SAMPLE_EMPTY_CART                                                                          \
+	"SELECT c.id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM cart_items ci "              \
+	"WHERE ci.customer_id = c.id) ORDER BY c.id LIMIT 1"
+#define SAMPLE_MOST_ORDERS                                                                         \
+	"SELECT customer_id FROM orders WHERE customer_id IS NOT NULL GROUP BY customer_id "       \
+	"ORDER BY COUNT(*) DESC, customer_id LIMIT 1"
+#define SAMPLE_FEWEST_ORDERS                                                                       \
+	"SELECT customer_id FROM orders WHERE customer_id IS NOT NULL GROUP BY customer_id "       \
+	"ORDER BY COUNT(*), customer_id LIMIT 1"
+
+/* An argument read from the data, of type t; a constant one. */
+#define FROM(t, q)                                                                                 \
+	{                                                                                          \
+		.value = {.type = (t)}, .sample = (q)                                              \
+	}
+#define CONST(v)                                                                                   \
+	{                                                                                          \
+		.value = DB_INT(v)                                                                 \
+	}
+
+/* A catalogue page: 20 rows (the default page size), the first and one deep in the list. */
+#define PAGE_SIZE 20
+#define DEEP_PAGE 2400
+
+static const struct db_plan plans[] = {
+    {
+        .name = "session lookup",
+        .sql = db_sql_session_get,
+        .nargs = 2,
+        .samples = {{"a live session", {FROM(DB_ARG_STR, SAMPLE_LIVE_SESSION), CONST(7200)}}},
+        .nsamples = 1,
+        .expect = {{"s", "uq_sessions_token", false},
+                   {"c", "PRIMARY", false},
+                   {"k", "PRIMARY", false}},
+    },
+    {
+        .name = "category list with counts",
+        .sql = db_sql_category_list,
+        .nargs = 0,
+        .samples = {{"no arguments", {{.sample = NULL}}}},
+        .nsamples = 1,
+        /* Every category is listed: reading all of categories is the point. */
+        .expect = {{"c", "ix_categories_name", true}},
+    },
+    {
+        .name = "catalogue page, all categories",
+        .sql = db_sql_product_list_all,
+        .nargs = 2,
+        .samples = {{"page 1", {CONST(PAGE_SIZE), CONST(0)}},
+                    {"deep page", {CONST(PAGE_SIZE), CONST(DEEP_PAGE)}}},
+        .nsamples = 2,
+        /* Newest first along (active, id), stopping after the page; each row's category by
+         * its key. */
+        .expect = {{"p", "ix_products_active_id", false}, {"c", "PRIMARY", false}},
+    },
+    {
+        .name = "catalogue page, one category",
+        .sql = db_sql_product_list_category,
+        .nargs = 3,
+        .samples =
+            {{"biggest category, page 1",
+              {FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY), CONST(PAGE_SIZE), CONST(0)}},
+             {"biggest category, deep page",
+              {FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY), CONST(PAGE_SIZE), CONST(DEEP_PAGE)}},
+             {"smallest category, page 1",
+              {FROM(DB_ARG_INT, SAMPLE_SMALLEST_CATEGORY), CONST(PAGE_SIZE), CONST(0)}},
+             {"smallest category, deep page",
+              {FROM(DB_ARG_INT, SAMPLE_SMALLEST_CATEGORY), CONST(PAGE_SIZE), CONST(DEEP_PAGE)}}},
+        .nsamples = 4,
+        /* Newest first along (active, category_id, id): every row read is a row shown. */
+        .expect = {{"p", "ix_products_active_category", false}, {"c", "PRIMARY", false}},
+    },
+    {
+        .name = "product page",
+        .sql = db_sql_product_get,
+        .nargs = 1,
+        .samples = {{"newest product", {FROM(DB_ARG_INT, SAMPLE_NEWEST_PRODUCT)}},
+                    {"oldest product", {FROM(DB_ARG_INT, SAMPLE_OLDEST_PRODUCT)}}},
+        .nsamples = 2,
+        .expect = {{"p", "PRIMARY", false}, {"c", "PRIMARY", false}},
+    },
+    {
+        .name = "cart",
+        .sql = db_sql_cart_list,
+        .nargs = 1,
+        .samples = {{"fullest cart", {FROM(DB_ARG_INT, SAMPLE_FULLEST_CART)}},
+                    {"empty cart", {FROM(DB_ARG_INT, SAMPLE_EMPTY_CART)}}},
+        .nsamples = 2,
+        .expect = {{"ci", "ix_cart_customer_added", false}, {"p", "PRIMARY", false}},
+    },
+    {
+        .name = "order list",
+        .sql = db_sql_order_list,
+        .nargs = 1,
+        .samples = {{"customer with the most orders", {FROM(DB_ARG_INT, SAMPLE_MOST_ORDERS)}},
+                    {"customer with the fewest orders", {FROM(DB_ARG_INT, SAMPLE_FEWEST_ORDERS)}}},
+        .nsamples = 2,
+        /* The customer's orders newest first along (customer_id, id); lines by their key. */
+        .expect = {{"o", "ix_orders_customer", false}, {"l", "PRIMARY", false}},
+    },
+};
+
+size_t db_hot_plans(const struct db_plan **out)
+{
+	*out = plans;
+	return sizeof(plans) / sizeof(plans[0]);
+}
