@@ -6,6 +6,9 @@ INSERT IGNORE INTO categories (slug, name) VALUES
 	('pins', 'Enamel pins'), ('notebooks', 'Notebooks'), ('socks', 'Socks'),
 	('scarves', 'Scarves'), ('keyrings', 'Keyrings');
 
+-- MariaDB stops a recursive CTE after max_recursive_iterations (1,000 by default): raised for
+-- this statement, or the catalogue would stop at product 1,000.
+SET STATEMENT max_recursive_iterations = 10000 FOR
 INSERT IGNORE INTO products (category_id, sku, name, description, price_cents, stock, weight_grams)
 WITH RECURSIVE seq (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 1200)
 SELECT c.id,
