@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "../app/config.h"
+#include "../app/db/catalog.h"
 #include "../app/db/customers.h"
 #include "../app/db/db.h"
 #include "../app/db/shop.h"
@@ -309,6 +310,10 @@ static int place_tx(struct db *db, void *vctx)
 	struct checkout *co = vctx;
 	struct request *req = co->req;
 	co->short_name = NULL;
+	/* Every stock change bumps the catalogue version (schema/024): its row first, then the
+	 * products, the same order in every checkout. */
+	if (db_catalog_lock(db, req->arena) < 0)
+		return -1;
 	for (size_t i = 0; i < co->nlines; i++) {
 		bool taken;
 		if (db_stock_take(db, co->lines[i].product_id, co->lines[i].quantity, &taken) < 0)

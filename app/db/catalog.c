@@ -105,3 +105,15 @@ int db_product_get(struct db *db, struct arena *a, long long id, struct product 
 	out->stock = db_cell_int(&r, 0, 8);
 	return 0;
 }
+
+/* The version row, locked for the rest of the transaction.  The triggers of schema/024 update it
+ * with every product a transaction changes, so every such transaction holds it until it ends; one
+ * that changes several products takes it first, before any product row, or two of them could
+ * each hold a product the other needs while one waits for the row. */
+static const char SQL_CATALOG_LOCK[] = "SELECT version FROM catalog_state WHERE id = 1 FOR UPDATE";
+
+int db_catalog_lock(struct db *db, struct arena *a)
+{
+	struct db_rows r;
+	return db_query(db, a, SQL_CATALOG_LOCK, DB_NOARGS, &r);
+}

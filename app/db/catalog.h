@@ -41,4 +41,9 @@ int db_product_list(struct db *db, struct arena *a, long long category_id, int l
 /* Reads active product id. Returns 0 when found, 1 when there is none, -1 on error. */
 int db_product_get(struct db *db, struct arena *a, long long id, struct product *out);
 
+/* Inside a transaction that will change several products (a checkout's stock): locks the
+ * catalogue's version row first, so such transactions queue instead of deadlocking on it.
+ * Returns 0 or -1. */
+int db_catalog_lock(struct db *db, struct arena *a);
+
 #endif
