@@ -1,10 +1,13 @@
 -- staff_customer.sql — the customer scripts/bench opens on the staff site as a billing clerk:
 -- an approved account with a phone, both addresses and five card orders of three lines each
 -- (products from the demo catalogue), so the page runs every query a real one does.
--- Run once as the database's root on a seeded stack; prints the customer's id.
+-- Run as the database's root on a seeded stack; prints the customer's id. @tag, if set first,
+-- makes the username, email and order nonces unique, so a running stack can take it again.
+SET @tag = COALESCE(@tag, '');
 INSERT INTO customers (username, email, name, phone, password_hash, policy_version, status,
                        registered_at, visit_count, last_visit_at)
-VALUES ('bench_page', 'bench.page@example.com', 'Bench Page Customer', '+44 20 7946 0000', 'x',
+VALUES (CONCAT('bench_page', @tag), CONCAT('bench.page', @tag, '@example.com'),
+        'Bench Page Customer', '+44 20 7946 0000', 'x',
         (SELECT MAX(version) FROM policy_versions), 'approved',
         UTC_TIMESTAMP(6) - INTERVAL 400 DAY, 12, UTC_TIMESTAMP(6) - INTERVAL 2 DAY);
 SET @c = LAST_INSERT_ID();
@@ -18,8 +21,9 @@ INSERT INTO orders (customer_id, nonce, status, policy_version, contact_name, co
                     shipping_line1, shipping_city, shipping_postcode, shipping_country,
                     payment_mode, total_cents, created_at)
 WITH RECURSIVE seq (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 5)
-SELECT @c, CONCAT('bench-staff-page-order-', n), ELT(n, 'paid', 'shipped', 'delivered', 'paid',
-       'refunded'), 1, 'Bench Page Customer', 'bench.page@example.com', '1 Ledger Lane',
+SELECT @c, CONCAT('bench-staff-page-order-', n, @tag),
+       ELT(n, 'paid', 'shipped', 'delivered', 'paid', 'refunded'), 1, 'Bench Page Customer',
+       'bench.page@example.com', '1 Ledger Lane',
        'Invoiceham', 'IN1 1AA', 'Netherlands', '2 Parcel Place', 'Shipton', 'SH2 2BB',
        'Netherlands', 'card', 0, UTC_TIMESTAMP(6) - INTERVAL (60 - n * 10) DAY
 FROM seq;

@@ -321,53 +321,83 @@ demo_accounts() {
 	cat "$logins"
 }
 
-# register_customer DIR PORT USER PASSWORD NAME EMAIL: registers through /register and approves
-# the account with dittoctl. Returns non-zero if either step fails.
-register_customer() {
-	local d=$1 base=http://127.0.0.1:$2 jar csrf
-	jar=$(mktemp "$d/run/cookies.XXXXXX")
+# site_register_customer BASE_URL CONFIG USER PASSWORD NAME EMAIL: registers through the site at
+# BASE_URL (http://host:port) and approves the account with `dittoctl --config CONFIG`, so it
+# works on any running stack. Returns non-zero if either step fails.
+site_register_customer() {
+	local base=$1 jar csrf
+	jar=$(mktemp "${TMPDIR:-/tmp}/ditto-cookies.XXXXXX")
 	csrf=$(curl -s -c "$jar" -b "$jar" "$base/register" | grep -o 'name="csrf" value="[^"]*"' |
 		head -1 | sed 's/.*value="//; s/"$//')
 	curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" \
 		--data-urlencode "name=$5" --data-urlencode "email=$6" --data-urlencode "username=$3" \
 		--data-urlencode "password=$4" --data-urlencode "accept_policy=1" "$base/register"
 	rm -f "$jar"
-	(cd "$REPO" && "$BUILD/dittoctl" --config "$d/ditto.conf" customer approve "$3") >/dev/null
+	(cd "$REPO" && "$BUILD/dittoctl" --config "$2" customer approve "$3") >/dev/null
 }
 
-# login_cookie DIR PORT USER PASSWORD: signs in and prints the session cookie ("ditto=...").
-login_cookie() {
-	local d=$1 base=http://127.0.0.1:$2 jar csrf
-	jar=$(mktemp "$d/run/cookies.XXXXXX")
+# register_customer DIR PORT USER PASSWORD NAME EMAIL: site_register_customer on the stack in DIR.
+register_customer() { site_register_customer "http://127.0.0.1:$2" "$1/ditto.conf" "${@:3}"; }
+
+# site_login_cookie BASE_URL USER PASSWORD: signs in and prints the session cookie
+# ("ditto=..."), or nothing if the sign-in failed.
+site_login_cookie() {
+	local base=$1 jar csrf
+	jar=$(mktemp "${TMPDIR:-/tmp}/ditto-cookies.XXXXXX")
 	csrf=$(curl -s -c "$jar" -b "$jar" "$base/login" | grep -o 'name="csrf" value="[^"]*"' |
 		head -1 | sed 's/.*value="//; s/"$//')
 	curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" \
-		--data-urlencode "username=$3" --data-urlencode "password=$4" "$base/login"
+		--data-urlencode "username=$2" --data-urlencode "password=$3" "$base/login"
 	awk '$6 == "ditto" || $6 == "__Host-ditto" { print $6 "=" $7 }' "$jar"
 	rm -f "$jar"
 }
 
-# staff_add DIR ROLE USER PASSWORD: adds a staff member with dittoctl and prints the TOTP
-# secret it was given (the secret= of the otpauth:// URI). Returns non-zero if that fails.
-staff_add() {
+# login_cookie DIR PORT USER PASSWORD: site_login_cookie on 127.0.0.1:PORT.
+login_cookie() { site_login_cookie "http://127.0.0.1:$2" "${@:3}"; }
+
+# config_staff_add CONFIG ROLE USER PASSWORD: adds a staff member with `dittoctl --config CONFIG`
+# and prints the TOTP secret it was given (the secret= of the otpauth:// URI). Returns non-zero
+# if that fails.
+config_staff_add() {
 	local out
-	out=$(printf '%s\n' "$4" | (cd "$REPO" && "$BUILD/dittoctl" --config "$1/ditto.conf" \
+	out=$(printf '%s\n' "$4" | (cd "$REPO" && "$BUILD/dittoctl" --config "$1" \
 		staff add --role "$2" "$3") 2>&1) || { say "$out"; return 1; }
 	printf '%s\n' "$out" | grep -o 'secret=[A-Z2-7]*' | head -1 | cut -d= -f2 | grep .
 }
 
-# staff_login_cookie DIR STAFF_PORT USER PASSWORD SECRET [SECONDS_AHEAD]: signs a staff member
-# in through /admin/login with the TOTP code of now (+ SECONDS_AHEAD: each code signs in once)
-# and prints the staff session cookie ("ditto_staff=..."), or nothing if the sign-in failed.
-staff_login_cookie() {
-	local d=$1 base=http://127.0.0.1:$2 jar csrf code
-	code=$(oathtool --totp -b -N "now + ${6:-0} seconds" "$5") || return 1
-	jar=$(mktemp "$d/run/cookies.XXXXXX")
+# staff_add DIR ROLE USER PASSWORD: config_staff_add on the stack in DIR.
+staff_add() { config_staff_add "$1/ditto.conf" "${@:2}"; }
+
+# site_staff_login_cookie STAFF_BASE_URL USER PASSWORD SECRET [SECONDS_AHEAD]: signs a staff
+# member in through /admin/login with the TOTP code of now (+ SECONDS_AHEAD: each code signs in
+# once) and prints the staff session cookie ("ditto_staff=..."), or nothing if the sign-in failed.
+site_staff_login_cookie() {
+	local base=$1 jar csrf code
+	code=$(oathtool --totp -b -N "now + ${5:-0} seconds" "$4") || return 1
+	jar=$(mktemp "${TMPDIR:-/tmp}/ditto-cookies.XXXXXX")
 	csrf=$(curl -s -c "$jar" -b "$jar" "$base/admin/login" | grep -o 'name="csrf" value="[^"]*"' |
 		head -1 | sed 's/.*value="//; s/"$//')
 	curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" \
-		--data-urlencode "username=$3" --data-urlencode "password=$4" \
+		--data-urlencode "username=$2" --data-urlencode "password=$3" \
 		--data-urlencode "totp=$code" "$base/admin/login"
 	awk '$6 == "ditto_staff" || $6 == "__Host-ditto_staff" { print $6 "=" $7 }' "$jar"
 	rm -f "$jar"
+}
+
+# staff_login_cookie DIR STAFF_PORT USER PASSWORD SECRET [SECONDS_AHEAD]: site_staff_login_cookie
+# on 127.0.0.1:STAFF_PORT.
+staff_login_cookie() { site_staff_login_cookie "http://127.0.0.1:$2" "${@:3}"; }
+
+# site_staff_acknowledge STAFF_BASE_URL COOKIE: acknowledges the newest privacy-policy version
+# for the staff member signed in with COOKIE, as every member must before pages with personal
+# data open. Returns 0 when done or when there was nothing to acknowledge, else non-zero.
+site_staff_acknowledge() {
+	local page csrf version code
+	page=$(curl -s -b "$2" "$1/admin/policy/acknowledge") || return 1
+	csrf=$(grep -o 'name="csrf" value="[^"]*"' <<<"$page" | head -1 | sed 's/.*value="//; s/"$//')
+	version=$(grep -o 'name="version" value="[0-9]*"' <<<"$page" | head -1 | tr -dc 0-9)
+	[ -n "$version" ] || return 0 # no form: nothing to acknowledge
+	code=$(curl -s -o /dev/null -w '%{http_code}' -b "$2" --data-urlencode "csrf=$csrf" \
+		--data-urlencode "version=$version" "$1/admin/policy/acknowledge") || return 1
+	[ "$code" = 303 ] || [ "$code" = 200 ]
 }
