@@ -5,13 +5,19 @@
 
 #include "arena.h"
 
-enum { MAX_PAGES = 128, MAX_PRODUCTS = 1024 };
+enum { MAX_PAGES = 128, MAX_PRODUCTS = 1024, MAX_BODIES = 128 };
 
 struct page {
 	long long category_id, offset;
 	int limit;
 	const struct product *rows;
 	size_t n;
+};
+
+struct body {
+	long long category_id;
+	long page;
+	const char *html;
 };
 
 struct item {
@@ -29,6 +35,8 @@ static struct {
 	size_t npages;
 	struct item items[MAX_PRODUCTS];
 	size_t nitems;
+	struct body bodies[MAX_BODIES];
+	size_t nbodies;
 } cache;
 
 void catalog_cache_clear(void)
@@ -39,6 +47,7 @@ void catalog_cache_clear(void)
 	cache.have_categories = false;
 	cache.npages = 0;
 	cache.nitems = 0;
+	cache.nbodies = 0;
 }
 
 /*
@@ -58,7 +67,7 @@ static struct arena *cache_for(long long version)
 		cache.version = version;
 	}
 	if (arena_bytes(cache.arena) > CATALOG_CACHE_BYTES || cache.npages == MAX_PAGES ||
-	    cache.nitems == MAX_PRODUCTS)
+	    cache.nitems == MAX_PRODUCTS || cache.nbodies == MAX_BODIES)
 		return NULL;
 	return cache.arena;
 }
@@ -130,4 +139,24 @@ int catalog_product(struct db *db, struct arena *a, long long version, long long
 		cache.items[cache.nitems++] = (struct item){id, p};
 	*out = p;
 	return found;
+}
+
+const char *catalog_body(long long version, long long category_id, long page)
+{
+	if (version <= 0 || version != cache.version)
+		return NULL;
+	for (size_t i = 0; i < cache.nbodies; i++)
+		if (cache.bodies[i].category_id == category_id && cache.bodies[i].page == page)
+			return cache.bodies[i].html;
+	return NULL;
+}
+
+void catalog_body_keep(long long version, long long category_id, long page, const char *body,
+                       size_t len)
+{
+	struct arena *keep = cache_for(version);
+	if (keep == NULL)
+		return;
+	cache.bodies[cache.nbodies++] =
+	    (struct body){category_id, page, arena_strndup(keep, body, len)};
 }

@@ -1,7 +1,7 @@
 /* catalog_cache.h — the catalogue in the worker's own memory, valid for one catalogue version.
  *
  * Categories with their counts, pages of products and product pages change rarely; every
- * change bumps catalog_state.version in its own transaction (schema/024), and the statement
+ * change bumps site_state.catalog_version in its own transaction (schema/024), and the statement
  * that checks a customer's session returns the version (session.h: catalog_version).  A worker
  * answers from here while the version it was filled at is the request's, and forgets it all
  * the moment the version moves: a price or stock change shows on the very next request of every
@@ -33,6 +33,11 @@ int catalog_page(struct db *db, struct arena *a, long long version, long long ca
 /* One active product (db_product_get): 0 found, 1 none (remembered too), -1 error. */
 int catalog_product(struct db *db, struct arena *a, long long version, long long id,
                     const struct product **out);
+/* The rendered body of a catalogue page (category_id 0: all) at version, or NULL. */
+const char *catalog_body(long long version, long long category_id, long page);
+/* Keeps body (len bytes) as that page's rendered body, if the cache has room. */
+void catalog_body_keep(long long version, long long category_id, long page, const char *body,
+                       size_t len);
 /* Forgets everything (never while a request holds what it returned). */
 void catalog_cache_clear(void);
 

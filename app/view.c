@@ -48,21 +48,31 @@ struct tdict *view_ctx(struct request *req, const char *title)
 	return ctx;
 }
 
+int view_render_body(struct request *req, const char *name, const struct tdict *ctx,
+                     struct buf *out)
+{
+	return tmpl_render(req->views, name, ctx, out);
+}
+
+int view_render_content(struct request *req, struct response *res, int status, const char *content,
+                        struct tdict *ctx)
+{
+	/* The page body was escaped while rendering; the layout inserts it raw. */
+	tdict_set_ref(ctx, "content", content);
+	buf_reset(&res->body);
+	if (tmpl_render(req->views, "layout", ctx, &res->body) < 0)
+		return -1;
+	res->status = status;
+	return 0;
+}
+
 int view_render(struct request *req, struct response *res, int status, const char *name,
                 struct tdict *ctx)
 {
 	struct buf page = {0};
 	int rc = -1;
-	if (tmpl_render(req->views, name, ctx, &page) < 0)
-		goto out;
-	/* The page body was escaped while rendering; the layout inserts it raw. */
-	tdict_set_ref(ctx, "content", page.data ? page.data : "");
-	buf_reset(&res->body);
-	if (tmpl_render(req->views, "layout", ctx, &res->body) < 0)
-		goto out;
-	res->status = status;
-	rc = 0;
-out:
+	if (tmpl_render(req->views, name, ctx, &page) == 0)
+		rc = view_render_content(req, res, status, page.data ? page.data : "", ctx);
 	buf_free(&page);
 	return rc;
 }

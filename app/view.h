@@ -18,6 +18,13 @@ struct tdict *view_ctx(struct request *req, const char *title);
  */
 int view_render(struct request *req, struct response *res, int status, const char *name,
                 struct tdict *ctx);
+/* Renders views/<name>.html with ctx into out (appended), without the layout: a page body a
+ * handler keeps (the catalogue's, catalog_cache.h). Returns 0 or -1. */
+int view_render_body(struct request *req, const char *name, const struct tdict *ctx,
+                     struct buf *out);
+/* Like view_render, with the page body already rendered (content, escaped HTML). */
+int view_render_content(struct request *req, struct response *res, int status, const char *content,
+                        struct tdict *ctx);
 
 /* Returns a fresh context for a mail template (views/mail/), with base_url (the shop's public
  * URL, for links) already set. Allocated in the request arena. */

@@ -29,34 +29,42 @@ int handle_catalog(struct request *req, struct response *res)
 		cat = NULL;
 	int size = req->cfg->page_size;
 	/* From the worker's cache while the catalogue is the version the session statement saw:
-	 * then this page costs that one statement. */
+	 * then this page costs that one statement, and its body is rendered once per version. */
 	long long version = req->session != NULL ? req->session->catalog_version : 0;
 	const struct category *cats;
 	const struct product *prods;
 	size_t ncats, nprods;
 	if (catalog_categories(req->db, req->arena, version, &cats, &ncats) < 0)
 		return -1;
-	struct tdict *ctx = view_ctx(req, "Catalogue");
-	struct tlist *cl = tdict_list(ctx, "categories");
 	const struct category *selected = NULL;
 	long long total = 0;
 	for (size_t i = 0; i < ncats; i++) {
-		struct tdict *c = tlist_add(cl);
-		tdict_set_ref(c, "slug", cats[i].slug);
-		tdict_set_ref(c, "name", cats[i].name);
 		total += cats[i].products;
-		if (cat != NULL && strcmp(cat, cats[i].slug) == 0) {
-			tdict_set_bool(c, "selected", true);
+		if (cat != NULL && strcmp(cat, cats[i].slug) == 0)
 			selected = &cats[i];
-		}
 	}
 	if (cat != NULL && selected == NULL) {
 		view_error(req, res, 404);
 		return 0;
 	}
+	res->no_store = false;
+	struct tdict *ctx = view_ctx(req, "Catalogue");
+	long long category_id = selected != NULL ? selected->id : 0;
+	const char *kept = catalog_body(version, category_id, page);
+	if (kept != NULL)
+		return view_render_content(req, res, 200, kept, ctx);
+
+	struct tlist *cl = tdict_list(ctx, "categories");
+	for (size_t i = 0; i < ncats; i++) {
+		struct tdict *c = tlist_add(cl);
+		tdict_set_ref(c, "slug", cats[i].slug);
+		tdict_set_ref(c, "name", cats[i].name);
+		if (&cats[i] == selected)
+			tdict_set_bool(c, "selected", true);
+	}
 	if (selected != NULL)
 		total = selected->products;
-	if (catalog_page(req->db, req->arena, version, selected ? selected->id : 0, size,
+	if (catalog_page(req->db, req->arena, version, category_id, size,
 	                 (long long)(page - 1) * size, &prods, &nprods) < 0)
 		return -1;
 	struct tlist *pl = tdict_list(ctx, "products");
@@ -76,8 +84,14 @@ int handle_catalog(struct request *req, struct response *res)
 		tdict_set_ref(ctx, "category", selected->slug);
 		tdict_set_ref(ctx, "category_name", selected->name);
 	}
-	res->no_store = false;
-	return view_render(req, res, 200, "catalog", ctx);
+	struct buf body = {0};
+	int rc = view_render_body(req, "catalog", ctx, &body);
+	if (rc == 0) {
+		catalog_body_keep(version, category_id, page, body.data ? body.data : "", body.len);
+		rc = view_render_content(req, res, 200, body.data ? body.data : "", ctx);
+	}
+	buf_free(&body);
+	return rc;
 }
 
 /*

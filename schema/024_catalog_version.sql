@@ -1,10 +1,10 @@
--- 024_catalog_version.sql — a catalogue version the workers cache against, and maintained
--- category counts.
+-- 024_catalog_version.sql — a catalogue version the workers cache against, the newest policy
+-- version beside it, and maintained category counts.
 --
 -- Every worker keeps the catalogue (categories, pages of products, product pages) in its own
 -- memory, valid for one catalogue version; the statement that checks a customer's session
 -- returns the version too, so a page whose catalogue did not change costs one round trip.
--- Triggers bump the version inside the very transaction that changes a product or a category
+-- Triggers bump site_state.catalog_version inside the very transaction that changes a product or a category
 -- (a price, a stock count at checkout or cancellation, a product switched off), whoever makes
 -- the change: the next request of any worker sees the new version and reads the new rows, so no
 -- customer is shown a stale price or stock.  One row, so every change serialises on it: a small
@@ -16,13 +16,25 @@
 -- categories" (the demo seed) reads categories.  Signed: a count is never negative, but a bug
 -- must not make a product's UPDATE fail on an unsigned underflow.
 
-CREATE TABLE IF NOT EXISTS catalog_state (
-	id      TINYINT UNSIGNED NOT NULL,
-	version BIGINT UNSIGNED  NOT NULL,
+CREATE TABLE IF NOT EXISTS site_state (
+	id              TINYINT UNSIGNED NOT NULL,
+	catalog_version BIGINT UNSIGNED  NOT NULL,
+	policy_version  INT UNSIGNED     NOT NULL,
 	PRIMARY KEY (id),
-	CONSTRAINT ck_catalog_state_one CHECK (id = 1)
+	CONSTRAINT ck_site_state_one CHECK (id = 1)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-INSERT IGNORE INTO catalog_state (id, version) VALUES (1, 1);
+INSERT IGNORE INTO site_state (id, catalog_version, policy_version)
+SELECT 1, 1, COALESCE(MAX(version), 0) FROM policy_versions;
+
+-- The newest policy version, kept beside the catalogue's: the session statement reads both from
+-- this one row instead of a subquery per request.  Versions are only ever added.
+CREATE OR REPLACE TRIGGER policy_versions_newest AFTER INSERT ON policy_versions FOR EACH ROW
+	UPDATE site_state SET policy_version = GREATEST(policy_version, NEW.version) WHERE id = 1;
+-- A version removed by hand (never by ditto) must not leave a newer number behind.
+CREATE OR REPLACE TRIGGER policy_versions_removed AFTER DELETE ON policy_versions FOR EACH ROW
+	UPDATE site_state
+	SET policy_version = (SELECT COALESCE(MAX(v.version), 0) FROM policy_versions v)
+	WHERE id = 1;
 
 CREATE TABLE IF NOT EXISTS category_counts (
 	category_id     INT UNSIGNED NOT NULL,
@@ -40,7 +52,7 @@ BEGIN
 		INSERT INTO category_counts (category_id, active_products) VALUES (NEW.category_id, 1)
 		ON DUPLICATE KEY UPDATE active_products = active_products + 1;
 	END IF;
-	UPDATE catalog_state SET version = version + 1 WHERE id = 1;
+	UPDATE site_state SET catalog_version = catalog_version + 1 WHERE id = 1;
 END;
 
 CREATE OR REPLACE TRIGGER products_counted_update AFTER UPDATE ON products FOR EACH ROW
@@ -56,7 +68,7 @@ BEGIN
 			ON DUPLICATE KEY UPDATE active_products = active_products + 1;
 		END IF;
 	END IF;
-	UPDATE catalog_state SET version = version + 1 WHERE id = 1;
+	UPDATE site_state SET catalog_version = catalog_version + 1 WHERE id = 1;
 END;
 
 CREATE OR REPLACE TRIGGER products_counted_delete AFTER DELETE ON products FOR EACH ROW
@@ -65,22 +77,22 @@ BEGIN
 		UPDATE category_counts SET active_products = active_products - 1
 		WHERE category_id = OLD.category_id;
 	END IF;
-	UPDATE catalog_state SET version = version + 1 WHERE id = 1;
+	UPDATE site_state SET catalog_version = catalog_version + 1 WHERE id = 1;
 END;
 
 -- A category renamed, added or removed changes the catalogue too.
 CREATE OR REPLACE TRIGGER categories_versioned_insert AFTER INSERT ON categories FOR EACH ROW
-	UPDATE catalog_state SET version = version + 1 WHERE id = 1;
+	UPDATE site_state SET catalog_version = catalog_version + 1 WHERE id = 1;
 CREATE OR REPLACE TRIGGER categories_versioned_update AFTER UPDATE ON categories FOR EACH ROW
-	UPDATE catalog_state SET version = version + 1 WHERE id = 1;
+	UPDATE site_state SET catalog_version = catalog_version + 1 WHERE id = 1;
 CREATE OR REPLACE TRIGGER categories_versioned_delete AFTER DELETE ON categories FOR EACH ROW
-	UPDATE catalog_state SET version = version + 1 WHERE id = 1;
+	UPDATE site_state SET catalog_version = catalog_version + 1 WHERE id = 1;
 
 -- Counted once here (rows added before the triggers existed); from now on the triggers keep it.
 INSERT INTO category_counts (category_id, active_products)
 SELECT category_id, COUNT(*) FROM products WHERE active = 1 GROUP BY category_id
 ON DUPLICATE KEY UPDATE active_products = VALUES(active_products);
-UPDATE catalog_state SET version = version + 1 WHERE id = 1;
+UPDATE site_state SET catalog_version = catalog_version + 1 WHERE id = 1;
 
-GRANT SELECT (id, version) ON catalog_state TO ditto_web_role;
+GRANT SELECT (id, catalog_version, policy_version) ON site_state TO ditto_web_role;
 GRANT SELECT (category_id, active_products) ON category_counts TO ditto_web_role;

@@ -110,7 +110,7 @@ int db_product_get(struct db *db, struct arena *a, long long id, struct product 
  * with every product a transaction changes, so every such transaction holds it until it ends; one
  * that changes several products takes it first, before any product row, or two of them could
  * each hold a product the other needs while one waits for the row. */
-static const char SQL_CATALOG_LOCK[] = "SELECT version FROM catalog_state WHERE id = 1 FOR UPDATE";
+static const char SQL_CATALOG_LOCK[] = "SELECT catalog_version FROM site_state WHERE id = 1 FOR UPDATE";
 
 int db_catalog_lock(struct db *db, struct arena *a)
 {

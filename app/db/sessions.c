@@ -7,17 +7,17 @@
 
 /* The one statement of a signed-in page: the session, its customer, whether a newer policy
  * awaits them, and the catalogue version the worker's cache is checked against
- * (catalog_cache.h).  Its plan cannot flip: the session by its unique hash, its customer by
- * primary key in that order (STRAIGHT_JOIN), the newest policy from the index's end, the version
- * row by primary key; tests/integration/test_plans.c holds it to that. */
+ * (catalog_cache.h), the last two from the one row of site_state (schema/024).  One SELECT of
+ * three tables, each by a unique key in this order (STRAIGHT_JOIN): no plan to flip, and the
+ * least a statement costs MariaDB per execution (tests/integration/test_plans.c holds it). */
 const char db_sql_session_get[] =
     "SELECT s.id, s.customer_id, s.csrf_token, c.status, c.name, c.username, "
     "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 60 SECOND, "
     "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 30 MINUTE, "
-    "GREATEST(c.policy_version, COALESCE(c.policy_seen_version, 0)) < "
-    "(SELECT COALESCE(MAX(v.version), 0) FROM policy_versions v), "
-    "(SELECT k.version FROM catalog_state k WHERE k.id = 1) "
+    "GREATEST(c.policy_version, COALESCE(c.policy_seen_version, 0)) < k.policy_version, "
+    "k.catalog_version "
     "FROM sessions s STRAIGHT_JOIN customers c ON c.id = s.customer_id "
+    "STRAIGHT_JOIN site_state k ON k.id = 1 "
     "WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP(6) "
     "AND s.last_seen_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND";
 

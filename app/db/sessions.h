@@ -20,7 +20,7 @@ struct session_row {
 	bool touch;         /* last request over a minute ago: refresh last_seen_at */
 	bool new_visit;     /* last request over 30 minutes ago: count a visit */
 	bool policy_unseen; /* a policy version newer than any the customer decided on exists */
-	long long catalog_version; /* catalog_state.version as of this statement */
+	long long catalog_version; /* site_state.catalog_version as of this statement */
 };
 
 /* A session as My Account lists it. */
