@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcgiapp.h>
-#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <sodium.h>
@@ -268,10 +267,6 @@ int worker_run(const struct worker_ctx *w)
 	struct sigaction sa = {0};
 	int status = 0;
 
-	/* Big blocks (argon2id's 19 MiB per password hash) come from mmap and go back to the
-	 * kernel when freed: glibc's adaptive threshold would otherwise move them onto the heap
-	 * after the first one, where they stay resident for the worker's whole life. */
-	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	/* Card data lives in worker memory during checkout: never dump it. */
 	struct rlimit nocore = {0, 0};
 	setrlimit(RLIMIT_CORE, &nocore);
