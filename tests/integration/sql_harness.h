@@ -8,4 +8,8 @@
  * utf8mb4.  Aborts (harness_die) when it cannot. */
 MYSQL *harness_connect_as(const char *user, const char *password);
 
+/* The first cell of the first row of a query on m as an integer (-1 when there is none or it is
+ * NULL). A failing query ends the test program (harness_die). */
+long long harness_sql_int(MYSQL *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -213,16 +213,23 @@ static bool pool_has_four(void *arg)
 	return pool_worker_pids(pool_master_pid("web"), p, MAX_PIDS) >= 4;
 }
 
+/* A signed-in customer whose product views count (a policy version that allows profiling), and
+ * the page of the oldest active product. */
+static void viewer(struct client *c, long long *customer, char path[64])
+{
+	sign_in(c, customer);
+	customer_under_profiling_version(*customer);
+	long long id = sql_admin_int("SELECT MIN(id) FROM products WHERE active = 1");
+	snprintf(path, 64, "/product/%lld", id);
+}
+
 static void test_a_killed_worker_loses_only_its_batched_views(void **state)
 {
 	(void)state;
 	struct client c = {0};
 	long long customer;
-	sign_in(&c, &customer);
-	customer_under_profiling_version(customer);
-	long long id = sql_admin_int("SELECT MIN(id) FROM products WHERE active = 1");
 	char path[64];
-	snprintf(path, sizeof(path), "/product/%lld", id);
+	viewer(&c, &customer, path);
 
 	/* A view, and the worker that holds it unwritten killed outright at once (well inside
 	 * the second it may hold it; tried again in the rare case it took longer). */
@@ -271,11 +278,8 @@ static void test_a_stopped_worker_writes_its_batch_first(void **state)
 	(void)state;
 	struct client c = {0};
 	long long customer;
-	sign_in(&c, &customer);
-	customer_under_profiling_version(customer);
-	long long id = sql_admin_int("SELECT MIN(id) FROM products WHERE active = 1");
 	char path[64];
-	snprintf(path, sizeof(path), "/product/%lld", id);
+	viewer(&c, &customer, path);
 	long long before = views_of(customer);
 	struct http_resp r;
 	assert_int_equal(client_get(&c, env_web(), path, &r), 0);

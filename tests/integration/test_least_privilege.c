@@ -41,25 +41,6 @@ static unsigned run(MYSQL *m, const char *fmt, ...)
 	return 0;
 }
 
-/* The first column of the first row of a root query as an integer (-1 when none). */
-static long long root_int(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long long root_int(const char *fmt, ...)
-{
-	char sql[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	if (mysql_query(root, sql) != 0)
-		harness_die("%s: %s", sql, mysql_error(root));
-	MYSQL_RES *r = mysql_store_result(root);
-	MYSQL_ROW row = r ? mysql_fetch_row(r) : NULL;
-	long long v = row && row[0] ? atoll(row[0]) : -1;
-	if (r != NULL)
-		mysql_free_result(r);
-	return v;
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -191,26 +172,29 @@ static void test_web_cannot_approve(void **state)
 	    run(web, "INSERT INTO customers (username, email, name, password_hash, policy_version, "
 	             "status) VALUES ('lp-self-approved', 'lp@x', 'x', 'x', 1, 'approved')"),
 	    0);
-	assert_int_equal(root_int("SELECT status = 'pending' FROM customers WHERE id = %lld", id),
-	                 1);
-	assert_int_equal(root_int("SELECT COUNT(*) FROM customers WHERE username = "
-	                          "'lp-self-approved'"),
+	assert_int_equal(
+	    harness_sql_int(root, "SELECT status = 'pending' FROM customers WHERE id = %lld", id),
+	    1);
+	assert_int_equal(harness_sql_int(root, "SELECT COUNT(*) FROM customers WHERE username = "
+	                                       "'lp-self-approved'"),
 	                 0);
 	/* Closing its own approved account is the one status write the shop keeps. */
 	run(root, "UPDATE customers SET status = 'approved' WHERE id = %lld", id);
 	assert_int_equal(run(web, "CALL shop_customer_close(%lld, 'deactivated')", id), 0);
 	assert_int_equal(
-	    root_int("SELECT status = 'deactivated' FROM customers WHERE id = %lld", id), 1);
+	    harness_sql_int(root, "SELECT status = 'deactivated' FROM customers WHERE id = %lld",
+	                    id),
+	    1);
 }
 
 static void test_web_cannot_set_policy_version(void **state)
 {
 	(void)state;
 	long long id = pending_customer();
-	long long oldest = root_int("SELECT MIN(version) FROM policy_versions");
+	long long oldest = harness_sql_int(root, "SELECT MIN(version) FROM policy_versions");
 	/* A newer version for the length of this test only (removed below, before any other
 	 * customer can accept it), so "not the newest" has a value to try. */
-	long long newest = root_int("SELECT MAX(version) + 1 FROM policy_versions");
+	long long newest = harness_sql_int(root, "SELECT MAX(version) + 1 FROM policy_versions");
 	assert_int_equal(run(root,
 	                     "INSERT INTO policy_versions (version, title, body) VALUES (%lld, "
 	                     "'Least privilege test', 'A newer version.')",
@@ -220,11 +204,13 @@ static void test_web_cannot_set_policy_version(void **state)
 	unsigned set_old =
 	    run(web, "UPDATE customers SET policy_version = %lld WHERE id = %lld", oldest, id);
 	unsigned accept_old = run(web, "CALL shop_policy_accept(%lld, %lld)", id, oldest);
-	long long after_old = root_int("SELECT policy_version FROM customers WHERE id = %lld", id);
+	long long after_old =
+	    harness_sql_int(root, "SELECT policy_version FROM customers WHERE id = %lld", id);
 	/* Moving to the newest is what accepting does. */
 	run(root, "UPDATE customers SET policy_version = %lld WHERE id = %lld", oldest, id);
 	unsigned accept_new = run(web, "CALL shop_policy_accept(%lld, %lld)", id, newest);
-	long long after_new = root_int("SELECT policy_version FROM customers WHERE id = %lld", id);
+	long long after_new =
+	    harness_sql_int(root, "SELECT policy_version FROM customers WHERE id = %lld", id);
 	run(root, "DELETE FROM customers WHERE id = %lld", id);
 	run(root, "DELETE FROM policy_versions WHERE version = %lld", newest);
 
@@ -245,7 +231,8 @@ static void test_web_cannot_insert_paid_order(void **state)
 	(void)state;
 	long long id = pending_customer();
 	run(root, "UPDATE customers SET status = 'approved' WHERE id = %lld", id);
-	long long before = root_int("SELECT COUNT(*) FROM orders WHERE customer_id = %lld", id);
+	long long before =
+	    harness_sql_int(root, "SELECT COUNT(*) FROM orders WHERE customer_id = %lld", id);
 	assert_int_not_equal(run(web,
 	                         "INSERT INTO orders (" ORDER_COLS
 	                         ") VALUES (%lld, RPAD('lp-%lld', "
@@ -253,8 +240,9 @@ static void test_web_cannot_insert_paid_order(void **state)
 	                         "'p', 'DE', 'card', 999)",
 	                         id, id),
 	                     0);
-	assert_int_equal(root_int("SELECT COUNT(*) FROM orders WHERE customer_id = %lld", id),
-	                 before);
+	assert_int_equal(
+	    harness_sql_int(root, "SELECT COUNT(*) FROM orders WHERE customer_id = %lld", id),
+	    before);
 	/* The honest way: placed, and paid only by a captured payment of the whole total. */
 	assert_int_equal(
 	    run(web,
@@ -262,9 +250,10 @@ static void test_web_cannot_insert_paid_order(void **state)
 	        "'l', '', 'c', 'p', 'DE', 'l', '', 'c', 'p', 'DE', 'invoice', 999, 0, 0)",
 	        id, id),
 	    0);
-	long long inv =
-	    root_int("SELECT id FROM orders WHERE nonce = RPAD('lp-inv-%lld', 43, 'x')", id);
-	assert_int_equal(root_int("SELECT status = 'placed' FROM orders WHERE id = %lld", inv), 1);
+	long long inv = harness_sql_int(
+	    root, "SELECT id FROM orders WHERE nonce = RPAD('lp-inv-%lld', 43, 'x')", id);
+	assert_int_equal(
+	    harness_sql_int(root, "SELECT status = 'placed' FROM orders WHERE id = %lld", inv), 1);
 	/* An invoice order cannot be made paid by a made-up card capture. */
 	assert_int_not_equal(run(web,
 	                         "CALL shop_payment_record(%lld, 'sandbox', 'tok', 'visa', '4242', "
@@ -277,8 +266,10 @@ static void test_web_cannot_insert_paid_order(void **state)
 	                         inv),
 	                     0);
 	assert_int_not_equal(run(web, "UPDATE orders SET status = 'paid' WHERE id = %lld", inv), 0);
-	assert_int_equal(root_int("SELECT status = 'placed' FROM orders WHERE id = %lld", inv), 1);
-	assert_int_equal(root_int("SELECT COUNT(*) FROM payments WHERE order_id = %lld", inv), 0);
+	assert_int_equal(
+	    harness_sql_int(root, "SELECT status = 'placed' FROM orders WHERE id = %lld", inv), 1);
+	assert_int_equal(
+	    harness_sql_int(root, "SELECT COUNT(*) FROM payments WHERE order_id = %lld", inv), 0);
 }
 
 /* Product page GET with the session cookie and a Sec-Fetch-Site header; returns the status. */
@@ -310,9 +301,9 @@ static void test_cross_site_view_not_counted(void **state)
 	const char *u = approved_user();
 	struct client cl = {0};
 	assert_int_equal(do_login(&cl, u, TEST_PASSWORD, NULL), 303);
-	long long cust = root_int("SELECT id FROM customers WHERE username = '%s'", u);
+	long long cust = harness_sql_int(root, "SELECT id FROM customers WHERE username = '%s'", u);
 	customer_under_profiling_version(cust);
-	long long pid = root_int("SELECT MIN(id) FROM products WHERE active = 1");
+	long long pid = harness_sql_int(root, "SELECT MIN(id) FROM products WHERE active = 1");
 	char path[64];
 	snprintf(path, sizeof(path), "/product/%lld", pid);
 	char cookie[1024];
@@ -322,16 +313,16 @@ static void test_cross_site_view_not_counted(void **state)
 
 	assert_int_equal(get_with_fetch_site(cookie, path, "cross-site"), 200);
 	batch_settle();
-	assert_int_equal(root_int(q, cust), 0);
+	assert_int_equal(harness_sql_int(root, q, cust), 0);
 	assert_int_equal(get_with_fetch_site(cookie, path, "same-site"), 200);
 	batch_settle();
-	assert_int_equal(root_int(q, cust), 0);
+	assert_int_equal(harness_sql_int(root, q, cust), 0);
 	assert_int_equal(get_with_fetch_site(cookie, path, "same-origin"), 200);
 	batch_settle();
-	assert_int_equal(root_int(q, cust), 1);
+	assert_int_equal(harness_sql_int(root, q, cust), 1);
 	assert_int_equal(get_with_fetch_site(cookie, path, "none"), 200);
 	batch_settle();
-	assert_int_equal(root_int(q, cust), 2);
+	assert_int_equal(harness_sql_int(root, q, cust), 2);
 }
 
 int main(void)

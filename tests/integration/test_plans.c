@@ -58,25 +58,6 @@ static void run(const char *fmt, ...)
 	} while (mysql_next_result(root) == 0);
 }
 
-/* The first cell of a root query as an integer (-1 when none or NULL). */
-static long long root_int(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long long root_int(const char *fmt, ...)
-{
-	char sql[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	if (mysql_query(root, sql) != 0)
-		fail_msg("%s: %s", sql, mysql_error(root));
-	MYSQL_RES *r = mysql_store_result(root);
-	MYSQL_ROW row = r ? mysql_fetch_row(r) : NULL;
-	long long v = row && row[0] ? atoll(row[0]) : -1;
-	if (r != NULL)
-		mysql_free_result(r);
-	return v;
-}
-
 /* Runs schema/seed/demo.sql (several statements) with the current database as the default. */
 static void run_demo_seed(void)
 {
@@ -137,7 +118,7 @@ static void free_tables(char **t)
  * catalogue's, the other ten share the rest; 3 in 20 are inactive (15 %). */
 static void add_products(const struct spread *s)
 {
-	long have = root_int("SELECT COUNT(*) FROM products");
+	long have = harness_sql_int(root, "SELECT COUNT(*) FROM products");
 	if (s->products <= have)
 		return;
 	run("INSERT INTO products (category_id, sku, name, description, price_cents, stock, "
@@ -153,11 +134,11 @@ static void add_products(const struct spread *s)
 /* Customers, sessions, orders with their lines, and carts, in the proportions of s. */
 static void add_people(const struct spread *s)
 {
-	long long cbase = root_int("SELECT COALESCE(MAX(id), 0) FROM customers");
-	long long obase = root_int("SELECT COALESCE(MAX(id), 0) FROM orders");
-	long long pmin = root_int("SELECT MIN(id) FROM products");
-	long long pcount = root_int("SELECT COUNT(*) FROM products");
-	long long policy = root_int("SELECT MAX(version) FROM policy_versions");
+	long long cbase = harness_sql_int(root, "SELECT COALESCE(MAX(id), 0) FROM customers");
+	long long obase = harness_sql_int(root, "SELECT COALESCE(MAX(id), 0) FROM orders");
+	long long pmin = harness_sql_int(root, "SELECT MIN(id) FROM products");
+	long long pcount = harness_sql_int(root, "SELECT COUNT(*) FROM products");
+	long long policy = harness_sql_int(root, "SELECT MAX(version) FROM policy_versions");
 	run("INSERT INTO customers (id, username, email, name, password_hash, status, "
 	    "policy_version, registered_at, last_visit_at, visit_count) "
 	    "SELECT %lld + q.seq, CONCAT('plan', q.seq), CONCAT('plan', q.seq, '@example.test'), "
@@ -227,13 +208,15 @@ static void build(const struct spread *s)
 	for (size_t i = 0; tables[i] != NULL; i++)
 		run("ANALYZE TABLE `%s` PERSISTENT FOR ALL", tables[i]);
 	free_tables(tables);
-	print_message(
-	    "# %s: %lld products, %lld customers, %lld sessions, %lld orders, %lld "
-	    "order lines, %lld cart items; built and analysed in %ld s\n",
-	    s->db, root_int("SELECT COUNT(*) FROM products"),
-	    root_int("SELECT COUNT(*) FROM customers"), root_int("SELECT COUNT(*) FROM sessions"),
-	    root_int("SELECT COUNT(*) FROM orders"), root_int("SELECT COUNT(*) FROM order_lines"),
-	    root_int("SELECT COUNT(*) FROM cart_items"), (long)(time(NULL) - t0));
+	print_message("# %s: %lld products, %lld customers, %lld sessions, %lld orders, %lld "
+	              "order lines, %lld cart items; built and analysed in %ld s\n",
+	              s->db, harness_sql_int(root, "SELECT COUNT(*) FROM products"),
+	              harness_sql_int(root, "SELECT COUNT(*) FROM customers"),
+	              harness_sql_int(root, "SELECT COUNT(*) FROM sessions"),
+	              harness_sql_int(root, "SELECT COUNT(*) FROM orders"),
+	              harness_sql_int(root, "SELECT COUNT(*) FROM order_lines"),
+	              harness_sql_int(root, "SELECT COUNT(*) FROM cart_items"),
+	              (long)(time(NULL) - t0));
 }
 
 /* A growing text (open_memstream). */
