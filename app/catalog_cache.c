@@ -115,7 +115,8 @@ int catalog_page(struct db *db, struct arena *a, long long version, long long ca
 	if (db_product_list(db, keep ? keep : a, category_id, sort, limit, offset, &rows, n) < 0)
 		return -1;
 	if (keep != NULL)
-		cache.pages[cache.npages++] = (struct page){category_id, offset, sort, limit, rows, *n};
+		cache.pages[cache.npages++] =
+		    (struct page){category_id, offset, sort, limit, rows, *n};
 	*out = rows;
 	return 0;
 }

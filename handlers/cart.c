@@ -37,7 +37,8 @@ int cart_ctx(struct request *req, struct tdict *ctx, struct cart_line **lines, s
 			          !c->active ? "No longer available: not in the total."
 			          : c->stock == 0
 			              ? "Sold out: not in the total."
-			              : arena_printf(req->arena, "Only %lld left: not in the total.",
+			              : arena_printf(req->arena,
+			                             "Only %lld left: not in the total.",
 			                             c->stock));
 			tdict_set_bool(ctx, "excluded", true);
 			continue;
@@ -84,8 +85,8 @@ int handle_cart(struct request *req, struct response *res)
 	for (size_t i = 0; id > 0 && i < n; i++)
 		if (lines[i].product_id == id)
 			tdict_set(ctx, "added",
-			          arena_printf(req->arena, "%lld × %s in your cart.", lines[i].quantity,
-			                       lines[i].name));
+			          arena_printf(req->arena, "%lld × %s in your cart.",
+			                       lines[i].quantity, lines[i].name));
 	tdict_set(ctx, "csrf", csrf_token(req, res));
 	return view_render(req, res, 200, "cart", ctx);
 }
@@ -128,11 +129,12 @@ int handle_cart_update(struct request *req, struct response *res)
 		                     &held) < 0)
 			return -1;
 		if (held + quantity > CART_MAX_QUANTITY) {
-			view_field_error(req, ctx, "cart",
-			                 arena_printf(req->arena,
-			                              "Your cart holds %lld of %s already: at most %d "
-			                              "of one product fit in it.",
-			                              held, p.name, CART_MAX_QUANTITY));
+			view_field_error(
+			    req, ctx, "cart",
+			    arena_printf(req->arena,
+			                 "Your cart holds %lld of %s already: at most %d "
+			                 "of one product fit in it.",
+			                 held, p.name, CART_MAX_QUANTITY));
 			return show(req, res, ctx, 422);
 		}
 		quantity += held;
@@ -142,7 +144,8 @@ int handle_cart_update(struct request *req, struct response *res)
 		    req, ctx, "cart",
 		    p.stock == 0 ? "That product is sold out."
 		    : held > 0
-		        ? arena_printf(req->arena, "Only %lld of %s are left, and your cart holds %lld.",
+		        ? arena_printf(req->arena,
+		                       "Only %lld of %s are left, and your cart holds %lld.",
 		                       p.stock, p.name, held)
 		        : arena_printf(req->arena, "Only %lld of %s are left.", p.stock, p.name));
 		return show(req, res, ctx, 422);

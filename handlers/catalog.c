@@ -92,8 +92,7 @@ static const char *initial_of(struct arena *a, const char *s)
 }
 
 /* The product cards. */
-static void products_ctx(struct arena *a, struct tdict *ctx, const struct product *prods,
-                         size_t n)
+static void products_ctx(struct arena *a, struct tdict *ctx, const struct product *prods, size_t n)
 {
 	struct tlist *pl = tdict_list(ctx, "products");
 	for (size_t i = 0; i < n; i++) {

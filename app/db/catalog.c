@@ -71,7 +71,8 @@ bool catalog_sort_parse(const char *s, enum catalog_sort *out)
 #define LIST_CATEGORY(ix, order)                                                                   \
 	LIST_COLUMNS "FROM products p FORCE INDEX (" ix ") "                                       \
 	             "STRAIGHT_JOIN categories c ON c.id = p.category_id "                         \
-	             "WHERE p.active = 1 AND p.category_id = ? ORDER BY " order " LIMIT ? OFFSET ?"
+	             "WHERE p.active = 1 AND p.category_id = ? ORDER BY " order                    \
+	             " LIMIT ? OFFSET ?"
 #define ORDER_NEW        "p.id DESC"
 #define ORDER_PRICE      "p.price_cents, p.id"
 #define ORDER_PRICE_DESC "p.price_cents DESC, p.id DESC"
@@ -82,8 +83,7 @@ const char db_sql_product_list_all_price[] = LIST_ALL("ix_products_active_price"
 const char db_sql_product_list_all_price_desc[] =
     LIST_ALL("ix_products_active_price", ORDER_PRICE_DESC);
 const char db_sql_product_list_all_name[] = LIST_ALL("ix_products_active_name", ORDER_NAME);
-const char db_sql_product_list_category[] =
-    LIST_CATEGORY("ix_products_active_category", ORDER_NEW);
+const char db_sql_product_list_category[] = LIST_CATEGORY("ix_products_active_category", ORDER_NEW);
 const char db_sql_product_list_category_price[] =
     LIST_CATEGORY("ix_products_active_category_price", ORDER_PRICE);
 const char db_sql_product_list_category_price_desc[] =
@@ -155,9 +155,8 @@ int db_product_list(struct db *db, struct arena *a, long long category_id, enum 
 	             "WHERE " SEARCH_MATCH " AND p.active = 1 AND (? = 0 OR p.category_id = ?) "   \
 	             "ORDER BY " order " LIMIT ? OFFSET ?"
 
-const char db_sql_product_search_count[] =
-    "SELECT COUNT(*) FROM products p WHERE " SEARCH_MATCH
-    " AND p.active = 1 AND (? = 0 OR p.category_id = ?)";
+const char db_sql_product_search_count[] = "SELECT COUNT(*) FROM products p WHERE " SEARCH_MATCH
+                                           " AND p.active = 1 AND (? = 0 OR p.category_id = ?)";
 const char db_sql_product_search_new[] = SEARCH(ORDER_NEW);
 const char db_sql_product_search_price[] = SEARCH(ORDER_PRICE);
 const char db_sql_product_search_price_desc[] = SEARCH(ORDER_PRICE_DESC);
@@ -250,7 +249,8 @@ int db_product_get(struct db *db, struct arena *a, long long id, struct product 
  * with every product a transaction changes, so every such transaction holds it until it ends; one
  * that changes several products takes it first, before any product row, or two of them could
  * each hold a product the other needs while one waits for the row. */
-static const char SQL_CATALOG_LOCK[] = "SELECT catalog_version FROM site_state WHERE id = 1 FOR UPDATE";
+static const char SQL_CATALOG_LOCK[] =
+    "SELECT catalog_version FROM site_state WHERE id = 1 FOR UPDATE";
 
 int db_catalog_lock(struct db *db, struct arena *a)
 {

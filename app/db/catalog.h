@@ -33,7 +33,7 @@ struct product {
 	const char *description; /* NULL in listings */
 	long long price_cents;
 	long long stock;
-	const char *image_hash; /* the first image, or NULL */
+	const char *image_hash;             /* the first image, or NULL */
 	const struct product_image *images; /* in position order; NULL in listings */
 	size_t nimages;
 };

@@ -52,13 +52,13 @@
 	{                                                                                          \
 		.name = (title), .sql = (text), .nargs = 3,                                        \
 		.samples = {{"biggest category, page 1",                                           \
-		             {FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY), CONST(PAGE_SIZE),          \
+		             {FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY), CONST(PAGE_SIZE),         \
 		              CONST(0)}},                                                          \
 		            {"biggest category, deep page",                                        \
-		             {FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY), CONST(PAGE_SIZE),          \
+		             {FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY), CONST(PAGE_SIZE),         \
 		              CONST(DEEP_PAGE)}},                                                  \
 		            {"smallest category, page 1",                                          \
-		             {FROM(DB_ARG_INT, SAMPLE_SMALLEST_CATEGORY), CONST(PAGE_SIZE),         \
+		             {FROM(DB_ARG_INT, SAMPLE_SMALLEST_CATEGORY), CONST(PAGE_SIZE),        \
 		              CONST(0)}}},                                                         \
 		.nsamples = 3, .expect = {{"p", (index), false}, {"c", "PRIMARY", false}},         \
 	}
@@ -67,25 +67,29 @@
  * in the scratch one every product),
  * and a word none has; over all categories and one.  The fulltext index finds the matches, which
  * are then sorted (expect.sorts): only they are read, never the catalogue. */
-#define SAMPLE_NAME_WORD    "SELECT SUBSTRING_INDEX(name, ' ', 1) FROM products ORDER BY id LIMIT 1"
+#define SAMPLE_NAME_WORD "SELECT SUBSTRING_INDEX(name, ' ', 1) FROM products ORDER BY id LIMIT 1"
 #define SEARCH_SAMPLES                                                                             \
 	{                                                                                          \
-		{"a word of names, all categories",                                                    \
+		{"a word of names, all categories",                                                \
 		 {FROM(DB_ARG_STR, SAMPLE_NAME_WORD), CONST(0), CONST(0)}},                        \
-		    {"a word of names, biggest category",                                              \
-		     {FROM(DB_ARG_STR, SAMPLE_NAME_WORD), FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY), \
+		    {"a word of names, biggest category",                                          \
+		     {FROM(DB_ARG_STR, SAMPLE_NAME_WORD),                                          \
+		      FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY),                                   \
 		      FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY)}},                                 \
 		{                                                                                  \
-			"no match", { FROM(DB_ARG_STR, "SELECT 'zzzqqqxxx'"), CONST(0), CONST(0) } \
+			"no match",                                                                \
+			{                                                                          \
+				FROM(DB_ARG_STR, "SELECT 'zzzqqqxxx'"), CONST(0), CONST(0)         \
+			}                                                                          \
 		}                                                                                  \
 	}
 #define SEARCH_PAGE(title, text)                                                                   \
 	{                                                                                          \
 		.name = (title), .sql = (text), .nargs = 5,                                        \
-		.samples = {{"a word of names, page 1",                                                \
+		.samples = {{"a word of names, page 1",                                            \
 		             {FROM(DB_ARG_STR, SAMPLE_NAME_WORD), CONST(0), CONST(0),              \
 		              CONST(PAGE_SIZE), CONST(0)}},                                        \
-		            {"a word of names, biggest category",                                      \
+		            {"a word of names, biggest category",                                  \
 		             {FROM(DB_ARG_STR, SAMPLE_NAME_WORD),                                  \
 		              FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY),                           \
 		              FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY), CONST(PAGE_SIZE),         \
@@ -145,8 +149,8 @@ static const struct db_plan plans[] = {
     },
     SORTED_ALL("catalogue page, all categories, cheapest first", db_sql_product_list_all_price,
                "ix_products_active_price"),
-    SORTED_ALL("catalogue page, all categories, dearest first",
-               db_sql_product_list_all_price_desc, "ix_products_active_price"),
+    SORTED_ALL("catalogue page, all categories, dearest first", db_sql_product_list_all_price_desc,
+               "ix_products_active_price"),
     SORTED_ALL("catalogue page, all categories, by name", db_sql_product_list_all_name,
                "ix_products_active_name"),
     SORTED_CATEGORY("catalogue page, one category, cheapest first",
