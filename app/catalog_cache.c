@@ -9,6 +9,7 @@ enum { MAX_PAGES = 128, MAX_PRODUCTS = 1024, MAX_BODIES = 128 };
 
 struct page {
 	long long category_id, offset;
+	enum catalog_sort sort;
 	int limit;
 	const struct product *rows;
 	size_t n;
@@ -16,6 +17,7 @@ struct page {
 
 struct body {
 	long long category_id;
+	enum catalog_sort sort;
 	long page;
 	const char *html;
 };
@@ -94,13 +96,14 @@ int catalog_categories(struct db *db, struct arena *a, long long version,
 }
 
 int catalog_page(struct db *db, struct arena *a, long long version, long long category_id,
-                 int limit, long long offset, const struct product **out, size_t *n)
+                 enum catalog_sort sort, int limit, long long offset, const struct product **out,
+                 size_t *n)
 {
 	if (version > 0 && version == cache.version) {
 		for (size_t i = 0; i < cache.npages; i++) {
 			const struct page *p = &cache.pages[i];
-			if (p->category_id == category_id && p->offset == offset &&
-			    p->limit == limit) {
+			if (p->category_id == category_id && p->sort == sort &&
+			    p->offset == offset && p->limit == limit) {
 				*out = p->rows;
 				*n = p->n;
 				return 0;
@@ -109,10 +112,11 @@ int catalog_page(struct db *db, struct arena *a, long long version, long long ca
 	}
 	struct arena *keep = cache_for(version);
 	struct product *rows;
-	if (db_product_list(db, keep ? keep : a, category_id, limit, offset, &rows, n) < 0)
+	if (db_product_list(db, keep ? keep : a, category_id, sort, limit, offset, &rows, n) < 0)
 		return -1;
 	if (keep != NULL)
-		cache.pages[cache.npages++] = (struct page){category_id, offset, limit, rows, *n};
+		cache.pages[cache.npages++] =
+		    (struct page){category_id, offset, sort, limit, rows, *n};
 	*out = rows;
 	return 0;
 }
@@ -133,6 +137,12 @@ int catalog_product(struct db *db, struct arena *a, long long version, long long
 	int found = db_product_get(db, keep ? keep : a, id, p);
 	if (found < 0)
 		return -1;
+	if (found == 0) {
+		struct product_image *im;
+		if (db_product_images(db, keep ? keep : a, id, &im, &p->nimages) < 0)
+			return -1;
+		p->images = im;
+	}
 	if (found == 1)
 		p = NULL;
 	if (keep != NULL)
@@ -141,22 +151,25 @@ int catalog_product(struct db *db, struct arena *a, long long version, long long
 	return found;
 }
 
-const char *catalog_body(long long version, long long category_id, long page)
+const char *catalog_body(long long version, long long category_id, enum catalog_sort sort,
+                         long page)
 {
 	if (version <= 0 || version != cache.version)
 		return NULL;
-	for (size_t i = 0; i < cache.nbodies; i++)
-		if (cache.bodies[i].category_id == category_id && cache.bodies[i].page == page)
-			return cache.bodies[i].html;
+	for (size_t i = 0; i < cache.nbodies; i++) {
+		const struct body *b = &cache.bodies[i];
+		if (b->category_id == category_id && b->sort == sort && b->page == page)
+			return b->html;
+	}
 	return NULL;
 }
 
-void catalog_body_keep(long long version, long long category_id, long page, const char *body,
-                       size_t len)
+void catalog_body_keep(long long version, long long category_id, enum catalog_sort sort, long page,
+                       const char *body, size_t len)
 {
 	struct arena *keep = cache_for(version);
 	if (keep == NULL)
 		return;
 	cache.bodies[cache.nbodies++] =
-	    (struct body){category_id, page, arena_strndup(keep, body, len)};
+	    (struct body){category_id, sort, page, arena_strndup(keep, body, len)};
 }

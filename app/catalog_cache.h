@@ -27,17 +27,21 @@ enum { CATALOG_CACHE_BYTES = 1024 * 1024 };
  * nothing is cached. Returns 0 or -1. */
 int catalog_categories(struct db *db, struct arena *a, long long version,
                        const struct category **out, size_t *n);
-/* One page of active products (db_product_list). Returns 0 or -1. */
+/* One page of active products in the order sort says (db_product_list). Returns 0 or -1. */
 int catalog_page(struct db *db, struct arena *a, long long version, long long category_id,
-                 int limit, long long offset, const struct product **out, size_t *n);
-/* One active product (db_product_get): 0 found, 1 none (remembered too), -1 error. */
+                 enum catalog_sort sort, int limit, long long offset, const struct product **out,
+                 size_t *n);
+/* One active product (db_product_get) with its images (db_product_images): 0 found, 1 none
+ * (remembered too), -1 error. */
 int catalog_product(struct db *db, struct arena *a, long long version, long long id,
                     const struct product **out);
-/* The rendered body of a catalogue page (category_id 0: all) at version, or NULL. */
-const char *catalog_body(long long version, long long category_id, long page);
+/* The rendered body of a catalogue page (category_id 0: all) in the order sort says at version,
+ * or NULL.  Searches are not kept: their words are the customer's, without bound. */
+const char *catalog_body(long long version, long long category_id, enum catalog_sort sort,
+                         long page);
 /* Keeps body (len bytes) as that page's rendered body, if the cache has room. */
-void catalog_body_keep(long long version, long long category_id, long page, const char *body,
-                       size_t len);
+void catalog_body_keep(long long version, long long category_id, enum catalog_sort sort, long page,
+                       const char *body, size_t len);
 /* Forgets everything (never while a request holds what it returned). */
 void catalog_cache_clear(void);
 

@@ -246,3 +246,10 @@ bool form_text_ok(const char *s, size_t len)
 	}
 	return true;
 }
+
+const char *form_escape(struct arena *a, const char *s)
+{
+	char *out = arena_alloc(a, strlen(s) * 3 + 1);
+	uriEscapeA(s, out, URI_TRUE, URI_FALSE);
+	return out;
+}

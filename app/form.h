@@ -53,6 +53,9 @@ int form_parse_cookies(struct arena *a, const char *s, size_t len, const struct 
 /* Returns the value of the first pair named key, or NULL. */
 const char *kv_get(const struct kvlist *l, const char *key);
 
+/* s percent-encoded for a query string (uriparser; a space becomes "+"), in arena a. */
+const char *form_escape(struct arena *a, const char *s);
+
 /* Returns true when s[0..len) is valid UTF-8 with no NUL, no DEL and no C0
  * control other than tab, CR and LF. */
 bool form_text_ok(const char *s, size_t len);

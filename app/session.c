@@ -89,6 +89,7 @@ int session_load(struct request *req)
 	s->username = row.username;
 	s->policy_unseen = row.policy_unseen;
 	s->catalog_version = row.catalog_version;
+	s->cart_items = row.cart_items;
 	req->session = s;
 	req->csrf = s->csrf;
 	return 0;

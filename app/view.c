@@ -39,6 +39,8 @@ struct tdict *view_ctx(struct request *req, const char *title)
 		struct tdict *me = tdict_dict(ctx, "me");
 		tdict_set_ref(me, "name", req->session->name ? req->session->name : "");
 		tdict_set_ref(me, "csrf", req->session->csrf);
+		if (req->session->cart_items > 0)
+			tdict_setf(me, "cart_items", "%lld", req->session->cart_items);
 		/* Recorded on the account, so every browser of theirs shows it until they decide.
 		 */
 		tdict_set_bool(ctx, "policy_unseen", req->session->policy_unseen);

@@ -210,6 +210,22 @@ static enum checkout_outcome checkout_validate(struct checkout *co)
 		out = CHECKOUT_EMPTY;
 		goto done;
 	}
+	/* A sold-out or short line is left out of the cart's total: the customer changes the
+	 * cart first, so they never pay for what the page did not count. */
+	for (size_t i = 0; i < co->nlines; i++) {
+		if (!cart_line_short(&co->lines[i]))
+			continue;
+		view_field_error(
+		    req, co->ctx, "cart",
+		    arena_printf(req->arena,
+		                 "%s is %s. Remove it from your cart or lower the "
+		                 "quantity, then check out again: nothing was charged.",
+		                 co->lines[i].name,
+		                 co->lines[i].active && co->lines[i].stock > 0 ? "short of stock"
+		                                                               : "sold out"));
+		out = CHECKOUT_REFUSED;
+		goto done;
+	}
 	co->order.customer_id = c.id;
 	co->order.nonce = co->nonce;
 	for (size_t i = 0; i < co->nlines; i++) {

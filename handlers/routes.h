@@ -155,9 +155,12 @@ void person_fields_ctx(struct tdict *ctx);
 
 struct cart_line;
 /* Fills ctx with the signed-in customer's cart lines and total (cart.c); *total_cents and
- * *n get the sums. Returns 0 or -1. */
+ * *n get the sums; a line cart_line_short says the shop cannot sell is flagged and left out
+ * of the total. Returns 0 or -1. */
 int cart_ctx(struct request *req, struct tdict *ctx, struct cart_line **lines, size_t *n,
              long long *total_cents);
+/* True when line c cannot be sold as it stands: its product withdrawn or short of stock. */
+bool cart_line_short(const struct cart_line *c);
 
 struct person_detail;
 /* Fills ctx with customer d as the signed-in member's role was given them (the keys of

@@ -281,6 +281,7 @@ static const struct export_table tables[] = {
     {"customer_contacts", true, "contact_attempts"},
     {"legal_cases", true, "legal_cases"},
     {"support_messages", true, "support_messages"},
+    {"cart_counts", false, "only how many units the cart holds: the cart part lists them"},
     {"promotion_watermarks", false,
      "only the newest product a promotion told them of: each promotion is in the mail part"},
 };

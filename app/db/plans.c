@@ -40,6 +40,64 @@
 #define PAGE_SIZE 20
 #define DEEP_PAGE 2400
 
+/* A sorted catalogue page: like the newest-first one, along the index holding that order. */
+#define SORTED_ALL(title, text, index)                                                             \
+	{                                                                                          \
+		.name = (title), .sql = (text), .nargs = 2,                                        \
+		.samples = {{"page 1", {CONST(PAGE_SIZE), CONST(0)}},                              \
+		            {"deep page", {CONST(PAGE_SIZE), CONST(DEEP_PAGE)}}},                  \
+		.nsamples = 2, .expect = {{"p", (index), false}, {"c", "PRIMARY", false}},         \
+	}
+#define SORTED_CATEGORY(title, text, index)                                                        \
+	{                                                                                          \
+		.name = (title), .sql = (text), .nargs = 3,                                        \
+		.samples = {{"biggest category, page 1",                                           \
+		             {FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY), CONST(PAGE_SIZE),         \
+		              CONST(0)}},                                                          \
+		            {"biggest category, deep page",                                        \
+		             {FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY), CONST(PAGE_SIZE),         \
+		              CONST(DEEP_PAGE)}},                                                  \
+		            {"smallest category, page 1",                                          \
+		             {FROM(DB_ARG_INT, SAMPLE_SMALLEST_CATEGORY), CONST(PAGE_SIZE),        \
+		              CONST(0)}}},                                                         \
+		.nsamples = 3, .expect = {{"p", (index), false}, {"c", "PRIMARY", false}},         \
+	}
+
+/* A search: the first word of the first product's name (in the seeded shop an eighth of it,
+ * in the scratch one every product),
+ * and a word none has; over all categories and one.  The fulltext index finds the matches, which
+ * are then sorted (expect.sorts): only they are read, never the catalogue. */
+#define SAMPLE_NAME_WORD "SELECT SUBSTRING_INDEX(name, ' ', 1) FROM products ORDER BY id LIMIT 1"
+#define SEARCH_SAMPLES                                                                             \
+	{                                                                                          \
+		{"a word of names, all categories",                                                \
+		 {FROM(DB_ARG_STR, SAMPLE_NAME_WORD), CONST(0), CONST(0)}},                        \
+		    {"a word of names, biggest category",                                          \
+		     {FROM(DB_ARG_STR, SAMPLE_NAME_WORD),                                          \
+		      FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY),                                   \
+		      FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY)}},                                 \
+		{                                                                                  \
+			"no match",                                                                \
+			{                                                                          \
+				FROM(DB_ARG_STR, "SELECT 'zzzqqqxxx'"), CONST(0), CONST(0)         \
+			}                                                                          \
+		}                                                                                  \
+	}
+#define SEARCH_PAGE(title, text)                                                                   \
+	{                                                                                          \
+		.name = (title), .sql = (text), .nargs = 5,                                        \
+		.samples = {{"a word of names, page 1",                                            \
+		             {FROM(DB_ARG_STR, SAMPLE_NAME_WORD), CONST(0), CONST(0),              \
+		              CONST(PAGE_SIZE), CONST(0)}},                                        \
+		            {"a word of names, biggest category",                                  \
+		             {FROM(DB_ARG_STR, SAMPLE_NAME_WORD),                                  \
+		              FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY),                           \
+		              FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY), CONST(PAGE_SIZE),         \
+		              CONST(0)}}},                                                         \
+		.nsamples = 2,                                                                     \
+		.expect = {{"p", "ft_products_search", false, true}, {"c", "PRIMARY", false}},     \
+	}
+
 static const struct db_plan plans[] = {
     {
         .name = "session lookup",
@@ -49,7 +107,8 @@ static const struct db_plan plans[] = {
         .nsamples = 1,
         .expect = {{"s", "uq_sessions_token", false},
                    {"c", "PRIMARY", false},
-                   {"k", "PRIMARY", false}},
+                   {"k", "PRIMARY", false},
+                   {"n", "PRIMARY", false}},
     },
     {
         .name = "category list with counts",
@@ -87,6 +146,40 @@ static const struct db_plan plans[] = {
         .nsamples = 4,
         /* Newest first along (active, category_id, id): every row read is a row shown. */
         .expect = {{"p", "ix_products_active_category", false}, {"c", "PRIMARY", false}},
+    },
+    SORTED_ALL("catalogue page, all categories, cheapest first", db_sql_product_list_all_price,
+               "ix_products_active_price"),
+    SORTED_ALL("catalogue page, all categories, dearest first", db_sql_product_list_all_price_desc,
+               "ix_products_active_price"),
+    SORTED_ALL("catalogue page, all categories, by name", db_sql_product_list_all_name,
+               "ix_products_active_name"),
+    SORTED_CATEGORY("catalogue page, one category, cheapest first",
+                    db_sql_product_list_category_price, "ix_products_active_category_price"),
+    SORTED_CATEGORY("catalogue page, one category, dearest first",
+                    db_sql_product_list_category_price_desc, "ix_products_active_category_price"),
+    SORTED_CATEGORY("catalogue page, one category, by name", db_sql_product_list_category_name,
+                    "ix_products_active_category_name"),
+    {
+        .name = "search, how many match",
+        .sql = db_sql_product_search_count,
+        .nargs = 3,
+        .samples = SEARCH_SAMPLES,
+        .nsamples = 3,
+        .expect = {{"p", "ft_products_search", false}},
+    },
+    SEARCH_PAGE("search, newest first", db_sql_product_search_new),
+    SEARCH_PAGE("search, cheapest first", db_sql_product_search_price),
+    SEARCH_PAGE("search, dearest first", db_sql_product_search_price_desc),
+    SEARCH_PAGE("search, by name", db_sql_product_search_name),
+    {
+        .name = "product images",
+        .sql = db_sql_product_images,
+        .nargs = 1,
+        .samples = {{"newest product", {FROM(DB_ARG_INT, SAMPLE_NEWEST_PRODUCT)}},
+                    {"oldest product", {FROM(DB_ARG_INT, SAMPLE_OLDEST_PRODUCT)}}},
+        .nsamples = 2,
+        /* In position order along the unique key: no sort. */
+        .expect = {{"i", "uq_product_images_position", false}},
     },
     {
         .name = "product page",

@@ -6,18 +6,21 @@
 #include "plans.h"
 
 /* The one statement of a signed-in page: the session, its customer, whether a newer policy
- * awaits them, and the catalogue version the worker's cache is checked against
- * (catalog_cache.h), the last two from the one row of site_state (schema/024).  One SELECT of
- * three tables, each by a unique key in this order (STRAIGHT_JOIN): no plan to flip, and the
+ * awaits them, the catalogue version the worker's cache is checked against (catalog_cache.h),
+ * the last two from the one row of site_state (schema/024), and the header's cart count, kept
+ * in cart_counts by triggers on cart_items (schema/027; no row: an empty cart).  One SELECT of
+ * four tables, each by a unique key in this order (STRAIGHT_JOIN): no plan to flip, no
+ * subquery (a correlated one re-executes slowly from a cached prepared statement), and the
  * least a statement costs MariaDB per execution (tests/integration/test_plans.c holds it). */
 const char db_sql_session_get[] =
     "SELECT s.id, s.customer_id, s.csrf_token, c.status, c.name, c.username, "
     "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 60 SECOND, "
     "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 30 MINUTE, "
     "GREATEST(c.policy_version, COALESCE(c.policy_seen_version, 0)) < k.policy_version, "
-    "k.catalog_version "
+    "k.catalog_version, COALESCE(n.items, 0) "
     "FROM sessions s STRAIGHT_JOIN customers c ON c.id = s.customer_id "
     "STRAIGHT_JOIN site_state k ON k.id = 1 "
+    "LEFT JOIN cart_counts n ON n.customer_id = s.customer_id "
     "WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP(6) "
     "AND s.last_seen_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND";
 
@@ -40,6 +43,7 @@ int db_session_get(struct db *db, struct arena *a, const unsigned char *hash, in
 	out->new_visit = db_cell_int(&r, 0, 7) != 0;
 	out->policy_unseen = db_cell_int(&r, 0, 8) != 0;
 	out->catalog_version = db_cell_int(&r, 0, 9);
+	out->cart_items = db_cell_int(&r, 0, 10);
 	return 0;
 }
 

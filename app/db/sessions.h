@@ -21,6 +21,7 @@ struct session_row {
 	bool new_visit;     /* last request over 30 minutes ago: count a visit */
 	bool policy_unseen; /* a policy version newer than any the customer decided on exists */
 	long long catalog_version; /* site_state.catalog_version as of this statement */
+	long long cart_items;      /* units in the customer's cart (cart_counts) */
 };
 
 /* A session as My Account lists it. */

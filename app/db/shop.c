@@ -52,6 +52,20 @@ int db_cart_set(struct db *db, long long customer_id, long long product_id, long
 	               NULL);
 }
 
+static const char SQL_CART_QUANTITY[] =
+    "SELECT quantity FROM cart_items WHERE customer_id = ? AND product_id = ?";
+
+int db_cart_quantity(struct db *db, struct arena *a, long long customer_id, long long product_id,
+                     long long *quantity)
+{
+	struct db_rows r;
+	if (db_query(db, a, SQL_CART_QUANTITY, DB_ARGS(DB_INT(customer_id), DB_INT(product_id)),
+	             &r) < 0)
+		return -1;
+	*quantity = r.nrows > 0 ? db_cell_int(&r, 0, 0) : 0;
+	return 0;
+}
+
 static const char SQL_CART_CLEAR[] = "DELETE FROM cart_items WHERE customer_id = ?";
 
 int db_cart_clear(struct db *db, long long customer_id)

@@ -26,6 +26,9 @@ int db_cart_list(struct db *db, struct arena *a, long long customer_id, struct c
                  size_t *n);
 /* Sets the quantity of product_id (0 removes it). Returns 0 or -1. */
 int db_cart_set(struct db *db, long long customer_id, long long product_id, long long quantity);
+/* Stores how many of product_id the customer's cart holds (0: none). Returns 0 or -1. */
+int db_cart_quantity(struct db *db, struct arena *a, long long customer_id, long long product_id,
+                     long long *quantity);
 int db_cart_clear(struct db *db, long long customer_id);
 
 /* Takes quantity units of product_id if that many are left. *taken tells whether it did. */

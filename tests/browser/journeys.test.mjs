@@ -73,7 +73,7 @@ test('representative_approves_a_registration_that_then_signs_in', async ({ brows
     ['signed-in', 'shop', async ({ shop }) => {
       await shopSignIn(shop, customer);
       await go(shop, WEB, '/catalog');
-      check(await shop.locator('ul.products li').count() > 0, 'the approved customer sees no catalogue');
+      check(await shop.locator('ul.product-grid li').count() > 0, 'the approved customer sees no catalogue');
       approved = true;
     }],
   ]);

@@ -111,13 +111,13 @@ export async function shopSignIn(page, user) {
 // Opens product number `nth` (0-based, in stock) from the catalogue and puts one in the cart.
 export async function putInCart(page, nth) {
   await go(page, WEB, '/catalog');
-  const links = page.locator('ul.products li:not(:has(.out)) a[href^="/product/"]');
+  const links = page.locator('ul.product-grid li:not(:has(.out)) a[href^="/product/"]');
   const n = await links.count();
   check(n > nth, `catalogue lists only ${n} products in stock`);
-  const name = (await links.nth(nth).innerText()).trim();
+  const name = (await links.nth(nth).locator('.card-name').innerText()).trim();
   await Promise.all([page.waitForURL(/\/product\/\d+/), links.nth(nth).click()]);
   await expectText(page, /in stock/i, 'product page');
-  await submit(page, page.getByRole('button', { name: 'Put in cart' }));
+  await submit(page, page.getByRole('button', { name: 'Add to cart' }));
   if (!new URL(page.url()).pathname.startsWith('/cart')) await go(page, WEB, '/cart');
   await expectText(page, name, 'cart');
   return name;
@@ -178,9 +178,10 @@ export async function screenshot(page, name) {
   check(png.length > 1000 && png.subarray(1, 4).toString() === 'PNG', `${name}.png is not a PNG`);
 }
 
-// A page in a fresh browser context (its own cookies) with JavaScript off.
-export async function newPage(browser) {
-  const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+// A page in a fresh browser context (its own cookies) with JavaScript off, 1280 px wide unless
+// viewport says otherwise.
+export async function newPage(browser, viewport = { width: 1280, height: 900 }) {
+  const ctx = await browser.newContext({ javaScriptEnabled: false, viewport });
   const page = await ctx.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT);
   page.setDefaultNavigationTimeout(STEP_TIMEOUT);

@@ -102,7 +102,7 @@ test('screenshot', async ({ browser }) => {
   try {
     await signIn(page, shopper);
     await go(page, '/catalog');
-    check(await page.locator('ul.products li').count() > 0, 'the catalogue is empty');
+    check(await page.locator('ul.product-grid li').count() > 0, 'the catalogue is empty');
     await screenshot(page, 'catalog');
   } finally {
     await page.context().close();

@@ -130,13 +130,14 @@ static void expect(struct round *rd, long long price_cents, long long stock)
 	snprintf(rd->want[1][0], sizeof(rd->want[1][0]), "€%lld.%02lld</p>", price_cents / 100,
 	         price_cents % 100);
 	if (stock > 0) {
-		/* The catalogue's line of the product has no "sold out"; the page says how many. */
-		snprintf(rd->want[0][1], sizeof(rd->want[0][1]), "€%lld.%02lld</span></li>",
-		         price_cents / 100, price_cents % 100);
+		/* The catalogue's card of the product says in stock; the page says how many. */
+		snprintf(rd->want[0][1], sizeof(rd->want[0][1]),
+		         "€%lld.%02lld</span> <span class=\"stock\">In stock", price_cents / 100,
+		         price_cents % 100);
 		snprintf(rd->want[1][1], sizeof(rd->want[1][1]), "%lld in stock.", stock);
 	} else {
 		snprintf(rd->want[0][1], sizeof(rd->want[0][1]),
-		         "€%lld.%02lld</span> <span class=\"out\">sold out", price_cents / 100,
+		         "€%lld.%02lld</span> <span class=\"out\">Sold out", price_cents / 100,
 		         price_cents % 100);
 		snprintf(rd->want[1][1], sizeof(rd->want[1][1]), "Sold out.");
 	}

@@ -405,7 +405,7 @@ static void test_cart_refuses_more_than_stock(void **state)
 	long long orders = sql_admin_int("SELECT COUNT(*) FROM orders");
 	char *nonce = checkout_nonce(&c);
 	assert_int_equal(checkout(&c, nonce, CARD_OK, "12/30", "123", &r), 422);
-	assert_non_null(strstr(r.body, "not enough of"));
+	assert_non_null(strstr(r.body, "is sold out. Remove it from your cart"));
 	http_resp_free(&r);
 	free(nonce);
 	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM orders"), orders);
