@@ -64,13 +64,13 @@ int handle_cart_update(struct request *req, struct response *res)
 	long long product_id, quantity;
 	const char *q = http_form(req, "quantity");
 	if (!valid_id(http_form(req, "product_id"), &product_id)) {
-		view_field_error(req, ctx, "cart", "Choose a product from the catalogue.");
+		view_form_error(req, ctx, "Choose a product from the catalogue.");
 		return show(req, res, ctx, 422);
 	}
 	if (q != NULL && strcmp(q, "0") == 0)
 		quantity = 0;
 	else if (!valid_id(q, &quantity) || quantity > CART_MAX_QUANTITY) {
-		view_field_error(req, ctx, "cart", "Enter a quantity from 0 to 99 (0 removes it).");
+		view_form_error(req, ctx, "Enter a quantity from 0 to 99 (0 removes it).");
 		return show(req, res, ctx, 422);
 	}
 	struct product p;
@@ -78,13 +78,11 @@ int handle_cart_update(struct request *req, struct response *res)
 	if (found < 0)
 		return -1;
 	if (found == 1) {
-		view_field_error(req, ctx, "cart", "That product is not available.");
+		view_form_error(req, ctx, "That product is not available.");
 		return show(req, res, ctx, 422);
 	}
 	if (quantity > p.stock) {
-		view_field_error(
-		    req, ctx, "cart",
-		    p.stock == 0
+		view_form_error(req, ctx, p.stock == 0
 		        ? "That product is sold out."
 		        : arena_printf(req->arena, "Only %lld of %s are left.", p.stock, p.name));
 		return show(req, res, ctx, 422);

@@ -74,12 +74,13 @@ static void wipe_card_fields(struct request *req)
 	wipe_field(req, "card_cvv");
 }
 
-/* Re-shows what was typed, except card data (never echoed back). */
+/* Re-shows what was typed, except the card number and CVV (never echoed back); the card's
+ * expiry stays, so a customer whose card was declined need not type it again. */
 static void keep_fields(struct checkout *co)
 {
-	static const char *const keys[] = {"name", "email", "payment_mode"};
+	static const char *const keys[] = {"name", "email", "payment_mode", "card_exp"};
 	struct request *req = co->req;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const char *v = http_form(req, keys[i]);
 		tdict_set(co->ctx, keys[i], v ? v : "");
 	}
@@ -249,7 +250,7 @@ static void record_failed_payment(struct checkout *co, enum pay_result pr)
  * the nonce as idempotency key; co->card is wiped right after the authorisation, whatever its
  * answer (and at once when there is no processor).  An invoice order passes untouched.
  * Returns CHECKOUT_GO_ON (for a card, co->charged and co->auth set), CHECKOUT_REFUSED (not
- * approved: the reason is beside the card number; nothing is charged) or CHECKOUT_FAILED (no
+ * approved: the reason is at the top of the page; nothing is charged) or CHECKOUT_FAILED (no
  * such processor).
  */
 static enum checkout_outcome checkout_charge(struct checkout *co)
@@ -273,14 +274,19 @@ static enum checkout_outcome checkout_charge(struct checkout *co)
 	if (pr != PAY_APPROVED) {
 		log_info("checkout: card payment not approved (%s)", co->auth.message);
 		record_failed_payment(co, pr);
-		view_field_error(req, co->ctx, "card_number",
-		                 pr == PAY_DECLINED ? "The card was declined. Nothing was "
-		                                      "charged and no order was placed."
-		                 : pr == PAY_TIMEOUT
-		                     ? "The card processor did not answer in time. "
-		                       "Nothing was charged and no order was placed: "
-		                       "please try again."
-		                     : "The card could not be charged. No order was placed.");
+		/* At the top of the page, as what happened and what to do next. */
+		view_form_error(req, co->ctx,
+		                pr == PAY_DECLINED
+		                    ? "Your card was declined: nothing was charged and no order was "
+		                      "placed. Check the card details and try again, use another "
+		                      "card, or choose to pay by invoice."
+		                : pr == PAY_TIMEOUT
+		                    ? "The card processor did not answer in time: nothing was charged "
+		                      "and no order was placed. Wait a minute, then place the order "
+		                      "again, or choose to pay by invoice."
+		                    : "Your card could not be charged: nothing was charged and no "
+		                      "order was placed. Try again, use another card, or choose to "
+		                      "pay by invoice.");
 		return CHECKOUT_REFUSED;
 	}
 	co->charged = true;
@@ -391,8 +397,7 @@ static enum checkout_outcome checkout_place(struct checkout *co)
 		          customer);
 	if (co->short_name == NULL)
 		return CHECKOUT_FAILED;
-	view_field_error(req, co->ctx, "cart",
-	                 arena_printf(req->arena,
+	view_form_error(req, co->ctx, arena_printf(req->arena,
 	                              "Sorry: not enough of %s is left for your order. Nothing "
 	                              "was charged; please change your cart.",
 	                              co->short_name));
