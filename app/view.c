@@ -102,8 +102,8 @@ void view_field_error(struct request *req, struct tdict *ctx, const char *field,
 	summary_add(ctx, arena_printf(req->arena, "#%s", field), msg);
 }
 
-void view_field_error_at(struct request *req, struct tdict *ctx, const char *field,
-                         const char *id, const char *msg)
+void view_field_error_at(struct request *req, struct tdict *ctx, const char *field, const char *id,
+                         const char *msg)
 {
 	tdict_set_ref(ctx, arena_printf(req->arena, "err_%s", field), msg);
 	summary_add(ctx, arena_printf(req->arena, "#%s", id), msg);

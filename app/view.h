@@ -41,8 +41,8 @@ struct tdict *view_mail_ctx(struct request *req);
 void view_field_error(struct request *req, struct tdict *ctx, const char *field, const char *msg);
 /* Like view_field_error, for a field whose element id is not its form key (a form repeated on
  * one page, "deny-reason-42"): the summary links to "#<id>". */
-void view_field_error_at(struct request *req, struct tdict *ctx, const char *field,
-                         const char *id, const char *msg);
+void view_field_error_at(struct request *req, struct tdict *ctx, const char *field, const char *id,
+                         const char *msg);
 /* A problem with the whole form rather than one field (a refused sign-in, a declined card): in
  * the error summary only, as what happened and what to do next, without a link. Sets
  * has_errors. */

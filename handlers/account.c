@@ -435,12 +435,13 @@ static int confirmed(struct request *req, struct response *res, const char *what
 		if (pw == NULL || *pw == '\0')
 			view_field_error(req, ctx, "password", "Enter your password.");
 		if (!checked)
-			view_field_error(req, ctx, "confirm",
-			                 strcmp(what, "deleted") == 0
-			                     ? "Tick the box to confirm that you want to delete your "
-			                       "account."
-			                     : "Tick the box to confirm that you want to deactivate your "
-			                       "account.");
+			view_field_error(
+			    req, ctx, "confirm",
+			    strcmp(what, "deleted") == 0
+			        ? "Tick the box to confirm that you want to delete your "
+			          "account."
+			        : "Tick the box to confirm that you want to deactivate your "
+			          "account.");
 		return view_render(req, res, 422, "confirm", ctx);
 	}
 	enum pw_check pc;

@@ -78,20 +78,21 @@ bool account_person_fields_ok(struct request *req, struct tdict *ctx, const char
 {
 	bool ok = true;
 	if (name != NULL && !valid_text(name, PERSON_FIELDS[PERSON_NAME].max_chars)) {
-		view_field_error(
-		    req, ctx, "name",
-		    text_blank(name) ? "Enter your name."
-		    : text_chars(name) > PERSON_FIELDS[PERSON_NAME].max_chars
-		        ? arena_printf(req->arena, "Enter your name in %u characters or fewer.",
-		                       PERSON_FIELDS[PERSON_NAME].max_chars)
-		        : "Enter your name as plain text on one line.");
+		view_field_error(req, ctx, "name",
+		                 text_blank(name) ? "Enter your name."
+		                 : text_chars(name) > PERSON_FIELDS[PERSON_NAME].max_chars
+		                     ? arena_printf(req->arena,
+		                                    "Enter your name in %u characters or fewer.",
+		                                    PERSON_FIELDS[PERSON_NAME].max_chars)
+		                     : "Enter your name as plain text on one line.");
 		ok = false;
 	}
 	if (email != NULL && !valid_email(email)) {
 		view_field_error(req, ctx, "email",
-		                 text_blank(email) ? "Enter your email address."
-		                                 : "Enter an email address in the correct format, "
-		                                   "like name@example.com.");
+		                 text_blank(email)
+		                     ? "Enter your email address."
+		                     : "Enter an email address in the correct format, "
+		                       "like name@example.com.");
 		ok = false;
 	}
 	if (phone != NULL && *phone != '\0' && !valid_phone(phone)) {
@@ -216,8 +217,9 @@ int handle_register(struct request *req, struct response *res)
 	if (registration_throttled(req, &retry) < 0)
 		return -1;
 	if (retry > 0) {
-		view_form_error(req, ctx, "Too many registrations came from your network. Please try again "
-		                 "later.");
+		view_form_error(req, ctx,
+		                "Too many registrations came from your network. Please try again "
+		                "later.");
 		throttle_refuse(res, retry);
 		return register_form(req, res, ctx, 429);
 	}

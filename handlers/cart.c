@@ -82,9 +82,10 @@ int handle_cart_update(struct request *req, struct response *res)
 		return show(req, res, ctx, 422);
 	}
 	if (quantity > p.stock) {
-		view_form_error(req, ctx, p.stock == 0
-		        ? "That product is sold out."
-		        : arena_printf(req->arena, "Only %lld of %s are left.", p.stock, p.name));
+		view_form_error(req, ctx,
+		                p.stock == 0 ? "That product is sold out."
+		                             : arena_printf(req->arena, "Only %lld of %s are left.",
+		                                            p.stock, p.name));
 		return show(req, res, ctx, 422);
 	}
 	if (db_cart_set(req->db, req->session->customer_id, product_id, quantity) < 0)

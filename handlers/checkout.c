@@ -275,18 +275,19 @@ static enum checkout_outcome checkout_charge(struct checkout *co)
 		log_info("checkout: card payment not approved (%s)", co->auth.message);
 		record_failed_payment(co, pr);
 		/* At the top of the page, as what happened and what to do next. */
-		view_form_error(req, co->ctx,
-		                pr == PAY_DECLINED
-		                    ? "Your card was declined: nothing was charged and no order was "
-		                      "placed. Check the card details and try again, use another "
-		                      "card, or choose to pay by invoice."
-		                : pr == PAY_TIMEOUT
-		                    ? "The card processor did not answer in time: nothing was charged "
-		                      "and no order was placed. Wait a minute, then place the order "
-		                      "again, or choose to pay by invoice."
-		                    : "Your card could not be charged: nothing was charged and no "
-		                      "order was placed. Try again, use another card, or choose to "
-		                      "pay by invoice.");
+		view_form_error(
+		    req, co->ctx,
+		    pr == PAY_DECLINED
+		        ? "Your card was declined: nothing was charged and no order was "
+		          "placed. Check the card details and try again, use another "
+		          "card, or choose to pay by invoice."
+		    : pr == PAY_TIMEOUT
+		        ? "The card processor did not answer in time: nothing was charged "
+		          "and no order was placed. Wait a minute, then place the order "
+		          "again, or choose to pay by invoice."
+		        : "Your card could not be charged: nothing was charged and no "
+		          "order was placed. Try again, use another card, or choose to "
+		          "pay by invoice.");
 		return CHECKOUT_REFUSED;
 	}
 	co->charged = true;
@@ -397,10 +398,11 @@ static enum checkout_outcome checkout_place(struct checkout *co)
 		          customer);
 	if (co->short_name == NULL)
 		return CHECKOUT_FAILED;
-	view_form_error(req, co->ctx, arena_printf(req->arena,
-	                              "Sorry: not enough of %s is left for your order. Nothing "
-	                              "was charged; please change your cart.",
-	                              co->short_name));
+	view_form_error(req, co->ctx,
+	                arena_printf(req->arena,
+	                             "Sorry: not enough of %s is left for your order. Nothing "
+	                             "was charged; please change your cart.",
+	                             co->short_name));
 	return CHECKOUT_REFUSED;
 }
 

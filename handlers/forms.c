@@ -77,13 +77,15 @@ bool address_form_check(struct request *req, struct tdict *ctx, struct address_f
 			form->error[f] = arena_printf(req->arena, "Enter the %s of the %s address.",
 			                              lower_label(req, label), of);
 		else if (text_chars(form->value[f]) > ADDRESS_FIELDS[f].max_chars)
-			form->error[f] =
-			    arena_printf(req->arena, "Enter the %s of the %s address in %u characters or fewer.",
-			                 lower_label(req, label), of, ADDRESS_FIELDS[f].max_chars);
+			form->error[f] = arena_printf(
+			    req->arena, "Enter the %s of the %s address in %u characters or fewer.",
+			    lower_label(req, label), of, ADDRESS_FIELDS[f].max_chars);
 		else
 			form->error[f] = arena_printf(
-			    req->arena, "Enter the %s of the %s address as plain text on one line%s.",
-			    lower_label(req, label), of, ADDRESS_FIELDS[f].optional ? ", or leave it empty" : "");
+			    req->arena,
+			    "Enter the %s of the %s address as plain text on one line%s.",
+			    lower_label(req, label), of,
+			    ADDRESS_FIELDS[f].optional ? ", or leave it empty" : "");
 		view_field_error(req, ctx, field_key(req, form->kind, f), form->error[f]);
 		ok = false;
 	}

@@ -86,8 +86,9 @@ int handle_staff_login(struct request *req, struct response *res)
 	if (throttle_over(req, THROTTLE_STAFF_LOGIN, NULL, &over, &retry) < 0)
 		return -1;
 	if (over) {
-		view_form_error(req, ctx, "Too many failed sign-ins from this address. Wait 15 minutes, or "
-		                 "ask a staff admin.");
+		view_form_error(req, ctx,
+		                "Too many failed sign-ins from this address. Wait 15 minutes, or "
+		                "ask a staff admin.");
 		throttle_refuse(res, retry);
 		return login_page(req, res, ctx, 429);
 	}

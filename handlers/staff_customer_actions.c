@@ -161,8 +161,8 @@ static const char *sentence(struct request *req, const char *s)
  * The posted reason of form f: required (one line) when the customer is told it, optional
  * otherwise.  Returns true when acceptable, the value (NULL: none) in *out.
  */
-static bool reason_ok(struct request *req, struct tdict *ctx, const struct form *f,
-                      long long id, const char **out)
+static bool reason_ok(struct request *req, struct tdict *ctx, const struct form *f, long long id,
+                      const char **out)
 {
 	const struct customer_access_info *i = customer_access_info(f->access);
 	const char *r = http_form(req, "reason");
@@ -172,12 +172,13 @@ static bool reason_ok(struct request *req, struct tdict *ctx, const struct form 
 		return true;
 	if (valid_text(*out, CUSTOMER_ACCESS_REASON_MAX))
 		return true;
-	view_field_error_at(req, ctx, "reason", arena_printf(req->arena, "%s-reason-%lld", f->key, id),
-	                 *out == NULL ? "Give the reason the customer will be told."
-	                              : arena_printf(req->arena,
-	                                             "The reason must be one line of at most %d "
-	                                             "characters.",
-	                                             CUSTOMER_ACCESS_REASON_MAX));
+	view_field_error_at(req, ctx, "reason",
+	                    arena_printf(req->arena, "%s-reason-%lld", f->key, id),
+	                    *out == NULL ? "Give the reason the customer will be told."
+	                                 : arena_printf(req->arena,
+	                                                "The reason must be one line of at most %d "
+	                                                "characters.",
+	                                                CUSTOMER_ACCESS_REASON_MAX));
 	return false;
 }
 
@@ -266,19 +267,20 @@ static bool contact_fields_ok(struct request *req, struct tdict *ctx, long long 
 	bool ok = true;
 	if (!valid_text_lines(message, CUSTOMER_CONTACT_TEXT_MAX)) {
 		view_field_error_at(req, ctx, "message",
-		                 arena_printf(req->arena, "contact-message-%lld", id),
-		                 arena_printf(req->arena,
-		                              "Write the message to the applicant (at most %d "
-		                              "characters).",
-		                              CUSTOMER_CONTACT_TEXT_MAX));
+		                    arena_printf(req->arena, "contact-message-%lld", id),
+		                    arena_printf(req->arena,
+		                                 "Write the message to the applicant (at most %d "
+		                                 "characters).",
+		                                 CUSTOMER_CONTACT_TEXT_MAX));
 		ok = false;
 	}
 	if (!valid_text(note, CUSTOMER_CONTACT_NOTE_MAX)) {
-		view_field_error_at(req, ctx, "note", arena_printf(req->arena, "contact-note-%lld", id),
-		                 arena_printf(req->arena,
-		                              "Write a note for the registration: one line of at "
-		                              "most %d characters.",
-		                              CUSTOMER_CONTACT_NOTE_MAX));
+		view_field_error_at(
+		    req, ctx, "note", arena_printf(req->arena, "contact-note-%lld", id),
+		    arena_printf(req->arena,
+		                 "Write a note for the registration: one line of at "
+		                 "most %d characters.",
+		                 CUSTOMER_CONTACT_NOTE_MAX));
 		ok = false;
 	}
 	return ok;

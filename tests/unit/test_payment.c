@@ -277,9 +277,9 @@ static void test_expiry_bad_format_rejected(void **state)
 		assert_int_equal(p.field, CARD_FIELD_EXP);
 		/* Specific to the problem: a missing date is asked for, a malformed one is shown
 		 * its format. */
-		assert_string_equal(p.message, *bad[i] == '\0'
-		                                   ? "Enter your card's expiry date."
-		                                   : "Enter a card expiry date in the format MM/YY.");
+		assert_string_equal(
+		    p.message, *bad[i] == '\0' ? "Enter your card's expiry date."
+		                               : "Enter a card expiry date in the format MM/YY.");
 	}
 	assert_int_equal(parse(VISA_OK, NULL, "123").field, CARD_FIELD_EXP);
 }
@@ -295,10 +295,10 @@ static void test_cvv_three_digits_for_visa(void **state)
 		struct parsed p = parse(VISA_OK, "12/27", bad[i]);
 		assert_int_equal(p.rc, -1);
 		assert_int_equal(p.field, CARD_FIELD_CVV);
-		assert_string_equal(p.message,
-		                    *bad[i] == '\0'
-		                        ? "Enter your card's security code."
-		                        : "Enter the 3-digit security code from the back of the card.");
+		assert_string_equal(
+		    p.message, *bad[i] == '\0'
+		                   ? "Enter your card's security code."
+		                   : "Enter the 3-digit security code from the back of the card.");
 	}
 	assert_int_equal(parse(VISA_OK, "12/27", NULL).field, CARD_FIELD_CVV);
 }
