@@ -349,11 +349,15 @@ static int update_password(struct request *req, struct response *res, struct tdi
 	}
 	if (pc == PW_WRONG) {
 		view_field_error(req, ctx, "current_password",
-		                 "Your current password is not right.");
+		                 cur == NULL || *cur == '\0'
+		                     ? "Enter your current password."
+		                     : "Your current password is not right: enter the password you "
+		                       "sign in with.");
 		return show(req, res, ctx, 422);
 	}
-	const char *weak = next != NULL ? password_weakness(next, strlen(next), c.username, c.email)
-	                                : "Choose a new password.";
+	const char *weak = next != NULL && *next != '\0'
+	                       ? password_weakness(next, strlen(next), c.username, c.email)
+	                       : "Enter a new password.";
 	if (weak != NULL) {
 		view_field_error(req, ctx, "new_password", weak);
 		return show(req, res, ctx, 422);

@@ -179,7 +179,11 @@ int handle_register(struct request *req, struct response *res)
 	keep(ctx, req, "phone");
 	/* A missing name or email counts as empty: both are required. */
 	bad = !account_person_fields_ok(req, ctx, name ? name : "", email ? email : "", NULL);
-	if (!valid_username(username)) {
+	if (text_blank(username)) {
+		view_field_error(req, ctx, "username", "Enter a username.");
+		bad = true;
+	}
+	if (!text_blank(username) && !valid_username(username)) {
 		view_field_error(req, ctx, "username",
 		                 arena_printf(req->arena,
 		                              "Use 3 to %u letters, digits, dots, dashes or "
@@ -189,9 +193,9 @@ int handle_register(struct request *req, struct response *res)
 	}
 	if (phone != NULL && !account_person_fields_ok(req, ctx, NULL, NULL, phone))
 		bad = true;
-	const char *weak = password != NULL
+	const char *weak = password != NULL && *password != '\0'
 	                       ? password_weakness(password, strlen(password), username, email)
-	                       : "Choose a password.";
+	                       : "Enter a password.";
 	if (weak != NULL) {
 		view_field_error(req, ctx, "password", weak);
 		bad = true;

@@ -136,12 +136,21 @@ static bool valid_contact(struct checkout *co)
 	o->contact_name = http_form(req, "name");
 	o->contact_email = http_form(req, "email");
 	if (!valid_text(o->contact_name, PERSON_FIELDS[PERSON_NAME].max_chars)) {
-		view_field_error(req, co->ctx, "name", "Enter the name for this order.");
+		view_field_error(
+		    req, co->ctx, "name",
+		    text_blank(o->contact_name) ? "Enter the name for this order."
+		    : text_chars(o->contact_name) > PERSON_FIELDS[PERSON_NAME].max_chars
+		        ? arena_printf(req->arena, "Enter a name of %u characters or fewer.",
+		                       PERSON_FIELDS[PERSON_NAME].max_chars)
+		        : "Enter the name as plain text on one line.");
 		ok = false;
 	}
 	if (!valid_email(o->contact_email)) {
 		view_field_error(req, co->ctx, "email",
-		                 "Enter an email address like name@example.com.");
+		                 text_blank(o->contact_email)
+		                     ? "Enter the email address for this order."
+		                     : "Enter an email address in the correct format, like "
+		                       "name@example.com.");
 		ok = false;
 	}
 	bool same = valid_checked(http_form(req, "shipping_same"));
