@@ -101,6 +101,20 @@ static bool text_ok(const char *s, size_t max, bool lines)
 	return visible && chars <= max;
 }
 
+size_t text_chars(const char *s)
+{
+	size_t n = 0;
+	for (; s != NULL && *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+bool text_blank(const char *s)
+{
+	return s == NULL || s[strspn(s, " \t\r\n")] == '\0';
+}
+
 bool valid_text(const char *s, size_t max)
 {
 	return text_ok(s, max, false);

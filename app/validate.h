@@ -21,6 +21,10 @@ bool valid_username(const char *s);
  * controls, at most PERSON_FIELDS[PERSON_EMAIL].max_chars (254) bytes. Deliberately loose: the
  * verification mail is the real test. */
 bool valid_email(const char *s);
+/* The number of characters (UTF-8 code points) of s, the unit every field limit counts. */
+size_t text_chars(const char *s);
+/* True when s is NULL or holds only spaces, tabs and line breaks: nothing was typed. */
+bool text_blank(const char *s);
 /* Free text of 1..max code points: valid UTF-8, no control characters, not only spaces. */
 bool valid_text(const char *s, size_t max);
 /* Free text of several lines (a message, a notice, a policy's text): like valid_text, but

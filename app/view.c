@@ -88,10 +88,33 @@ struct tdict *view_mail_ctx(struct request *req)
 	return ctx;
 }
 
+/* One line of the error summary; href "" (no link) for a problem of the whole form. Every key
+ * is set on every item: a missing one would be looked up in the page. */
+static void summary_add(struct tdict *ctx, const char *href, const char *msg)
+{
+	struct tdict *item = tlist_add(tdict_list(ctx, "errors"));
+	tdict_set_ref(item, "text", msg);
+	tdict_set_ref(item, "href", href);
+	tdict_set_bool(ctx, "has_errors", true);
+}
+
 void view_field_error(struct request *req, struct tdict *ctx, const char *field, const char *msg)
 {
 	tdict_set_ref(ctx, arena_printf(req->arena, "err_%s", field), msg);
-	tdict_set_bool(ctx, "has_errors", true);
+	summary_add(ctx, arena_printf(req->arena, "#%s", field), msg);
+}
+
+void view_field_error_at(struct request *req, struct tdict *ctx, const char *field, const char *id,
+                         const char *msg)
+{
+	tdict_set_ref(ctx, arena_printf(req->arena, "err_%s", field), msg);
+	summary_add(ctx, arena_printf(req->arena, "#%s", id), msg);
+}
+
+void view_form_error(struct request *req, struct tdict *ctx, const char *msg)
+{
+	(void)req;
+	summary_add(ctx, "", msg);
 }
 
 void view_pager(struct tdict *ctx, long page, bool more)

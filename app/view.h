@@ -30,9 +30,23 @@ int view_render_content(struct request *req, struct response *res, int status, c
  * URL, for links) already set. Allocated in the request arena. */
 struct tdict *view_mail_ctx(struct request *req);
 
-/* Marks field as invalid with a plain message shown next to it (sets err_<field> and
- * has_errors in ctx). */
+/*
+ * Marks field as invalid with a message specific to the field and the problem ("Enter your card
+ * number"): sets err_<field> (shown beside the field, which points at it with
+ * aria-describedby="<field>-error") and has_errors (the layout's title then starts "Error: "),
+ * and appends {text, href "#<field>"} to the list "errors" that the error summary at the top of
+ * the page (views/error_summary.html, from the layout) links from. field is the form key and the
+ * element id of the input the link must reach.
+ */
 void view_field_error(struct request *req, struct tdict *ctx, const char *field, const char *msg);
+/* Like view_field_error, for a field whose element id is not its form key (a form repeated on
+ * one page, "deny-reason-42"): the summary links to "#<id>". */
+void view_field_error_at(struct request *req, struct tdict *ctx, const char *field, const char *id,
+                         const char *msg);
+/* A problem with the whole form rather than one field (a refused sign-in, a declined card): in
+ * the error summary only, as what happened and what to do next, without a link. Sets
+ * has_errors. */
+void view_form_error(struct request *req, struct tdict *ctx, const char *msg);
 
 /*
  * Renders the error page for status (400, 403, 404, 405, 413, 500, 503)

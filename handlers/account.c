@@ -198,8 +198,17 @@ static int update_profile(struct request *req, struct response *res, struct tdic
 	/* A missing name or email counts as empty: both are required. */
 	if (!account_person_fields_ok(req, ctx, name ? name : "", email ? email : "", phone))
 		bad = true;
-	if (bad)
-		return show(req, res, ctx, 422);
+	if (bad) {
+		/* The form shows what was typed, never the stored values under errors about the
+		 * typed ones. */
+		if (load_me(req, &c) < 0 || account_ctx(req, res, ctx, &c, NULL) < 0)
+			return -1;
+		struct tdict *a = tdict_dict(ctx, "account");
+		tdict_set(a, "name", name);
+		tdict_set(a, "email", email);
+		tdict_set(a, "phone", phone);
+		return view_render(req, res, 422, "account", ctx);
+	}
 	/* The address itself changes only when the link sent to it is opened (handle_verify). */
 	if (db_customer_update_profile(req->db, c.id, name, c.email, phone && *phone ? phone : NULL,
 	                               false) < 0)
@@ -340,11 +349,15 @@ static int update_password(struct request *req, struct response *res, struct tdi
 	}
 	if (pc == PW_WRONG) {
 		view_field_error(req, ctx, "current_password",
-		                 "Your current password is not right.");
+		                 cur == NULL || *cur == '\0'
+		                     ? "Enter your current password."
+		                     : "Your current password is not right: enter the password you "
+		                       "sign in with.");
 		return show(req, res, ctx, 422);
 	}
-	const char *weak = next != NULL ? password_weakness(next, strlen(next), c.username, c.email)
-	                                : "Choose a new password.";
+	const char *weak = next != NULL && *next != '\0'
+	                       ? password_weakness(next, strlen(next), c.username, c.email)
+	                       : "Enter a new password.";
 	if (weak != NULL) {
 		view_field_error(req, ctx, "new_password", weak);
 		return show(req, res, ctx, 422);
@@ -418,8 +431,23 @@ static int confirmed(struct request *req, struct response *res, const char *what
 	tdict_set(ctx, "csrf", csrf_token(req, res));
 	tdict_set_bool(ctx, what, true);
 	const char *pw = http_form(req, "password");
-	if (!valid_checked(http_form(req, "confirm")) || pw == NULL)
-		return view_render(req, res, 200, "confirm", ctx);
+	bool checked = valid_checked(http_form(req, "confirm"));
+	if (http_form(req, "step") == NULL && (!checked || pw == NULL))
+		return view_render(req, res, 200, "confirm", ctx); /* from My Account's button */
+	if (!checked || pw == NULL || *pw == '\0') {
+		/* The confirmation page was sent without what it asks for: say which. */
+		if (pw == NULL || *pw == '\0')
+			view_field_error(req, ctx, "password", "Enter your password.");
+		if (!checked)
+			view_field_error(
+			    req, ctx, "confirm",
+			    strcmp(what, "deleted") == 0
+			        ? "Tick the box to confirm that you want to delete your "
+			          "account."
+			        : "Tick the box to confirm that you want to deactivate your "
+			          "account.");
+		return view_render(req, res, 422, "confirm", ctx);
+	}
 	enum pw_check pc;
 	int retry;
 	if (current_password(req, pw, &pc, &retry) < 0)
@@ -430,7 +458,8 @@ static int confirmed(struct request *req, struct response *res, const char *what
 		return view_render(req, res, 429, "confirm", ctx);
 	}
 	if (pc == PW_WRONG) {
-		view_field_error(req, ctx, "password", "That password is not right.");
+		view_field_error(req, ctx, "password",
+		                 "The password is not right: enter the password you sign in with.");
 		return view_render(req, res, 422, "confirm", ctx);
 	}
 	*ok = true;

@@ -79,13 +79,20 @@ bool account_person_fields_ok(struct request *req, struct tdict *ctx, const char
 	bool ok = true;
 	if (name != NULL && !valid_text(name, PERSON_FIELDS[PERSON_NAME].max_chars)) {
 		view_field_error(req, ctx, "name",
-		                 arena_printf(req->arena, "Enter your name (up to %u characters).",
-		                              PERSON_FIELDS[PERSON_NAME].max_chars));
+		                 text_blank(name) ? "Enter your name."
+		                 : text_chars(name) > PERSON_FIELDS[PERSON_NAME].max_chars
+		                     ? arena_printf(req->arena,
+		                                    "Enter your name in %u characters or fewer.",
+		                                    PERSON_FIELDS[PERSON_NAME].max_chars)
+		                     : "Enter your name as plain text on one line.");
 		ok = false;
 	}
 	if (email != NULL && !valid_email(email)) {
 		view_field_error(req, ctx, "email",
-		                 "Enter an email address like name@example.com.");
+		                 text_blank(email)
+		                     ? "Enter your email address."
+		                     : "Enter an email address in the correct format, "
+		                       "like name@example.com.");
 		ok = false;
 	}
 	if (phone != NULL && *phone != '\0' && !valid_phone(phone)) {
@@ -172,7 +179,11 @@ int handle_register(struct request *req, struct response *res)
 	keep(ctx, req, "phone");
 	/* A missing name or email counts as empty: both are required. */
 	bad = !account_person_fields_ok(req, ctx, name ? name : "", email ? email : "", NULL);
-	if (!valid_username(username)) {
+	if (text_blank(username)) {
+		view_field_error(req, ctx, "username", "Enter a username.");
+		bad = true;
+	}
+	if (!text_blank(username) && !valid_username(username)) {
 		view_field_error(req, ctx, "username",
 		                 arena_printf(req->arena,
 		                              "Use 3 to %u letters, digits, dots, dashes or "
@@ -182,9 +193,9 @@ int handle_register(struct request *req, struct response *res)
 	}
 	if (phone != NULL && !account_person_fields_ok(req, ctx, NULL, NULL, phone))
 		bad = true;
-	const char *weak = password != NULL
+	const char *weak = password != NULL && *password != '\0'
 	                       ? password_weakness(password, strlen(password), username, email)
-	                       : "Choose a password.";
+	                       : "Enter a password.";
 	if (weak != NULL) {
 		view_field_error(req, ctx, "password", weak);
 		bad = true;
@@ -210,9 +221,9 @@ int handle_register(struct request *req, struct response *res)
 	if (registration_throttled(req, &retry) < 0)
 		return -1;
 	if (retry > 0) {
-		view_field_error(req, ctx, "form",
-		                 "Too many registrations came from your network. Please try again "
-		                 "later.");
+		view_form_error(req, ctx,
+		                "Too many registrations came from your network. Please try again "
+		                "later.");
 		throttle_refuse(res, retry);
 		return register_form(req, res, ctx, 429);
 	}
@@ -370,14 +381,17 @@ int handle_login(struct request *req, struct response *res)
 	struct customer c;
 
 	keep(ctx, req, "username");
-	if (username == NULL || password == NULL || *username == '\0' || *password == '\0') {
-		view_field_error(req, ctx, "form", "Enter your username and password.");
+	if (username == NULL || *username == '\0' || password == NULL || *password == '\0') {
+		if (username == NULL || *username == '\0')
+			view_field_error(req, ctx, "username", "Enter your username.");
+		if (password == NULL || *password == '\0')
+			view_field_error(req, ctx, "password", "Enter your password.");
 		return login_form(req, res, ctx, 422);
 	}
 	if (network_refuses(req, &refused) < 0)
 		return -1;
 	if (refused) {
-		view_field_error(req, ctx, "form", NETWORK_THROTTLED);
+		view_form_error(req, ctx, NETWORK_THROTTLED);
 		throttle_refuse(res, THROTTLE_TICKET_WAIT);
 		return login_form(req, res, ctx, 429);
 	}
@@ -399,14 +413,14 @@ int handle_login(struct request *req, struct response *res)
 	if (!ok) {
 		if (login_failed(req, found, &c, locked) < 0)
 			return -1;
-		view_field_error(req, ctx, "form", LOGIN_FAILED);
+		view_form_error(req, ctx, LOGIN_FAILED);
 		return login_form(req, res, ctx, 422);
 	}
 	if (db_customer_login_ok(req->db, c.id) < 0)
 		return -1;
 	const char *why = refusal(c.status);
 	if (why != NULL) {
-		view_field_error(req, ctx, "form", why);
+		view_form_error(req, ctx, why);
 		return login_form(req, res, ctx, 403);
 	}
 	if (password_needs_rehash(&req->cfg->argon2, c.password_hash)) {

@@ -105,14 +105,14 @@ int handle_cart_update(struct request *req, struct response *res)
 		return 0;
 	}
 	if (!valid_id(http_form(req, "product_id"), &product_id)) {
-		view_field_error(req, ctx, "cart", "Choose a product from the catalogue.");
+		view_form_error(req, ctx, "Choose a product from the catalogue.");
 		return show(req, res, ctx, 422);
 	}
 	if (q != NULL && strcmp(q, "0") == 0 && !adding)
 		quantity = 0;
 	else if (!valid_id(q, &quantity) || quantity > CART_MAX_QUANTITY) {
-		view_field_error(req, ctx, "cart",
-		                 adding ? "Enter a quantity from 1 to 99."
+		view_form_error(req, ctx,
+		                adding ? "Enter a quantity from 1 to 99."
 		                        : "Enter a quantity from 0 to 99 (0 removes it).");
 		return show(req, res, ctx, 422);
 	}
@@ -121,7 +121,7 @@ int handle_cart_update(struct request *req, struct response *res)
 	if (found < 0)
 		return -1;
 	if (found == 1) {
-		view_field_error(req, ctx, "cart", "That product is not available.");
+		view_form_error(req, ctx, "That product is not available.");
 		return show(req, res, ctx, 422);
 	}
 	if (adding) {
@@ -129,9 +129,7 @@ int handle_cart_update(struct request *req, struct response *res)
 		                     &held) < 0)
 			return -1;
 		if (held + quantity > CART_MAX_QUANTITY) {
-			view_field_error(
-			    req, ctx, "cart",
-			    arena_printf(req->arena,
+			view_form_error(req, ctx, arena_printf(req->arena,
 			                 "Your cart holds %lld of %s already: at most %d "
 			                 "of one product fit in it.",
 			                 held, p.name, CART_MAX_QUANTITY));
@@ -140,9 +138,7 @@ int handle_cart_update(struct request *req, struct response *res)
 		quantity += held;
 	}
 	if (quantity > p.stock) {
-		view_field_error(
-		    req, ctx, "cart",
-		    p.stock == 0 ? "That product is sold out."
+		view_form_error(req, ctx, p.stock == 0 ? "That product is sold out."
 		    : held > 0
 		        ? arena_printf(req->arena,
 		                       "Only %lld of %s are left, and your cart holds %lld.",

@@ -74,12 +74,13 @@ static void wipe_card_fields(struct request *req)
 	wipe_field(req, "card_cvv");
 }
 
-/* Re-shows what was typed, except card data (never echoed back). */
+/* Re-shows what was typed, except the card number and CVV (never echoed back); the card's
+ * expiry stays, so a customer whose card was declined need not type it again. */
 static void keep_fields(struct checkout *co)
 {
-	static const char *const keys[] = {"name", "email", "payment_mode"};
+	static const char *const keys[] = {"name", "email", "payment_mode", "card_exp"};
 	struct request *req = co->req;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const char *v = http_form(req, keys[i]);
 		tdict_set(co->ctx, keys[i], v ? v : "");
 	}
@@ -135,12 +136,21 @@ static bool valid_contact(struct checkout *co)
 	o->contact_name = http_form(req, "name");
 	o->contact_email = http_form(req, "email");
 	if (!valid_text(o->contact_name, PERSON_FIELDS[PERSON_NAME].max_chars)) {
-		view_field_error(req, co->ctx, "name", "Enter the name for this order.");
+		view_field_error(
+		    req, co->ctx, "name",
+		    text_blank(o->contact_name) ? "Enter the name for this order."
+		    : text_chars(o->contact_name) > PERSON_FIELDS[PERSON_NAME].max_chars
+		        ? arena_printf(req->arena, "Enter a name of %u characters or fewer.",
+		                       PERSON_FIELDS[PERSON_NAME].max_chars)
+		        : "Enter the name as plain text on one line.");
 		ok = false;
 	}
 	if (!valid_email(o->contact_email)) {
 		view_field_error(req, co->ctx, "email",
-		                 "Enter an email address like name@example.com.");
+		                 text_blank(o->contact_email)
+		                     ? "Enter the email address for this order."
+		                     : "Enter an email address in the correct format, like "
+		                       "name@example.com.");
 		ok = false;
 	}
 	bool same = valid_checked(http_form(req, "shipping_same"));
@@ -215,9 +225,7 @@ static enum checkout_outcome checkout_validate(struct checkout *co)
 	for (size_t i = 0; i < co->nlines; i++) {
 		if (!cart_line_short(&co->lines[i]))
 			continue;
-		view_field_error(
-		    req, co->ctx, "cart",
-		    arena_printf(req->arena,
+		view_form_error(req, co->ctx, arena_printf(req->arena,
 		                 "%s is %s. Remove it from your cart or lower the "
 		                 "quantity, then check out again: nothing was charged.",
 		                 co->lines[i].name,
@@ -265,7 +273,7 @@ static void record_failed_payment(struct checkout *co, enum pay_result pr)
  * the nonce as idempotency key; co->card is wiped right after the authorisation, whatever its
  * answer (and at once when there is no processor).  An invoice order passes untouched.
  * Returns CHECKOUT_GO_ON (for a card, co->charged and co->auth set), CHECKOUT_REFUSED (not
- * approved: the reason is beside the card number; nothing is charged) or CHECKOUT_FAILED (no
+ * approved: the reason is at the top of the page; nothing is charged) or CHECKOUT_FAILED (no
  * such processor).
  */
 static enum checkout_outcome checkout_charge(struct checkout *co)
@@ -289,14 +297,20 @@ static enum checkout_outcome checkout_charge(struct checkout *co)
 	if (pr != PAY_APPROVED) {
 		log_info("checkout: card payment not approved (%s)", co->auth.message);
 		record_failed_payment(co, pr);
-		view_field_error(req, co->ctx, "card_number",
-		                 pr == PAY_DECLINED ? "The card was declined. Nothing was "
-		                                      "charged and no order was placed."
-		                 : pr == PAY_TIMEOUT
-		                     ? "The card processor did not answer in time. "
-		                       "Nothing was charged and no order was placed: "
-		                       "please try again."
-		                     : "The card could not be charged. No order was placed.");
+		/* At the top of the page, as what happened and what to do next. */
+		view_form_error(
+		    req, co->ctx,
+		    pr == PAY_DECLINED
+		        ? "Your card was declined: nothing was charged and no order was "
+		          "placed. Check the card details and try again, use another "
+		          "card, or choose to pay by invoice."
+		    : pr == PAY_TIMEOUT
+		        ? "The card processor did not answer in time: nothing was charged "
+		          "and no order was placed. Wait a minute, then place the order "
+		          "again, or choose to pay by invoice."
+		        : "Your card could not be charged: nothing was charged and no "
+		          "order was placed. Try again, use another card, or choose to "
+		          "pay by invoice.");
 		return CHECKOUT_REFUSED;
 	}
 	co->charged = true;
@@ -407,11 +421,11 @@ static enum checkout_outcome checkout_place(struct checkout *co)
 		          customer);
 	if (co->short_name == NULL)
 		return CHECKOUT_FAILED;
-	view_field_error(req, co->ctx, "cart",
-	                 arena_printf(req->arena,
-	                              "Sorry: not enough of %s is left for your order. Nothing "
-	                              "was charged; please change your cart.",
-	                              co->short_name));
+	view_form_error(req, co->ctx,
+	                arena_printf(req->arena,
+	                             "Sorry: not enough of %s is left for your order. Nothing "
+	                             "was charged; please change your cart.",
+	                             co->short_name));
 	return CHECKOUT_REFUSED;
 }
 

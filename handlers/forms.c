@@ -53,6 +53,15 @@ bool address_form_empty(const struct address_form *form)
 	return true;
 }
 
+/* "Address line 1" as it reads inside a sentence: "address line 1". */
+static const char *lower_label(struct request *req, const char *label)
+{
+	char *s = arena_strdup(req->arena, label);
+	if (*s >= 'A' && *s <= 'Z')
+		*s = (char)(*s - 'A' + 'a');
+	return s;
+}
+
 bool address_form_check(struct request *req, struct tdict *ctx, struct address_form *form)
 {
 	bool ok = true;
@@ -60,9 +69,23 @@ bool address_form_check(struct request *req, struct tdict *ctx, struct address_f
 		form->error[f] = NULL;
 		if (valid_address_field(f, form->value[f]))
 			continue;
-		form->error[f] = ADDRESS_FIELDS[f].optional
-		                     ? "Use plain text here, or leave it empty."
-		                     : "Fill this in (plain text).";
+		/* Specific to the field and the problem: "Enter the city of the billing
+		 * address", not "Fill this in". */
+		const char *label = ADDRESS_FIELDS[f].label;
+		const char *of = ADDRESS_KINDS[form->kind];
+		if (text_blank(form->value[f]))
+			form->error[f] = arena_printf(req->arena, "Enter the %s of the %s address.",
+			                              lower_label(req, label), of);
+		else if (text_chars(form->value[f]) > ADDRESS_FIELDS[f].max_chars)
+			form->error[f] = arena_printf(
+			    req->arena, "Enter the %s of the %s address in %u characters or fewer.",
+			    lower_label(req, label), of, ADDRESS_FIELDS[f].max_chars);
+		else
+			form->error[f] = arena_printf(
+			    req->arena,
+			    "Enter the %s of the %s address as plain text on one line%s.",
+			    lower_label(req, label), of,
+			    ADDRESS_FIELDS[f].optional ? ", or leave it empty" : "");
 		view_field_error(req, ctx, field_key(req, form->kind, f), form->error[f]);
 		ok = false;
 	}

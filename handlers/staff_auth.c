@@ -72,7 +72,13 @@ int handle_staff_login(struct request *req, struct response *res)
 	tdict_set(ctx, "username", username != NULL ? username : "");
 	if (username == NULL || password == NULL || code == NULL || *username == '\0' ||
 	    *password == '\0' || *code == '\0') {
-		view_field_error(req, ctx, "form", "Enter your username, password and code.");
+		if (username == NULL || *username == '\0')
+			view_field_error(req, ctx, "username", "Enter your username.");
+		if (password == NULL || *password == '\0')
+			view_field_error(req, ctx, "password", "Enter your password.");
+		if (code == NULL || *code == '\0')
+			view_field_error(req, ctx, "totp",
+			                 "Enter the 6-digit code from your authenticator app.");
 		return login_page(req, res, ctx, 422);
 	}
 	/* Too many failures from one address: refused at once, never by sleeping (a sleeping
@@ -80,9 +86,9 @@ int handle_staff_login(struct request *req, struct response *res)
 	if (throttle_over(req, THROTTLE_STAFF_LOGIN, NULL, &over, &retry) < 0)
 		return -1;
 	if (over) {
-		view_field_error(req, ctx, "form",
-		                 "Too many failed sign-ins from this address. Wait 15 minutes, or "
-		                 "ask a staff admin.");
+		view_form_error(req, ctx,
+		                "Too many failed sign-ins from this address. Wait 15 minutes, or "
+		                "ask a staff admin.");
 		throttle_refuse(res, retry);
 		return login_page(req, res, ctx, 429);
 	}
@@ -119,7 +125,7 @@ int handle_staff_login(struct request *req, struct response *res)
 	if (why != NULL) {
 		if (signin_failed(req, found == 0 ? &s : NULL, why) < 0)
 			return -1;
-		view_field_error(req, ctx, "form", SIGNIN_FAILED);
+		view_form_error(req, ctx, SIGNIN_FAILED);
 		return login_page(req, res, ctx, 422);
 	}
 	if (db_staff_login_ok(req->db, s.id) < 0)

@@ -161,7 +161,7 @@ static const char *sentence(struct request *req, const char *s)
  * The posted reason of form f: required (one line) when the customer is told it, optional
  * otherwise.  Returns true when acceptable, the value (NULL: none) in *out.
  */
-static bool reason_ok(struct request *req, struct tdict *ctx, const struct form *f,
+static bool reason_ok(struct request *req, struct tdict *ctx, const struct form *f, long long id,
                       const char **out)
 {
 	const struct customer_access_info *i = customer_access_info(f->access);
@@ -172,12 +172,13 @@ static bool reason_ok(struct request *req, struct tdict *ctx, const struct form 
 		return true;
 	if (valid_text(*out, CUSTOMER_ACCESS_REASON_MAX))
 		return true;
-	view_field_error(req, ctx, "reason",
-	                 *out == NULL ? "Give the reason the customer will be told."
-	                              : arena_printf(req->arena,
-	                                             "The reason must be one line of at most %d "
-	                                             "characters.",
-	                                             CUSTOMER_ACCESS_REASON_MAX));
+	view_field_error_at(req, ctx, "reason",
+	                    arena_printf(req->arena, "%s-reason-%lld", f->key, id),
+	                    *out == NULL ? "Give the reason the customer will be told."
+	                                 : arena_printf(req->arena,
+	                                                "The reason must be one line of at most %d "
+	                                                "characters.",
+	                                                CUSTOMER_ACCESS_REASON_MAX));
 	return false;
 }
 
@@ -191,7 +192,7 @@ static int access_action(struct request *req, struct response *res, const struct
 	}
 	struct tdict *ctx = view_ctx(req, privacy_action(f->action)->label);
 	const char *reason;
-	if (!reason_ok(req, ctx, f, &reason))
+	if (!reason_ok(req, ctx, f, id, &reason))
 		return form_again(req, res, id, f, ctx);
 	const struct customer_access_info *info = customer_access_info(f->access);
 	struct access_tx t = {
@@ -260,24 +261,26 @@ static int contact_tx(struct db *db, void *ctx)
 }
 
 /* Checks the contact form's message and note, marking each bad one in ctx. */
-static bool contact_fields_ok(struct request *req, struct tdict *ctx, const char *message,
-                              const char *note)
+static bool contact_fields_ok(struct request *req, struct tdict *ctx, long long id,
+                              const char *message, const char *note)
 {
 	bool ok = true;
 	if (!valid_text_lines(message, CUSTOMER_CONTACT_TEXT_MAX)) {
-		view_field_error(req, ctx, "message",
-		                 arena_printf(req->arena,
-		                              "Write the message to the applicant (at most %d "
-		                              "characters).",
-		                              CUSTOMER_CONTACT_TEXT_MAX));
+		view_field_error_at(req, ctx, "message",
+		                    arena_printf(req->arena, "contact-message-%lld", id),
+		                    arena_printf(req->arena,
+		                                 "Write the message to the applicant (at most %d "
+		                                 "characters).",
+		                                 CUSTOMER_CONTACT_TEXT_MAX));
 		ok = false;
 	}
 	if (!valid_text(note, CUSTOMER_CONTACT_NOTE_MAX)) {
-		view_field_error(req, ctx, "note",
-		                 arena_printf(req->arena,
-		                              "Write a note for the registration: one line of at "
-		                              "most %d characters.",
-		                              CUSTOMER_CONTACT_NOTE_MAX));
+		view_field_error_at(
+		    req, ctx, "note", arena_printf(req->arena, "contact-note-%lld", id),
+		    arena_printf(req->arena,
+		                 "Write a note for the registration: one line of at "
+		                 "most %d characters.",
+		                 CUSTOMER_CONTACT_NOTE_MAX));
 		ok = false;
 	}
 	return ok;
@@ -298,7 +301,7 @@ int handle_staff_customer_contact(struct request *req, struct response *res)
 	}
 	struct tdict *ctx = view_ctx(req, privacy_action(f->action)->label);
 	const char *message = http_form(req, "message"), *note = http_form(req, "note");
-	if (!contact_fields_ok(req, ctx, message, note))
+	if (!contact_fields_ok(req, ctx, id, message, note))
 		return form_again(req, res, id, f, ctx);
 	struct contact_tx t = {
 	    .c =

@@ -9,13 +9,16 @@
  * The form messages.  They are constants on purpose: a message built from
  * the input could carry card digits into an error page or a log line.
  */
-#define MSG_NUMBER   "Check the card number: it is not a valid card number."
-#define MSG_EXP      "Enter the expiry date as MM/YY."
-#define MSG_EXPIRED  "This card has expired."
-#define MSG_CVV3     "Enter the 3-digit security code from the back of the card."
-#define MSG_CVV4     "Enter the 4-digit security code (American Express: on the front)."
-#define CARD_MIN_LEN 12
-#define CARD_MAX_LEN 19
+#define MSG_NUMBER       "Check the card number: it is not a valid card number."
+#define MSG_EXP          "Enter a card expiry date in the format MM/YY."
+#define MSG_NUMBER_EMPTY "Enter your card number."
+#define MSG_EXP_EMPTY    "Enter your card's expiry date."
+#define MSG_CVV_EMPTY    "Enter your card's security code."
+#define MSG_EXPIRED      "This card has expired: use another card."
+#define MSG_CVV3         "Enter the 3-digit security code from the back of the card."
+#define MSG_CVV4         "Enter the 4-digit security code (American Express: on the front)."
+#define CARD_MIN_LEN     12
+#define CARD_MAX_LEN     19
 
 static bool is_digit(char c)
 {
@@ -137,14 +140,15 @@ int card_parse(const char *number, const char *exp, const char *cvv, long now, s
 
 	card_wipe(out);
 	*field = CARD_FIELD_NUMBER;
-	*message = MSG_NUMBER;
+	*message =
+	    *skip_blanks(number != NULL ? number : "") == '\0' ? MSG_NUMBER_EMPTY : MSG_NUMBER;
 	int n = number_digits(number != NULL ? number : "", digits);
 	if (n < CARD_MIN_LEN || !card_luhn_ok(digits))
 		goto out;
 	memcpy(out->number, digits, (size_t)n + 1);
 
 	*field = CARD_FIELD_EXP;
-	*message = MSG_EXP;
+	*message = *skip_blanks(exp != NULL ? exp : "") == '\0' ? MSG_EXP_EMPTY : MSG_EXP;
 	if (parse_exp(exp != NULL ? exp : "", &month, &year) < 0)
 		goto out;
 	*message = MSG_EXPIRED;
@@ -155,7 +159,9 @@ int card_parse(const char *number, const char *exp, const char *cvv, long now, s
 
 	amex = strcmp(card_brand(out->number), "amex") == 0;
 	*field = CARD_FIELD_CVV;
-	*message = amex ? MSG_CVV4 : MSG_CVV3;
+	*message = *skip_blanks(cvv != NULL ? cvv : "") == '\0' ? MSG_CVV_EMPTY
+	           : amex                                       ? MSG_CVV4
+	                                                        : MSG_CVV3;
 	if (parse_cvv(cvv != NULL ? cvv : "", amex ? 4 : 3, out->cvv) < 0)
 		goto out;
 

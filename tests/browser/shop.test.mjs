@@ -50,7 +50,7 @@ test('register_form_shows_field_errors_without_js', async ({ anon }) => {
   check(resp.status() === 422, `POST /register answered ${resp.status()}, want 422`);
   const errors = await anon.locator('.field-error').allInnerTexts();
   check(errors.length >= 3, `only ${errors.length} field errors: ${JSON.stringify(errors)}`);
-  await expectText(anon, /Please correct the marked fields/, 'error summary');
+  await expectText(anon, /There is a problem/, 'error summary');
   await expectText(anon, /accept it to register/, 'policy checkbox error');
   check(await anon.inputValue('#name') === 'Only A Name', 'the name was not kept');
 });

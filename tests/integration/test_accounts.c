@@ -236,8 +236,8 @@ static void test_lockout_after_repeated_failures_says_nothing_of_existence(void 
 	assert_int_equal(do_login(&c, u, PASSWORD, &r), 422);
 	assert_null(client_get_cookie(&c, COOKIE));
 	assert_int_equal(do_login(&c, unique("nobody"), PASSWORD, &unknown), 422);
-	char *m1 = strstr(r.body, "<p class=\"error\"");
-	char *m2 = strstr(unknown.body, "<p class=\"error\"");
+	char *m1 = strstr(r.body, "<div class=\"error-summary\"");
+	char *m2 = strstr(unknown.body, "<div class=\"error-summary\"");
 	assert_non_null(m1);
 	assert_non_null(m2);
 	assert_memory_equal(m1, m2, 120);

@@ -100,16 +100,28 @@ static void test_person_columns_are_as_wide_as_the_person_field_limits(void **st
 	assert_int_equal(bad, 0);
 }
 
-/* True when html has the input of field id (with value and maxlength) and, right after it, a
- * field error: the message is beside that field and no other. */
+/* True when html has, right before the input of field id (with value and maxlength), that
+ * field's error, which the input points at (aria-describedby): the message is beside that field
+ * and no other, between its label and the field as the GOV.UK pattern has it. */
 static bool error_beside(const char *html, const char *id, const char *value, unsigned max)
 {
-	char input[256];
+	char input[512];
 	snprintf(input, sizeof(input),
-	         "<input id=\"%s\" name=\"%s\" value=\"%s\" maxlength=\"%u\">\n"
-	         "<p class=\"field-error\">",
-	         id, id, value, max);
-	return strstr(html, input) != NULL;
+	         "<p id=\"%s-error\" class=\"field-error\"><span "
+	         "class=\"visually-hidden\">Error:</span> "
+	         "%%s</p>\n<input id=\"%s\" name=\"%s\" value=\"%s\" maxlength=\"%u\" "
+	         "aria-describedby=\"%s-error\" aria-invalid=\"true\">",
+	         id, id, id, value, max, id);
+	/* The message itself varies by field: match what comes before and after it. */
+	char *cut = strstr(input, "%s");
+	*cut = '\0';
+	const char *tail = cut + 2;
+	for (const char *p = strstr(html, input); p != NULL; p = strstr(p + 1, input)) {
+		const char *end = strstr(p + strlen(input), "</p>\n<input");
+		if (end != NULL && strncmp(end, tail, strlen(tail)) == 0)
+			return true;
+	}
+	return false;
 }
 
 static void test_my_account_address_error_is_beside_its_field_and_keeps_what_was_typed(void **state)
@@ -133,6 +145,11 @@ static void test_my_account_address_error_is_beside_its_field_and_keeps_what_was
 	assert_false(error_beside(r.body, "billing_postcode", "X1",
 	                          ADDRESS_FIELDS[ADDRESS_POSTCODE].max_chars));
 	assert_non_null(strstr(r.body, "value=\"9 Typed Rd\""));
+	/* The error summary at the top links to the field with a message naming it. */
+	assert_non_null(strstr(
+	    r.body,
+	    "<li><a href=\"#billing_city\">Enter the city of the billing address.</a></li>"));
+	assert_non_null(strstr(r.body, "<title>Error: "));
 	http_resp_free(&r);
 	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM customer_addresses a JOIN customers c "
 	                               "ON c.id = a.customer_id WHERE c.username = '%s'",

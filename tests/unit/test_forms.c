@@ -163,15 +163,31 @@ static void test_address_block_keeps_field_names_and_shows_each_error_beside_its
 		/* The label's hint says optional exactly for the optional fields. */
 		const char *hint = strstr(label, "(optional)");
 		assert_int_equal(hint != NULL && hint < input, ADDRESS_FIELDS[f].optional);
-		/* The error, if any, sits between this input and the next field's label. */
-		const char *next = strstr(input, "<label");
-		const char *error = strstr(input, "<p class=\"field-error\">");
-		bool beside = error != NULL && (next == NULL || error < next);
+		/* The error, if any, sits between this field's label and its input, which points
+		 * at it (the GOV.UK pattern). */
+		const char *error = strstr(
+		    label, arena_printf(fx->a, "<p id=\"%s-error\" class=\"field-error\">", id));
+		bool beside = error != NULL && error < input;
 		assert_int_equal(beside, f == ADDRESS_CITY);
+		const char *described = strstr(input, ">");
+		const char *aria =
+		    strstr(input, arena_printf(fx->a, "aria-describedby=\"%s-error\"", id));
+		assert_int_equal(aria != NULL && aria < described, f == ADDRESS_CITY);
 		at = input;
 	}
 	assert_non_null(strstr(html, "value=\"1 Main St\""));
-	assert_non_null(strstr(html, "Fill this in (plain text).</p>"));
+	/* Specific to the field and the problem, not "Fill this in". */
+	assert_non_null(strstr(html, "Enter the city of the billing address.</p>"));
+
+	/* The same call fed the error summary: one line, a link to the field. */
+	static const char summary[] = "{{> error_summary}}";
+	assert_int_equal(tmpl_set_add(&set, "summary", summary, strlen(summary), err, sizeof(err)),
+	                 0);
+	html = render(fx, "summary");
+	assert_non_null(strstr(html, "<div class=\"error-summary\" role=\"alert\""));
+	assert_non_null(strstr(
+	    html, "<li><a href=\"#billing_city\">Enter the city of the billing address.</a></li>"));
+	assert_null(strstr(html, "billing_postcode"));
 }
 
 static void test_stored_addresses_fill_their_own_block(void **state)

@@ -165,6 +165,19 @@ static void test_parse_rejects_letters(void **state)
 	}
 }
 
+/* An empty (or blank) number is asked for, not called invalid. */
+static void test_missing_number_asks_for_it(void **state)
+{
+	(void)state;
+	const char *empty[] = {"", "   ", NULL};
+	for (size_t i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
+		struct parsed p = parse(empty[i], "12/27", "123");
+		assert_int_equal(p.rc, -1);
+		assert_int_equal(p.field, CARD_FIELD_NUMBER);
+		assert_string_equal(p.message, "Enter your card number.");
+	}
+}
+
 static void test_parse_rejects_short_number(void **state)
 {
 	(void)state;
@@ -216,7 +229,7 @@ static void test_expiry_in_past_rejected(void **state)
 		struct parsed p = parse(VISA_OK, past[i], "123");
 		assert_int_equal(p.rc, -1);
 		assert_int_equal(p.field, CARD_FIELD_EXP);
-		assert_string_equal(p.message, "This card has expired.");
+		assert_string_equal(p.message, "This card has expired: use another card.");
 	}
 	/* A November card dies when December starts, in UTC. */
 	assert_int_equal(parse_at(VISA_OK, "11/26", "123", DEC_FIRST).rc, -1);
@@ -262,7 +275,11 @@ static void test_expiry_bad_format_rejected(void **state)
 		struct parsed p = parse(VISA_OK, bad[i], "123");
 		assert_int_equal(p.rc, -1);
 		assert_int_equal(p.field, CARD_FIELD_EXP);
-		assert_string_equal(p.message, "Enter the expiry date as MM/YY.");
+		/* Specific to the problem: a missing date is asked for, a malformed one is shown
+		 * its format. */
+		assert_string_equal(
+		    p.message, *bad[i] == '\0' ? "Enter your card's expiry date."
+		                               : "Enter a card expiry date in the format MM/YY.");
 	}
 	assert_int_equal(parse(VISA_OK, NULL, "123").field, CARD_FIELD_EXP);
 }
@@ -278,8 +295,10 @@ static void test_cvv_three_digits_for_visa(void **state)
 		struct parsed p = parse(VISA_OK, "12/27", bad[i]);
 		assert_int_equal(p.rc, -1);
 		assert_int_equal(p.field, CARD_FIELD_CVV);
-		assert_string_equal(p.message,
-		                    "Enter the 3-digit security code from the back of the card.");
+		assert_string_equal(
+		    p.message, *bad[i] == '\0'
+		                   ? "Enter your card's security code."
+		                   : "Enter the 3-digit security code from the back of the card.");
 	}
 	assert_int_equal(parse(VISA_OK, "12/27", NULL).field, CARD_FIELD_CVV);
 }
@@ -572,6 +591,7 @@ int main(void)
 	    cmocka_unit_test(test_cvv_three_digits_for_visa),
 	    cmocka_unit_test(test_cvv_four_for_amex),
 	    cmocka_unit_test(test_error_message_never_contains_input),
+	    cmocka_unit_test(test_missing_number_asks_for_it),
 	    cmocka_unit_test(test_parse_failure_wipes_out),
 	    cmocka_unit_test(test_sandbox_approves_4242_with_token_brand_last4),
 	    cmocka_unit_test(test_sandbox_declines_0002),
