@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "config.h"
 #include "db/customers.h"
 #include "db/outbox.h"
 #include "log.h"
@@ -17,6 +18,16 @@ void mail_shop_url(char *buf, size_t cap, const char *base_url, const char *path
 	while (n > 0 && base_url[n - 1] == '/')
 		n--;
 	snprintf(buf, cap, "%.*s%s", (int)n, base_url, path);
+}
+
+void mail_contact_ctx(struct tdict *ctx, const struct config *cfg)
+{
+	if (cfg->contact_email[0] != '\0')
+		tdict_set(ctx, "contact_email", cfg->contact_email);
+	if (cfg->contact_phone[0] != '\0')
+		tdict_set(ctx, "contact_phone", cfg->contact_phone);
+	if (cfg->contact_address[0] != '\0')
+		tdict_set(ctx, "contact_address", cfg->contact_address);
 }
 
 int mail_render(const struct tmpl_set *views, const char *kind, const struct tdict *ctx,

@@ -14,6 +14,11 @@ struct tmpl_set;
  * "/..."), into buf: a link for a mail.  Cut as snprintf does. */
 void mail_shop_url(char *buf, size_t cap, const char *base_url, const char *path);
 
+struct config;
+/* Sets contact_email, contact_phone and contact_address in ctx from cfg (only those configured),
+ * for a mail that tells the reader how to reach the shop. */
+void mail_contact_ctx(struct tdict *ctx, const struct config *cfg);
+
 /* One rendered mail: the template's text with its subject line split off (both point into
  * text). */
 struct mail_text {
