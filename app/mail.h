@@ -38,6 +38,19 @@ int mail_render(const struct tmpl_set *views, const char *kind, const struct tdi
 void mail_text_free(struct mail_text *m);
 
 /*
+ * The two parts `dittoctl mail send` delivers for a queued message (subject, body of len
+ * bytes), appended to text and html:
+ *  - text: the body as queued, then "-- " and the shop's footer, views/mail/_footer.txt
+ *    rendered with cfg's contact details and base_url: every mail says how to reach the shop;
+ *  - html: the same message as an HTML document, views/mail_html.html, a page template, so
+ *    every value is escaped as on the site: the body's paragraphs (split at empty lines, line
+ *    breaks kept), its http and https addresses as links, and the footer.
+ * Returns 0, or -1 (logged) when a template is missing.
+ */
+int mail_delivery_parts(const struct tmpl_set *views, const struct config *cfg, const char *subject,
+                        const char *body, size_t len, struct buf *text, struct buf *html);
+
+/*
  * Renders the plain-text template "mail/<kind>" (views/mail/<kind>.txt) of
  * views with ctx and queues it in the outbox for recipient, as part of the
  * caller's transaction if one is open.  The template's first line is
