@@ -372,17 +372,23 @@ static void test_mail_send_writes_eml_and_marks_sent(void **state)
 	assert_non_null(strstr(msg, "\r\nDate: "));
 	assert_non_null(strstr(msg, "\r\nMessage-ID: <"));
 	assert_non_null(strstr(msg, "\r\nMIME-Version: 1.0\r\n"));
+	assert_non_null(strstr(msg, "\r\nContent-Type: multipart/alternative; boundary="));
 	assert_non_null(strstr(msg, "\r\nContent-Type: text/plain; charset=utf-8\r\n"));
+	assert_non_null(strstr(msg, "\r\nContent-Type: text/html; charset=utf-8\r\n"));
 	assert_non_null(strstr(msg, "\r\nContent-Transfer-Encoding: 8bit\r\n"));
 	assert_non_null(strstr(msg, "\r\n\r\nFirst line\r\nSecond line: ü\r\n"));
-	/* A mail parser reads the encoded subject back as it was queued. */
+	/* A mail parser reads the encoded subject back as it was queued, the plain part as the
+	 * queued text followed by the shop's footer, and an HTML part beside it. */
 	assert_int_equal(
 	    sh("python3 -c 'import email, email.policy, sys; "
 	       "m = email.message_from_binary_file(open(sys.argv[1], \"rb\"), "
 	       "policy=email.policy.default); "
+	       "t = m.get_body((\"plain\",)).get_content().replace(\"\\r\\n\", \"\\n\"); "
+	       "h = m.get_body((\"html\",)).get_content(); "
 	       "sys.exit(0 if m[\"Subject\"] == sys.argv[2] and "
-	       "m.get_content().replace(\"\\r\\n\", \"\\n\") == \"First line\\nSecond line: "
-	       "\\u00fc\\n\" else 1)' "
+	       "t.startswith(\"First line\\nSecond line: \\u00fc\\n\\n-- \\n\") and "
+	       "\"support@idemditto.example\" in t and "
+	       "\"Second line: \\u00fc<br>\" in h else 1)' "
 	       "'%s' '%s'",
 	       path, subject),
 	    0);
