@@ -505,7 +505,8 @@ static void test_every_subcommand_has_help(void **state)
 	    "",         "migrate",          "policy",          "policy publish",
 	    "staff",    "staff add",        "staff list",      "staff disable",
 	    "customer", "customer approve", "customer deny",   "customer cancel",
-	    "mail",     "mail send",        "mail promotions",
+	    "mail",     "mail send",        "mail promotions", "customer list",
+	    "order",    "order status",     "order list",
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		struct ctl_run r;
@@ -526,9 +527,9 @@ static void test_every_subcommand_has_help(void **state)
 	/* The top-level usage lists every command. */
 	struct ctl_run r;
 	ctl(&r, NULL, "--help");
-	const char *listed[] = {"migrate",    "policy publish", "staff add",
-	                        "staff list", "staff disable",  "customer approve",
-	                        "mail send",  "mail promotions"};
+	const char *listed[] = {"migrate",       "policy publish",   "staff add", "staff list",
+	                        "staff disable", "customer approve", "mail send", "mail promotions",
+	                        "customer list", "order list"};
 	for (size_t i = 0; i < sizeof(listed) / sizeof(listed[0]); i++)
 		assert_non_null(strstr(r.out, listed[i]));
 }
@@ -552,6 +553,14 @@ static void test_errors_are_one_line_and_nonzero(void **state)
 	    "mail send --limit x",
 	    "mail promotions extra",
 	    "policy publish",
+	    "customer list --status nosuch",
+	    "customer list --limit 0",
+	    "customer list --status",
+	    "customer list extra",
+	    "order",
+	    "order list --status pending",
+	    "order list --limit x",
+	    "order frobnicate",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct ctl_run r;
@@ -564,6 +573,125 @@ static void test_errors_are_one_line_and_nonzero(void **state)
 	assert_int_equal(sh("\"$BUILD\"/dittoctl --config /nonexistent staff list 2>&1 >/dev/null "
 	                    "| grep -c . | grep -qx 1"),
 	                 0);
+}
+
+/* The line of the table that names u, copied into line ("" when none does). */
+static void table_line(const char *out, const char *u, char *line, size_t cap)
+{
+	line[0] = '\0';
+	const char *p = strstr(out, u);
+	if (p == NULL)
+		return;
+	while (p > out && p[-1] != '\n')
+		p--;
+	snprintf(line, cap, "%.*s", (int)strcspn(p, "\n"), p);
+}
+
+static void test_customer_list_shows_whom_to_approve(void **state)
+{
+	(void)state;
+	const char *pending = customer_in("pending");
+	char p[80];
+	snprintf(p, sizeof(p), "%s", pending);
+	const char *approved = customer_in("approved");
+	struct ctl_run r;
+	ctl(&r, NULL, "customer list --status pending --limit 100000");
+	assert_int_equal(r.status, 0);
+	assert_int_equal(r.err_lines, 0);
+	/* A header, then one aligned line per customer: the columns start where the header's do. */
+	assert_true(strncmp(r.out, "ID", 2) == 0 || strncmp(r.out, " ", 1) == 0);
+	assert_non_null(strstr(r.out, "USERNAME"));
+	assert_non_null(strstr(r.out, "EMAIL"));
+	char line[512];
+	table_line(r.out, p, line, sizeof(line));
+	assert_true(line[0] != '\0');
+	assert_non_null(strstr(line, mail_of(p)));
+	assert_non_null(strstr(line, "pending"));
+	assert_non_null(strstr(line, "Ctl Test"));
+	size_t head_col = (size_t)(strstr(r.out, "USERNAME") - r.out);
+	assert_true(strncmp(line + head_col, p, strlen(p)) == 0);
+	/* Only pending ones. */
+	assert_null(strstr(r.out, approved));
+	assert_null(strstr(r.out, " approved "));
+	/* Every status without the option. */
+	ctl(&r, NULL, "customer list --limit 100000");
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, approved));
+	assert_non_null(strstr(r.out, p));
+	/* Approved with the command the list leads to, it leaves the pending list. */
+	ctl(&r, NULL, "customer approve %s", p);
+	assert_int_equal(r.status, 0);
+	ctl(&r, NULL, "customer list --status=pending --limit 100000");
+	assert_int_equal(r.status, 0);
+	assert_null(strstr(r.out, p));
+	/* Never a password hash. */
+	assert_null(strstr(r.out, "argon2"));
+}
+
+static void test_customer_list_cuts_long_values_and_controls(void **state)
+{
+	(void)state;
+	const char *u = customer_in("deactivated");
+	assert_int_equal(sql_admin("UPDATE customers SET name = CONCAT('Tab', CHAR(9), 'Name ', "
+	                           "REPEAT('x', 80)) WHERE username = '%s'",
+	                           u),
+	                 0);
+	struct ctl_run r;
+	ctl(&r, NULL, "customer list --status deactivated --limit 100000");
+	assert_int_equal(r.status, 0);
+	char line[512];
+	table_line(r.out, u, line, sizeof(line));
+	assert_non_null(strstr(line, "Tab Name xxx"));
+	assert_non_null(strstr(line, "x..."));
+	assert_null(strchr(line, '\t'));
+	assert_null(strstr(line, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
+}
+
+static void test_order_list_filters_by_status(void **state)
+{
+	(void)state;
+	const char *u = customer_in("approved");
+	long long cid = sql_admin_int("SELECT id FROM customers WHERE username = '%s'", u);
+	assert_int_equal(
+	    sql_admin("SET @v = (SELECT MAX(version) FROM policy_versions);"
+	              "INSERT INTO orders (customer_id, nonce, status, policy_version, "
+	              "contact_name, contact_email, billing_line1, billing_city, billing_postcode, "
+	              "billing_country, shipping_line1, shipping_city, shipping_postcode, "
+	              "shipping_country, payment_mode, total_cents) VALUES "
+	              "(%lld, RPAD('ol-a-%lld', 43, 'x'), 'placed', @v, 'N', 'n@example.com', 'l', "
+	              "'c', 'p', 'UK', 'l', 'c', 'p', 'UK', 'invoice', 4321),"
+	              "(%lld, RPAD('ol-b-%lld', 43, 'x'), 'shipped', @v, 'N', 'n@example.com', "
+	              "'l', 'c', 'p', 'UK', 'l', 'c', 'p', 'UK', 'card', 999)",
+	              cid, cid, cid, cid),
+	    0);
+	long long placed = sql_admin_int("SELECT id FROM orders WHERE nonce = RPAD('ol-a-%lld', "
+	                                 "43, 'x')",
+	                                 cid);
+	struct ctl_run r;
+	ctl(&r, NULL, "order list --status placed --limit 100000");
+	assert_int_equal(r.status, 0);
+	assert_int_equal(r.err_lines, 0);
+	assert_non_null(strstr(r.out, "TOTAL"));
+	char line[512];
+	table_line(r.out, u, line, sizeof(line));
+	assert_true(line[0] != '\0');
+	char id[32];
+	snprintf(id, sizeof(id), "%lld ", placed);
+	assert_non_null(strstr(line, id));
+	assert_non_null(strstr(line, "invoice"));
+	assert_non_null(strstr(line, "43.21"));
+	assert_null(strstr(r.out, " shipped "));
+	ctl(&r, NULL, "order list --status shipped --limit 100000");
+	table_line(r.out, u, line, sizeof(line));
+	assert_non_null(strstr(line, "9.99"));
+	assert_null(strstr(r.out, " placed "));
+	/* An erased account's order names nobody. */
+	assert_int_equal(sql_admin("UPDATE orders SET customer_id = NULL WHERE id = %lld", placed),
+	                 0);
+	ctl(&r, NULL, "order list --status placed --limit 100000");
+	char want[64];
+	snprintf(want, sizeof(want), "(erased)");
+	assert_non_null(strstr(r.out, want));
 }
 
 static int teardown(void **state)
@@ -593,6 +721,9 @@ int main(void)
 	    cmocka_unit_test(test_mail_send_twice_concurrently_sends_once),
 	    cmocka_unit_test(test_mail_send_leaves_a_message_another_sender_claimed),
 	    cmocka_unit_test(test_mail_send_counts_failed_attempt_with_one_error_line),
+	    cmocka_unit_test(test_customer_list_shows_whom_to_approve),
+	    cmocka_unit_test(test_customer_list_cuts_long_values_and_controls),
+	    cmocka_unit_test(test_order_list_filters_by_status),
 	    cmocka_unit_test(test_every_subcommand_has_help),
 	    cmocka_unit_test(test_errors_are_one_line_and_nonzero),
 	};
