@@ -297,6 +297,15 @@ stack_down() {
 	db_stop "$d"
 }
 
+# shell_quote VALUE: VALUE as is when it has no space or shell metacharacter, else in single
+# quotes (a quote inside as '\''), so a password with spaces reads (and pastes) as one value.
+shell_quote() {
+	case $1 in
+	'' | *[!A-Za-z0-9_.,:/@+=-]*) printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" ;;
+	*) printf '%s' "$1" ;;
+	esac
+}
+
 # demo_accounts DIR WEB_PORT: one staff account per role and one approved demo customer,
 # created once; their passwords are generated and kept in DIR/secrets/demo-logins.txt.
 demo_accounts() {
@@ -312,13 +321,13 @@ demo_accounts() {
 		local out
 		out=$(printf '%s\n' "$pw" | (cd "$REPO" && "$BUILD/dittoctl" --config "$d/ditto.conf" \
 			staff add --role "$role" "demo_$role") 2>&1) || { say "$out"; continue; }
-		printf 'staff     %-20s password: %s   TOTP secret: %s\n' "demo_$role" "$pw" \
+		printf 'staff     %-20s password: %s   TOTP secret: %s\n' "demo_$role" "$(shell_quote "$pw")" \
 			"$(printf '%s\n' "$out" | grep -o 'secret=[A-Z2-7]*' | head -1 | cut -d= -f2)" >>"$logins.tmp"
 	done
 	# The demo customer registers through the site like anyone, then is approved.
 	pw="showroom $(random_secret | head -c 12) visitor"
 	if register_customer "$d" "$port" demo "$pw" "Demo Customer" demo@example.com; then
-		printf 'customer  %-20s password: %s\n' demo "$pw" >>"$logins.tmp"
+		printf 'customer  %-20s password: %s\n' demo "$(shell_quote "$pw")" >>"$logins.tmp"
 	fi
 	mv "$logins.tmp" "$logins"
 	cat "$logins"
