@@ -529,6 +529,45 @@ static void test_sign_in_never_redirects_to_another_site(void **state)
 	http_resp_free(&r);
 }
 
+/* The shop's contact details (the stack's config) in the footer of every shop page, in the
+ * body of /contact and /privacy, and never on the staff site's footer. */
+static void test_contact_details_on_shop_pages_contact_and_privacy(void **state)
+{
+	(void)state;
+	static const char *const pages[] = {"/",        "/login",  "/register", "/password/forgot",
+	                                    "/privacy", "/contact"};
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		struct client c = {0};
+		struct http_resp r;
+		assert_int_equal(client_get(&c, env_web(), pages[i], &r), 0);
+		assert_int_equal(r.status, 200);
+		const char *foot = strstr(r.body, "<footer");
+		assert_non_null(foot);
+		assert_non_null(strstr(foot, "mailto:support@idemditto.example"));
+		assert_non_null(strstr(foot, "href=\"tel:+441134960000\""));
+		assert_non_null(strstr(foot, "1 Showroom Lane"));
+		http_resp_free(&r);
+	}
+	struct client c = {0};
+	struct http_resp r;
+	assert_int_equal(client_get(&c, env_web(), "/contact", &r), 0);
+	const char *main = strstr(r.body, "<main>"), *foot = strstr(r.body, "<footer");
+	assert_non_null(main);
+	const char *phone = strstr(main, "+44 113 496 0000");
+	assert_true(phone != NULL && phone < foot);
+	http_resp_free(&r);
+	assert_int_equal(client_get(&c, env_web(), "/privacy", &r), 0);
+	main = strstr(r.body, "<main>");
+	foot = strstr(r.body, "<footer");
+	const char *q = strstr(main, "Questions about your data");
+	assert_true(q != NULL && q < foot);
+	assert_true(strstr(q, "support@idemditto.example") < foot);
+	http_resp_free(&r);
+	assert_int_equal(client_get(&c, env_staff(), "/admin/login", &r), 0);
+	assert_null(strstr(r.body, "support@idemditto.example"));
+	http_resp_free(&r);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -550,6 +589,7 @@ int main(void)
 	    cmocka_unit_test(test_purge_erases_links_of_erased_accounts_and_dead_links),
 	    cmocka_unit_test(test_sign_in_returns_to_the_page_asked_for),
 	    cmocka_unit_test(test_sign_in_never_redirects_to_another_site),
+	    cmocka_unit_test(test_contact_details_on_shop_pages_contact_and_privacy),
 	};
 	return cmocka_run_group_tests_name("password_reset", tests, NULL, teardown);
 }
