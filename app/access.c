@@ -1,6 +1,11 @@
 /* access.c — the access step: viewer, route audience, CSRF. */
 #include "access.h"
 
+#include <stdio.h>
+#include <string.h>
+
+#include <uriparser/Uri.h>
+
 #include "config.h"
 #include "db/db.h"
 #include "router.h"
@@ -8,7 +13,37 @@
 #include "site.h"
 #include "staff_session.h"
 #include "log.h"
+#include "validate.h"
 #include "view.h"
+
+/*
+ * Where a signed-out customer asking for a customer's page is sent: the sign-in form, with the
+ * page they asked for as "next" (path and query, percent-encoded) when it is a page that may be
+ * returned to (valid_next_path); the form carries it back and the sign-in goes there.
+ */
+static const char *signin_location(struct request *req)
+{
+	static const char BASE[] = "/login?why=signin";
+	struct buf want = {0};
+	const char *loc = BASE;
+	/* req->path is nginx's decoded $uri: encode all but unreserved characters and "/". */
+	for (const unsigned char *p = (const unsigned char *)req->path; p && *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p) != NULL)
+			buf_append(&want, (const char *)p, 1);
+		else
+			buf_printf(&want, "%%%02X", *p);
+	}
+	if (req->query_string != NULL && req->query_string[0] != '\0')
+		buf_printf(&want, "?%s", req->query_string);
+	if (want.data != NULL && valid_next_path(want.data)) {
+		char *enc = arena_alloc(req->arena, want.len * 6 + 1);
+		uriEscapeA(want.data, enc, URI_FALSE, URI_FALSE);
+		loc = arena_printf(req->arena, "%s&next=%s", BASE, enc);
+	}
+	buf_free(&want);
+	return loc;
+}
 
 /* Loads who is asking into req->viewer. Returns 0, or -1 on a database error. */
 static int load_viewer(struct request *req)
@@ -98,7 +133,7 @@ bool access_check(const struct site *site, struct request *req, struct response 
 			if (req->method == HTTP_POST)
 				view_error(req, res, 403);
 			else
-				http_redirect(res, "/login?why=signin");
+				http_redirect(res, signin_location(req));
 			return false;
 		}
 		/* Checked on every request: a cancelled account is refused at once. */

@@ -224,6 +224,12 @@ static int set_global(struct config *c, const char *k, const char *v)
 		return STR(c->contact_address);
 	if (strcmp(k, "contact_email") == 0)
 		return STR(c->contact_email);
+	if (strcmp(k, "contact_phone") == 0)
+		return STR(c->contact_phone);
+	if (strcmp(k, "invoice_payee") == 0)
+		return STR(c->invoice_payee);
+	if (strcmp(k, "invoice_bank") == 0)
+		return STR(c->invoice_bank);
 	if (strcmp(k, "contact_per_hour") == 0) {
 		if (set_long(&n, v, 1, 1000, 10) < 0)
 			return -1;

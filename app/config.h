@@ -64,6 +64,9 @@ struct config {
 	char base_url[CONFIG_STR];        /* public shop URL for links in mail */
 	char contact_address[CONFIG_STR]; /* the shop's postal address, on /contact */
 	char contact_email[CONFIG_STR];   /* the shop's address for mail, on /contact */
+	char contact_phone[64];           /* the shop's phone number, on /contact */
+	char invoice_payee[CONFIG_STR];   /* whom an invoice order's bank transfer goes to */
+	char invoice_bank[CONFIG_STR];    /* the account it goes to (IBAN, BIC), one line */
 	int contact_per_hour;         /* contact form messages one customer may send an hour (5) */
 	char secret_file[CONFIG_STR]; /* 32-byte key (hex) for keyed hashes of client addresses */
 	char audit_key_file[CONFIG_STR]; /* 32-byte key (hex): audit rows' customer pseudonyms */

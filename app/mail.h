@@ -14,6 +14,11 @@ struct tmpl_set;
  * "/..."), into buf: a link for a mail.  Cut as snprintf does. */
 void mail_shop_url(char *buf, size_t cap, const char *base_url, const char *path);
 
+struct config;
+/* Sets contact_email, contact_phone and contact_address in ctx from cfg (only those configured),
+ * for a mail that tells the reader how to reach the shop. */
+void mail_contact_ctx(struct tdict *ctx, const struct config *cfg);
+
 /* One rendered mail: the template's text with its subject line split off (both point into
  * text). */
 struct mail_text {
@@ -31,6 +36,19 @@ int mail_render(const struct tmpl_set *views, const char *kind, const struct tdi
                 struct mail_text *m);
 /* Wipes and frees m's text (it may hold a one-time link or a personal message). */
 void mail_text_free(struct mail_text *m);
+
+/*
+ * The two parts `dittoctl mail send` delivers for a queued message (subject, body of len
+ * bytes), appended to text and html:
+ *  - text: the body as queued, then "-- " and the shop's footer, views/mail/_footer.txt
+ *    rendered with cfg's contact details and base_url: every mail says how to reach the shop;
+ *  - html: the same message as an HTML document, views/mail_html.html, a page template, so
+ *    every value is escaped as on the site: the body's paragraphs (split at empty lines, line
+ *    breaks kept), its http and https addresses as links, and the footer.
+ * Returns 0, or -1 (logged) when a template is missing.
+ */
+int mail_delivery_parts(const struct tmpl_set *views, const struct config *cfg, const char *subject,
+                        const char *body, size_t len, struct buf *text, struct buf *html);
 
 /*
  * Renders the plain-text template "mail/<kind>" (views/mail/<kind>.txt) of

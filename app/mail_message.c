@@ -1,4 +1,5 @@
-/* mail_message.c — formats an outbox row as an RFC 5322 / MIME plain-text message. */
+/* mail_message.c — formats an outbox row as an RFC 5322 / MIME message: plain text, or plain
+ * text and HTML as multipart/alternative. */
 #include "mail_message.h"
 
 #include <stdio.h>
@@ -166,6 +167,27 @@ static bool unsubscribe_url_ok(const char *url)
 	return true;
 }
 
+/* True when s (len bytes) holds needle. */
+static bool contains(const char *s, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(s + i, needle, n) == 0)
+			return true;
+	return false;
+}
+
+/* Appends the plain-text part's headers, an empty line and body (8bit, or quoted-printable). */
+static void put_text_part(struct buf *b, const char *body, size_t len, bool qp)
+{
+	buf_puts(b, "Content-Type: text/plain; charset=utf-8\r\n");
+	buf_printf(b, "Content-Transfer-Encoding: %s\r\n\r\n", qp ? "quoted-printable" : "8bit");
+	if (qp)
+		put_quoted_printable(b, body, len);
+	else
+		put_8bit(b, body, len);
+}
+
 void mail_message_domain(const char *from, char *out, size_t cap)
 {
 	const char *at = strrchr(from, '@');
@@ -196,6 +218,10 @@ static const char *refusal(const struct mail_message *m)
 		return "body is not valid UTF-8";
 	if (m->list_unsubscribe != NULL && !unsubscribe_url_ok(m->list_unsubscribe))
 		return "unsubscribe link is not a plain URL";
+	if (m->html != NULL && memchr(m->html, '\0', m->html_len) != NULL)
+		return "HTML part contains a NUL byte";
+	if (m->html != NULL && !mail_utf8_ok((const unsigned char *)m->html, m->html_len))
+		return "HTML part is not valid UTF-8";
 	return NULL;
 }
 
@@ -227,13 +253,26 @@ const char *mail_message_format(const struct mail_message *m, struct buf *b)
 		buf_printf(b, "List-Unsubscribe: <%s>\r\n", m->list_unsubscribe);
 		buf_puts(b, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
 	}
-	buf_puts(b, "MIME-Version: 1.0\r\n"
-	            "Content-Type: text/plain; charset=utf-8\r\n");
-	buf_printf(b, "Content-Transfer-Encoding: %s\r\n\r\n", qp ? "quoted-printable" : "8bit");
-	if (qp)
-		put_quoted_printable(b, m->body, m->body_len);
-	else
-		put_8bit(b, m->body, m->body_len);
+	buf_puts(b, "MIME-Version: 1.0\r\n");
+	if (m->html == NULL) {
+		put_text_part(b, m->body, m->body_len, qp);
+		return NULL;
+	}
+	char boundary[64];
+	snprintf(boundary, sizeof(boundary), "=_ditto_%lld", m->id);
+	/* Only 8bit text can hold the boundary; quoted-printable encodes every "=". */
+	if (!qp && contains(m->body, m->body_len, boundary))
+		qp = true;
+	buf_printf(b, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n", boundary);
+	buf_printf(b, "--%s\r\n", boundary);
+	put_text_part(b, m->body, m->body_len, qp);
+	/* The line break before a delimiter belongs to it (RFC 2046 5.1.1): one more keeps the
+	 * part's own last line break. */
+	buf_printf(b, "\r\n--%s\r\n", boundary);
+	buf_puts(b, "Content-Type: text/html; charset=utf-8\r\n"
+	            "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+	put_quoted_printable(b, m->html, m->html_len);
+	buf_printf(b, "\r\n--%s--\r\n", boundary);
 	return NULL;
 }
 

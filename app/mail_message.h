@@ -20,6 +20,8 @@ struct mail_message {
 	const char *body;    /* UTF-8 text, LF or CRLF line breaks */
 	size_t body_len;
 	const char *list_unsubscribe; /* NULL, or the one-click unsubscribe URL (RFC 8058) */
+	const char *html;             /* NULL, or the same message as an HTML document (UTF-8) */
+	size_t html_len;
 };
 
 /*
@@ -28,6 +30,11 @@ struct mail_message {
  * UTF-8, Content-Transfer-Encoding 8bit (quoted-printable when a body line
  * is longer than RFC 5322's 998 octets), List-Unsubscribe and
  * List-Unsubscribe-Post when m has a link, an empty line, the body.
+ * With m->html, the body is multipart/alternative instead (RFC 2046 5.1.4):
+ * the text part as above, then the HTML part (text/html in UTF-8, always
+ * quoted-printable), under the boundary "=_ditto_<id>", which can occur in
+ * no quoted-printable text ("=" is always encoded there); should the text
+ * part hold it, that part is quoted-printable too.
  * Returns NULL, or why the message cannot be sent: a short reason that
  * quotes none of its content (outbox.last_error), and b may then hold a
  * partial message.  Such a message will never be sendable: give it up.

@@ -28,6 +28,9 @@ static const struct throttle_rule RULES[THROTTLE__MAX] = {
     [THROTTLE_ACCOUNT_PW] = {"account-password", 10, 15, true},
     /* The lockout's numbers come from the configuration (lockout_failures/_minutes). */
     [THROTTLE_LOCK] = {"lock", 0, 0, false},
+    [THROTTLE_RESET] = {"reset", 10, 60, true},
+    /* Keyed by the account, not by who asks: no test address may lift it. */
+    [THROTTLE_RESET_MAIL] = {"reset-mail", 3, 60, false},
 };
 
 void throttle_network(const char *addr, char *out, size_t cap)

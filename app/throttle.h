@@ -15,6 +15,8 @@ enum throttle_kind {
 	THROTTLE_MAIL,        /* unasked-for mails to one recipient (registration notices) */
 	THROTTLE_ACCOUNT_PW,  /* wrong current passwords in My Account, per account */
 	THROTTLE_LOCK,        /* failed passwords for one account from one network */
+	THROTTLE_RESET,       /* password reset requests from one network */
+	THROTTLE_RESET_MAIL,  /* password reset links mailed to one account */
 	THROTTLE__MAX
 };
 

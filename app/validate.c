@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <uriparser/Uri.h>
+
 #include "form.h"
 
 bool valid_id(const char *s, long long *out)
@@ -241,4 +243,24 @@ bool valid_amount(const char *s, long long max_cents, long long *cents)
 		return false;
 	*cents = v;
 	return true;
+}
+
+bool valid_next_path(const char *s)
+{
+	if (s == NULL || s[0] != '/' || s[1] == '/' || strlen(s) > NEXT_PATH_MAX)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p <= ' ' || *p == 0x7f || *p == '\\' || *p >= 0x80)
+			return false;
+	/* The characters are plain; now the grammar: a path-absolute reference with no scheme,
+	 * no host and no fragment (RFC 3986 4.2), as a well-kept parser reads it. */
+	UriUriA uri;
+	const char *err = NULL;
+	if (uriParseSingleUriA(&uri, s, &err) != URI_SUCCESS)
+		return false;
+	bool ok = uri.scheme.first == NULL && uri.hostText.first == NULL &&
+	          uri.userInfo.first == NULL && uri.portText.first == NULL &&
+	          uri.fragment.first == NULL && uri.absolutePath == URI_TRUE;
+	uriFreeUriMembersA(&uri);
+	return ok;
 }

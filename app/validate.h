@@ -43,6 +43,17 @@ bool valid_tracking(const char *s);
 /* An amount of money as typed: digits, optionally '.' or ',' and one or two more digits
  * ("12", "12.3", "12.34"), more than 0 and at most max_cents; *cents gets it in cents. */
 bool valid_amount(const char *s, long long max_cents, long long *cents);
+/* The longest page a sign-in may return to (the "next" field), in bytes. */
+#define NEXT_PATH_MAX 512
+/*
+ * A page on this site to return to after signing in: a relative reference of at most
+ * NEXT_PATH_MAX bytes that starts with exactly one "/" and has no scheme, no authority ("//"),
+ * no backslash (browsers read it as "/"), no control character or space (browsers drop tabs and
+ * line breaks, so "/\t/evil.example" would become "//evil.example"), and that uriparser reads
+ * as a path (with an optional query) and nothing else.  Anything else must go to the default
+ * page: an open redirect would lend our name to another site.
+ */
+bool valid_next_path(const char *s);
 /* A checkbox or confirmation: "1", "on", "yes" or "true". */
 bool valid_checked(const char *s);
 

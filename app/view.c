@@ -29,12 +29,34 @@ static void staff_menu(struct tdict *ctx, const struct staff_session *s)
 		}
 }
 
+void view_contact_ctx(struct tdict *ctx, const struct config *cfg)
+{
+	if (cfg->contact_email[0] == '\0' && cfg->contact_phone[0] == '\0' &&
+	    cfg->contact_address[0] == '\0')
+		return;
+	struct tdict *c = tdict_dict(ctx, "contact");
+	tdict_set_ref_if(c, "email", cfg->contact_email[0] ? cfg->contact_email : NULL);
+	tdict_set_ref_if(c, "phone", cfg->contact_phone[0] ? cfg->contact_phone : NULL);
+	/* A tel: link holds only the digits and a leading "+" (RFC 3966 global number). */
+	char tel[sizeof(cfg->contact_phone)];
+	size_t n = 0;
+	for (const char *p = cfg->contact_phone; *p != '\0' && n + 1 < sizeof(tel); p++)
+		if ((*p >= '0' && *p <= '9') || (*p == '+' && n == 0))
+			tel[n++] = *p;
+	tel[n] = '\0';
+	if (n > 0)
+		tdict_set(c, "tel", tel);
+	tdict_set_ref_if(c, "address", cfg->contact_address[0] ? cfg->contact_address : NULL);
+}
+
 struct tdict *view_ctx(struct request *req, const char *title)
 {
 	struct tdict *ctx = tdict_new(req->arena);
 	tdict_set_ref(ctx, "site_name", "idem ditto");
 	tdict_set(ctx, "title", title);
 	tdict_set_bool(ctx, "staff", req->pool != NULL && req->pool->kind == POOL_STAFF);
+	if (req->cfg != NULL && (req->pool == NULL || req->pool->kind != POOL_STAFF))
+		view_contact_ctx(ctx, req->cfg);
 	if (req->session != NULL) {
 		struct tdict *me = tdict_dict(ctx, "me");
 		tdict_set_ref(me, "name", req->session->name ? req->session->name : "");
@@ -85,6 +107,7 @@ struct tdict *view_mail_ctx(struct request *req)
 	char url[CONFIG_STR];
 	mail_shop_url(url, sizeof(url), req->cfg->base_url, ""); /* links append "/path" */
 	tdict_set(ctx, "base_url", url);
+	mail_contact_ctx(ctx, req->cfg);
 	return ctx;
 }
 

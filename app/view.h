@@ -26,8 +26,15 @@ int view_render_body(struct request *req, const char *name, const struct tdict *
 int view_render_content(struct request *req, struct response *res, int status, const char *content,
                         struct tdict *ctx);
 
+/* Sets "contact" in ctx to the shop's contact details from cfg (email, phone, address; each
+ * only when configured; nothing when none is): the footer of every shop page, /contact and
+ * /privacy show them. */
+struct config;
+void view_contact_ctx(struct tdict *ctx, const struct config *cfg);
+
 /* Returns a fresh context for a mail template (views/mail/), with base_url (the shop's public
- * URL, for links) already set. Allocated in the request arena. */
+ * URL, for links) and the shop's contact details (mail_contact_ctx) already set. Allocated in
+ * the request arena. */
 struct tdict *view_mail_ctx(struct request *req);
 
 /*

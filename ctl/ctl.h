@@ -147,6 +147,24 @@ int ctl_replace_file(int dirfd, const char *name, const char *tmp, const char *d
 extern const char ctl_shipments_export_usage[];
 extern const char ctl_shipments_import_usage[];
 
+/* The widest a table cell is shown, in characters; a longer value is cut, ending in "...". */
+#define CTL_TABLE_CELL_MAX 40
+/*
+ * Prints a table on stdout (ctl_table.c): the header row head[0..ncols), then nrows rows of
+ * cells (row-major; NULL prints as empty), each column padded to its widest cell in
+ * characters, two spaces between columns; the columns whose bit is set in right are
+ * right-aligned (numbers).  Control characters print as spaces.
+ */
+void ctl_table_print(size_t ncols, const char *const *head, unsigned right,
+                     const char *const *cells, size_t nrows);
+
+/* The lists of `dittoctl customer list` and `dittoctl order list` (ctl_lists.c); argv[0] is
+ * "list". */
+extern const char ctl_customer_list_usage[];
+extern const char ctl_order_list_usage[];
+int ctl_customer_list(int argc, char **argv);
+int ctl_order_list(int argc, char **argv);
+
 /* Sub-commands: argv[0] is the command's own name. They return a CTL_ status. */
 int cmd_migrate(int argc, char **argv);
 int cmd_policy(int argc, char **argv);

@@ -33,6 +33,7 @@ static int change_tx(struct db *db, void *ctx)
 
 static const char customer_usage[] =
     "usage: dittoctl customer approve|deny|cancel|restore USERNAME [--reason TEXT] [--note TEXT]\n"
+    "       dittoctl customer list [--status STATUS] [--limit N]   (see: customer list --help)\n"
     "Changes a customer's access as a representative would, in one transaction (the same\n"
     "code as the staff site's forms): sets the status, records it in the status history\n"
     "(by dittoctl:<your login name>, with the reason and note if given), and queues a\n"
@@ -66,8 +67,10 @@ static bool option(int argc, char **argv, int *i, const char *name, const char *
 int cmd_customer(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_fail("customer needs a sub-command: approve, deny, cancel or restore "
-		                  "(try: dittoctl customer --help)");
+		return usage_fail("customer needs a sub-command: approve, deny, cancel, restore or "
+		                  "list (try: dittoctl customer --help)");
+	if (strcmp(argv[1], "list") == 0)
+		return ctl_customer_list(argc - 1, argv + 1);
 	int action = customer_access_parse(argv[1]);
 	if (action < 0 && !ctl_is_help(argv[1]))
 		return usage_fail("unknown customer command '%s' (try: dittoctl customer --help)",

@@ -12,6 +12,7 @@
 #include "../app/arena.h"
 #include "../app/db/db.h"
 #include "../app/db/outbox.h"
+#include "../app/mail.h"
 #include "../app/mail_message.h"
 #include "../app/validate.h"
 #include "ctl.h"
@@ -32,7 +33,8 @@ struct sender {
 	char *argv[MAIL_COMMAND_ARGS + 1]; /* argv[0] NULL: files in mail_dir */
 	int dirfd;
 	long long sent, retried, given_up, lost;
-	int failing; /* consecutive transport failures */
+	int failing;                  /* consecutive transport failures */
+	const struct tmpl_set *views; /* the footer and the HTML part's templates */
 };
 
 /* The wait before attempt number attempts + 1: mail_retry_seconds, doubled per failure. */
@@ -48,18 +50,27 @@ static long long backoff(int attempts)
 static enum mail_result deliver(struct sender *s, const struct outbox_message *m, char *why,
                                 size_t whylen)
 {
-	struct buf b = {0};
+	struct buf b = {0}, text = {0}, html = {0};
+	enum mail_result r;
+	/* Every message leaves with the shop's footer and an HTML part (app/mail.h). */
+	if (mail_delivery_parts(s->views, &cfg, m->subject, m->body, m->body_len, &text, &html) <
+	    0) {
+		snprintf(why, whylen, "the mail templates cannot be rendered");
+		r = MAIL_FAILED;
+		goto out;
+	}
 	const struct mail_message mm = {
 	    .id = m->id,
 	    .created = m->created,
 	    .from = cfg.mail_from,
 	    .recipient = m->recipient,
 	    .subject = m->subject,
-	    .body = m->body,
-	    .body_len = m->body_len,
+	    .body = text.data,
+	    .body_len = text.len,
 	    .list_unsubscribe = m->list_unsubscribe,
+	    .html = html.data,
+	    .html_len = html.len,
 	};
-	enum mail_result r;
 	const char *bad = mail_message_format(&mm, &b);
 	if (bad != NULL) {
 		snprintf(why, whylen, "%s", bad);
@@ -70,10 +81,14 @@ static enum mail_result deliver(struct sender *s, const struct outbox_message *m
 	} else {
 		r = mail_file_deliver(s->dirfd, m->id, b.data, b.len, why, whylen);
 	}
-	/* The buffer held a message to a person: leave nothing of it in freed memory. */
-	if (b.data != NULL)
-		sodium_memzero(b.data, b.cap);
-	buf_free(&b);
+out:
+	/* The buffers held a message to a person: leave nothing of it in freed memory. */
+	struct buf *bufs[] = {&b, &text, &html};
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++) {
+		if (bufs[i]->data != NULL)
+			sodium_memzero(bufs[i]->data, bufs[i]->cap);
+		buf_free(bufs[i]);
+	}
 	return r;
 }
 
@@ -180,6 +195,8 @@ static int sender_open(struct sender *s)
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(s->run_id, sizeof(s->run_id), raw, sizeof(raw));
 	s->dirfd = -1;
+	if ((s->views = ctl_views()) == NULL)
+		return -1;
 	if (cfg.mail_command[0] != '\0') {
 		if (mail_command_split(cfg.mail_command, s->cmdbuf, sizeof(s->cmdbuf), s->argv) < 0)
 			return fail("mail_command must start with an absolute path and have at "

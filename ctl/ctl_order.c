@@ -16,6 +16,7 @@
 
 static const char order_usage[] =
     "usage: dittoctl order status ORDER_ID STATUS [--note TEXT]\n"
+    "       dittoctl order list [--status STATUS] [--limit N]   (see: order list --help)\n"
     "Changes an order's status by hand, in one transaction: sets it, records it in the\n"
     "order's status history (by dittoctl:<your login name>, with the note if given) and,\n"
     "for shipped, delivered, cancelled and refunded, queues a message to the customer.\n"
@@ -103,5 +104,10 @@ static int order_status(int argc, char **argv)
 
 int cmd_order(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return ctl_order_list(argc - 1, argv + 1);
+	if (argc < 2)
+		return usage_fail("order needs a sub-command: status or list (try: dittoctl order "
+		                  "--help)");
 	return ctl_one_subcommand(argc, argv, "order", "status", order_usage, order_status);
 }

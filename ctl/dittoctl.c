@@ -26,7 +26,8 @@ static const struct command {
      "  staff disable USERNAME                    stop a staff member signing in\n"
      "  staff reset-totp USERNAME                 give a staff member a new TOTP secret\n"},
     {"customer", cmd_customer,
-     "  customer approve|deny|cancel USERNAME     grant, refuse or end a customer's access\n"},
+     "  customer approve|deny|cancel USERNAME     grant, refuse or end a customer's access\n"
+     "  customer list [--status pending]          the customers (whom to approve) as a table\n"},
     {"mail", cmd_mail,
      "  mail send [--limit N]                     deliver the mail outbox\n"
      "  mail promotions                           queue marketing mail to opted-in customers\n"},
@@ -34,7 +35,8 @@ static const struct command {
      "  shipments export [DIR]                    write the carrier's manifest of paid orders\n"
      "  shipments import FILE                     mark orders shipped from the carrier's CSV\n"},
     {"order", cmd_order,
-     "  order status ID STATUS [--note TEXT]      change an order's status by hand\n"},
+     "  order status ID STATUS [--note TEXT]      change an order's status by hand\n"
+     "  order list [--status STATUS]              the orders, newest first, as a table\n"},
     {"audit", cmd_audit,
      "  audit verify                              check the audit log's hash chain\n"},
     {"export", cmd_export,

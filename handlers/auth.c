@@ -277,8 +277,18 @@ int handle_verify(struct request *req, struct response *res)
 	                    "Thank you: your email address is confirmed.");
 }
 
+/* The page to return to after signing in, from the query (the form) or the form (its POST):
+ * only a page of this site (valid_next_path), else NULL for the default. */
+static const char *next_page(const char *v)
+{
+	return valid_next_path(v) ? v : NULL;
+}
+
 static int login_form(struct request *req, struct response *res, struct tdict *ctx, int status)
 {
+	const char *next =
+	    next_page(req->method == HTTP_POST ? http_form(req, "next") : http_query(req, "next"));
+	tdict_set_ref_if(ctx, "next", next);
 	tdict_set(ctx, "csrf", csrf_token(req, res));
 	tdict_set_ref(ctx, "ticket", throttle_ticket(req));
 	person_fields_ctx(ctx);
@@ -291,6 +301,10 @@ int handle_login_form(struct request *req, struct response *res)
 	const char *why = http_query(req, "why");
 	if (why != NULL && strcmp(why, "signin") == 0)
 		tdict_set_ref(ctx, "notice", "Please sign in to see the showroom.");
+	else if (why != NULL && strcmp(why, "reset") == 0)
+		tdict_set_ref(ctx, "notice",
+		              "Your password is changed and every session of your account has "
+		              "ended. Sign in with your new password.");
 	return login_form(req, res, ctx, 200);
 }
 
@@ -433,7 +447,9 @@ int handle_login(struct request *req, struct response *res)
 	}
 	if (session_start(req, res, c.id) < 0)
 		return -1;
-	http_redirect(res, "/catalog");
+	/* Back to the page that sent them here, if it is one of ours (never another site). */
+	const char *next = next_page(http_form(req, "next"));
+	http_redirect(res, next != NULL ? next : "/catalog");
 	return 0;
 }
 

@@ -29,6 +29,9 @@ _Static_assert(sizeof(((struct order_new *)0)->billing) == ADDRESS__MAX * sizeof
                    sizeof(((struct order_new *)0)->shipping) == ADDRESS__MAX * sizeof(const char *),
                "struct order_new holds one value per ADDRESS_FIELDS entry");
 
+/* Days an invoice order has to be paid (schema/023's shop_payment_record sets payments.due_at). */
+#define INVOICE_DAYS 14
+
 /* Everything one POST /checkout works on; each step fills what the next one reads. */
 struct checkout {
 	struct request *req;
@@ -329,6 +332,28 @@ static int queue_order_mail(struct db *db, const struct checkout *co)
 	tdict_setf(m, "order_id", "%lld", co->order_id);
 	tdict_set_ref(m, "total", format_price(req->arena, co->order.total_cents));
 	tdict_set_bool(m, "card", co->charged);
+	/* What was ordered, as the order page lists it. */
+	struct tlist *lines = tdict_list(m, "lines");
+	for (size_t i = 0; i < co->nlines; i++) {
+		const struct cart_line *l = &co->lines[i];
+		struct tdict *d = tlist_add(lines);
+		tdict_set_ref(d, "name", l->name);
+		tdict_set_ref(d, "sku", l->sku);
+		tdict_setf(d, "quantity", "%lld", l->quantity);
+		tdict_set_ref(d, "unit_price", format_price(req->arena, l->unit_price_cents));
+		tdict_set_ref(d, "line_total",
+		              format_price(req->arena, l->unit_price_cents * l->quantity));
+	}
+	/* An invoice order is paid by bank transfer: to whom, where, by when, with what
+	 * reference (shop_payment_record makes it due INVOICE_DAYS after the order). */
+	if (!co->charged) {
+		struct tdict *inv = tdict_dict(m, "invoice");
+		tdict_setf(inv, "days", "%d", INVOICE_DAYS);
+		tdict_set_ref_if(inv, "payee",
+		                 req->cfg->invoice_payee[0] ? req->cfg->invoice_payee : NULL);
+		tdict_set_ref_if(inv, "bank",
+		                 req->cfg->invoice_bank[0] ? req->cfg->invoice_bank : NULL);
+	}
 	return mail_queue(db, req->views, co->order.customer_id, "order_placed",
 	                  co->order.contact_email, m);
 }

@@ -16,6 +16,7 @@ static int show(struct request *req, struct response *res, struct tdict *ctx, in
 	tdict_set_ref_if(ctx, "address",
 	                 *req->cfg->contact_address ? req->cfg->contact_address : NULL);
 	tdict_set_ref_if(ctx, "email", *req->cfg->contact_email ? req->cfg->contact_email : NULL);
+	tdict_set_ref_if(ctx, "phone", *req->cfg->contact_phone ? req->cfg->contact_phone : NULL);
 	if (req->session != NULL && session_may_shop(req->session)) {
 		struct tdict *f = tdict_dict(ctx, "form");
 		char nonce[SESSION_TOKEN_LEN + 1];

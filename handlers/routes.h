@@ -47,6 +47,11 @@ int handle_unsubscribe_form(struct request *req, struct response *res);
 int handle_unsubscribe(struct request *req, struct response *res);
 /* How to reach the shop; a signed-in customer's message to the support queue. */
 int handle_contact(struct request *req, struct response *res);
+/* password.c: a forgotten password's link and the page it opens. */
+int handle_password_forgot_form(struct request *req, struct response *res);
+int handle_password_forgot(struct request *req, struct response *res);
+int handle_password_reset_form(struct request *req, struct response *res);
+int handle_password_reset(struct request *req, struct response *res);
 int handle_contact_send(struct request *req, struct response *res);
 int handle_cart(struct request *req, struct response *res);
 int handle_cart_update(struct request *req, struct response *res);

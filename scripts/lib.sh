@@ -186,6 +186,9 @@ audit_key_file = $d/secrets/audit_key
 base_url = http://127.0.0.1:${WEB_PORT_FOR_LINKS:-8080}
 contact_address = idem ditto, 1 Showroom Lane, Leeds LS1 4AP, United Kingdom
 contact_email = support@idemditto.example
+contact_phone = +44 113 496 0000
+invoice_payee = idem ditto Ltd
+invoice_bank = IBAN GB33 BUKB 2020 1555 5555 55, BIC BUKBGB22
 log_level = info
 cookie_secure = false
 test_routes = ${DITTO_TEST_ROUTES:-false}
@@ -294,6 +297,15 @@ stack_down() {
 	db_stop "$d"
 }
 
+# shell_quote VALUE: VALUE as is when it has no space or shell metacharacter, else in single
+# quotes (a quote inside as '\''), so a password with spaces reads (and pastes) as one value.
+shell_quote() {
+	case $1 in
+	'' | *[!A-Za-z0-9_.,:/@+=-]*) printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" ;;
+	*) printf '%s' "$1" ;;
+	esac
+}
+
 # demo_accounts DIR WEB_PORT: one staff account per role and one approved demo customer,
 # created once; their passwords are generated and kept in DIR/secrets/demo-logins.txt.
 demo_accounts() {
@@ -309,13 +321,13 @@ demo_accounts() {
 		local out
 		out=$(printf '%s\n' "$pw" | (cd "$REPO" && "$BUILD/dittoctl" --config "$d/ditto.conf" \
 			staff add --role "$role" "demo_$role") 2>&1) || { say "$out"; continue; }
-		printf 'staff     %-20s password: %s   TOTP secret: %s\n' "demo_$role" "$pw" \
+		printf 'staff     %-20s password: %s   TOTP secret: %s\n' "demo_$role" "$(shell_quote "$pw")" \
 			"$(printf '%s\n' "$out" | grep -o 'secret=[A-Z2-7]*' | head -1 | cut -d= -f2)" >>"$logins.tmp"
 	done
 	# The demo customer registers through the site like anyone, then is approved.
 	pw="showroom $(random_secret | head -c 12) visitor"
 	if register_customer "$d" "$port" demo "$pw" "Demo Customer" demo@example.com; then
-		printf 'customer  %-20s password: %s\n' demo "$pw" >>"$logins.tmp"
+		printf 'customer  %-20s password: %s\n' demo "$(shell_quote "$pw")" >>"$logins.tmp"
 	fi
 	mv "$logins.tmp" "$logins"
 	cat "$logins"

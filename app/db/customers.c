@@ -358,3 +358,32 @@ int db_outbox_insert(struct db *db, long long customer_id, const char *kind, con
 	                       DB_STR(recipient), DB_STR(subject), DB_STR(body)),
 	               NULL, NULL);
 }
+
+static const char SQL_LIST_ALL[] =
+    "SELECT id, username, name, email, status, DATE_FORMAT(registered_at, '%Y-%m-%d %H:%i'), "
+    "email_verified_at IS NOT NULL FROM customers WHERE (? IS NULL OR status = ?) "
+    "ORDER BY registered_at, id LIMIT ?";
+
+int db_customer_list_all(struct db *db, struct arena *a, const char *status, long long limit,
+                         struct customer_row **out, size_t *n)
+{
+	struct db_rows r;
+	struct db_arg st = status != NULL ? DB_STR(status) : DB_NULL;
+	if (db_query(db, a, SQL_LIST_ALL, DB_ARGS(st, st, DB_INT(limit)), &r) < 0)
+		return -1;
+	struct customer_row *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
+	for (size_t i = 0; i < r.nrows; i++) {
+		v[i] = (struct customer_row){
+		    .id = db_cell_int(&r, i, 0),
+		    .username = db_cell(&r, i, 1),
+		    .name = db_cell(&r, i, 2),
+		    .email = db_cell(&r, i, 3),
+		    .status = db_cell(&r, i, 4),
+		    .registered_at = db_cell(&r, i, 5),
+		    .email_confirmed = db_cell_int(&r, i, 6) != 0,
+		};
+	}
+	*out = v;
+	*n = r.nrows;
+	return 0;
+}

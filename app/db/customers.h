@@ -124,6 +124,23 @@ int db_verification_insert(struct db *db, const unsigned char *hash, long long c
  * 1 unknown/expired/used, -1 error. */
 int db_verification_use(struct db *db, struct arena *a, const unsigned char *hash);
 
+/* One line of the operator's customer list (dittoctl customer list). */
+struct customer_row {
+	long long id;
+	const char *username, *name, *email;
+	const char *status;
+	const char *registered_at; /* "YYYY-MM-DD HH:MM" UTC */
+	bool email_confirmed;
+};
+
+/*
+ * The customers in status (NULL: every status), oldest registration first (the order a
+ * representative works the queue in), at most limit.  Returns 0 (rows in *out, *n of them,
+ * in a) or -1.
+ */
+int db_customer_list_all(struct db *db, struct arena *a, const char *status, long long limit,
+                         struct customer_row **out, size_t *n);
+
 /* Queues one message. customer_id 0 means none (e.g. a notice to an address). */
 int db_outbox_insert(struct db *db, long long customer_id, const char *kind, const char *recipient,
                      const char *subject, const char *body);

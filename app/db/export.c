@@ -209,6 +209,13 @@ static const struct part_def parts[EXPORT__MAX] = {
                                                     "WHERE customer_id = ? ORDER BY id",
                                  {S("subject"), S("message"), S("sent_at"), S("answered_at")},
                                  .parent = -1},
+    /* When a reset link was asked for and used; never the token (only its hash is kept). */
+    [EXPORT_PASSWORD_RESETS] = {"password_resets",
+                                "SELECT " T("created_at") ", " T("expires_at") ", " T(
+                                    "used_at") " FROM password_resets WHERE customer_id = ? "
+                                               "ORDER BY created_at",
+                                {S("requested_at"), S("expires_at"), S("used_at")},
+                                .parent = -1},
 };
 
 #undef S
@@ -282,6 +289,7 @@ static const struct export_table tables[] = {
     {"legal_cases", true, "legal_cases"},
     {"support_messages", true, "support_messages"},
     {"cart_counts", false, "only how many units the cart holds: the cart part lists them"},
+    {"password_resets", true, "password_resets"},
     {"promotion_watermarks", false,
      "only the newest product a promotion told them of: each promotion is in the mail part"},
 };

@@ -202,3 +202,35 @@ int db_shipment_mark_exported(struct db *db, const struct shipment *s, const cha
 		return -1;
 	return DB_CHANGED;
 }
+
+static const char SQL_LIST_ALL[] =
+    "SELECT o.id, DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i'), o.status, o.payment_mode, "
+    "o.total_cents, (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l "
+    "WHERE l.order_id = o.id), c.username, o.test_order "
+    "FROM orders o LEFT JOIN customers c ON c.id = o.customer_id "
+    "WHERE (? IS NULL OR o.status = ?) ORDER BY o.id DESC LIMIT ?";
+
+int db_order_list_all(struct db *db, struct arena *a, const char *status, long long limit,
+                      struct order_row **out, size_t *n)
+{
+	struct db_rows r;
+	struct db_arg st = status != NULL ? DB_STR(status) : DB_NULL;
+	if (db_query(db, a, SQL_LIST_ALL, DB_ARGS(st, st, DB_INT(limit)), &r) < 0)
+		return -1;
+	struct order_row *v = arena_alloc(a, sizeof(*v) * (r.nrows + 1));
+	for (size_t i = 0; i < r.nrows; i++) {
+		v[i] = (struct order_row){
+		    .id = db_cell_int(&r, i, 0),
+		    .created_at = db_cell(&r, i, 1),
+		    .status = db_cell(&r, i, 2),
+		    .payment_mode = db_cell(&r, i, 3),
+		    .total_cents = db_cell_int(&r, i, 4),
+		    .units = db_cell_int(&r, i, 5),
+		    .username = db_cell(&r, i, 6),
+		    .test_order = db_cell_int(&r, i, 7) != 0,
+		};
+	}
+	*out = v;
+	*n = r.nrows;
+	return 0;
+}

@@ -127,4 +127,23 @@ int db_shipment_list_pending(struct db *db, struct arena *a, long long after, in
 int db_shipment_mark_exported(struct db *db, const struct shipment *s, const char *recipient,
                               const char *fields, const char *purpose);
 
+/* One line of the operator's order list (dittoctl order list). */
+struct order_row {
+	long long id;
+	const char *created_at; /* "YYYY-MM-DD HH:MM" UTC */
+	const char *status;
+	const char *payment_mode; /* "card" or "invoice" */
+	long long total_cents;
+	long long units;      /* items ordered, all lines together */
+	const char *username; /* NULL once the account is erased */
+	bool test_order;      /* paid through the sandbox */
+};
+
+/*
+ * The orders in status (NULL: every status), newest first, at most limit.  Returns 0 (rows
+ * in *out, *n of them, in a) or -1.
+ */
+int db_order_list_all(struct db *db, struct arena *a, const char *status, long long limit,
+                      struct order_row **out, size_t *n);
+
 #endif

@@ -241,6 +241,12 @@ static const struct sweep {
                            "UPDATE outbox SET body = '', recipient = NULL WHERE sent_at < "
                            "UTC_TIMESTAMP(6) - INTERVAL ? DAY AND (body <> '' OR recipient IS "
                            "NOT NULL) LIMIT ?"},
+    /* An erased account's links go with it (ON DELETE CASCADE); these are the dead ones. */
+    [SWEEP_RESETS] = {"used or expired password reset links", DAYS_NONE,
+                      "SELECT COUNT(*) FROM password_resets "
+                      "WHERE expires_at < UTC_TIMESTAMP(6) OR used_at IS NOT NULL",
+                      "DELETE FROM password_resets "
+                      "WHERE expires_at < UTC_TIMESTAMP(6) OR used_at IS NOT NULL LIMIT ?"},
 };
 
 const char *purge_sweep_label(enum purge_sweep s)

@@ -84,6 +84,7 @@ enum purge_sweep {
 	SWEEP_THROTTLE,       /* login throttle rows past every throttle window */
 	SWEEP_LOCKOUTS,       /* lockout records past retention_lockout_days */
 	SWEEP_MAIL_BODIES,    /* delivered mail past retention_mail_days: body and recipient */
+	SWEEP_RESETS,         /* used or expired password reset links */
 	SWEEP__MAX
 };
 

@@ -372,17 +372,23 @@ static void test_mail_send_writes_eml_and_marks_sent(void **state)
 	assert_non_null(strstr(msg, "\r\nDate: "));
 	assert_non_null(strstr(msg, "\r\nMessage-ID: <"));
 	assert_non_null(strstr(msg, "\r\nMIME-Version: 1.0\r\n"));
+	assert_non_null(strstr(msg, "\r\nContent-Type: multipart/alternative; boundary="));
 	assert_non_null(strstr(msg, "\r\nContent-Type: text/plain; charset=utf-8\r\n"));
+	assert_non_null(strstr(msg, "\r\nContent-Type: text/html; charset=utf-8\r\n"));
 	assert_non_null(strstr(msg, "\r\nContent-Transfer-Encoding: 8bit\r\n"));
 	assert_non_null(strstr(msg, "\r\n\r\nFirst line\r\nSecond line: ü\r\n"));
-	/* A mail parser reads the encoded subject back as it was queued. */
+	/* A mail parser reads the encoded subject back as it was queued, the plain part as the
+	 * queued text followed by the shop's footer, and an HTML part beside it. */
 	assert_int_equal(
 	    sh("python3 -c 'import email, email.policy, sys; "
 	       "m = email.message_from_binary_file(open(sys.argv[1], \"rb\"), "
 	       "policy=email.policy.default); "
+	       "t = m.get_body((\"plain\",)).get_content().replace(\"\\r\\n\", \"\\n\"); "
+	       "h = m.get_body((\"html\",)).get_content(); "
 	       "sys.exit(0 if m[\"Subject\"] == sys.argv[2] and "
-	       "m.get_content().replace(\"\\r\\n\", \"\\n\") == \"First line\\nSecond line: "
-	       "\\u00fc\\n\" else 1)' "
+	       "t.startswith(\"First line\\nSecond line: \\u00fc\\n\\n-- \\n\") and "
+	       "\"support@idemditto.example\" in t and "
+	       "\"Second line: \\u00fc<br>\" in h else 1)' "
 	       "'%s' '%s'",
 	       path, subject),
 	    0);
@@ -499,7 +505,8 @@ static void test_every_subcommand_has_help(void **state)
 	    "",         "migrate",          "policy",          "policy publish",
 	    "staff",    "staff add",        "staff list",      "staff disable",
 	    "customer", "customer approve", "customer deny",   "customer cancel",
-	    "mail",     "mail send",        "mail promotions",
+	    "mail",     "mail send",        "mail promotions", "customer list",
+	    "order",    "order status",     "order list",
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		struct ctl_run r;
@@ -520,9 +527,9 @@ static void test_every_subcommand_has_help(void **state)
 	/* The top-level usage lists every command. */
 	struct ctl_run r;
 	ctl(&r, NULL, "--help");
-	const char *listed[] = {"migrate",    "policy publish", "staff add",
-	                        "staff list", "staff disable",  "customer approve",
-	                        "mail send",  "mail promotions"};
+	const char *listed[] = {"migrate",       "policy publish",   "staff add", "staff list",
+	                        "staff disable", "customer approve", "mail send", "mail promotions",
+	                        "customer list", "order list"};
 	for (size_t i = 0; i < sizeof(listed) / sizeof(listed[0]); i++)
 		assert_non_null(strstr(r.out, listed[i]));
 }
@@ -546,6 +553,14 @@ static void test_errors_are_one_line_and_nonzero(void **state)
 	    "mail send --limit x",
 	    "mail promotions extra",
 	    "policy publish",
+	    "customer list --status nosuch",
+	    "customer list --limit 0",
+	    "customer list --status",
+	    "customer list extra",
+	    "order",
+	    "order list --status pending",
+	    "order list --limit x",
+	    "order frobnicate",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct ctl_run r;
@@ -558,6 +573,144 @@ static void test_errors_are_one_line_and_nonzero(void **state)
 	assert_int_equal(sh("\"$BUILD\"/dittoctl --config /nonexistent staff list 2>&1 >/dev/null "
 	                    "| grep -c . | grep -qx 1"),
 	                 0);
+}
+
+/* Runs `dittoctl ARGS` (a list, which outgrows struct ctl_run's buffers on a long-used stack)
+ * with its output in a file; returns the exit status. The header line goes to head, the first
+ * line holding u to line ("" when none); a u starting with "^" must start the line (after the
+ * padding of a right-aligned first column). */
+static int list_run(const char *args, const char *u, char *head, char *line, size_t cap)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/run/test-ctl-list-%d.out", env_state(), (int)getpid());
+	int st = sh("\"$BUILD\"/dittoctl --config '%s/ditto.conf' %s >'%s' 2>/dev/null",
+	            env_state(), args, path);
+	head[0] = line[0] = '\0';
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	char buf[1024];
+	for (int n = 0; fgets(buf, sizeof(buf), f) != NULL; n++) {
+		buf[strcspn(buf, "\n")] = '\0';
+		if (n == 0)
+			snprintf(head, cap, "%s", buf);
+		else if (line[0] == '\0' &&
+		         (u[0] == '^' ? strncmp(buf + strspn(buf, " "), u + 1, strlen(u + 1)) == 0
+		                      : strstr(buf, u) != NULL))
+			snprintf(line, cap, "%s", buf);
+	}
+	fclose(f);
+	unlink(path);
+	return st;
+}
+
+static void test_customer_list_shows_whom_to_approve(void **state)
+{
+	(void)state;
+	const char *pending = customer_in("pending");
+	char p[80], a[80], head[1024], line[1024];
+	snprintf(p, sizeof(p), "%s", pending);
+	snprintf(a, sizeof(a), "%s", customer_in("approved"));
+	assert_int_equal(
+	    list_run("customer list --status pending --limit 100000", p, head, line, sizeof(line)),
+	    0);
+	/* A header, then one aligned line per customer: the columns start where the header's do. */
+	assert_non_null(strstr(head, "USERNAME"));
+	assert_non_null(strstr(head, "EMAIL"));
+	assert_true(line[0] != '\0');
+	assert_non_null(strstr(line, mail_of(p)));
+	assert_non_null(strstr(line, "pending"));
+	assert_non_null(strstr(line, "Ctl Test"));
+	size_t col = (size_t)(strstr(head, "USERNAME") - head);
+	assert_true(strncmp(line + col, p, strlen(p)) == 0);
+	col = (size_t)(strstr(head, "STATUS") - head);
+	assert_true(strncmp(line + col, "pending", 7) == 0);
+	/* Only pending ones. */
+	assert_int_equal(
+	    list_run("customer list --status pending --limit 100000", a, head, line, sizeof(line)),
+	    0);
+	assert_string_equal(line, "");
+	/* Every status without the option. */
+	assert_int_equal(list_run("customer list --limit 100000", a, head, line, sizeof(line)), 0);
+	assert_non_null(strstr(line, "approved"));
+	assert_int_equal(list_run("customer list --limit 100000", p, head, line, sizeof(line)), 0);
+	assert_non_null(strstr(line, "pending"));
+	/* Approved with the command the list leads to, it leaves the pending list. */
+	struct ctl_run r;
+	ctl(&r, NULL, "customer approve %s", p);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(
+	    list_run("customer list --status=pending --limit 100000", p, head, line, sizeof(line)),
+	    0);
+	assert_string_equal(line, "");
+	/* Never a password hash. */
+	assert_int_equal(
+	    list_run("customer list --limit 100000", "argon2", head, line, sizeof(line)), 0);
+	assert_string_equal(line, "");
+}
+
+static void test_customer_list_cuts_long_values_and_controls(void **state)
+{
+	(void)state;
+	const char *u = customer_in("deactivated");
+	assert_int_equal(sql_admin("UPDATE customers SET name = CONCAT('Tab', CHAR(9), 'Name ', "
+	                           "REPEAT('x', 80)) WHERE username = '%s'",
+	                           u),
+	                 0);
+	char head[1024], line[1024];
+	assert_int_equal(list_run("customer list --status deactivated --limit 100000", u, head,
+	                          line, sizeof(line)),
+	                 0);
+	assert_non_null(strstr(line, "Tab Name xxx"));
+	assert_non_null(strstr(line, "x..."));
+	assert_null(strchr(line, '\t'));
+	assert_null(strstr(line, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
+}
+
+static void test_order_list_filters_by_status(void **state)
+{
+	(void)state;
+	const char *u = customer_in("approved");
+	long long cid = sql_admin_int("SELECT id FROM customers WHERE username = '%s'", u);
+	assert_int_equal(
+	    sql_admin("SET @v = (SELECT MAX(version) FROM policy_versions);"
+	              "INSERT INTO orders (customer_id, nonce, status, policy_version, "
+	              "contact_name, contact_email, billing_line1, billing_city, billing_postcode, "
+	              "billing_country, shipping_line1, shipping_city, shipping_postcode, "
+	              "shipping_country, payment_mode, total_cents) VALUES "
+	              "(%lld, RPAD('ol-a-%lld', 43, 'x'), 'placed', @v, 'N', 'n@example.com', 'l', "
+	              "'c', 'p', 'UK', 'l', 'c', 'p', 'UK', 'invoice', 4321),"
+	              "(%lld, RPAD('ol-b-%lld', 43, 'x'), 'shipped', @v, 'N', 'n@example.com', "
+	              "'l', 'c', 'p', 'UK', 'l', 'c', 'p', 'UK', 'card', 999)",
+	              cid, cid, cid, cid),
+	    0);
+	long long placed = sql_admin_int("SELECT id FROM orders WHERE nonce = RPAD('ol-a-%lld', "
+	                                 "43, 'x')",
+	                                 cid);
+	char head[1024], line[1024];
+	assert_int_equal(
+	    list_run("order list --status placed --limit 100000", u, head, line, sizeof(line)), 0);
+	assert_non_null(strstr(head, "TOTAL"));
+	assert_true(line[0] != '\0');
+	char id[32];
+	snprintf(id, sizeof(id), "%lld ", placed);
+	assert_non_null(strstr(line, id));
+	assert_non_null(strstr(line, "invoice"));
+	assert_non_null(strstr(line, "43.21"));
+	assert_null(strstr(line, "shipped"));
+	assert_int_equal(
+	    list_run("order list --status shipped --limit 100000", u, head, line, sizeof(line)), 0);
+	assert_non_null(strstr(line, "9.99"));
+	assert_non_null(strstr(line, "shipped"));
+	/* An erased account's order names nobody. */
+	assert_int_equal(sql_admin("UPDATE orders SET customer_id = NULL WHERE id = %lld", placed),
+	                 0);
+	char id_col[32];
+	snprintf(id_col, sizeof(id_col), "^%lld  ", placed);
+	assert_int_equal(
+	    list_run("order list --status placed --limit 100000", id_col, head, line, sizeof(line)),
+	    0);
+	assert_non_null(strstr(line, "(erased)"));
 }
 
 static int teardown(void **state)
@@ -587,6 +740,9 @@ int main(void)
 	    cmocka_unit_test(test_mail_send_twice_concurrently_sends_once),
 	    cmocka_unit_test(test_mail_send_leaves_a_message_another_sender_claimed),
 	    cmocka_unit_test(test_mail_send_counts_failed_attempt_with_one_error_line),
+	    cmocka_unit_test(test_customer_list_shows_whom_to_approve),
+	    cmocka_unit_test(test_customer_list_cuts_long_values_and_controls),
+	    cmocka_unit_test(test_order_list_filters_by_status),
 	    cmocka_unit_test(test_every_subcommand_has_help),
 	    cmocka_unit_test(test_errors_are_one_line_and_nonzero),
 	};

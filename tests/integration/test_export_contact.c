@@ -173,8 +173,11 @@ static void fill_customer(long long id, const char *user, long long staff_id)
 	        " VALUES (%lld, %lld, RPAD('c-%lld', 43, 'c'), 'Asked about the invoice');"
 	        "INSERT INTO legal_cases (customer_id, authority, reference, legal_basis, "
 	        "may_tell) "
-	        " VALUES (%lld, 'Leeds Court', 'REF-%s', 'a court order', 1);",
-	        id, user, id, user, id, id, id, id, id, id, staff_id, id, id, user),
+	        " VALUES (%lld, 'Leeds Court', 'REF-%s', 'a court order', 1);"
+	        "INSERT INTO password_resets (token_hash, customer_id, expires_at) "
+	        " VALUES (UNHEX(SHA2(CONCAT('reset-', %lld), 256)), %lld, "
+	        " UTC_TIMESTAMP(6) + INTERVAL 30 MINUTE);",
+	        id, user, id, user, id, id, id, id, id, id, staff_id, id, id, user, id, id),
 	    0);
 	assert_int_equal(
 	    sql_admin(

@@ -377,7 +377,8 @@ static void test_marketing_only_to_opted_in_customers_under_a_marketing_version(
 	run(&r[0], c, "mail promotions");
 	assert_int_equal(promotions_of(yes), 2);
 
-	/* Delivered (as files) with the one-click headers, and a mail parser reads it. */
+	/* Delivered (as files) with the one-click headers, and a mail parser reads it: a plain
+	 * part and an HTML part. */
 	long long id = sql_admin_int("SELECT MAX(id) FROM outbox WHERE customer_id = %lld", yes);
 	run(&r[0], c, "mail send");
 	assert_int_equal(r[0].status, 0);
@@ -395,8 +396,10 @@ static void test_marketing_only_to_opted_in_customers_under_a_marketing_version(
 	       "m[\"MIME-Version\"] == \"1.0\" and "
 	       "m[\"List-Unsubscribe\"] == \"<\" + sys.argv[2] + \">\" and "
 	       "m[\"List-Unsubscribe-Post\"] == \"List-Unsubscribe=One-Click\" and "
-	       "m.get_content_type() == \"text/plain\" and sys.argv[2] in m.get_content() and "
-	       "\"Mail test lamp\" in m.get_content(); "
+	       "m.get_content_type() == \"multipart/alternative\" and "
+	       "sys.argv[2] in m.get_body((\"plain\",)).get_content() and "
+	       "\"Mail test lamp\" in m.get_body((\"plain\",)).get_content() and "
+	       "\"Mail test lamp\" in m.get_body((\"html\",)).get_content(); "
 	       "sys.exit(0 if ok else 1)' '%s' '%s' '%s'",
 	       eml, url, mail_of(promo_user)),
 	    0);

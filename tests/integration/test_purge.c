@@ -398,7 +398,7 @@ static void test_dry_run_counts_and_changes_nothing(void **state)
 	int lines = 0;
 	for (const char *s = run.out; (s = strchr(s, '\n')) != NULL; s++)
 		lines++;
-	assert_int_equal(lines, 14);
+	assert_int_equal(lines, 15);
 	purge_ok(&run, "");
 	assert_int_equal(accounts_left(prefix), 0);
 }

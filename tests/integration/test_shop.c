@@ -164,6 +164,14 @@ static void test_buy_with_approving_card_gives_paid_order(void **state)
 	                  "subject = 'Your order %lld'",
 	                  id),
 	    1);
+	/* Its lines are listed; a card order is paid already, so no bank details. */
+	assert_int_equal(
+	    sql_admin_int("SELECT COUNT(*) FROM outbox m JOIN order_lines l ON l.order_id = %lld "
+	                  "WHERE m.kind = 'order_placed' AND m.subject = 'Your order %lld' AND "
+	                  "LOCATE(CONCAT(l.quantity, ' x ', l.name), m.body) > 0 AND "
+	                  "m.body LIKE '%%paid by card%%' AND m.body NOT LIKE '%%bank transfer%%'",
+	                  id, id),
+	    1);
 }
 
 /* Runs `dittoctl ARGS` against the test stack; fails the test unless it exits 0. */
@@ -361,6 +369,20 @@ static void test_invoice_order_is_placed(void **state)
 	                 1);
 	assert_int_equal(
 	    sql_admin_int("SELECT SUM(quantity) FROM order_lines WHERE order_id = %lld", id), 3);
+	/* The confirmation lists the line and the total, and says how to pay the invoice: the
+	 * bank account of the configuration, the time allowed and the reference. */
+	assert_int_equal(
+	    sql_admin_int("SELECT COUNT(*) FROM outbox m JOIN order_lines l ON l.order_id = %lld "
+	                  "JOIN orders o ON o.id = l.order_id WHERE m.kind = 'order_placed' AND "
+	                  "m.subject = 'Your order %lld' AND "
+	                  "LOCATE(CONCAT('3 x ', l.name, ' (', l.sku, ')'), m.body) > 0 AND "
+	                  "LOCATE(CONCAT('Total: EUR ', o.total_cents DIV 100, '.', "
+	                  "LPAD(o.total_cents MOD 100, 2, '0')), m.body) > 0 AND "
+	                  "m.body LIKE '%%by bank transfer within 14 days to idem ditto Ltd%%' AND "
+	                  "m.body LIKE '%%IBAN GB33 BUKB 2020 1555 5555 55%%' AND "
+	                  "m.body LIKE '%%reference \"Order %lld\"%%'",
+	                  id, id, id),
+	    1);
 }
 
 static void test_another_customers_order_is_not_found(void **state)

@@ -194,6 +194,95 @@ static void test_sendmail_gets_local_line_breaks(void **state)
 	buf_free(&b);
 }
 
+/* The message a multipart test formats: text "Hello,\nline two\n" and a small HTML part. */
+static const char HTML[] = "<!doctype html><p>Hello, <a href=\"https://shop.example/a?b=1\">"
+                           "line two</a> \xc3\xbc</p>\n";
+
+static void test_html_makes_a_multipart_alternative_message(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	struct mail_message m = msg("Your order 42", "Hello,\nline two\n");
+	m.html = HTML;
+	m.html_len = strlen(HTML);
+	assert_null(mail_message_format(&m, &b));
+	assert_non_null(strstr(b.data,
+	                       "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; "
+	                       "boundary=\"=_ditto_42\"\r\n\r\n--=_ditto_42\r\n"));
+	/* The plain part first (the least preferred, RFC 2046 5.1.4), as a single-part message
+	 * would have it, its own last line break kept before the delimiter. */
+	const char *text = strstr(b.data, "--=_ditto_42\r\nContent-Type: text/plain; "
+	                                  "charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+	                                  "Hello,\r\nline two\r\n\r\n--=_ditto_42\r\n");
+	assert_non_null(text);
+	/* Then the HTML part, quoted-printable: "=" and non-ASCII encoded, lines at most 76. */
+	const char *html = strstr(text + 10, "--=_ditto_42\r\nContent-Type: text/html; "
+	                                     "charset=utf-8\r\nContent-Transfer-Encoding: "
+	                                     "quoted-printable\r\n\r\n");
+	assert_non_null(html);
+	assert_non_null(strstr(html, "href=3D\"https://shop.example/a?b=3D1\""));
+	assert_non_null(strstr(html, "=C3=BC</p>"));
+	/* And the closing delimiter ends the message. */
+	size_t n = strlen(b.data);
+	assert_true(n > 18 && strcmp(b.data + n - 18, "\r\n--=_ditto_42--\r\n") == 0);
+	assert_true(lines_ok(b.data, 998));
+	/* The boundary appears only as the three delimiters. */
+	int seen = 0;
+	for (const char *p = strstr(b.data, "=_ditto_42\"\r\n") + 1; (p = strstr(p, "=_ditto_42"));
+	     p++)
+		seen++;
+	assert_int_equal(seen, 3);
+	buf_free(&b);
+}
+
+static void test_text_holding_the_boundary_goes_quoted_printable(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	/* A body that quotes the boundary line would end its part early if sent 8bit. */
+	struct mail_message m = msg("s", "before\n--=_ditto_42--\nafter\n");
+	m.html = HTML;
+	m.html_len = strlen(HTML);
+	assert_null(mail_message_format(&m, &b));
+	assert_non_null(strstr(b.data, "Content-Type: text/plain; charset=utf-8\r\n"
+	                               "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+	                               "before\r\n--=3D_ditto_42--\r\nafter\r\n"));
+	int delimiters = 0;
+	for (const char *p = b.data; (p = strstr(p, "\r\n--=_ditto_42")); p++)
+		delimiters++;
+	assert_int_equal(delimiters, 3); /* first, between the parts, closing */
+	buf_free(&b);
+}
+
+static void test_html_part_must_be_utf8_without_nul(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	struct mail_message m = msg("s", "text\n");
+	m.html = "<p>\xff</p>";
+	m.html_len = strlen(m.html);
+	const char *why = mail_message_format(&m, &b);
+	assert_non_null(why);
+	assert_null(strstr(why, "<p>"));
+	buf_free(&b);
+	b = (struct buf){0};
+	m.html = "<p>a\0b</p>";
+	m.html_len = 10;
+	assert_non_null(mail_message_format(&m, &b));
+	buf_free(&b);
+}
+
+static void test_without_html_the_message_stays_single_part(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	struct mail_message m = msg("s", "text\n");
+	assert_null(mail_message_format(&m, &b));
+	assert_null(strstr(b.data, "multipart"));
+	assert_null(strstr(b.data, "=_ditto_"));
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +293,10 @@ int main(void)
 	    cmocka_unit_test(test_rows_that_would_break_a_message_are_refused_without_content),
 	    cmocka_unit_test(test_message_id_domain_comes_from_mail_from),
 	    cmocka_unit_test(test_sendmail_gets_local_line_breaks),
+	    cmocka_unit_test(test_html_makes_a_multipart_alternative_message),
+	    cmocka_unit_test(test_text_holding_the_boundary_goes_quoted_printable),
+	    cmocka_unit_test(test_html_part_must_be_utf8_without_nul),
+	    cmocka_unit_test(test_without_html_the_message_stays_single_part),
 	};
 	return cmocka_run_group_tests_name("mail_message", tests, NULL, NULL);
 }

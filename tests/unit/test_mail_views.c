@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "arena.h"
+#include "config.h"
+#include "mail.h"
 #include "template.h"
 
 static struct tmpl_set *views;
@@ -125,7 +127,9 @@ static void test_every_mail_template_starts_with_a_subject_and_an_empty_line(voi
 	int seen = 0;
 	for (struct dirent *de; (de = readdir(d)) != NULL;) {
 		size_t n = strlen(de->d_name);
-		if (de->d_name[0] == '.' || n < 5 || strcmp(de->d_name + n - 4, ".txt") != 0)
+		/* "_name.txt" is a part of other texts (the footer), not a message. */
+		if (de->d_name[0] == '.' || de->d_name[0] == '_' || n < 5 ||
+		    strcmp(de->d_name + n - 4, ".txt") != 0)
 			continue;
 		char kind[256], out[4096];
 		snprintf(kind, sizeof(kind), "%.*s", (int)(n - 4), de->d_name);
@@ -142,6 +146,68 @@ static void test_every_mail_template_starts_with_a_subject_and_an_empty_line(voi
 	assert_true(seen >= 12);
 }
 
+/* What dittoctl mail send delivers: the queued text with the footer, and an HTML part that
+ * escapes the text like a page does and makes its addresses links. */
+static void test_delivered_mail_has_the_footer_and_an_escaped_html_part(void **state)
+{
+	(void)state;
+	struct config cfg = {0};
+	snprintf(cfg.base_url, sizeof(cfg.base_url), "https://shop.example/");
+	snprintf(cfg.contact_email, sizeof(cfg.contact_email), "help@shop.example");
+	snprintf(cfg.contact_phone, sizeof(cfg.contact_phone), "+44 113 496 0000");
+	snprintf(cfg.contact_address, sizeof(cfg.contact_address), "1 Lane & Co, Leeds");
+	const char body[] = "Hello <Ada>,\n\nsee https://shop.example/orders/42?a=1&b=2.\n"
+	                    "Line two \"quoted\" & more\n";
+	struct buf text = {0}, html = {0};
+	assert_int_equal(
+	    mail_delivery_parts(views, &cfg, "Order <42>", body, strlen(body), &text, &html), 0);
+	/* The text as queued, then the signature separator and how to reach the shop. */
+	assert_true(strncmp(text.data, body, strlen(body)) == 0);
+	const char *foot = text.data + strlen(body);
+	assert_true(strncmp(foot, "\n-- \n", 5) == 0);
+	assert_non_null(strstr(foot, "help@shop.example"));
+	assert_non_null(strstr(foot, "+44 113 496 0000"));
+	assert_non_null(strstr(foot, "1 Lane & Co, Leeds")); /* plain text: not escaped */
+	assert_non_null(strstr(foot, "https://shop.example/contact"));
+	/* HTML: every value escaped, paragraphs at the empty line, the address a link (without
+	 * the sentence's full stop), the footer too. */
+	assert_null(strstr(html.data, "<Ada>"));
+	assert_null(strstr(html.data, "Order <42>"));
+	assert_non_null(strstr(html.data, "<title>Order &lt;42&gt;</title>"));
+	assert_non_null(strstr(html.data, "Hello &lt;Ada&gt;,<br>"));
+	assert_non_null(
+	    strstr(html.data, "<a href=\"https://shop.example/orders/42?a=1&amp;b=2\""));
+	assert_non_null(strstr(html.data, ">https://shop.example/orders/42?a=1&amp;b=2</a>.<br>"));
+	assert_non_null(strstr(html.data, "Line two &quot;quoted&quot; &amp; more<br>"));
+	int paras = 0;
+	for (const char *p = html.data; (p = strstr(p, "<p style=\"margin:0 0 16px\">")); p++)
+		paras++;
+	assert_int_equal(paras, 2);
+	assert_non_null(strstr(html.data, "mailto:help@shop.example"));
+	assert_non_null(strstr(html.data, "1 Lane &amp; Co, Leeds"));
+	buf_free(&text);
+	buf_free(&html);
+}
+
+/* An address that is not http or https never becomes a link. */
+static void test_html_part_links_only_web_addresses(void **state)
+{
+	(void)state;
+	struct config cfg = {0};
+	snprintf(cfg.base_url, sizeof(cfg.base_url), "https://shop.example");
+	const char body[] = "javascript:alert(1) and data:text/html,x and http://ok.example\n";
+	struct buf text = {0}, html = {0};
+	assert_int_equal(mail_delivery_parts(views, &cfg, "s", body, strlen(body), &text, &html),
+	                 0);
+	assert_null(strstr(html.data, "href=\"javascript"));
+	assert_null(strstr(html.data, "href=\"data"));
+	assert_non_null(strstr(html.data, "<a href=\"http://ok.example\""));
+	/* No contact configured: the footer still says where the contact page is. */
+	assert_non_null(strstr(text.data, "https://shop.example/contact"));
+	buf_free(&text);
+	buf_free(&html);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +215,8 @@ int main(void)
 	    cmocka_unit_test(test_internal_note_has_no_place_in_any_ctl_mail),
 	    cmocka_unit_test(test_approval_mail_has_the_login_link),
 	    cmocka_unit_test(test_every_mail_template_starts_with_a_subject_and_an_empty_line),
+	    cmocka_unit_test(test_delivered_mail_has_the_footer_and_an_escaped_html_part),
+	    cmocka_unit_test(test_html_part_links_only_web_addresses),
 	};
 	return cmocka_run_group_tests_name("mail_views", tests, load, unload);
 }
