@@ -172,8 +172,19 @@ static void dispatch(const struct worker_ctx *w, struct request *req, struct res
                      FCGX_Request *fr)
 {
 	const struct route *route;
-	switch (router_match(w->routes, w->nroutes, req->arena, req->method, req->path, &route,
-	                     req->params, &req->nparams)) {
+	enum router_result found = router_match(w->routes, w->nroutes, req->arena, req->method,
+	                                        req->path, &route, req->params, &req->nparams);
+	if (req->method == HTTP_POST) {
+		/* A body is checked first, as before routing was needed for it: a bad one is 400
+		 * (or 411, 413, 415) whatever the path.  Only a ROUTE_UPLOAD route reads more. */
+		static const struct route plain = {.methods = HTTP_POST};
+		int bad = read_body(req, fr, found == ROUTER_FOUND ? route : &plain);
+		if (bad != 0) {
+			view_error(req, res, bad);
+			return;
+		}
+	}
+	switch (found) {
 	case ROUTER_NOT_FOUND:
 		view_error(req, res, 404);
 		return;
@@ -183,13 +194,6 @@ static void dispatch(const struct worker_ctx *w, struct request *req, struct res
 		return;
 	case ROUTER_FOUND:
 		break;
-	}
-	if (req->method == HTTP_POST) {
-		int bad = read_body(req, fr, route);
-		if (bad != 0) {
-			view_error(req, res, bad);
-			return;
-		}
 	}
 	if (!access_check(w->site, req, res, route))
 		return;
