@@ -167,6 +167,9 @@ EOF2
 
 db_seed() {
 	sql "$1" ditto <"$REPO/schema/seed/demo.sql" || die "seeding failed"
+	# Pictures of our own making for a few demo products, through dittoctl product image.
+	(cd "$REPO" && scripts/seed-images "$1/ditto.conf" "$BUILD/dittoctl") ||
+		die "seeding the demo images failed"
 }
 
 # write_config DIR WORKERS: the ditto configuration for this stack.
