@@ -215,6 +215,29 @@ static int product_page(struct request *req, struct response *res, struct tdict 
 	return view_render(req, res, status, "admin/product", ctx);
 }
 
+/* What a done action's redirect says on the product's page (?done=KEY): fixed texts, so the
+ * query carries no text of its own. */
+static const struct {
+	const char *key, *text;
+} done_texts[] = {
+    {"saved", "Saved. The shop shows the change on its next page."},
+    {"unchanged", "Nothing changed: the product has these values already."},
+    {"stock", "Stock adjusted: the history below has the change and its reason."},
+    {"image_added", "Image added, without its metadata, at 320, 640 and 1280 pixels."},
+    {"image_exists", "The product has this image already: nothing was added."},
+    {"image_removed", "Image removed."},
+};
+
+/* Sends the browser to product id's page after a done action (303: a reload does not post
+ * again), whose message done names. Returns 0. */
+static int done_redirect(struct request *req, struct response *res, long long id, const char *done)
+{
+	res->status = 303;
+	http_header(res, "Location",
+	            arena_printf(req->arena, "/admin/products/%lld?done=%s", id, done));
+	return 0;
+}
+
 /* Loads product {id} of the path into p. Returns 1 when found; 0 after answering 404; -1. */
 static int path_product(struct request *req, struct response *res, struct admin_product *p)
 {
@@ -239,7 +262,12 @@ int handle_staff_product(struct request *req, struct response *res)
 	int found = path_product(req, res, &p);
 	if (found <= 0)
 		return found;
-	return product_page(req, res, view_ctx(req, p.name), 200, &p, NULL);
+	struct tdict *ctx = view_ctx(req, p.name);
+	const char *done = http_query(req, "done");
+	for (size_t i = 0; done != NULL && i < sizeof(done_texts) / sizeof(done_texts[0]); i++)
+		if (strcmp(done, done_texts[i].key) == 0)
+			tdict_set_ref(ctx, "message", done_texts[i].text);
+	return product_page(req, res, ctx, 200, &p, NULL);
 }
 
 int handle_staff_product_edit(struct request *req, struct response *res)
@@ -264,11 +292,9 @@ int handle_staff_product_edit(struct request *req, struct response *res)
 	staff_audit_fill(req, &ev);
 	switch (catalog_product_edit(req->db, &p, &ev)) {
 	case DB_CHANGED:
-		tdict_set(ctx, "message", "Saved. The shop shows the change on its next page.");
-		return product_page(req, res, ctx, 200, &p, NULL);
+		return done_redirect(req, res, p.id, "saved");
 	case DB_UNCHANGED:
-		tdict_set(ctx, "message", "Nothing changed: the product has these values already.");
-		return product_page(req, res, ctx, 200, &p, NULL);
+		return done_redirect(req, res, p.id, "unchanged");
 	case DB_NOT_FOUND:
 		view_error(req, res, 404);
 		return 0;
@@ -350,11 +376,7 @@ int handle_staff_product_stock(struct request *req, struct response *res)
 		p.stock = after;
 		return product_page(req, res, ctx, 422, &p, NULL);
 	}
-	p.stock = after;
-	tdict_set(
-	    ctx, "message",
-	    arena_printf(req->arena, "Stock changed by %+lld: %lld in stock now.", delta, after));
-	return product_page(req, res, ctx, 200, &p, NULL);
+	return done_redirect(req, res, p.id, "stock");
 }
 
 int handle_staff_product_image_add(struct request *req, struct response *res)
@@ -407,19 +429,8 @@ int handle_staff_product_image_add(struct request *req, struct response *res)
 		tdict_set(ctx, "alt", alt);
 		return product_page(req, res, ctx, status, &p, NULL);
 	}
-	tdict_set(ctx, "message",
-	          done.outcome == DB_UNCHANGED
-	              ? arena_printf(req->arena,
-	                             "The product has this image already (position %d): nothing "
-	                             "was added.",
-	                             done.position)
-	              : arena_printf(req->arena,
-	                             "Image added at position %d, without its metadata, at 320, "
-	                             "640 and 1280 pixels.",
-	                             done.position));
-	if (db_admin_product_get(req->db, req->arena, p.id, NULL, &p) < 0)
-		return -1;
-	return product_page(req, res, ctx, 200, &p, NULL);
+	return done_redirect(req, res, p.id,
+	                     done.outcome == DB_UNCHANGED ? "image_exists" : "image_added");
 }
 
 int handle_staff_product_image_remove(struct request *req, struct response *res)
@@ -447,8 +458,5 @@ int handle_staff_product_image_remove(struct request *req, struct response *res)
 		           "There is no image at position %lld: nothing was removed.", pos);
 		return product_page(req, res, ctx, 409, &p, NULL);
 	}
-	tdict_setf(ctx, "message", "Image %lld removed.", pos);
-	if (db_admin_product_get(req->db, req->arena, p.id, NULL, &p) < 0)
-		return -1;
-	return product_page(req, res, ctx, 200, &p, NULL);
+	return done_redirect(req, res, p.id, "image_removed");
 }
