@@ -51,6 +51,8 @@ static void defaults(struct config *c)
 	c->mail_retry_seconds = 300;
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 	c->max_body = 64 * 1024;
+	c->max_upload = CONFIG_MAX_UPLOAD_DEFAULT;
+	snprintf(c->image_dir, sizeof(c->image_dir), "var/images");
 	c->argon2.m_kib = 19456;
 	c->argon2.t = 2;
 	c->argon2.p = 1;
@@ -295,6 +297,14 @@ static int set_global(struct config *c, const char *k, const char *v)
 		c->max_body = (size_t)n;
 		return 0;
 	}
+	if (strcmp(k, "max_upload") == 0) {
+		if (set_long(&n, v, 64 * 1024, 64L * 1024 * 1024, 10) < 0)
+			return -1;
+		c->max_upload = (size_t)n;
+		return 0;
+	}
+	if (strcmp(k, "image_dir") == 0)
+		return STR(c->image_dir);
 	if (strcmp(k, "page_size") == 0) {
 		if (set_long(&n, v, 1, 200, 10) < 0)
 			return -1;

@@ -13,6 +13,10 @@
 /* The two pools: the shop and the staff site. */
 enum pool_kind { POOL_WEB, POOL_STAFF, POOL__MAX };
 
+/* An image upload's body: the 20 MB the image may have, and room for the form around it.
+ * nginx's limit on the upload route is the same (deploy/nginx*). */
+#define CONFIG_MAX_UPLOAD_DEFAULT (21L * 1024 * 1024)
+
 /* Settings of one FastCGI pool ([pool.web] or [pool.staff]). */
 struct pool_config {
 	enum pool_kind kind;
@@ -50,9 +54,11 @@ struct config {
 	int mail_max_attempts;        /* failed deliveries before a message is given up (10) */
 	int mail_retry_seconds;       /* wait after the first failure, doubled after each (300) */
 	char log_level[16];
-	bool cookie_secure; /* behind HTTPS: Secure + __Host- cookies */
-	size_t max_body;    /* bytes of request body accepted */
-	int page_size;      /* catalogue page size */
+	bool cookie_secure;         /* behind HTTPS: Secure + __Host- cookies */
+	size_t max_body;            /* bytes of request body accepted */
+	size_t max_upload;          /* bytes of a multipart body, on ROUTE_UPLOAD routes only */
+	char image_dir[CONFIG_STR]; /* product images, re-encoded (<hash>-<width>.webp) */
+	int page_size;              /* catalogue page size */
 	struct password_params
 	    argon2;             /* argon2_memory_kib, argon2_iterations, argon2_parallelism */
 	int session_idle;       /* seconds without a request before a session ends (default 7200) */

@@ -7,6 +7,7 @@
 
 #include "arena.h"
 #include "form.h"
+#include "multipart.h"
 #include "privacy/privacy.h"
 
 enum http_method {
@@ -32,7 +33,8 @@ struct request {
 	const char *path;         /* decoded, normalised URI path (nginx's $uri) */
 	const char *query_string; /* raw, still percent-encoded */
 	struct kvlist query;      /* decoded query pairs */
-	struct kvlist form;       /* decoded urlencoded body (POST) */
+	struct kvlist form;       /* decoded urlencoded body (POST), or a multipart body's text */
+	struct uploads files;     /* a multipart body's files (ROUTE_UPLOAD routes only) */
 	struct kvlist cookies;    /* raw cookie pairs */
 	const char *remote_addr;
 	const char *user_agent;

@@ -27,6 +27,11 @@ struct route {
 	const char *name; /* for logs and the status page */
 };
 
+/* In a route's methods beside HTTP_POST: the route also takes multipart/form-data bodies of up
+ * to max_upload (a file), not only urlencoded ones of up to max_body.  nginx raises its body
+ * limit for the same routes only. */
+#define ROUTE_UPLOAD (1u << 8)
+
 enum router_result { ROUTER_FOUND, ROUTER_NOT_FOUND, ROUTER_METHOD_NOT_ALLOWED };
 
 /*

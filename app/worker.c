@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -74,30 +75,42 @@ static enum http_method parse_method(const char *m)
 	return HTTP_OTHER;
 }
 
-/* Reads and parses the body of a POST. Returns 0, or the HTTP status to answer. */
-static int read_body(struct request *req, FCGX_Request *fr)
+/* Reads and parses the body of a POST to route.  Every route takes urlencoded bodies of up to
+ * max_body; a ROUTE_UPLOAD route also multipart/form-data ones of up to max_upload (a file),
+ * and only it: a large body is read for no other route.  Returns 0, or the HTTP status to
+ * answer. */
+static int read_body(struct request *req, FCGX_Request *fr, const struct route *route)
 {
 	const char *cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
 	const char *ct = FCGX_GetParam("CONTENT_TYPE", fr->envp);
 	if (cl == NULL || *cl == '\0')
 		return 411;
+	bool multipart = (route->methods & ROUTE_UPLOAD) != 0 && ct != NULL &&
+	                 strncasecmp(ct, "multipart/form-data", 19) == 0;
+	size_t max = multipart ? req->cfg->max_upload : req->cfg->max_body;
 	size_t len = 0;
 	for (const char *p = cl; *p; p++) {
-		if (*p < '0' || *p > '9' || len > req->cfg->max_body)
+		if (*p < '0' || *p > '9' || len > max)
 			return *p < '0' || *p > '9' ? 400 : 413;
 		len = len * 10 + (size_t)(*p - '0');
 	}
-	if (len > req->cfg->max_body)
+	if (len > max)
 		return 413;
 	if (len == 0)
 		return 0;
-	if (ct == NULL || strncmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
-	    (ct[33] != '\0' && ct[33] != ';'))
+	if (!multipart &&
+	    (ct == NULL || strncmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
+	     (ct[33] != '\0' && ct[33] != ';')))
 		return 415;
 	char *body = arena_alloc(req->arena, len + 1);
 	int got = FCGX_GetStr(body, (int)len, fr->in);
 	if (got < 0 || (size_t)got != len)
 		return 400; /* short body: the client went away or lied */
+	if (multipart)
+		return multipart_parse(req->arena, ct, body, len, &FORM_LIMITS_DEFAULT, &req->form,
+		                       &req->files) < 0
+		           ? 400
+		           : 0;
 	if (form_parse_urlencoded(req->arena, body, len, &FORM_LIMITS_DEFAULT, &req->form) < 0)
 		return 400;
 	return 0;
@@ -125,9 +138,7 @@ static int build_request(struct request *req, FCGX_Request *fr)
 	if (cookie != NULL &&
 	    form_parse_cookies(a, cookie, strlen(cookie), &FORM_LIMITS_DEFAULT, &req->cookies) < 0)
 		return 400;
-	if (req->method == HTTP_POST)
-		return read_body(req, fr);
-	return 0;
+	return 0; /* a POST's body is read once its route is known (dispatch) */
 }
 
 static void write_response(FCGX_Request *fr, const struct request *req, struct response *res,
@@ -155,12 +166,24 @@ static void write_response(FCGX_Request *fr, const struct request *req, struct r
 		log_debug("client went away during %s", req->path);
 }
 
-/* Routes the request, runs the access step, then the handler. */
-static void dispatch(const struct worker_ctx *w, struct request *req, struct response *res)
+/* Routes the request, reads a POST's body, runs the access step, then the handler. */
+static void dispatch(const struct worker_ctx *w, struct request *req, struct response *res,
+                     FCGX_Request *fr)
 {
 	const struct route *route;
-	switch (router_match(w->routes, w->nroutes, req->arena, req->method, req->path, &route,
-	                     req->params, &req->nparams)) {
+	enum router_result found = router_match(w->routes, w->nroutes, req->arena, req->method,
+	                                        req->path, &route, req->params, &req->nparams);
+	if (req->method == HTTP_POST) {
+		/* A body is checked first, as before routing was needed for it: a bad one is 400
+		 * (or 411, 413, 415) whatever the path.  Only a ROUTE_UPLOAD route reads more. */
+		static const struct route plain = {.methods = HTTP_POST};
+		int bad = read_body(req, fr, found == ROUTER_FOUND ? route : &plain);
+		if (bad != 0) {
+			view_error(req, res, bad);
+			return;
+		}
+	}
+	switch (found) {
 	case ROUTER_NOT_FOUND:
 		view_error(req, res, 404);
 		return;
@@ -389,7 +412,7 @@ int worker_run(const struct worker_ctx *w)
 		if (bad != 0)
 			view_error(&req, &res, bad);
 		else
-			dispatch(w, &req, &res);
+			dispatch(w, &req, &res, &fr);
 		/* Counted before the answer leaves: a client that reads /admin/status right
 		 * after its slow or failed request must find it counted. */
 		count_response(w, &res);

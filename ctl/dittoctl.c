@@ -44,6 +44,10 @@ static const struct command {
      "  export --sent USERNAME                    record that it was sent to the customer\n"},
     {"messages", cmd_messages,
      "  messages list [--all]                     the support queue of customers' messages\n"},
+    {"product", cmd_product,
+     "  product add|edit|stock|image ...          manage the catalogue's products and images\n"},
+    {"category", cmd_category,
+     "  category add SLUG NAME                    add a catalogue category\n"},
     {"purge", cmd_purge,
      "  purge [--dry-run]                         erase what the retention periods say must go\n"},
 };

@@ -98,6 +98,15 @@ int handle_staff_members(struct request *req, struct response *res);
 int handle_staff_member_add(struct request *req, struct response *res);
 int handle_staff_member_disable(struct request *req, struct response *res);
 int handle_staff_member_reset_totp(struct request *req, struct response *res);
+/* The admin's catalogue (staff_products.c): the list and a new product, one product's fields,
+ * its stock adjustments, its images (upload: multipart/form-data; remove). */
+int handle_staff_products(struct request *req, struct response *res);
+int handle_staff_product_add(struct request *req, struct response *res);
+int handle_staff_product(struct request *req, struct response *res);
+int handle_staff_product_edit(struct request *req, struct response *res);
+int handle_staff_product_stock(struct request *req, struct response *res);
+int handle_staff_product_image_add(struct request *req, struct response *res);
+int handle_staff_product_image_remove(struct request *req, struct response *res);
 /* Both pools and the database (admin); ?json for monitoring, ?refresh=N reloads the page. */
 int handle_staff_status(struct request *req, struct response *res);
 /* Orders (staff_orders.c): the list, one order, and the actions of support and billing. */

@@ -1,30 +1,8 @@
--- 027_search.sql — the storefront: search, sorted catalogue pages, product images, the cart count.
+-- 027_search.sql — the storefront: search, sorted catalogue pages, the cart count.
 -- Idempotent: IF NOT EXISTS everywhere, triggers CREATE OR REPLACE.
 
--- The product's first image (files /img/<hash>-<width>.webp, widths 320, 640 and 1280) and the
--- rest of its images, as the catalogue management (schema/026) defines them: the same
--- definitions here, so the storefront stands on its own.
-ALTER TABLE products ADD COLUMN IF NOT EXISTS image_hash CHAR(64) NULL;
-CREATE TABLE IF NOT EXISTS product_images (
-	id         INT UNSIGNED      NOT NULL AUTO_INCREMENT,
-	product_id INT UNSIGNED      NOT NULL,
-	position   SMALLINT UNSIGNED NOT NULL,
-	hash       CHAR(64)          NOT NULL,
-	width      SMALLINT UNSIGNED NOT NULL,
-	height     SMALLINT UNSIGNED NOT NULL,
-	alt        VARCHAR(200)      NOT NULL DEFAULT '',
-	created_at DATETIME(6)       NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-	PRIMARY KEY (id),
-	UNIQUE KEY uq_product_images_position (product_id, position)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
--- The product page shows the images: each change is a catalogue change (schema/024).
-CREATE OR REPLACE TRIGGER product_images_versioned_insert AFTER INSERT ON product_images
-FOR EACH ROW UPDATE site_state SET catalog_version = catalog_version + 1 WHERE id = 1;
-CREATE OR REPLACE TRIGGER product_images_versioned_update AFTER UPDATE ON product_images
-FOR EACH ROW UPDATE site_state SET catalog_version = catalog_version + 1 WHERE id = 1;
-CREATE OR REPLACE TRIGGER product_images_versioned_delete AFTER DELETE ON product_images
-FOR EACH ROW UPDATE site_state SET catalog_version = catalog_version + 1 WHERE id = 1;
+-- Product images, products.image_hash and the triggers that make an image change a catalogue
+-- change come from schema/026 (the catalogue management).
 
 -- Search: MATCH (name, description) AGAINST (... IN NATURAL LANGUAGE MODE).
 ALTER TABLE products ADD FULLTEXT INDEX IF NOT EXISTS ft_products_search (name, description);
@@ -68,6 +46,5 @@ INSERT INTO cart_counts (customer_id, items)
 SELECT customer_id, SUM(quantity) FROM cart_items GROUP BY customer_id
 ON DUPLICATE KEY UPDATE items = VALUES(items);
 
-GRANT SELECT (image_hash) ON products TO ditto_web_role;
 GRANT SELECT (product_id, position, hash, width, height, alt) ON product_images TO ditto_web_role;
 GRANT SELECT (customer_id, items) ON cart_counts TO ditto_web_role;

@@ -7,7 +7,8 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PACKAGES="meson ninja-build pkg-config gcc clang-14 libclang-rt-14-dev libfcgi-dev libfcgi0ldbl
 libmariadb-dev mariadb-server mariadb-client nginx-light
 libcmocka-dev liburiparser-dev libsodium-dev libjansson-dev libargon2-dev libcrack2-dev liboath-dev libqrencode-dev
-cracklib-runtime libcurl4-openssl-dev curl openssl oathtool wrk php-fpm php-mysql python3 chromium"
+cracklib-runtime libcurl4-openssl-dev curl openssl oathtool wrk php-fpm php-mysql python3 chromium
+libvips-dev libvips-tools libimage-exiftool-perl"
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -68,7 +69,7 @@ wait_for() {
 # stack_layout DIR: creates the state directory tree.
 stack_layout() {
 	local d=$1
-	mkdir -p "$d"/{db,run,log,secrets,mail,nginx}
+	mkdir -p "$d"/{db,run,log,secrets,mail,nginx,images}
 	chmod 711 "$d" "$d/run"
 	chmod 700 "$d/secrets" "$d/db"
 	# nginx workers (www-data) must reach the sockets in run/ and nothing else.
@@ -166,6 +167,9 @@ EOF2
 
 db_seed() {
 	sql "$1" ditto <"$REPO/schema/seed/demo.sql" || die "seeding failed"
+	# Pictures of our own making for a few demo products, through dittoctl product image.
+	(cd "$REPO" && scripts/seed-images "$1/ditto.conf" "$BUILD/dittoctl") ||
+		die "seeding the demo images failed"
 }
 
 # write_config DIR WORKERS: the ditto configuration for this stack.
@@ -181,6 +185,7 @@ db_admin_user = root
 db_cron_password_file = $d/secrets/ditto_cron
 templates = $REPO/views
 mail_dir = $d/mail
+image_dir = $d/images
 secret_file = $d/secrets/ditto_key
 audit_key_file = $d/secrets/audit_key
 base_url = http://127.0.0.1:${WEB_PORT_FOR_LINKS:-8080}

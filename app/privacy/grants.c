@@ -383,6 +383,24 @@ static const struct privacy_write writes[] = {
     {R(ROLE_ADMIN), "SELECT", "staff", "created_at, totp_generation"},
     {R(ROLE_ADMIN), "INSERT", "staff", "username, role, password_hash, totp_secret"},
     {R(ROLE_ADMIN), "UPDATE", "staff", "disabled, totp_secret, totp_generation"},
+    /* The admin's catalogue (/admin/products): categories to choose from, products added and
+     * changed (stock only by an adjustment, recorded), images put, moved and removed, with
+     * products.image_hash kept equal to the first image's. */
+    {R(ROLE_ADMIN), "SELECT", "categories", "id, slug, name"},
+    {R(ROLE_ADMIN), "SELECT", "products",
+     "id, category_id, sku, name, description, price_cents, stock, weight_grams, active, "
+     "image_hash"},
+    {R(ROLE_ADMIN), "INSERT", "products",
+     "category_id, sku, name, description, price_cents, stock, weight_grams, active"},
+    {R(ROLE_ADMIN), "UPDATE", "products",
+     "category_id, sku, name, description, price_cents, stock, weight_grams, active, "
+     "image_hash"},
+    {R(ROLE_ADMIN), "SELECT", "product_images", NULL},
+    {R(ROLE_ADMIN), "INSERT", "product_images", NULL},
+    {R(ROLE_ADMIN), "UPDATE", "product_images", "position, hash, width, height, alt, created_at"},
+    {R(ROLE_ADMIN), "DELETE", "product_images", NULL},
+    {R(ROLE_ADMIN), "SELECT", "stock_adjustments", NULL},
+    {R(ROLE_ADMIN), "INSERT", "stock_adjustments", NULL},
     /* Support moves orders along their lifecycle, ships them with a tracking number, and a
      * cancelled order's units go back to stock (its lines say which products). */
     {R(ROLE_SUPPORT), "UPDATE", "orders", "status, tracking_number"},
