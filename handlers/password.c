@@ -117,9 +117,9 @@ int handle_password_forgot(struct request *req, struct response *res)
 		return -1;
 	if (over) {
 		log_warn("throttle: password reset refused for a network over its limit");
-		view_field_error(req, ctx, "form",
-		                 "Too many password resets were asked for from your network. "
-		                 "Please try again later.");
+		view_form_error(req, ctx,
+		                "Too many password resets were asked for from your network. "
+		                "Please try again later.");
 		throttle_refuse(res, retry);
 		return forgot_form(req, res, ctx, 429);
 	}

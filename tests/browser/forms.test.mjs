@@ -111,7 +111,8 @@ const post = (page, button) => submit(page, button);
 
 test('signed_out_pages_pass_axe', async ({ anon }) => {
   for (const [name, p] of [['home', '/'], ['privacy', '/privacy'], ['login', '/login'],
-    ['register', '/register'], ['contact', '/contact'], ['not-found', '/no-such-page']]) {
+    ['register', '/register'], ['contact', '/contact'], ['forgot', '/password/forgot'],
+    ['not-found', '/no-such-page']]) {
     await go(anon, p);
     await checkPage(anon, name);
   }
@@ -142,6 +143,14 @@ test('signed_out_forms_in_error_pass_axe', async ({ anon }) => {
   check(await anon.inputValue('#username') === `nobody_${suffix}`, 'the typed username was not kept');
   check(await anon.inputValue('#password') === '', 'the password came back in the form');
   await checkPage(anon, 'login-refused');
+
+  await go(anon, '/password/forgot');
+  await anon.fill('#email', 'not-an-address');
+  const f = await post(anon, anon.locator('main form button[type="submit"]'));
+  check(f.status() === 422, `a bad address for a reset link answered ${f.status()}`);
+  await expectErrorState(anon, 'forgot password', /Enter an email address/);
+  check(await anon.inputValue('#email') === 'not-an-address', 'the typed address was not kept');
+  await checkPage(anon, 'forgot-error');
 });
 
 test('signed_in_pages_pass_axe', async ({ shop }) => {
