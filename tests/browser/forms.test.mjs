@@ -161,7 +161,7 @@ test('signed_in_pages_pass_axe', async ({ shop }) => {
   ready = true;
   await go(shop, '/catalog');
   await checkPage(shop, 'catalog');
-  const first = shop.locator('ul.products li a[href^="/product/"]').first();
+  const first = shop.locator('ul.product-grid li a[href^="/product/"]').first();
   await go(shop, await first.getAttribute('href'));
   await checkPage(shop, 'product');
   await putInCart(shop, 0);
