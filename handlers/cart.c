@@ -113,7 +113,7 @@ int handle_cart_update(struct request *req, struct response *res)
 	else if (!valid_id(q, &quantity) || quantity > CART_MAX_QUANTITY) {
 		view_form_error(req, ctx,
 		                adding ? "Enter a quantity from 1 to 99."
-		                        : "Enter a quantity from 0 to 99 (0 removes it).");
+		                       : "Enter a quantity from 0 to 99 (0 removes it).");
 		return show(req, res, ctx, 422);
 	}
 	struct product p;
@@ -129,7 +129,9 @@ int handle_cart_update(struct request *req, struct response *res)
 		                     &held) < 0)
 			return -1;
 		if (held + quantity > CART_MAX_QUANTITY) {
-			view_form_error(req, ctx, arena_printf(req->arena,
+			view_form_error(
+			    req, ctx,
+			    arena_printf(req->arena,
 			                 "Your cart holds %lld of %s already: at most %d "
 			                 "of one product fit in it.",
 			                 held, p.name, CART_MAX_QUANTITY));
@@ -138,7 +140,9 @@ int handle_cart_update(struct request *req, struct response *res)
 		quantity += held;
 	}
 	if (quantity > p.stock) {
-		view_form_error(req, ctx, p.stock == 0 ? "That product is sold out."
+		view_form_error(
+		    req, ctx,
+		    p.stock == 0 ? "That product is sold out."
 		    : held > 0
 		        ? arena_printf(req->arena,
 		                       "Only %lld of %s are left, and your cart holds %lld.",

@@ -228,12 +228,14 @@ static enum checkout_outcome checkout_validate(struct checkout *co)
 	for (size_t i = 0; i < co->nlines; i++) {
 		if (!cart_line_short(&co->lines[i]))
 			continue;
-		view_form_error(req, co->ctx, arena_printf(req->arena,
-		                 "%s is %s. Remove it from your cart or lower the "
-		                 "quantity, then check out again: nothing was charged.",
-		                 co->lines[i].name,
-		                 co->lines[i].active && co->lines[i].stock > 0 ? "short of stock"
-		                                                               : "sold out"));
+		view_form_error(req, co->ctx,
+		                arena_printf(req->arena,
+		                             "%s is %s. Remove it from your cart or lower the "
+		                             "quantity, then check out again: nothing was charged.",
+		                             co->lines[i].name,
+		                             co->lines[i].active && co->lines[i].stock > 0
+		                                 ? "short of stock"
+		                                 : "sold out"));
 		out = CHECKOUT_REFUSED;
 		goto done;
 	}
