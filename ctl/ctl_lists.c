@@ -81,90 +81,131 @@ static int list_args(int argc, char **argv, const char *what, const char *usage,
 	return -1;
 }
 
-int ctl_customer_list(int argc, char **argv)
+/* One list command: what it lists, how it reads the rows and how a row becomes a table line. */
+struct list_kind {
+	const char *what;   /* "customer": the command's noun */
+	const char *plural; /* "customers", for the messages */
+	const char *usage;
+	int (*valid)(const char *status);
+	const char *statuses; /* the valid ones, for the usage line */
+	const char *const *head;
+	size_t ncols;
+	unsigned right; /* bit c: column c is right-aligned */
+	/* Reads at most limit rows (status NULL: any) into *rows, *n (arena a). Returns 0 or -1. */
+	int (*read)(struct db *db, struct arena *a, const char *status, long long limit,
+	            const void **rows, size_t *n);
+	/* Fills cells[0..ncols) for row i of rows. */
+	void (*fill)(struct arena *a, const void *rows, size_t i, const char **cells);
+};
+
+static int list_run(const struct list_kind *k, int argc, char **argv)
 {
 	const char *status;
 	long long limit;
-	int rc = list_args(argc, argv, "customer", ctl_customer_list_usage, customer_status_parse,
-	                   "pending, approved, denied, cancelled, deactivated, deleted", &status,
-	                   &limit);
+	int rc = list_args(argc, argv, k->what, k->usage, k->valid, k->statuses, &status, &limit);
 	if (rc >= 0)
 		return rc;
 	struct db *db = ctl_admin_db();
 	if (db == NULL)
 		return CTL_ERR;
 	struct arena *a = arena_new();
-	struct customer_row *c;
+	const void *rows;
 	size_t n;
 	rc = CTL_OK;
-	if (db_customer_list_all(db, a, status, limit, &c, &n) < 0) {
-		rc = fail("cannot read the customers: %s", db_error(db));
+	if (k->read(db, a, status, limit, &rows, &n) < 0) {
+		rc = fail("cannot read the %s: %s", k->plural, db_error(db));
 	} else if (n == 0) {
-		fprintf(stderr, "dittoctl: no %s%scustomers\n", status ? status : "",
-		        status ? " " : "");
+		fprintf(stderr, "dittoctl: no %s%s%s\n", status ? status : "", status ? " " : "",
+		        k->plural);
 	} else {
-		static const char *const head[] = {"ID",     "USERNAME",   "NAME",     "EMAIL",
-		                                   "STATUS", "REGISTERED", "CONFIRMED"};
-		enum { NC = sizeof(head) / sizeof(head[0]) };
-		const char **cells = arena_alloc(a, sizeof(*cells) * NC * n);
-		for (size_t i = 0; i < n; i++) {
-			const char **row = cells + i * NC;
-			row[0] = arena_printf(a, "%lld", c[i].id);
-			row[1] = c[i].username;
-			row[2] = c[i].name;
-			row[3] = c[i].email;
-			row[4] = c[i].status;
-			row[5] = c[i].registered_at;
-			row[6] = c[i].email_confirmed ? "yes" : "no";
-		}
-		ctl_table_print(NC, head, 1u << 0, cells, n);
+		const char **cells = arena_alloc(a, sizeof(*cells) * k->ncols * n);
+		for (size_t i = 0; i < n; i++)
+			k->fill(a, rows, i, cells + i * k->ncols);
+		ctl_table_print(k->ncols, k->head, k->right, cells, n);
 	}
 	arena_free(a);
 	db_free(db);
 	return rc;
 }
 
+static int customers_read(struct db *db, struct arena *a, const char *status, long long limit,
+                          const void **rows, size_t *n)
+{
+	struct customer_row *c = NULL;
+	int rc = db_customer_list_all(db, a, status, limit, &c, n);
+	*rows = c;
+	return rc;
+}
+
+static void customer_fill(struct arena *a, const void *rows, size_t i, const char **row)
+{
+	const struct customer_row *c = (const struct customer_row *)rows + i;
+	row[0] = arena_printf(a, "%lld", c->id);
+	row[1] = c->username;
+	row[2] = c->name;
+	row[3] = c->email;
+	row[4] = c->status;
+	row[5] = c->registered_at;
+	row[6] = c->email_confirmed ? "yes" : "no";
+}
+
+static const char *const customer_head[] = {"ID",     "USERNAME",   "NAME",     "EMAIL",
+                                            "STATUS", "REGISTERED", "CONFIRMED"};
+
+int ctl_customer_list(int argc, char **argv)
+{
+	static const struct list_kind k = {
+	    .what = "customer",
+	    .plural = "customers",
+	    .usage = ctl_customer_list_usage,
+	    .valid = customer_status_parse,
+	    .statuses = "pending, approved, denied, cancelled, deactivated, deleted",
+	    .head = customer_head,
+	    .ncols = sizeof(customer_head) / sizeof(customer_head[0]),
+	    .right = 1u << 0,
+	    .read = customers_read,
+	    .fill = customer_fill,
+	};
+	return list_run(&k, argc, argv);
+}
+
+static int orders_read(struct db *db, struct arena *a, const char *status, long long limit,
+                       const void **rows, size_t *n)
+{
+	struct order_row *o = NULL;
+	int rc = db_order_list_all(db, a, status, limit, &o, n);
+	*rows = o;
+	return rc;
+}
+
+static void order_fill(struct arena *a, const void *rows, size_t i, const char **row)
+{
+	const struct order_row *o = (const struct order_row *)rows + i;
+	row[0] = arena_printf(a, "%lld", o->id);
+	row[1] = o->created_at;
+	row[2] = o->status;
+	row[3] = o->test_order ? arena_printf(a, "%s (test)", o->payment_mode) : o->payment_mode;
+	row[4] = arena_printf(a, "%lld.%02lld", o->total_cents / 100, o->total_cents % 100);
+	row[5] = arena_printf(a, "%lld", o->units);
+	row[6] = o->username ? o->username : "(erased)";
+}
+
+static const char *const order_head[] = {"ID",    "PLACED", "STATUS",  "PAYMENT",
+                                         "TOTAL", "ITEMS",  "CUSTOMER"};
+
 int ctl_order_list(int argc, char **argv)
 {
-	const char *status;
-	long long limit;
-	int rc =
-	    list_args(argc, argv, "order", ctl_order_list_usage, order_status_parse,
-	              "placed, paid, shipped, delivered, cancelled, refunded", &status, &limit);
-	if (rc >= 0)
-		return rc;
-	struct db *db = ctl_admin_db();
-	if (db == NULL)
-		return CTL_ERR;
-	struct arena *a = arena_new();
-	struct order_row *o;
-	size_t n;
-	rc = CTL_OK;
-	if (db_order_list_all(db, a, status, limit, &o, &n) < 0) {
-		rc = fail("cannot read the orders: %s", db_error(db));
-	} else if (n == 0) {
-		fprintf(stderr, "dittoctl: no %s%sorders\n", status ? status : "",
-		        status ? " " : "");
-	} else {
-		static const char *const head[] = {"ID",    "PLACED", "STATUS",  "PAYMENT",
-		                                   "TOTAL", "ITEMS",  "CUSTOMER"};
-		enum { NC = sizeof(head) / sizeof(head[0]) };
-		const char **cells = arena_alloc(a, sizeof(*cells) * NC * n);
-		for (size_t i = 0; i < n; i++) {
-			const char **row = cells + i * NC;
-			row[0] = arena_printf(a, "%lld", o[i].id);
-			row[1] = o[i].created_at;
-			row[2] = o[i].status;
-			row[3] = o[i].test_order ? arena_printf(a, "%s (test)", o[i].payment_mode)
-			                         : o[i].payment_mode;
-			row[4] = arena_printf(a, "%lld.%02lld", o[i].total_cents / 100,
-			                      o[i].total_cents % 100);
-			row[5] = arena_printf(a, "%lld", o[i].units);
-			row[6] = o[i].username ? o[i].username : "(erased)";
-		}
-		ctl_table_print(NC, head, (1u << 0) | (1u << 4) | (1u << 5), cells, n);
-	}
-	arena_free(a);
-	db_free(db);
-	return rc;
+	static const struct list_kind k = {
+	    .what = "order",
+	    .plural = "orders",
+	    .usage = ctl_order_list_usage,
+	    .valid = order_status_parse,
+	    .statuses = "placed, paid, shipped, delivered, cancelled, refunded",
+	    .head = order_head,
+	    .ncols = sizeof(order_head) / sizeof(order_head[0]),
+	    .right = (1u << 0) | (1u << 4) | (1u << 5),
+	    .read = orders_read,
+	    .fill = order_fill,
+	};
+	return list_run(&k, argc, argv);
 }
