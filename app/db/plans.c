@@ -46,7 +46,8 @@
 		.name = (title), .sql = (text), .nargs = 2,                                        \
 		.samples = {{"page 1", {CONST(PAGE_SIZE), CONST(0)}},                              \
 		            {"deep page", {CONST(PAGE_SIZE), CONST(DEEP_PAGE)}}},                  \
-		.nsamples = 2, .expect = {{"p", (index), false}, {"c", "PRIMARY", false}},         \
+		.nsamples = 2,                                                                     \
+		.expect = {{"p", (index), false, false}, {"c", "PRIMARY", false, false}},          \
 	}
 #define SORTED_CATEGORY(title, text, index)                                                        \
 	{                                                                                          \
@@ -60,7 +61,8 @@
 		            {"smallest category, page 1",                                          \
 		             {FROM(DB_ARG_INT, SAMPLE_SMALLEST_CATEGORY), CONST(PAGE_SIZE),        \
 		              CONST(0)}}},                                                         \
-		.nsamples = 3, .expect = {{"p", (index), false}, {"c", "PRIMARY", false}},         \
+		.nsamples = 3,                                                                     \
+		.expect = {{"p", (index), false, false}, {"c", "PRIMARY", false, false}},          \
 	}
 
 /* A search: the first word of the first product's name (in the seeded shop an eighth of it,
@@ -95,7 +97,8 @@
 		              FROM(DB_ARG_INT, SAMPLE_BIGGEST_CATEGORY), CONST(PAGE_SIZE),         \
 		              CONST(0)}}},                                                         \
 		.nsamples = 2,                                                                     \
-		.expect = {{"p", "ft_products_search", false, true}, {"c", "PRIMARY", false}},     \
+		.expect = {{"p", "ft_products_search", false, true},                               \
+		           {"c", "PRIMARY", false, false}},                                        \
 	}
 
 static const struct db_plan plans[] = {
@@ -105,10 +108,10 @@ static const struct db_plan plans[] = {
         .nargs = 2,
         .samples = {{"a live session", {FROM(DB_ARG_STR, SAMPLE_LIVE_SESSION), CONST(7200)}}},
         .nsamples = 1,
-        .expect = {{"s", "uq_sessions_token", false},
-                   {"c", "PRIMARY", false},
-                   {"k", "PRIMARY", false},
-                   {"n", "PRIMARY", false}},
+        .expect = {{"s", "uq_sessions_token", false, false},
+                   {"c", "PRIMARY", false, false},
+                   {"k", "PRIMARY", false, false},
+                   {"n", "PRIMARY", false, false}},
     },
     {
         .name = "category list with counts",
@@ -117,7 +120,7 @@ static const struct db_plan plans[] = {
         .samples = {{"no arguments", {{.sample = NULL}}}},
         .nsamples = 1,
         /* Every category is listed: reading all of categories is the point. */
-        .expect = {{"c", "ix_categories_name", true}, {"n", "PRIMARY", false}},
+        .expect = {{"c", "ix_categories_name", true, false}, {"n", "PRIMARY", false, false}},
     },
     {
         .name = "catalogue page, all categories",
@@ -128,7 +131,7 @@ static const struct db_plan plans[] = {
         .nsamples = 2,
         /* Newest first along (active, id), stopping after the page; each row's category by
          * its key. */
-        .expect = {{"p", "ix_products_active_id", false}, {"c", "PRIMARY", false}},
+        .expect = {{"p", "ix_products_active_id", false, false}, {"c", "PRIMARY", false, false}},
     },
     {
         .name = "catalogue page, one category",
@@ -145,7 +148,8 @@ static const struct db_plan plans[] = {
               {FROM(DB_ARG_INT, SAMPLE_SMALLEST_CATEGORY), CONST(PAGE_SIZE), CONST(DEEP_PAGE)}}},
         .nsamples = 4,
         /* Newest first along (active, category_id, id): every row read is a row shown. */
-        .expect = {{"p", "ix_products_active_category", false}, {"c", "PRIMARY", false}},
+        .expect = {{"p", "ix_products_active_category", false, false},
+                   {"c", "PRIMARY", false, false}},
     },
     SORTED_ALL("catalogue page, all categories, cheapest first", db_sql_product_list_all_price,
                "ix_products_active_price"),
@@ -165,7 +169,7 @@ static const struct db_plan plans[] = {
         .nargs = 3,
         .samples = SEARCH_SAMPLES,
         .nsamples = 3,
-        .expect = {{"p", "ft_products_search", false}},
+        .expect = {{"p", "ft_products_search", false, false}},
     },
     SEARCH_PAGE("search, newest first", db_sql_product_search_new),
     SEARCH_PAGE("search, cheapest first", db_sql_product_search_price),
@@ -179,7 +183,7 @@ static const struct db_plan plans[] = {
                     {"oldest product", {FROM(DB_ARG_INT, SAMPLE_OLDEST_PRODUCT)}}},
         .nsamples = 2,
         /* In position order along the unique key: no sort. */
-        .expect = {{"i", "uq_product_images_position", false}},
+        .expect = {{"i", "uq_product_images_position", false, false}},
     },
     {
         .name = "product page",
@@ -188,7 +192,7 @@ static const struct db_plan plans[] = {
         .samples = {{"newest product", {FROM(DB_ARG_INT, SAMPLE_NEWEST_PRODUCT)}},
                     {"oldest product", {FROM(DB_ARG_INT, SAMPLE_OLDEST_PRODUCT)}}},
         .nsamples = 2,
-        .expect = {{"p", "PRIMARY", false}, {"c", "PRIMARY", false}},
+        .expect = {{"p", "PRIMARY", false, false}, {"c", "PRIMARY", false, false}},
     },
     {
         .name = "cart",
@@ -197,7 +201,7 @@ static const struct db_plan plans[] = {
         .samples = {{"fullest cart", {FROM(DB_ARG_INT, SAMPLE_FULLEST_CART)}},
                     {"empty cart", {FROM(DB_ARG_INT, SAMPLE_EMPTY_CART)}}},
         .nsamples = 2,
-        .expect = {{"ci", "ix_cart_customer_added", false}, {"p", "PRIMARY", false}},
+        .expect = {{"ci", "ix_cart_customer_added", false, false}, {"p", "PRIMARY", false, false}},
     },
     {
         .name = "order list",
@@ -207,7 +211,7 @@ static const struct db_plan plans[] = {
                     {"customer with the fewest orders", {FROM(DB_ARG_INT, SAMPLE_FEWEST_ORDERS)}}},
         .nsamples = 2,
         /* The customer's orders newest first along (customer_id, id); lines by their key. */
-        .expect = {{"o", "ix_orders_customer", false}, {"l", "PRIMARY", false}},
+        .expect = {{"o", "ix_orders_customer", false, false}, {"l", "PRIMARY", false, false}},
     },
 };
 

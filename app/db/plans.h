@@ -45,10 +45,13 @@ struct db_plan_arg {
 	const char *sample;  /* NULL, or a query whose first cell (first row) is the value */
 };
 
+/* The most placeholders a registered statement may have. */
+enum { DB_PLAN_MAX_ARGS = 6 };
+
 /* One set of arguments for a statement, named for the failure message. */
 struct db_plan_sample {
 	const char *name; /* "biggest category, deep page" */
-	struct db_plan_arg args[6];
+	struct db_plan_arg args[DB_PLAN_MAX_ARGS];
 };
 
 /*

@@ -228,8 +228,8 @@ struct text {
 
 /* The arguments of one sample, with the values read from the data. */
 struct bound {
-	struct db_arg args[4];
-	char buf[4][256];
+	struct db_arg args[DB_PLAN_MAX_ARGS];
+	char buf[DB_PLAN_MAX_ARGS][256];
 	char shown[512]; /* "3, 20, 2400" for the failure message */
 };
 
@@ -240,6 +240,7 @@ static int resolve(const struct db_plan *p, const struct db_plan_sample *sm, str
 {
 	size_t off = 0;
 	b->shown[0] = '\0';
+	assert_true(p->nargs <= DB_PLAN_MAX_ARGS); /* the registry's arrays hold no more */
 	for (size_t i = 0; i < p->nargs; i++) {
 		const struct db_plan_arg *a = &sm->args[i];
 		b->args[i] = a->value;
@@ -325,7 +326,7 @@ static int explain(const struct db_plan *p, const struct bound *b, struct ex_row
 		        mysql_stmt_param_count(st), p->nargs);
 		goto out;
 	}
-	MYSQL_BIND in[4];
+	MYSQL_BIND in[DB_PLAN_MAX_ARGS];
 	memset(in, 0, sizeof(in));
 	for (size_t i = 0; i < p->nargs; i++) {
 		const struct db_arg *a = &b->args[i];
