@@ -304,7 +304,7 @@ static int clear_profile(struct request *req, struct response *res)
 {
 	if (db_profile_clear(req->db, req->session->customer_id) < 0)
 		return -1;
-	return saved(res, "profile_cleared");
+	return saved(res, "viewing");
 }
 
 enum pw_check { PW_OK, PW_WRONG, PW_THROTTLED };
