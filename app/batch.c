@@ -14,6 +14,8 @@ struct entry {
 	long long a, b;   /* VIEW: customer, product; SEEN: session, new visit (0/1) */
 	long long count;  /* VIEW: views */
 	uint64_t last_ms; /* when the newest of them happened */
+	uint64_t
+	    first_ms; /* when the oldest of them happened (a profile cleared since drops all) */
 };
 
 /* Room past BATCH_MAX: a request notes at most two entries, and the worker writes the batch
@@ -40,7 +42,7 @@ static void note(enum batch_kind kind, long long a, long long b, bool merge_b)
 		return; /* cannot happen (see above); a request never waits for the database here */
 	if (npending == 0)
 		oldest_ms = now;
-	pending[npending++] = (struct entry){kind, a, b, 1, now};
+	pending[npending++] = (struct entry){kind, a, b, 1, now, now};
 }
 
 void batch_view(long long customer_id, long long product_id)
@@ -73,8 +75,10 @@ static int write_all(struct db *db, void *ctx)
 	for (size_t i = 0; i < npending; i++) {
 		const struct entry *e = &pending[i];
 		long long age_us = now > e->last_ms ? (long long)(now - e->last_ms) * 1000 : 0;
-		int rc = e->kind == BATCH_VIEW ? db_product_viewed(db, e->a, e->b, e->count, age_us)
-		                               : db_session_seen(db, e->a, e->b != 0, age_us);
+		long long first_us = now > e->first_ms ? (long long)(now - e->first_ms) * 1000 : 0;
+		int rc = e->kind == BATCH_VIEW
+		             ? db_product_viewed(db, e->a, e->b, e->count, age_us, first_us)
+		             : db_session_seen(db, e->a, e->b != 0, age_us);
 		if (rc < 0)
 			return -1;
 	}

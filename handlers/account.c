@@ -14,6 +14,7 @@
 #include "../app/db/db.h"
 #include "../app/db/legal.h"
 #include "../app/db/policy.h"
+#include "../app/db/profile.h"
 #include "../app/db/sessions.h"
 #include "../app/export.h"
 #include "../app/db/shop.h"
@@ -77,7 +78,7 @@ static int account_ctx(struct request *req, struct response *res, struct tdict *
 	if (db_address_list(req->db, req->arena, c->id, &addrs, &naddrs) < 0 ||
 	    db_category_list(req->db, req->arena, &cats, &ncats) < 0 ||
 	    db_interest_list(req->db, req->arena, c->id, &interests, &ninterests) < 0 ||
-	    sessions_ctx(req, ctx, c->id) < 0)
+	    sessions_ctx(req, ctx, c->id) < 0 || profile_list_ctx(req, ctx, c->id) < 0)
 		return -1;
 	tdict_set(ctx, "csrf", csrf_token(req, res));
 	struct tdict *a = tdict_dict(ctx, "account");
@@ -297,6 +298,15 @@ static int update_interests(struct request *req, struct response *res, struct td
 	return saved(res, "interests");
 }
 
+/* "Clear my viewing profile": every viewed product goes at once, and a view noted before the
+ * click is not written after it (db_profile_clear). */
+static int clear_profile(struct request *req, struct response *res)
+{
+	if (db_profile_clear(req->db, req->session->customer_id) < 0)
+		return -1;
+	return saved(res, "viewing");
+}
+
 enum pw_check { PW_OK, PW_WRONG, PW_THROTTLED };
 
 static const char PW_THROTTLED_TEXT[] =
@@ -414,6 +424,8 @@ int handle_account_update(struct request *req, struct response *res)
 		return update_interests(req, res, ctx);
 	if (strcmp(action, "password") == 0)
 		return update_password(req, res, ctx);
+	if (strcmp(action, "profile_clear") == 0)
+		return clear_profile(req, res);
 	if (strcmp(action, "end_session") == 0)
 		return end_session(req, res, ctx);
 	view_error(req, res, 400);

@@ -82,7 +82,7 @@ static void pager_ctx(struct arena *a, struct tdict *ctx, const struct listing *
 }
 
 /* The first character of s (a placeholder picture's letter). */
-static const char *initial_of(struct arena *a, const char *s)
+const char *product_initial(struct arena *a, const char *s)
 {
 	size_t len = 0;
 	if (s != NULL && s[0] != '\0')
@@ -103,7 +103,7 @@ static void products_ctx(struct arena *a, struct tdict *ctx, const struct produc
 		tdict_set_ref(p, "price", format_price(a, prods[i].price_cents));
 		tdict_set_bool(p, "in_stock", prods[i].stock > 0);
 		tdict_set_ref_if(p, "image", prods[i].image_hash);
-		tdict_set_ref(p, "initial", initial_of(a, prods[i].name));
+		tdict_set_ref(p, "initial", product_initial(a, prods[i].name));
 	}
 }
 
@@ -245,6 +245,9 @@ int handle_catalog(struct request *req, struct response *res)
 	}
 	res->no_store = false;
 	struct tdict *ctx = view_ctx(req, l.q != NULL ? "Search" : "Catalogue");
+	/* Per customer, so outside the body kept per catalogue version: the layout shows it. */
+	if (recommend_ctx(req, ctx) < 0)
+		return -1;
 	/* Searches bypass the kept bodies: their words are the customer's, without bound. */
 	if (l.q == NULL) {
 		const char *kept = catalog_body(version, category_id, l.sort, page);
@@ -328,7 +331,7 @@ int handle_product(struct request *req, struct response *res)
 	tdict_set_ref(d, "price", format_price(req->arena, p->price_cents));
 	tdict_setf(d, "stock", "%lld", p->stock);
 	tdict_set_bool(d, "in_stock", p->stock > 0);
-	tdict_set_ref(d, "initial", initial_of(req->arena, p->name));
+	tdict_set_ref(d, "initial", product_initial(req->arena, p->name));
 	struct tlist *il = tdict_list(d, "images");
 	for (size_t i = 0; i < p->nimages; i++) {
 		const struct product_image *im = &p->images[i];

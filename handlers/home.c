@@ -20,6 +20,8 @@ int handle_home(struct request *req, struct response *res)
 		return -1;
 
 	struct tdict *ctx = view_ctx(req, "Welcome");
+	if (recommend_ctx(req, ctx) < 0)
+		return -1;
 	struct tlist *list = tdict_list(ctx, "notices");
 	for (size_t i = 0; i < nnotices; i++)
 		tdict_set_ref(tlist_add(list), "body", notices[i]);

@@ -15,6 +15,7 @@
 static const struct route web_routes[] = {
 	{HTTP_GET,  "/",                   ACCESS_PUBLIC,   handle_home,               "home"},
 	{HTTP_GET,  "/privacy",            ACCESS_PUBLIC,   handle_privacy,            "privacy"},
+	{HTTP_GET,  "/leave",              ACCESS_PUBLIC,   handle_leave,              "leave"},
 	{HTTP_GET,  "/privacy/accept",     ACCESS_CUSTOMER, handle_privacy_accept_form, "privacy_accept_form"},
 	{HTTP_POST, "/privacy/accept",     ACCESS_CUSTOMER, handle_privacy_accept,     "privacy_accept"},
 	{HTTP_POST, "/privacy/decline",    ACCESS_CUSTOMER, handle_privacy_decline,    "privacy_decline"},

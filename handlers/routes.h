@@ -19,6 +19,7 @@ extern const struct site ditto_site;
 
 int handle_home(struct request *req, struct response *res);
 int handle_privacy(struct request *req, struct response *res);
+int handle_leave(struct request *req, struct response *res);
 int handle_privacy_version(struct request *req, struct response *res);
 /* What changed between two versions: purposes added and removed, the text line by line. */
 int handle_privacy_changes(struct request *req, struct response *res);
@@ -181,6 +182,15 @@ struct person_detail;
  * views/admin/customer.html: person, billing, shipping, sees_orders, orders, no_orders,
  * profile).  Shared by the customer page and the legal case page. */
 void staff_customer_ctx(struct request *req, struct tdict *ctx, const struct person_detail *d);
+
+/* "Recommended for you" (profile.c): fills ctx's "recommended" for a signed-in customer whom
+ * the profile may serve (one statement), nothing otherwise. Returns 0 or -1. */
+int recommend_ctx(struct request *req, struct tdict *ctx);
+/* My Account's viewing profile list (profile.c): ctx's "profile_views". Returns 0 or -1. */
+int profile_list_ctx(struct request *req, struct tdict *ctx, long long customer_id);
+
+/* The first character of s, a placeholder picture's letter (catalog.c), in the arena. */
+const char *product_initial(struct arena *a, const char *s);
 
 /* Formats cents as "12.34" into the arena. */
 const char *format_price(struct arena *a, long long cents);

@@ -7,6 +7,7 @@
 
 #include "../arena.h"
 #include "db.h"
+#include "profile.h"
 #include "sessions.h"
 
 #define DT(col) "DATE_FORMAT(" col ", '%Y-%m-%d %H:%i')"
@@ -136,9 +137,26 @@ int db_customer_update_profile(struct db *db, long long id, const char *name, co
 
 static const char SQL_OPT_OUT[] = "UPDATE customers SET profile_opt_out = ? WHERE id = ?";
 
+struct opt_out {
+	long long id;
+	bool opt_out;
+};
+
+static int opt_out_tx(struct db *db, void *ctx)
+{
+	const struct opt_out *o = ctx;
+	if (db_exec(db, SQL_OPT_OUT, DB_ARGS(DB_INT(o->opt_out ? 1 : 0), DB_INT(o->id)), NULL,
+	            NULL) < 0)
+		return -1;
+	/* Opting out deletes the profile at once, as a clear does (and a view noted before it
+	 * stays unwritten even if the customer opts back in within the batch's second). */
+	return o->opt_out ? db_profile_clear_in_tx(db, o->id) : 0;
+}
+
 int db_customer_set_profile_opt_out(struct db *db, long long id, bool opt_out)
 {
-	return db_exec(db, SQL_OPT_OUT, DB_ARGS(DB_INT(opt_out ? 1 : 0), DB_INT(id)), NULL, NULL);
+	struct opt_out o = {id, opt_out};
+	return db_tx(db, opt_out_tx, &o);
 }
 
 static const char SQL_LOCK_BY_ID[] =

@@ -1,6 +1,8 @@
 /* plans.c — the hot statements with sample arguments and the plan each must keep. */
 #include "plans.h"
 
+#include "profile.h"
+
 /* Sample queries: each yields one value of the data the statement is run against. */
 #define SAMPLE_BIGGEST_CATEGORY                                                                    \
 	"SELECT c.id FROM categories c LEFT JOIN products p ON p.category_id = c.id "              \
@@ -25,6 +27,20 @@
 #define SAMPLE_FEWEST_ORDERS                                                                       \
 	"SELECT customer_id FROM orders WHERE customer_id IS NOT NULL GROUP BY customer_id "       \
 	"ORDER BY COUNT(*), customer_id LIMIT 1"
+
+/* The approved customer who viewed the most products (any approved one when nobody viewed any),
+ * and one who viewed none. */
+#define SAMPLE_MOST_VIEWS                                                                          \
+	"SELECT COALESCE((SELECT v.customer_id FROM product_views v JOIN customers c "             \
+	"ON c.id = v.customer_id AND c.status = 'approved' GROUP BY v.customer_id "                \
+	"ORDER BY COUNT(*) DESC, v.customer_id LIMIT 1), "                                         \
+	"(SELECT MIN(id) FROM customers WHERE status = 'approved'))"
+#define SAMPLE_NO_VIEWS                                                                            \
+	"SELECT MIN(c.id) FROM customers c WHERE c.status = 'approved' AND NOT EXISTS "            \
+	"(SELECT 1 FROM product_views v WHERE v.customer_id = c.id)"
+
+/* The purpose the statement checks. */
+#define PROFILING FROM(DB_ARG_STR, "SELECT 'profiling'")
 
 /* An argument read from the data, of type t; a constant one. */
 #define FROM(t, q)                                                                                 \
@@ -202,6 +218,25 @@ static const struct db_plan plans[] = {
                     {"empty cart", {FROM(DB_ARG_INT, SAMPLE_EMPTY_CART)}}},
         .nsamples = 2,
         .expect = {{"ci", "ix_cart_customer_added", false, false}, {"p", "PRIMARY", false, false}},
+    },
+    {
+        .name = "recommended for you",
+        .sql = db_sql_profile_recommend,
+        .nargs = 2,
+        .samples = {{"customer with the most viewed products",
+                     {FROM(DB_ARG_INT, SAMPLE_MOST_VIEWS), PROFILING}},
+                    {"customer without a profile", {FROM(DB_ARG_INT, SAMPLE_NO_VIEWS), PROFILING}}},
+        .nsamples = 2,
+        /* Every category is weighed (as the category list reads them all) and they, never
+         * products, are sorted by weight; per category, the customer's views along
+         * (customer_id, category_id), their interest by its key and the newest product off the
+         * end of (active, category_id, id). */
+        .expect = {{"cu", "PRIMARY", false},
+                   {"c", NULL, true, true},
+                   {"p", "PRIMARY", false},
+                   {"v", "ix_views_customer_category", false},
+                   {"i", "PRIMARY", false},
+                   {"n", "ix_products_active_category", false}},
     },
     {
         .name = "order list",

@@ -306,23 +306,32 @@ int db_order_get(struct db *db, struct arena *a, long long customer_id, long lon
 
 /* One statement: nothing is written unless the customer is still approved, kept the profile
  * on and the policy version they accepted allows profiling, all as of the write (batch.c writes
- * it up to a second after the views: an opt-out, a closed account or a purge in between wins). */
+ * it up to a second after the views: an opt-out, a closed account or a purge in between wins),
+ * and unless the first of the views came after the customer last cleared the profile (a view
+ * noted before a clear must not bring the profile back).  The row keeps the product's category
+ * as of the view: the recommendations weigh categories along it. */
 /* clang-format off */
 static const char SQL_PRODUCT_VIEWED[] =
-    "INSERT INTO product_views (customer_id, product_id, views, last_viewed_at, policy_version) "
-    "SELECT c.id, ?, ?, UTC_TIMESTAMP(6) - INTERVAL ? MICROSECOND, c.policy_version "
-    "FROM customers c WHERE c.id = ? AND c.status = 'approved' AND c.profile_opt_out = 0 AND "
+    "INSERT INTO product_views (customer_id, product_id, category_id, views, last_viewed_at, "
+    "policy_version) "
+    "SELECT c.id, p.id, p.category_id, ?, UTC_TIMESTAMP(6) - INTERVAL ? MICROSECOND, "
+    "c.policy_version "
+    "FROM customers c JOIN products p ON p.id = ? "
+    "WHERE c.id = ? AND c.status = 'approved' AND c.profile_opt_out = 0 AND "
+    "(c.profile_cleared_at IS NULL OR "
+    "c.profile_cleared_at < UTC_TIMESTAMP(6) - INTERVAL ? MICROSECOND) AND "
     PURPOSE_ALLOWS("c.policy_version") " "
     "ON DUPLICATE KEY UPDATE views = views + VALUES(views), "
-    "last_viewed_at = GREATEST(last_viewed_at, VALUES(last_viewed_at))";
+    "last_viewed_at = GREATEST(last_viewed_at, VALUES(last_viewed_at)), "
+    "category_id = VALUES(category_id)";
 /* clang-format on */
 
 int db_product_viewed(struct db *db, long long customer_id, long long product_id, long long views,
-                      long long age_us)
+                      long long age_us, long long first_age_us)
 {
 	return db_exec(db, SQL_PRODUCT_VIEWED,
-	               DB_ARGS(DB_INT(product_id), DB_INT(views), DB_INT(age_us),
-	                       DB_INT(customer_id), DB_STR("profiling")),
+	               DB_ARGS(DB_INT(views), DB_INT(age_us), DB_INT(product_id),
+	                       DB_INT(customer_id), DB_INT(first_age_us), DB_STR("profiling")),
 	               NULL, NULL);
 }
 

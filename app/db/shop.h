@@ -144,10 +144,11 @@ int db_order_get(struct db *db, struct arena *a, long long customer_id, long lon
                  struct order_detail *out, struct order_line **lines, size_t *nlines,
                  struct order_event **events, size_t *nevents);
 
-/* Adds views of a product, the last age_us microseconds ago, to the customer's viewing profile,
- * unless by now they opted out, are no longer approved, or the policy version they accepted does
- * not allow profiling. Returns 0 or -1. */
+/* Adds views of a product, the last age_us and the first first_age_us microseconds ago, to the
+ * customer's viewing profile, unless by now they opted out, are no longer approved, or the policy
+ * version they accepted does not allow profiling, or they cleared the profile after the first of
+ * these views. Returns 0 or -1. */
 int db_product_viewed(struct db *db, long long customer_id, long long product_id, long long views,
-                      long long age_us);
+                      long long age_us, long long first_age_us);
 
 #endif
