@@ -175,7 +175,8 @@ int handle_staff_reports(struct request *req, struct response *res)
 	    [T_REGISTRATIONS] = {"registrations",
 	                         "Registrations per week",
 	                         "Accounts registered in the range, by the week (Monday to Sunday, "
-	                         "UTC) they registered in.",
+	                         "UTC) they registered in; a week cut by the range counts only its "
+	                         "days in the range.",
 	                         2,
 	                         {"Week from", "Registrations"},
 	                         0,

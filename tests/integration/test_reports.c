@@ -1,4 +1,4 @@
-/* test_reports.c — /admin/reports through nginx over a month (March 2021) seeded by SQL: every
+/* test_reports.c — /admin/reports through nginx over a month (March 2010) seeded by SQL: every
  * number of the weekly and category tables as seeded, small categories merged into "other",
  * the distributions equal to the database's own counts, each chart an SVG with a title and
  * labelled axes, a table as formula-safe CSV, bad ranges refused with 400, no username, email
@@ -20,7 +20,7 @@
 #include "sql_harness.h"
 #include "staff_harness.h"
 
-#define RANGE "from=2021-03-01&to=2021-03-31"
+#define RANGE "from=2010-03-01&to=2010-03-31"
 #define NCUST 14
 
 static MYSQL *root;
@@ -34,11 +34,11 @@ static const struct {
 	const char *day;
 	const char *status;
 } customers[NCUST] = {
-    {"2021-02-28", "denied"},  {"2021-03-01", "denied"},    {"2021-03-03", "denied"},
-    {"2021-03-07", "denied"},  {"2021-03-15", "denied"},    {"2021-03-16", "denied"},
-    {"2021-03-17", "pending"}, {"2021-03-18", "denied"},    {"2021-03-21", "denied"},
-    {"2021-03-22", "pending"}, {"2021-03-28", "denied"},    {"2021-03-31", "denied"},
-    {"2021-04-01", "denied"},  {"2021-03-19", "cancelled"},
+    {"2010-02-28", "denied"},  {"2010-03-01", "denied"},    {"2010-03-03", "denied"},
+    {"2010-03-07", "denied"},  {"2010-03-15", "denied"},    {"2010-03-16", "denied"},
+    {"2010-03-17", "pending"}, {"2010-03-18", "denied"},    {"2010-03-21", "denied"},
+    {"2010-03-22", "pending"}, {"2010-03-28", "denied"},    {"2010-03-31", "denied"},
+    {"2010-04-01", "denied"},  {"2010-03-19", "cancelled"},
 };
 
 /* The orders of the month, one line each: category (0-3 for A-D), quantity, unit price. */
@@ -47,16 +47,16 @@ static const struct {
 	int cat, qty, unit;
 	const char *status;
 } orders[] = {
-    {"2021-03-01", 0, 1, 1000, "paid"}, {"2021-03-02", 0, 2, 1000, "paid"},
-    {"2021-03-07", 1, 1, 2500, "paid"}, {"2021-03-08", 0, 1, 1000, "paid"},
-    {"2021-03-09", 1, 1, 2500, "paid"}, {"2021-03-10", 2, 3, 500, "paid"},
-    {"2021-03-14", 3, 1, 700, "paid"},  {"2021-03-12", 0, 1, 1000, "cancelled"},
-    {"2021-03-22", 0, 1, 1000, "paid"}, {"2021-03-23", 0, 1, 1000, "paid"},
-    {"2021-03-24", 1, 2, 2500, "paid"}, {"2021-03-25", 2, 1, 500, "paid"},
-    {"2021-03-26", 3, 1, 700, "paid"},  {"2021-03-28", 1, 1, 2500, "paid"},
-    {"2021-03-29", 0, 1, 1000, "paid"}, {"2021-03-30", 1, 1, 2500, "paid"},
-    {"2021-03-31", 2, 1, 500, "paid"},  {"2021-03-31", 0, 1, 1000, "shipped"},
-    {"2021-02-27", 0, 5, 1000, "paid"}, {"2021-04-01", 1, 5, 2500, "paid"},
+    {"2010-03-01", 0, 1, 1000, "paid"}, {"2010-03-02", 0, 2, 1000, "paid"},
+    {"2010-03-07", 1, 1, 2500, "paid"}, {"2010-03-08", 0, 1, 1000, "paid"},
+    {"2010-03-09", 1, 1, 2500, "paid"}, {"2010-03-10", 2, 3, 500, "paid"},
+    {"2010-03-14", 3, 1, 700, "paid"},  {"2010-03-12", 0, 1, 1000, "cancelled"},
+    {"2010-03-22", 0, 1, 1000, "paid"}, {"2010-03-23", 0, 1, 1000, "paid"},
+    {"2010-03-24", 1, 2, 2500, "paid"}, {"2010-03-25", 2, 1, 500, "paid"},
+    {"2010-03-26", 3, 1, 700, "paid"},  {"2010-03-28", 1, 1, 2500, "paid"},
+    {"2010-03-29", 0, 1, 1000, "paid"}, {"2010-03-30", 1, 1, 2500, "paid"},
+    {"2010-03-31", 2, 1, 500, "paid"},  {"2010-03-31", 0, 1, 1000, "shipped"},
+    {"2010-02-27", 0, 5, 1000, "paid"}, {"2010-04-01", 1, 5, 2500, "paid"},
 };
 
 static void sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -71,7 +71,7 @@ static void sql(const char *fmt, ...)
 		harness_die("%s: %s", q, mysql_error(root));
 }
 
-/* Removes what an earlier run of this test seeded (it owns March 2021 and the rpt_ accounts). */
+/* Removes what an earlier run of this test seeded (it owns March 2010 and the rpt_ accounts). */
 static void unseed(void)
 {
 	sql("DELETE l FROM order_lines l JOIN orders o ON o.id = l.order_id "
@@ -127,7 +127,7 @@ static void seed(void)
 	    "total_cents, test_order, created_at) SELECT NULL, 'rpt-%d-test', 'paid', "
 	    "MIN(version), "
 	    "'x', 'x@example.com', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'card', 99900, 1, "
-	    "'2021-03-15 12:00:00' FROM policy_versions",
+	    "'2010-03-15 12:00:00' FROM policy_versions",
 	    (int)getpid());
 }
 
@@ -200,11 +200,11 @@ static void test_registrations_per_week_are_the_seeded_ones(void **state)
 	char *body = page(RANGE);
 	char *t = table_of(body, "registrations");
 	assert_int_equal(count_rows(t), 5);
-	assert_has(t, "<tr><th scope=\"row\">2021-03-01</th><td>3</td></tr>");
-	assert_has(t, "<tr><th scope=\"row\">2021-03-08</th><td>0</td></tr>");
-	assert_has(t, "<tr><th scope=\"row\">2021-03-15</th><td>6</td></tr>");
-	assert_has(t, "<tr><th scope=\"row\">2021-03-22</th><td>2</td></tr>");
-	assert_has(t, "<tr><th scope=\"row\">2021-03-29</th><td>1</td></tr>");
+	assert_has(t, "<tr><th scope=\"row\">2010-03-01</th><td>3</td></tr>");
+	assert_has(t, "<tr><th scope=\"row\">2010-03-08</th><td>0</td></tr>");
+	assert_has(t, "<tr><th scope=\"row\">2010-03-15</th><td>6</td></tr>");
+	assert_has(t, "<tr><th scope=\"row\">2010-03-22</th><td>2</td></tr>");
+	assert_has(t, "<tr><th scope=\"row\">2010-03-29</th><td>1</td></tr>");
 	free(t);
 	free(body);
 }
@@ -216,11 +216,11 @@ test_orders_and_revenue_per_week_leave_out_cancelled_revenue_and_test_orders(voi
 	char *body = page(RANGE);
 	char *t = table_of(body, "orders");
 	assert_int_equal(count_rows(t), 5);
-	assert_has(t, "<tr><th scope=\"row\">2021-03-01</th><td>3</td><td>55.00</td></tr>");
-	assert_has(t, "<tr><th scope=\"row\">2021-03-08</th><td>5</td><td>57.00</td></tr>");
-	assert_has(t, "<tr><th scope=\"row\">2021-03-15</th><td>0</td><td>0.00</td></tr>");
-	assert_has(t, "<tr><th scope=\"row\">2021-03-22</th><td>6</td><td>107.00</td></tr>");
-	assert_has(t, "<tr><th scope=\"row\">2021-03-29</th><td>4</td><td>50.00</td></tr>");
+	assert_has(t, "<tr><th scope=\"row\">2010-03-01</th><td>3</td><td>55.00</td></tr>");
+	assert_has(t, "<tr><th scope=\"row\">2010-03-08</th><td>5</td><td>57.00</td></tr>");
+	assert_has(t, "<tr><th scope=\"row\">2010-03-15</th><td>0</td><td>0.00</td></tr>");
+	assert_has(t, "<tr><th scope=\"row\">2010-03-22</th><td>6</td><td>107.00</td></tr>");
+	assert_has(t, "<tr><th scope=\"row\">2010-03-29</th><td>4</td><td>50.00</td></tr>");
 	free(t);
 	free(body);
 }
@@ -276,7 +276,7 @@ static void test_distributions_match_the_database_and_show_no_group_under_five(v
 	long long approved =
 	    sql_admin_int("SELECT COUNT(*) FROM customers WHERE status='approved'");
 	assert_int_equal(column_sum(pend), pending);
-	/* The two seeded ones registered in 2021: a week and more ago. */
+	/* The two seeded ones registered in 2010: a week and more ago. */
 	assert_true(row_value(pend, "7 days or more") >= 2);
 	assert_int_equal(column_sum(vc), approved);
 	assert_int_equal(column_sum(lv), approved);
@@ -352,7 +352,7 @@ static void test_csv_download_is_the_table(void **state)
 	assert_non_null(cd);
 	assert_string_equal(ct, "text/csv; charset=utf-8");
 	assert_string_equal(cd,
-	                    "attachment; filename=\"ditto-categories-2021-03-01-2021-03-31.csv\"");
+	                    "attachment; filename=\"ditto-categories-2010-03-01-2010-03-31.csv\"");
 	char want[512];
 	snprintf(
 	    want, sizeof(want),
@@ -366,8 +366,8 @@ static void test_csv_download_is_the_table(void **state)
 	assert_int_equal(
 	    staff_get(&analyst, "/admin/reports?" RANGE "&format=csv&table=registrations", &r),
 	    200);
-	assert_string_equal(r.body, "Week from,Registrations\r\n2021-03-01,3\r\n2021-03-08,0\r\n"
-	                            "2021-03-15,6\r\n2021-03-22,2\r\n2021-03-29,1\r\n");
+	assert_string_equal(r.body, "Week from,Registrations\r\n2010-03-01,3\r\n2010-03-08,0\r\n"
+	                            "2010-03-15,6\r\n2010-03-22,2\r\n2010-03-29,1\r\n");
 	http_resp_free(&r);
 }
 
@@ -375,16 +375,16 @@ static void test_bad_ranges_and_formats_are_400(void **state)
 {
 	(void)state;
 	const char *bad[] = {
-	    "from=2021-02-30&to=2021-03-31",
-	    "from=2021-3-1&to=2021-03-31",
-	    "from=2021-04-01&to=2021-03-31",
+	    "from=2010-02-30&to=2010-03-31",
+	    "from=2010-3-1&to=2010-03-31",
+	    "from=2010-04-01&to=2010-03-31",
 	    "from=abc",
-	    "to=2021-13-01",
-	    "from=2019-01-01&to=2021-03-31",
+	    "to=2010-13-01",
+	    "from=2019-01-01&to=2010-03-31",
 	    RANGE "&format=xml",
 	    RANGE "&format=csv",
 	    RANGE "&format=csv&table=customers",
-	    "from=2021-03-01%00&to=2021-03-31",
+	    "from=2010-03-01%00&to=2010-03-31",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct http_resp r;
