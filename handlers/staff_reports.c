@@ -93,6 +93,7 @@ static void add_section(struct tlist *l, const struct report_table *t, const cha
 			              t->cells[r * (size_t)t->ncols + (size_t)c]);
 	}
 	tdict_set_bool(d, "empty", t->nrows == 0);
+	tdict_setf(d, "ncols", "%d", t->ncols);
 }
 
 static int send_csv(struct request *req, struct response *res, const struct report_table *t,
