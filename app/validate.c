@@ -264,3 +264,22 @@ bool valid_next_path(const char *s)
 	uriFreeUriMembersA(&uri);
 	return ok;
 }
+
+bool valid_date(const char *s, time_t *day)
+{
+	int y, mo, d;
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4, &y) ||
+	    !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d))
+		return false;
+	if (y < 2000 || mo < 1 || mo > 12 || d < 1)
+		return false;
+	/* As valid_datetime_local: the calendar decides whether the day exists. */
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d};
+	time_t t = timegm(&tm);
+	struct tm back;
+	if (t == (time_t)-1 || gmtime_r(&t, &back) == NULL || back.tm_mday != d ||
+	    back.tm_mon != mo - 1)
+		return false;
+	*day = t;
+	return true;
+}

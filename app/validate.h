@@ -3,6 +3,7 @@
 #define DITTO_VALIDATE_H
 
 #include <stdbool.h>
+#include <time.h>
 #include <stddef.h>
 
 #include "fields.h"
@@ -61,5 +62,8 @@ bool valid_checked(const char *s);
  * "YYYY-MM-DDTHH:MM:SS" (a space for the T is taken too), a real moment of the years
  * 2000-9999; stores it as MariaDB writes a DATETIME, "YYYY-MM-DD HH:MM:SS", in out. */
 bool valid_datetime_local(const char *s, char out[20]);
+/* A calendar date "YYYY-MM-DD" of the years 2000-9999 that exists; stores its midnight UTC in
+ * *day. */
+bool valid_date(const char *s, time_t *day);
 
 #endif

@@ -79,6 +79,7 @@ static const struct route staff_routes[] = {
 	{HTTP_POST, "/admin/orders/{id}/message",      ACCESS_STAFF, handle_staff_order_message,      "staff_order_message"},
 	{HTTP_POST, "/admin/orders/{id}/invoice-paid", ACCESS_STAFF, handle_staff_order_invoice_paid, "staff_order_invoice_paid"},
 	{HTTP_POST, "/admin/orders/{id}/refund",       ACCESS_STAFF, handle_staff_order_refund,       "staff_order_refund"},
+	{HTTP_GET,  "/admin/reports",         ACCESS_STAFF,  handle_staff_reports,    "staff_reports"},
 	{HTTP_GET,  "/admin/audit",           ACCESS_STAFF,  handle_staff_audit,      "staff_audit"},
 	{HTTP_GET,  "/admin/disclosures",     ACCESS_STAFF,  handle_staff_legal_cases, "staff_legal_cases"},
 	{HTTP_POST, "/admin/disclosures",     ACCESS_STAFF,  handle_staff_legal_case_open, "staff_legal_case_open"},

@@ -69,6 +69,9 @@ int handle_staff_home(struct request *req, struct response *res);
 int handle_staff_customers(struct request *req, struct response *res);
 int handle_staff_customer(struct request *req, struct response *res);
 int handle_staff_audit(struct request *req, struct response *res);
+/* The aggregate reports: charts and tables for a date range (?from=&to=), a table as CSV
+ * (?format=csv&table=NAME). */
+int handle_staff_reports(struct request *req, struct response *res);
 int handle_staff_registrations(struct request *req, struct response *res);
 int handle_staff_customer_approve(struct request *req, struct response *res);
 int handle_staff_customer_deny(struct request *req, struct response *res);

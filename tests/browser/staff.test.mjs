@@ -49,7 +49,7 @@ const MENUS = {
 // The staff pages that exist now: a role whose menu lacks one gets 403 there.
 const LIVE_PAGES = ['/admin/registrations', '/admin/customers', '/admin/orders', '/admin/audit',
   '/admin/disclosures', '/admin/notices', '/admin/policy', '/admin/staff', '/admin/status',
-  '/admin/messages'];
+  '/admin/messages', '/admin/reports'];
 
 // The distinctive customer, with both addresses, a paid order with a line and a card payment,
 // a viewed product and a marketing interest, inserted as the database's root.

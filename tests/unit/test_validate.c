@@ -143,6 +143,23 @@ static void test_datetime_local_forms_and_real_days_only(void **state)
 	assert_false(valid_datetime_local(NULL, out));
 }
 
+static void test_date_takes_real_days_only(void **state)
+{
+	(void)state;
+	time_t t;
+	assert_true(valid_date("2026-11-30", &t));
+	assert_int_equal((long long)t, 1795996800LL);
+	assert_true(valid_date("2028-02-29", &t));
+	assert_false(valid_date("2027-02-29", &t));
+	assert_false(valid_date("2026-04-31", &t));
+	assert_false(valid_date("1999-12-31", &t));
+	assert_false(valid_date("2026-1-30", &t));
+	assert_false(valid_date("2026-11-30T00:00", &t));
+	assert_false(valid_date("2026-11-3x", &t));
+	assert_false(valid_date("", &t));
+	assert_false(valid_date(NULL, &t));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +175,7 @@ int main(void)
 	    cmocka_unit_test(test_checked_values),
 	    cmocka_unit_test(test_long_text_keeps_line_breaks_and_refuses_other_controls),
 	    cmocka_unit_test(test_datetime_local_forms_and_real_days_only),
+	    cmocka_unit_test(test_date_takes_real_days_only),
 	};
 	return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
 }
