@@ -90,6 +90,9 @@ int session_load(struct request *req)
 	s->policy_unseen = row.policy_unseen;
 	s->catalog_version = row.catalog_version;
 	s->cart_items = row.cart_items;
+	s->profile_opt_out = row.profile_opt_out;
+	s->policy_version = row.policy_version;
+	s->profile_stamp = row.profile_stamp;
 	req->session = s;
 	req->csrf = s->csrf;
 	return 0;

@@ -22,6 +22,11 @@ struct session {
 	long long
 	    catalog_version;  /* the catalogue's version as of this request (catalog_cache.h) */
 	long long cart_items; /* units in their cart as of this request: the header's count */
+	/* What "Recommended for you" is kept against in the worker (handlers/profile.c): an
+	 * opt-out, a cleared profile or another policy version shows on the next page. */
+	bool profile_opt_out;
+	long long policy_version;
+	long long profile_stamp; /* profile_cleared_at in µs since 1970, 0 when never */
 };
 
 /* True when the session's account may use the shop now (approved). */

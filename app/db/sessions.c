@@ -17,7 +17,8 @@ const char db_sql_session_get[] =
     "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 60 SECOND, "
     "s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 30 MINUTE, "
     "GREATEST(c.policy_version, COALESCE(c.policy_seen_version, 0)) < k.policy_version, "
-    "k.catalog_version, COALESCE(n.items, 0) "
+    "k.catalog_version, COALESCE(n.items, 0), c.profile_opt_out, c.policy_version, "
+    "COALESCE(FLOOR(UNIX_TIMESTAMP(c.profile_cleared_at) * 1000000), 0) "
     "FROM sessions s STRAIGHT_JOIN customers c ON c.id = s.customer_id "
     "STRAIGHT_JOIN site_state k ON k.id = 1 "
     "LEFT JOIN cart_counts n ON n.customer_id = s.customer_id "
@@ -44,6 +45,9 @@ int db_session_get(struct db *db, struct arena *a, const unsigned char *hash, in
 	out->policy_unseen = db_cell_int(&r, 0, 8) != 0;
 	out->catalog_version = db_cell_int(&r, 0, 9);
 	out->cart_items = db_cell_int(&r, 0, 10);
+	out->profile_opt_out = db_cell_int(&r, 0, 11) != 0;
+	out->policy_version = db_cell_int(&r, 0, 12);
+	out->profile_stamp = db_cell_int(&r, 0, 13);
 	return 0;
 }
 

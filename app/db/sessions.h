@@ -22,6 +22,9 @@ struct session_row {
 	bool policy_unseen; /* a policy version newer than any the customer decided on exists */
 	long long catalog_version; /* site_state.catalog_version as of this statement */
 	long long cart_items;      /* units in the customer's cart (cart_counts) */
+	bool profile_opt_out;      /* the customer keeps no viewing profile */
+	long long policy_version;  /* the policy version the customer accepted */
+	long long profile_stamp;   /* profile_cleared_at in µs since 1970 (0: never) */
 };
 
 /* A session as My Account lists it. */
