@@ -253,7 +253,8 @@ pools_stop() {
 nginx_start() {
 	local d=$1 web=$2 staff=$3
 	pid_alive "$d/run/nginx.pid" && return 0
-	cp "$REPO/deploy/nginx-ditto-common.conf" "$REPO/deploy/nginx-ditto-fastcgi.conf" "$d/"
+	cp "$REPO/deploy/nginx-ditto-common.conf" "$REPO/deploy/nginx-ditto-fastcgi.conf" \
+		"$REPO/deploy/nginx-ditto-traffic.conf" "$REPO/deploy/nginx-ditto-visit.conf" "$d/"
 	local user_line=""
 	[ "$(id -u)" -eq 0 ] && user_line="user www-data www-data;"
 	# nginx's per-address limits: production's numbers, except on test stacks (test routes
