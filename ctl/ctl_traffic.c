@@ -21,13 +21,12 @@
 #include "ctl.h"
 
 #define TRAFFIC_LEASE         "traffic"
-#define TRAFFIC_SOURCE        "shop"
 #define TRAFFIC_LEASE_SECONDS 120
 #define TRAFFIC_BATCH_LINES   20000 /* lines per transaction */
 #define TRAFFIC_VISIT_IDLE    1800  /* a visit ends after 30 minutes without a request */
 
 static const char ingest_usage[] =
-    "usage: dittoctl traffic ingest\n"
+    "usage: dittoctl traffic ingest [--log FILE] [--source NAME]\n"
     "Reads the shop's traffic log (traffic_log in the configuration; nginx's ditto_traffic\n"
     "format) from where the last run stopped and adds it to the daily aggregates: page views,\n"
     "pages, status codes per request; visits, entry and exit pages, clicks per visit,\n"
@@ -38,7 +37,9 @@ static const char ingest_usage[] =
     "state older than retention_traffic_days (30). Connects as db_cron_user. Holds the lease\n"
     "row 'traffic' in job_leases: while another run holds it, prints \"another traffic ingest\n"
     "holds the lease\" and exits 0. Safe to kill and re-run: the position moves with the\n"
-    "counts, in one transaction.";
+    "counts, in one transaction. --log reads FILE instead of traffic_log, and --source keeps\n"
+    "its position apart under NAME (default \"shop\"; letters, digits, '-' and '_'): one per\n"
+    "host when several shop hosts each write their own log.";
 
 static const char report_usage[] =
     "usage: dittoctl traffic report METRIC FROM TO\n"
@@ -125,6 +126,8 @@ static void index_put(struct index *ix, const char *key, size_t val)
 
 /* One run's state. */
 struct ingest {
+	const char *log;    /* the log file */
+	const char *source; /* its row in traffic_sources */
 	struct db *db;
 	struct arena *a;
 	MMDB_s mmdb;
@@ -262,6 +265,17 @@ static void visit_view(struct ingest *in, const struct traffic_line *l, const ch
 		snprintf(v->exit, sizeof(v->exit), "%s", l->page);
 	} else {
 		struct ua_info ua = ua_classify(l->ua, strlen(l->ua));
+		if (v->dirty) {
+			/* The visit that ended is not written yet: the new one gets a record of its
+			 * own. */
+			v = calloc(1, sizeof(*v));
+			if (v == NULL)
+				abort();
+			in->visits =
+			    grow(in->visits, &in->capvisits, in->nvisits + 1, sizeof(*in->visits));
+			in->visits[in->nvisits] = v;
+			index_put(&in->visit_ix, ref, in->nvisits++);
+		}
 		memset(v, 0, sizeof(*v));
 		snprintf(v->ref, sizeof(v->ref), "%s", ref);
 		snprintf(v->day, sizeof(v->day), "%s", day);
@@ -315,7 +329,7 @@ static int batch_tx(struct db *db, void *ctx)
 static int flush(struct ingest *in, struct traffic_pos pos)
 {
 	struct traffic_batch b = {
-	    .source = TRAFFIC_SOURCE,
+	    .source = in->source,
 	    .counts = in->counts,
 	    .ncounts = in->ncounts,
 	    .visits = in->dirty,
@@ -414,25 +428,32 @@ static int ingest_log(struct ingest *in)
 {
 	struct traffic_pos pos;
 	struct stat st, old;
-	if (db_traffic_pos_get(in->db, in->a, TRAFFIC_SOURCE, &pos) < 0)
+	if (db_traffic_pos_get(in->db, in->a, in->source, &pos) < 0)
 		return fail("cannot read the traffic log position: %s", db_error(in->db));
-	if (stat(cfg.traffic_log, &st) < 0) {
+	if (stat(in->log, &st) < 0) {
 		if (errno == ENOENT) {
-			printf("no traffic log at %s yet\n", cfg.traffic_log);
+			printf("no traffic log at %s yet\n", in->log);
 			return 0;
 		}
-		return fail("cannot stat the traffic log %s: %s", cfg.traffic_log, strerror(errno));
+		return fail("cannot stat the traffic log %s: %s", in->log, strerror(errno));
 	}
 	unsigned long long ino = (unsigned long long)st.st_ino;
 	if (pos.inode == ino) {
-		/* copytruncate: the same file, now shorter than where we stood. */
-		if ((unsigned long long)st.st_size < pos.offset)
-			pos.offset = 0;
-		return read_file(in, cfg.traffic_log, pos.offset, 0);
+		if ((unsigned long long)st.st_size >= pos.offset)
+			return read_file(in, in->log, pos.offset, 0);
+		/* copytruncate: the same file, now shorter than where we stood.  The lines written
+		 * between our last run and the copy are in the copy, traffic_log.1: its rest first
+		 * (when it is at least as long as where we stood), then the new start. */
+		char *copied = arena_printf(in->a, "%s.1", in->log);
+		if (stat(copied, &old) == 0 && (unsigned long long)old.st_ino != ino &&
+		    (unsigned long long)old.st_size >= pos.offset &&
+		    read_file(in, copied, pos.offset, ino) < 0)
+			return -1;
+		return read_file(in, in->log, 0, 0);
 	}
 	if (pos.inode != 0) {
 		/* Renamed by logrotate: the rest of the old file is at traffic_log.1. */
-		char *rotated = arena_printf(in->a, "%s.1", cfg.traffic_log);
+		char *rotated = arena_printf(in->a, "%s.1", in->log);
 		if (stat(rotated, &old) == 0 && (unsigned long long)old.st_ino == pos.inode) {
 			if (read_file(in, rotated, pos.offset, ino) < 0)
 				return -1;
@@ -443,17 +464,44 @@ static int ingest_log(struct ingest *in)
 			    "reading the new one from the start\n",
 			    rotated);
 	}
-	return read_file(in, cfg.traffic_log, 0, 0);
+	return read_file(in, in->log, 0, 0);
+}
+
+static bool valid_source(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= 1 && n <= 40 &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                 "0123456789-_") == n;
 }
 
 static int ingest(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	const char *log = NULL, *source = "shop";
+	for (int i = 1; i < argc; i++) {
+		if (ctl_is_help(argv[i])) {
+			puts(ingest_usage);
+			return CTL_OK;
+		}
+		if (strcmp(argv[i], "--log") == 0 && i + 1 < argc && argv[i + 1][0] != '\0')
+			log = argv[++i];
+		else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc) {
+			source = argv[++i];
+			if (!valid_source(source))
+				return usage_fail(
+				    "--source needs 1 to 40 letters, digits, '-' or '_'");
+		} else
+			return usage_fail(
+			    "unexpected argument '%s' (try: dittoctl traffic ingest --help)",
+			    argv[i]);
+	}
 	struct db *db = ctl_cron_db();
 	if (db == NULL)
 		return CTL_ERR;
-	struct ingest in = {.db = db, .a = arena_new()};
+	struct ingest in = {.log = log != NULL ? log : cfg.traffic_log,
+	                    .source = source,
+	                    .db = db,
+	                    .a = arena_new()};
 	index_init(&in.visit_ix, 1024);
 	index_init(&in.count_ix, 1024);
 	int rc = CTL_OK;
@@ -560,17 +608,8 @@ int cmd_traffic(int argc, char **argv)
 		printf("%s\n\n%s\n", ingest_usage, report_usage);
 		return argc < 2 ? CTL_USAGE : CTL_OK;
 	}
-	if (strcmp(argv[1], "ingest") == 0) {
-		if (argc == 3 && ctl_is_help(argv[2])) {
-			puts(ingest_usage);
-			return CTL_OK;
-		}
-		if (argc > 2)
-			return usage_fail(
-			    "unexpected argument '%s' (try: dittoctl traffic ingest --help)",
-			    argv[2]);
+	if (strcmp(argv[1], "ingest") == 0)
 		return ingest(argc - 1, argv + 1);
-	}
 	if (strcmp(argv[1], "report") == 0)
 		return report(argc - 1, argv + 1);
 	return usage_fail("unknown command 'traffic %s' (try: dittoctl traffic --help)", argv[1]);
