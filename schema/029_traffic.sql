@@ -51,6 +51,6 @@ CREATE TABLE IF NOT EXISTS traffic_daily (
 INSERT IGNORE INTO job_leases (name) VALUES ('traffic');
 INSERT IGNORE INTO traffic_sources (name) VALUES ('shop');
 
-GRANT SELECT, UPDATE ON traffic_sources TO ditto_cron_role;
+GRANT SELECT, INSERT, UPDATE ON traffic_sources TO ditto_cron_role;
 GRANT SELECT, INSERT, UPDATE, DELETE ON traffic_visits TO ditto_cron_role;
 GRANT SELECT, INSERT, UPDATE, DELETE ON traffic_daily TO ditto_cron_role;

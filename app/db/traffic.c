@@ -8,6 +8,7 @@
 #include "../arena.h"
 #include "db.h"
 
+static const char SQL_SOURCE_ENSURE[] = "INSERT IGNORE INTO traffic_sources (name) VALUES (?)";
 static const char SQL_POS[] = "SELECT inode, log_offset FROM traffic_sources WHERE name = ?";
 static const char SQL_VISIT[] =
     "SELECT id, day, UNIX_TIMESTAMP(started_at), UNIX_TIMESTAMP(last_at), views, entry_page, "
@@ -61,6 +62,8 @@ int db_traffic_pos_get(struct db *db, struct arena *a, const char *name, struct 
 {
 	struct db_rows rows;
 	*out = (struct traffic_pos){0, 0};
+	if (db_exec(db, SQL_SOURCE_ENSURE, DB_ARGS(DB_STR(name)), NULL, NULL) < 0)
+		return -1;
 	if (db_query(db, a, SQL_POS, DB_ARGS(DB_STR(name)), &rows) < 0)
 		return -1;
 	if (rows.nrows == 1) {

@@ -19,7 +19,8 @@ struct traffic_pos {
 	unsigned long long offset;
 };
 
-/* Reads source name's position (0, 0 before the first run). Returns 0 or -1. */
+/* Reads source name's position (0, 0 before the first run; a missing row is created).
+ * Returns 0 or -1. */
 int db_traffic_pos_get(struct db *db, struct arena *a, const char *name, struct traffic_pos *out);
 
 /* One visit as stored (times as UTC "YYYY-MM-DD HH:MM:SS"). */

@@ -72,8 +72,7 @@ static void test_nginx_escapes_are_decoded_and_checked(void **state)
 	                 0);
 	assert_string_equal(l.ua, "caf\xc3\xa9 \"q\"");
 	/* An escaped control character, invalid UTF-8 or a C1 control: refused. */
-	const char *bad[] = {"\\x1B[2J",        "\\xC3(", "\\xC2\\x85",
-	                     "\\xED\\xA0\\x80", "\\xG1",  "\\"};
+	const char *bad[] = {"\\x1B[2J", "\\xC3(", "\\xC2\\x85", "\\xED\\xA0\\x80", "\\xG1", "\\"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char line[256];
 		snprintf(line, sizeof(line),
