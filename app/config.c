@@ -72,6 +72,8 @@ static void defaults(struct config *c)
 	c->retention_unverified_days = 7;
 	c->retention_mail_days = 90;
 	c->retention_lockout_days = 30;
+	c->retention_traffic_days = 30;
+	snprintf(c->traffic_log, sizeof(c->traffic_log), "var/log/traffic.log");
 	c->page_size = 24;
 	c->contact_per_hour = 5;
 	pool_defaults(&c->web, POOL_WEB);
@@ -169,6 +171,7 @@ static int set_retention(struct config *c, const char *k, const char *v)
 	           : strcmp(k, "retention_unverified_days") == 0 ? &c->retention_unverified_days
 	           : strcmp(k, "retention_mail_days") == 0       ? &c->retention_mail_days
 	           : strcmp(k, "retention_lockout_days") == 0    ? &c->retention_lockout_days
+	           : strcmp(k, "retention_traffic_days") == 0    ? &c->retention_traffic_days
 	                                                         : NULL;
 	long n;
 	if (dst == NULL)
@@ -198,6 +201,10 @@ static int set_global(struct config *c, const char *k, const char *v)
 		return STR(c->schema_dir);
 	if (strcmp(k, "mail_dir") == 0)
 		return STR(c->mail_dir);
+	if (strcmp(k, "traffic_log") == 0)
+		return STR(c->traffic_log);
+	if (strcmp(k, "asn_database") == 0)
+		return STR(c->asn_database);
 	if (strcmp(k, "mail_command") == 0)
 		return STR(c->mail_command);
 	if (strcmp(k, "mail_from") == 0)

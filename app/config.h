@@ -80,6 +80,9 @@ struct config {
 	int retention_unverified_days;   /* registrations with an unconfirmed email (7) */
 	int retention_mail_days;         /* bodies and recipients of delivered mail (90) */
 	int retention_lockout_days;      /* lockout records after the lock ended (30) */
+	int retention_traffic_days;      /* raw traffic state (open visits) kept this long (30) */
+	char traffic_log[CONFIG_STR];    /* nginx's shop traffic log, read by traffic ingest */
+	char asn_database[CONFIG_STR];   /* MaxMind-format ASN database for ISPs ("": none) */
 	char processor[32];              /* card processor adapter ("sandbox") */
 	int processor_timeout_ms;        /* bound on one processor call (default 3000) */
 	char sandbox_ledger[CONFIG_STR]; /* the sandbox processor's books of captures and refunds */

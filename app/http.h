@@ -67,6 +67,9 @@ struct response {
 	struct buf headers;       /* extra "Name: value\r\n" lines */
 	struct buf body;
 	bool no_store; /* personal data: Cache-Control: no-store */
+	/* The matched route's pattern ("/orders/{id}"), NULL when none matched.  Sent to nginx as
+	 * X-Ditto-Route, which logs it as the page (never a path with ids) and hides it. */
+	const char *route;
 };
 
 /* Adds one header line; name and value must not contain CR or LF (checked: dropped if so). */

@@ -29,6 +29,8 @@ size_t log_escape(char *out, size_t cap, const char *in, size_t n);
 #define log_error(...) log_msg(LOG_LVL_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_msg(LOG_LVL_WARN, __VA_ARGS__)
 #define log_info(...)  log_msg(LOG_LVL_INFO, __VA_ARGS__)
+/* The only level that may name a customer, order, username or email (by id, never more): at
+ * info and above a record says what happened, not to whom.  log_init warns when it is on. */
 #define log_debug(...) log_msg(LOG_LVL_DEBUG, __VA_ARGS__)
 
 #endif

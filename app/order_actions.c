@@ -543,10 +543,10 @@ enum order_outcome order_refund(struct db *db, const struct order_actor *who,
 	if (proc != NULL && act.pay.processor != NULL && strcmp(proc->name, act.pay.processor) == 0)
 		act.answer = proc->refund(proc, act.pay.token, act.amount_cents, key);
 	if (db_tx(db, finish_tx, &act) < 0) {
-		log_error("refund of order %lld: the card processor %s it, but recording that "
-		          "failed (%s); the refund stays pending",
-		          order_id, act.answer == PAY_APPROVED ? "approved" : "refused",
-		          db_error(db));
+		log_error("refund: the card processor %s it, but recording that failed (%s); the "
+		          "refund stays pending (debug level names the order)",
+		          act.answer == PAY_APPROVED ? "approved" : "refused", db_error(db));
+		log_debug("refund of order %lld stays pending", order_id);
 		result_reset(out);
 		rc = ORDER_ERROR;
 		goto out;

@@ -153,6 +153,9 @@ static void write_response(FCGX_Request *fr, const struct request *req, struct r
 	buf_puts(out, no_store ? "Cache-Control: no-store\r\n" : "Cache-Control: no-cache\r\n");
 	buf_printf(out, "Content-Length: %zu\r\n", res->body.len);
 	buf_append(out, res->headers.data ? res->headers.data : "", res->headers.len);
+	/* For nginx's traffic log only (fastcgi_hide_header): the page as its route pattern, so
+	 * the log holds no order or product id; "-" for no route. */
+	buf_printf(out, "X-Ditto-Route: %s\r\n", res->route != NULL ? res->route : "-");
 	/* Test stacks name the worker that answered and what it holds unwritten (batch.h): the
 	 * tests reach every worker's cache and kill one that holds views. */
 	if (req->cfg != NULL && req->cfg->test_routes)
@@ -194,6 +197,7 @@ static void dispatch(const struct worker_ctx *w, struct request *req, struct res
 	case ROUTER_FOUND:
 		break;
 	}
+	res->route = route->pattern;
 	if (!access_check(w->site, req, res, route))
 		return;
 	if (route->fn(req, res) < 0) {

@@ -180,6 +180,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_messages(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
+int cmd_traffic(int argc, char **argv);
 int cmd_product(int argc, char **argv);
 int cmd_category(int argc, char **argv);
 

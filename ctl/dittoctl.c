@@ -50,6 +50,9 @@ static const struct command {
      "  category add SLUG NAME                    add a catalogue category\n"},
     {"purge", cmd_purge,
      "  purge [--dry-run]                         erase what the retention periods say must go\n"},
+    {"traffic", cmd_traffic,
+     "  traffic ingest                            add the traffic log to the daily aggregates\n"
+     "  traffic report METRIC FROM TO             one aggregate over days, small groups merged\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

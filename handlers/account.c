@@ -491,7 +491,8 @@ static int close_account(struct request *req, struct response *res, enum custome
 	if (db_customer_close(req->db, id, to) < 0 || session_end_all(req, id, 0) < 0 ||
 	    session_end(req, res) < 0)
 		return -1;
-	log_info("account: customer %lld %s their account", id, status);
+	log_info("account: a customer %s their account", status);
+	log_debug("account: customer %lld %s their account", id, status);
 	return view_message(req, res, 200, title, message);
 }
 

@@ -379,8 +379,8 @@ static int login_failed(struct request *req, int found, const struct customer *c
 		if (db_customer_lockout_record(req->db, c->id, req->cfg->lockout_minutes,
 		                               req->cfg->lockout_failures) < 0)
 			return -1;
-		log_warn("login: customer %lld locked for one network after repeated failures",
-		         c->id);
+		log_warn("login: an account locked for one network after repeated failures");
+		log_debug("login: customer %lld locked for one network", c->id);
 	}
 	return 0;
 }
@@ -417,7 +417,9 @@ int handle_login(struct request *req, struct response *res)
 	int match = password_check(&req->cfg->argon2, found == 0 ? c.password_hash : NULL, password,
 	                           strlen(password));
 	if (match < 0) {
-		log_error("login: stored hash of customer %lld is malformed", c.id);
+		log_error(
+		    "login: a stored password hash is malformed (debug level names the account)");
+		log_debug("login: stored hash of customer %lld is malformed", c.id);
 		return -1;
 	}
 	if (found == 0 &&
@@ -443,7 +445,8 @@ int handle_login(struct request *req, struct response *res)
 		                  sizeof(hash)) < 0 ||
 		    db_customer_set_password(req->db, c.id, hash) < 0)
 			return -1;
-		log_info("login: re-hashed customer %lld with current parameters", c.id);
+		log_info("login: re-hashed a password with current parameters");
+		log_debug("login: re-hashed customer %lld", c.id);
 	}
 	if (session_start(req, res, c.id) < 0)
 		return -1;

@@ -427,7 +427,8 @@ static enum checkout_outcome checkout_place(struct checkout *co)
 	struct request *req = co->req;
 	long long customer = co->order.customer_id;
 	if (db_tx(req->db, place_tx, co) == 0) {
-		log_info("checkout: order %lld placed (%s)", co->order_id, co->order.payment_mode);
+		log_info("checkout: an order placed (%s)", co->order.payment_mode);
+		log_debug("checkout: order %lld placed", co->order_id);
 		co->placed_now = true;
 		return CHECKOUT_PLACED;
 	}
@@ -436,16 +437,18 @@ static enum checkout_outcome checkout_place(struct checkout *co)
 	    db_order_by_nonce(req->db, req->arena, customer, co->nonce, &co->order_id) == 0;
 	if (known && co->order_id > 0)
 		return CHECKOUT_PLACED;
-	if (co->charged && !known)
-		log_error("checkout: order outcome unknown for customer %lld (database "
-		          "unreachable); the card payment must be reconciled by billing",
-		          customer);
-	else if (co->charged && co->proc->refund(co->proc, co->auth.token, co->order.total_cents,
-	                                         arena_printf(req->arena, "checkout.%s",
-	                                                      co->nonce)) != PAY_APPROVED)
-		log_error("checkout: refund after a failed order did not go through for "
-		          "customer %lld; billing must refund it by hand",
-		          customer);
+	if (co->charged && !known) {
+		log_error(
+		    "checkout: order outcome unknown (database unreachable); the card payment "
+		    "must be reconciled by billing (debug level names the customer)");
+		log_debug("checkout: order outcome unknown for customer %lld", customer);
+	} else if (co->charged && co->proc->refund(co->proc, co->auth.token, co->order.total_cents,
+	                                           arena_printf(req->arena, "checkout.%s",
+	                                                        co->nonce)) != PAY_APPROVED) {
+		log_error("checkout: refund after a failed order did not go through; billing must "
+		          "refund it by hand (debug level names the customer)");
+		log_debug("checkout: refund by hand for customer %lld", customer);
+	}
 	if (co->short_name == NULL)
 		return CHECKOUT_FAILED;
 	view_form_error(req, co->ctx,

@@ -75,8 +75,9 @@ static int maybe_send_link(struct request *req, const char *email)
 	if (found != 0)
 		return found < 0 ? -1 : 0;
 	if (acct.status != CUSTOMER_APPROVED) {
-		log_info("password reset: no link for customer %lld (status %s)", acct.id,
+		log_info("password reset: no link for an account with status %s",
 		         customer_status_name(acct.status));
+		log_debug("password reset: no link for customer %lld", acct.id);
 		return 0;
 	}
 	const char *subject = arena_printf(req->arena, "%lld", acct.id);
@@ -85,9 +86,8 @@ static int maybe_send_link(struct request *req, const char *email)
 	if (throttle_over(req, THROTTLE_RESET_MAIL, subject, &over, &retry) < 0)
 		return -1;
 	if (over) {
-		log_warn("throttle: password reset link to customer %lld suppressed (too many this "
-		         "hour)",
-		         acct.id);
+		log_warn("throttle: a password reset link suppressed (too many this hour)");
+		log_debug("throttle: reset link to customer %lld suppressed", acct.id);
 		return 0;
 	}
 	if (throttle_count(req, THROTTLE_RESET_MAIL, subject) < 0)
@@ -95,7 +95,8 @@ static int maybe_send_link(struct request *req, const char *email)
 	struct forgot f = {req, &acct};
 	if (db_tx(req->db, forgot_tx, &f) < 0)
 		return -1;
-	log_info("password reset: link queued for customer %lld", acct.id);
+	log_info("password reset: link queued");
+	log_debug("password reset: link queued for customer %lld", acct.id);
 	return 0;
 }
 
@@ -247,8 +248,8 @@ int handle_password_reset(struct request *req, struct response *res)
 		                    "This password reset link has expired or was already used. Ask "
 		                    "for a new one on the \"Forgot your password?\" page.");
 	}
-	log_info("password reset: customer %lld set a new password, %llu session(s) ended", acct.id,
-	         r.sessions_ended);
+	log_info("password reset: a new password set, %llu session(s) ended", r.sessions_ended);
+	log_debug("password reset: customer %lld set a new password", acct.id);
 	/*
 	 * To the sign-in form, not signed in: whoever opened the mail's link has not shown they
 	 * know the new password (a forwarded or shared mailbox), and signing in once goes through

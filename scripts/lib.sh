@@ -8,7 +8,7 @@ PACKAGES="meson ninja-build pkg-config gcc clang-14 libclang-rt-14-dev libfcgi-d
 libmariadb-dev mariadb-server mariadb-client nginx-light
 libcmocka-dev liburiparser-dev libsodium-dev libjansson-dev libargon2-dev libcrack2-dev liboath-dev libqrencode-dev
 cracklib-runtime libcurl4-openssl-dev curl openssl oathtool wrk php-fpm php-mysql python3 chromium
-libvips-dev libvips-tools libimage-exiftool-perl"
+libvips-dev libvips-tools libimage-exiftool-perl libmaxminddb-dev libmaxmind-db-writer-perl"
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -185,6 +185,7 @@ db_admin_user = root
 db_cron_password_file = $d/secrets/ditto_cron
 templates = $REPO/views
 mail_dir = $d/mail
+traffic_log = $d/log/traffic.log
 image_dir = $d/images
 secret_file = $d/secrets/ditto_key
 audit_key_file = $d/secrets/audit_key
@@ -253,7 +254,8 @@ pools_stop() {
 nginx_start() {
 	local d=$1 web=$2 staff=$3
 	pid_alive "$d/run/nginx.pid" && return 0
-	cp "$REPO/deploy/nginx-ditto-common.conf" "$REPO/deploy/nginx-ditto-fastcgi.conf" "$d/"
+	cp "$REPO/deploy/nginx-ditto-common.conf" "$REPO/deploy/nginx-ditto-fastcgi.conf" \
+		"$REPO/deploy/nginx-ditto-traffic.conf" "$REPO/deploy/nginx-ditto-visit.conf" "$d/"
 	local user_line=""
 	[ "$(id -u)" -eq 0 ] && user_line="user www-data www-data;"
 	# nginx's per-address limits: production's numbers, except on test stacks (test routes

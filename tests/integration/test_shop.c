@@ -541,9 +541,17 @@ static void test_card_numbers_and_cvvs_never_stored_logged_or_mailed(void **stat
 		       ">/dev/null",
 		       cvvs[i], cvvs[i], cvvs[i], cvvs[i], env_state()),
 		    1);
-		assert_int_equal(sh("grep -r -l -w -e '%s' '%s/log' '%s/mail' >/dev/null", cvvs[i],
-		                    env_state(), env_state()),
-		                 1);
+		assert_int_equal(
+		    sh("grep -r -l -w --exclude=traffic.log -e '%s' '%s/log' '%s/mail' "
+		       ">/dev/null",
+		       cvvs[i], env_state(), env_state()),
+		    1);
+		/* The traffic log's numbers (bytes, request time as 0.082) may match a short CVV by
+		 * chance: only its text fields, the quoted ones, are searched. */
+		assert_int_equal(
+		    sh("grep -o '\"[^\"]*\"' '%s/log/traffic.log' | grep -q -w -e '%s'",
+		       env_state(), cvvs[i]),
+		    1);
 	}
 	/* Only the last 4 digits are kept. */
 	assert_int_equal(sh("grep -q \"'4444'\" '%s/run/dump.sql'", env_state()), 0);

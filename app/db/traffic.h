@@ -1,0 +1,83 @@
+/* traffic.h — data access of the traffic aggregates: the log position, open visits and daily
+ * counts that `dittoctl traffic ingest` writes, and their read-out for reports. */
+#ifndef DITTO_DB_TRAFFIC_H
+#define DITTO_DB_TRAFFIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct db;
+struct db_rows;
+
+/* Values counted fewer times than this in a report's range are merged into "other". */
+#define TRAFFIC_MIN_GROUP 5
+
+/* Where a log stands. */
+struct traffic_pos {
+	unsigned long long inode;
+	unsigned long long offset;
+};
+
+/* Reads source name's position (0, 0 before the first run; a missing row is created).
+ * Returns 0 or -1. */
+int db_traffic_pos_get(struct db *db, struct arena *a, const char *name, struct traffic_pos *out);
+
+/* One visit as stored (times as UTC "YYYY-MM-DD HH:MM:SS"). */
+struct traffic_visit {
+	long long id; /* 0: not stored yet */
+	char ref[33];
+	char day[11];
+	long long started, last; /* UTC seconds */
+	long long views;
+	char entry[256], exit[256];
+	char browser[41], platform[41], device[17], isp[256], referrer[256];
+	bool dirty;
+	long long new_id; /* the id an INSERT of this transaction gave it */
+};
+
+/* Finds ref's latest visit into *out. Returns 1 found, 0 none, -1 on a database error. */
+int db_traffic_visit_latest(struct db *db, struct arena *a, const char *ref,
+                            struct traffic_visit *out);
+
+/* One per-request count to add: (day, metric, value) += n. */
+struct traffic_count {
+	char day[11];
+	const char *metric;
+	char value[256];
+	long long n;
+};
+
+/* What one transaction commits: counts, changed visits, days to recompute, the new position. */
+struct traffic_batch {
+	const char *source;
+	struct traffic_count *counts;
+	size_t ncounts;
+	struct traffic_visit **visits; /* dirty visits */
+	size_t nvisits;
+	const char (*days)[11]; /* days whose per-visit metrics must be recomputed */
+	size_t ndays;
+	struct traffic_pos pos;
+	long long lines, malformed;
+};
+
+/*
+ * Inside the caller's transaction (db_tx): adds the counts, inserts or
+ * updates the visits (an inserted one's id goes to new_id, which the caller
+ * makes its id after the commit), recomputes the per-visit metrics of the
+ * days, and moves the source to pos.  Returns 0 or -1.
+ */
+int db_traffic_batch_write(struct db *db, const struct traffic_batch *b);
+
+/* Deletes visits whose last request is more than days old. Returns the number or -1. */
+long long db_traffic_expire(struct db *db, int days);
+
+/*
+ * The report of metric over the days [from, to] ("YYYY-MM-DD"): rows (value, n), largest
+ * first, with every value counted fewer than TRAFFIC_MIN_GROUP times merged into one row
+ * "other" (last).  Returns 0 or -1.
+ */
+int db_traffic_report(struct db *db, struct arena *a, const char *metric, const char *from,
+                      const char *to, struct db_rows *out);
+
+#endif

@@ -1,0 +1,616 @@
+/* ctl_traffic.c — `dittoctl traffic ingest`: the nginx traffic log, read incrementally, into
+ * daily aggregates; and `dittoctl traffic report`, the aggregates as a report reads them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <maxminddb.h>
+#include <sodium.h>
+
+#include "../app/arena.h"
+#include "../app/db/db.h"
+#include "../app/db/lease.h"
+#include "../app/db/traffic.h"
+#include "../app/traffic_line.h"
+#include "../app/user_agent.h"
+#include "ctl.h"
+
+#define TRAFFIC_LEASE         "traffic"
+#define TRAFFIC_LEASE_SECONDS 120
+#define TRAFFIC_BATCH_LINES   20000 /* lines per transaction */
+#define TRAFFIC_VISIT_IDLE    1800  /* a visit ends after 30 minutes without a request */
+
+static const char ingest_usage[] =
+    "usage: dittoctl traffic ingest [--log FILE] [--source NAME]\n"
+    "Reads the shop's traffic log (traffic_log in the configuration; nginx's ditto_traffic\n"
+    "format) from where the last run stopped and adds it to the daily aggregates: page views,\n"
+    "pages, status codes per request; visits, entry and exit pages, clicks per visit,\n"
+    "browsers, platforms, device classes, ISPs (with asn_database) and referrer domains per\n"
+    "visit. Follows logrotate: after a rename it reads the rest of the old file (traffic_log.1)\n"
+    "first; after copytruncate (the file is shorter than where it stood) it starts again at\n"
+    "the top. Malformed lines are counted and skipped. No address is stored. Deletes visit\n"
+    "state older than retention_traffic_days (30). Connects as db_cron_user. Holds the lease\n"
+    "row 'traffic' in job_leases: while another run holds it, prints \"another traffic ingest\n"
+    "holds the lease\" and exits 0. Safe to kill and re-run: the position moves with the\n"
+    "counts, in one transaction. --log reads FILE instead of traffic_log, and --source keeps\n"
+    "its position apart under NAME (default \"shop\"; letters, digits, '-' and '_'): one per\n"
+    "host when several shop hosts each write their own log.";
+
+static const char report_usage[] =
+    "usage: dittoctl traffic report METRIC FROM TO\n"
+    "Prints the aggregate METRIC (views, page, status, visits, entry, exit, clicks, browser,\n"
+    "platform, device, isp, referrer) summed over the days FROM to TO (YYYY-MM-DD) as\n"
+    "tab-separated value and count, largest first; values counted fewer than 5 times are\n"
+    "merged into \"other\".";
+
+/* A string-keyed open-addressing table of indexes (into an array the caller owns). */
+struct index {
+	char **keys;
+	size_t *vals;
+	size_t cap, n;
+};
+
+static void index_init(struct index *ix, size_t cap)
+{
+	ix->cap = cap;
+	ix->n = 0;
+	ix->keys = calloc(cap, sizeof(char *));
+	ix->vals = calloc(cap, sizeof(size_t));
+	if (ix->keys == NULL || ix->vals == NULL)
+		abort();
+}
+
+static void index_free(struct index *ix)
+{
+	for (size_t i = 0; i < ix->cap; i++)
+		free(ix->keys[i]);
+	free(ix->keys);
+	free(ix->vals);
+	*ix = (struct index){0};
+}
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* Finds key: returns its slot's value pointer, or NULL (then *slot is where it would go). */
+static size_t *index_find(struct index *ix, const char *key, size_t *slot)
+{
+	size_t i = hash_str(key) & (ix->cap - 1);
+	while (ix->keys[i] != NULL) {
+		if (strcmp(ix->keys[i], key) == 0)
+			return &ix->vals[i];
+		i = (i + 1) & (ix->cap - 1);
+	}
+	*slot = i;
+	return NULL;
+}
+
+static void index_put(struct index *ix, const char *key, size_t val);
+
+static void index_grow(struct index *ix)
+{
+	struct index old = *ix;
+	index_init(ix, old.cap * 2);
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.keys[i] != NULL)
+			index_put(ix, old.keys[i], old.vals[i]);
+	index_free(&old);
+}
+
+static void index_put(struct index *ix, const char *key, size_t val)
+{
+	size_t slot;
+	if ((ix->n + 1) * 2 > ix->cap)
+		index_grow(ix);
+	size_t *v = index_find(ix, key, &slot);
+	if (v != NULL) {
+		*v = val;
+		return;
+	}
+	ix->keys[slot] = strdup(key);
+	if (ix->keys[slot] == NULL)
+		abort();
+	ix->vals[slot] = val;
+	ix->n++;
+}
+
+/* One run's state. */
+struct ingest {
+	const char *log;    /* the log file */
+	const char *source; /* its row in traffic_sources */
+	struct db *db;
+	struct arena *a;
+	MMDB_s mmdb;
+	bool have_mmdb;
+	char holder[120];
+	/* the visits seen in this run, by ref */
+	struct traffic_visit **visits;
+	size_t nvisits, capvisits;
+	struct index visit_ix;
+	/* this batch */
+	struct traffic_count *counts;
+	size_t ncounts, capcounts;
+	struct index count_ix;
+	struct traffic_visit **dirty;
+	size_t ndirty, capdirty;
+	char (*days)[11];
+	size_t ndays, capdays;
+	long long lines, malformed;
+	/* the whole run, for the summary */
+	long long total_lines, total_malformed;
+};
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	size_t n = *cap ? *cap * 2 : 256;
+	while (n < need)
+		n *= 2;
+	p = realloc(p, n * size);
+	if (p == NULL)
+		abort();
+	*cap = n;
+	return p;
+}
+
+static void day_of(time_t t, char out[11])
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static void count_add(struct ingest *in, const char *day, const char *metric, const char *value)
+{
+	char key[300];
+	size_t slot;
+	snprintf(key, sizeof(key), "%s|%s|%s", day, metric, value);
+	size_t *at = index_find(&in->count_ix, key, &slot);
+	if (at != NULL) {
+		in->counts[*at].n++;
+		return;
+	}
+	in->counts = grow(in->counts, &in->capcounts, in->ncounts + 1, sizeof(*in->counts));
+	struct traffic_count *c = &in->counts[in->ncounts];
+	snprintf(c->day, sizeof(c->day), "%s", day);
+	c->metric = metric;
+	snprintf(c->value, sizeof(c->value), "%s", value);
+	c->n = 1;
+	index_put(&in->count_ix, key, in->ncounts++);
+}
+
+static void day_touch(struct ingest *in, const char *day)
+{
+	for (size_t i = 0; i < in->ndays; i++)
+		if (strcmp(in->days[i], day) == 0)
+			return;
+	in->days = grow(in->days, &in->capdays, in->ndays + 1, sizeof(*in->days));
+	memcpy(in->days[in->ndays++], day, 11);
+}
+
+/* The ISP of addr as "AS<number> <organisation>", or "unknown". */
+static void isp_of(struct ingest *in, const struct traffic_line *l, char *out, size_t cap)
+{
+	snprintf(out, cap, "unknown");
+	if (!in->have_mmdb)
+		return;
+	int gai = 0, err = 0;
+	MMDB_lookup_result_s r = MMDB_lookup_string(&in->mmdb, l->addr, &gai, &err);
+	if (gai != 0 || err != MMDB_SUCCESS || !r.found_entry)
+		return;
+	MMDB_entry_data_s num = {0}, org = {0};
+	bool has_num =
+	    MMDB_get_value(&r.entry, &num, "autonomous_system_number", NULL) == MMDB_SUCCESS &&
+	    num.has_data && num.type == MMDB_DATA_TYPE_UINT32;
+	bool has_org = MMDB_get_value(&r.entry, &org, "autonomous_system_organization", NULL) ==
+	                   MMDB_SUCCESS &&
+	               org.has_data && org.type == MMDB_DATA_TYPE_UTF8_STRING;
+	if (has_num && has_org)
+		snprintf(out, cap, "AS%u %.*s", num.uint32,
+		         (int)(org.data_size > 200 ? 200 : org.data_size), org.utf8_string);
+	else if (has_num)
+		snprintf(out, cap, "AS%u", num.uint32);
+}
+
+/* A file nginx serves itself, or the health check: counted per request, not as a page view. */
+static bool is_asset(const char *page)
+{
+	return strncmp(page, "/static/", 8) == 0 || strncmp(page, "/img/", 5) == 0 ||
+	       strcmp(page, "/favicon.ico") == 0 || strcmp(page, "/healthz") == 0;
+}
+
+/* The visit a page view of l belongs to, started or continued. */
+static void visit_view(struct ingest *in, const struct traffic_line *l, const char *day)
+{
+	unsigned char h[16];
+	char ref[33];
+	crypto_generichash(h, sizeof(h), (const unsigned char *)l->visit, strlen(l->visit), NULL,
+	                   0);
+	sodium_bin2hex(ref, sizeof(ref), h, sizeof(h));
+	size_t slot;
+	size_t *at = index_find(&in->visit_ix, ref, &slot);
+	struct traffic_visit *v;
+	if (at != NULL)
+		v = in->visits[*at];
+	else {
+		v = calloc(1, sizeof(*v));
+		if (v == NULL)
+			abort();
+		int found = db_traffic_visit_latest(in->db, in->a, ref, v);
+		if (found < 0) {
+			/* Counted as new: rare, and the caller's batch fails on the same database.
+			 */
+			memset(v, 0, sizeof(*v));
+		}
+		in->visits = grow(in->visits, &in->capvisits, in->nvisits + 1, sizeof(*in->visits));
+		in->visits[in->nvisits] = v;
+		index_put(&in->visit_ix, ref, in->nvisits++);
+	}
+	bool continues =
+	    v->views > 0 && l->when >= v->last && l->when - v->last <= TRAFFIC_VISIT_IDLE;
+	if (continues) {
+		v->last = l->when;
+		v->views++;
+		snprintf(v->exit, sizeof(v->exit), "%s", l->page);
+	} else {
+		struct ua_info ua = ua_classify(l->ua, strlen(l->ua));
+		if (v->dirty) {
+			/* The visit that ended is not written yet: the new one gets a record of its
+			 * own. */
+			v = calloc(1, sizeof(*v));
+			if (v == NULL)
+				abort();
+			in->visits =
+			    grow(in->visits, &in->capvisits, in->nvisits + 1, sizeof(*in->visits));
+			in->visits[in->nvisits] = v;
+			index_put(&in->visit_ix, ref, in->nvisits++);
+		}
+		memset(v, 0, sizeof(*v));
+		snprintf(v->ref, sizeof(v->ref), "%s", ref);
+		snprintf(v->day, sizeof(v->day), "%s", day);
+		v->started = v->last = l->when;
+		v->views = 1;
+		snprintf(v->entry, sizeof(v->entry), "%s", l->page);
+		snprintf(v->exit, sizeof(v->exit), "%s", l->page);
+		snprintf(v->browser, sizeof(v->browser), "%s", ua.browser);
+		snprintf(v->platform, sizeof(v->platform), "%s", ua.platform);
+		snprintf(v->device, sizeof(v->device), "%s", ua.device);
+		isp_of(in, l, v->isp, sizeof(v->isp));
+		if (l->ref == TRAFFIC_REF_OTHER)
+			traffic_origin_host(l->origin, v->referrer, sizeof(v->referrer));
+		else
+			snprintf(v->referrer, sizeof(v->referrer), "%s",
+			         l->ref == TRAFFIC_REF_SELF ? "(this site)" : "(direct)");
+	}
+	day_touch(in, v->day);
+	if (!v->dirty) {
+		v->dirty = true;
+		in->dirty = grow(in->dirty, &in->capdirty, in->ndirty + 1, sizeof(*in->dirty));
+		in->dirty[in->ndirty++] = v;
+	}
+}
+
+static void take_line(struct ingest *in, const char *line, size_t n)
+{
+	struct traffic_line l;
+	in->lines++;
+	if (traffic_line_parse(line, n, &l) < 0) {
+		in->malformed++;
+		return;
+	}
+	char day[11], status[8];
+	day_of(l.when, day);
+	snprintf(status, sizeof(status), "%d", l.status);
+	count_add(in, day, "status", status);
+	if (is_asset(l.page) || strcmp(l.method, "GET") != 0)
+		return;
+	count_add(in, day, "views", "");
+	count_add(in, day, "page", l.page);
+	visit_view(in, &l, day);
+}
+
+static int batch_tx(struct db *db, void *ctx)
+{
+	return db_traffic_batch_write(db, ctx);
+}
+
+/* Commits the batch with the position pos; resets it. Returns 0 or -1 (after fail()). */
+static int flush(struct ingest *in, struct traffic_pos pos)
+{
+	struct traffic_batch b = {
+	    .source = in->source,
+	    .counts = in->counts,
+	    .ncounts = in->ncounts,
+	    .visits = in->dirty,
+	    .nvisits = in->ndirty,
+	    .days = (const char(*)[11])in->days,
+	    .ndays = in->ndays,
+	    .pos = pos,
+	    .lines = in->lines,
+	    .malformed = in->malformed,
+	};
+	int renewed = db_lease_renew(in->db, TRAFFIC_LEASE, in->holder, TRAFFIC_LEASE_SECONDS);
+	if (renewed <= 0) {
+		fail(renewed == 0 ? "lost the traffic lease; stopped"
+		                  : "cannot renew the traffic lease: %s",
+		     db_error(in->db));
+		return -1;
+	}
+	if (db_tx(in->db, batch_tx, &b) < 0) {
+		fail("cannot write the traffic aggregates: %s", db_error(in->db));
+		return -1;
+	}
+	for (size_t i = 0; i < in->ndirty; i++) {
+		struct traffic_visit *v = in->dirty[i];
+		if (v->id == 0)
+			v->id = v->new_id;
+		v->dirty = false;
+	}
+	in->total_lines += in->lines;
+	in->total_malformed += in->malformed;
+	in->ncounts = in->ndirty = in->ndays = 0;
+	in->lines = in->malformed = 0;
+	index_free(&in->count_ix);
+	index_init(&in->count_ix, 1024);
+	arena_reset(in->a);
+	return 0;
+}
+
+/*
+ * Reads the complete lines of path from offset on (a last line without its newline is left for
+ * the next run: nginx may be writing it), committing every TRAFFIC_BATCH_LINES lines and at the
+ * end with the position (inode, end of the last complete line).  When next_inode is not 0 the
+ * final position is (next_inode, 0) instead: the file was rotated away and is finished.
+ * Returns 0 or -1.
+ */
+static int read_file(struct ingest *in, const char *path, unsigned long long offset,
+                     unsigned long long next_inode)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fail("cannot open the traffic log %s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	FILE *f = fdopen(fd, "r");
+	if (f == NULL || fstat(fd, &st) < 0 || fseeko(f, (off_t)offset, SEEK_SET) < 0) {
+		fail("cannot read the traffic log %s: %s", path, strerror(errno));
+		if (f != NULL)
+			fclose(f);
+		else
+			close(fd);
+		return -1;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	unsigned long long pos = offset;
+	int rc = 0;
+	while ((got = getline(&line, &cap, f)) > 0) {
+		if (line[got - 1] != '\n')
+			break; /* incomplete: nginx is still writing it */
+		take_line(in, line, (size_t)got - 1);
+		pos += (unsigned long long)got;
+		if (in->lines >= TRAFFIC_BATCH_LINES &&
+		    flush(in, (struct traffic_pos){(unsigned long long)st.st_ino, pos}) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0 && ferror(f)) {
+		fail("cannot read the traffic log %s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	free(line);
+	fclose(f);
+	if (rc == 0) {
+		struct traffic_pos end = {(unsigned long long)st.st_ino, pos};
+		if (next_inode != 0)
+			end = (struct traffic_pos){next_inode, 0};
+		rc = flush(in, end);
+	}
+	return rc;
+}
+
+/* Works out where to read from (rotation included) and reads. Returns 0 or -1. */
+static int ingest_log(struct ingest *in)
+{
+	struct traffic_pos pos;
+	struct stat st, old;
+	if (db_traffic_pos_get(in->db, in->a, in->source, &pos) < 0)
+		return fail("cannot read the traffic log position: %s", db_error(in->db));
+	if (stat(in->log, &st) < 0) {
+		if (errno == ENOENT) {
+			printf("no traffic log at %s yet\n", in->log);
+			return 0;
+		}
+		return fail("cannot stat the traffic log %s: %s", in->log, strerror(errno));
+	}
+	unsigned long long ino = (unsigned long long)st.st_ino;
+	if (pos.inode == ino) {
+		if ((unsigned long long)st.st_size >= pos.offset)
+			return read_file(in, in->log, pos.offset, 0);
+		/* copytruncate: the same file, now shorter than where we stood.  The lines written
+		 * between our last run and the copy are in the copy, traffic_log.1: its rest first
+		 * (when it is at least as long as where we stood), then the new start. */
+		char *copied = arena_printf(in->a, "%s.1", in->log);
+		if (stat(copied, &old) == 0 && (unsigned long long)old.st_ino != ino &&
+		    (unsigned long long)old.st_size >= pos.offset &&
+		    read_file(in, copied, pos.offset, ino) < 0)
+			return -1;
+		return read_file(in, in->log, 0, 0);
+	}
+	if (pos.inode != 0) {
+		/* Renamed by logrotate: the rest of the old file is at traffic_log.1. */
+		char *rotated = arena_printf(in->a, "%s.1", in->log);
+		if (stat(rotated, &old) == 0 && (unsigned long long)old.st_ino == pos.inode) {
+			if (read_file(in, rotated, pos.offset, ino) < 0)
+				return -1;
+		} else
+			fprintf(
+			    stderr,
+			    "dittoctl: the traffic log was replaced and its old file is not at %s: "
+			    "reading the new one from the start\n",
+			    rotated);
+	}
+	return read_file(in, in->log, 0, 0);
+}
+
+static bool valid_source(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= 1 && n <= 40 &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                 "0123456789-_") == n;
+}
+
+static int ingest(int argc, char **argv)
+{
+	const char *log = NULL, *source = "shop";
+	for (int i = 1; i < argc; i++) {
+		if (ctl_is_help(argv[i])) {
+			puts(ingest_usage);
+			return CTL_OK;
+		}
+		if (strcmp(argv[i], "--log") == 0 && i + 1 < argc && argv[i + 1][0] != '\0')
+			log = argv[++i];
+		else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc) {
+			source = argv[++i];
+			if (!valid_source(source))
+				return usage_fail(
+				    "--source needs 1 to 40 letters, digits, '-' or '_'");
+		} else
+			return usage_fail(
+			    "unexpected argument '%s' (try: dittoctl traffic ingest --help)",
+			    argv[i]);
+	}
+	struct db *db = ctl_cron_db();
+	if (db == NULL)
+		return CTL_ERR;
+	struct ingest in = {.log = log != NULL ? log : cfg.traffic_log,
+	                    .source = source,
+	                    .db = db,
+	                    .a = arena_new()};
+	index_init(&in.visit_ix, 1024);
+	index_init(&in.count_ix, 1024);
+	int rc = CTL_OK;
+	if (cfg.asn_database[0] != '\0') {
+		int st = MMDB_open(cfg.asn_database, MMDB_MODE_MMAP, &in.mmdb);
+		if (st != MMDB_SUCCESS) {
+			rc = fail("cannot open the ASN database %s: %s", cfg.asn_database,
+			          MMDB_strerror(st));
+			goto out;
+		}
+		in.have_mmdb = true;
+	}
+	char host[64] = "?";
+	if (gethostname(host, sizeof(host)) < 0)
+		snprintf(host, sizeof(host), "?");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(in.holder, sizeof(in.holder), "%s pid %ld %08x", host, (long)getpid(),
+	         randombytes_random());
+	const char *other = NULL;
+	int got = db_lease_take(db, in.a, TRAFFIC_LEASE, in.holder, TRAFFIC_LEASE_SECONDS, NULL,
+	                        NULL, &other);
+	if (got < 0) {
+		rc =
+		    fail("cannot take the traffic lease as %s: %s", cfg.db_cron_user, db_error(db));
+		goto out;
+	}
+	if (got == 0) {
+		printf("another traffic ingest holds the lease (%s)\n", other);
+		goto out;
+	}
+	if (ingest_log(&in) < 0)
+		rc = CTL_ERR;
+	long long expired = rc == CTL_OK ? db_traffic_expire(db, cfg.retention_traffic_days) : 0;
+	if (expired < 0)
+		rc = fail("cannot delete expired visits: %s", db_error(db));
+	if (rc == CTL_OK)
+		printf("lines %lld, malformed %lld, visits expired %lld\n", in.total_lines,
+		       in.total_malformed, expired);
+	if (db_lease_release(db, TRAFFIC_LEASE, in.holder) < 0 && rc == CTL_OK)
+		rc = fail("cannot free the traffic lease: %s", db_error(db));
+out:
+	if (in.have_mmdb)
+		MMDB_close(&in.mmdb);
+	for (size_t i = 0; i < in.nvisits; i++)
+		free(in.visits[i]);
+	free(in.visits);
+	free(in.counts);
+	free(in.dirty);
+	free(in.days);
+	index_free(&in.visit_ix);
+	index_free(&in.count_ix);
+	arena_free(in.a);
+	db_free(db);
+	return rc;
+}
+
+static bool valid_day(const char *s)
+{
+	struct tm tm = {0};
+	const char *end = strptime(s, "%Y-%m-%d", &tm);
+	return strlen(s) == 10 && end != NULL && *end == '\0';
+}
+
+static int report(int argc, char **argv)
+{
+	static const char *const metrics[] = {"views",    "page",   "status", "visits",
+	                                      "entry",    "exit",   "clicks", "browser",
+	                                      "platform", "device", "isp",    "referrer"};
+	if (argc == 2 && ctl_is_help(argv[1])) {
+		puts(report_usage);
+		return CTL_OK;
+	}
+	if (argc != 4)
+		return usage_fail(
+		    "traffic report needs METRIC FROM TO (try: dittoctl traffic report "
+		    "--help)");
+	bool known = false;
+	for (size_t i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
+		known = known || strcmp(argv[1], metrics[i]) == 0;
+	if (!known)
+		return usage_fail("unknown metric '%s' (try: dittoctl traffic report --help)",
+		                  argv[1]);
+	if (!valid_day(argv[2]) || !valid_day(argv[3]))
+		return usage_fail("FROM and TO are dates: YYYY-MM-DD");
+	struct db *db = ctl_cron_db();
+	if (db == NULL)
+		return CTL_ERR;
+	struct arena *a = arena_new();
+	struct db_rows rows;
+	int rc = CTL_OK;
+	if (db_traffic_report(db, a, argv[1], argv[2], argv[3], &rows) < 0)
+		rc = fail("cannot read the traffic aggregates: %s", db_error(db));
+	else
+		for (size_t r = 0; r < rows.nrows; r++)
+			printf("%s\t%s\n", db_cell(&rows, r, 0), db_cell(&rows, r, 1));
+	arena_free(a);
+	db_free(db);
+	return rc;
+}
+
+int cmd_traffic(int argc, char **argv)
+{
+	if (argc < 2 || ctl_is_help(argv[1])) {
+		printf("%s\n\n%s\n", ingest_usage, report_usage);
+		return argc < 2 ? CTL_USAGE : CTL_OK;
+	}
+	if (strcmp(argv[1], "ingest") == 0)
+		return ingest(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return report(argc - 1, argv + 1);
+	return usage_fail("unknown command 'traffic %s' (try: dittoctl traffic --help)", argv[1]);
+}

@@ -1,0 +1,437 @@
+/* test_traffic.c — `dittoctl traffic ingest` against the test stack: a log of known lines
+ * (malformed and hostile ones among them) gives exactly the expected daily aggregates, a
+ * second run counts nothing twice, logrotate's rename and copytruncate are followed without
+ * loss or double counting, two runs at once count every line once, and the log nginx writes
+ * for real requests holds route patterns and nothing that names a person. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define FIREFOX "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+#define IPHONE                                                                                     \
+	"Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "     \
+	"like "                                                                                    \
+	"Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+
+static char conf[512]; /* the stack's configuration, plus asn_database when we built one */
+static bool have_asn;  /* the small ASN database was built (libmaxmind-db-writer-perl) */
+static char asn_db[512];
+
+/* UTC day `days_ago` days back, as YYYY-MM-DD: each test its own day, inside the retention. */
+static void day_back(int days_ago, char out[11])
+{
+	time_t t = time(NULL) - (time_t)days_ago * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static void log_path(char *buf, size_t cap, const char *tag)
+{
+	snprintf(buf, cap, "%s/run/test-traffic-%d-%s.log", env_state(), (int)getpid(), tag);
+}
+
+/* A visit id made of the test's pid and n: 32 lower-case hex digits. */
+static const char *visit(int n)
+{
+	static char v[8][33];
+	static int slot;
+	char *out = v[slot++ % 8];
+	snprintf(out, 33, "%016x%016x", (unsigned)getpid(), (unsigned)n);
+	return out;
+}
+
+/* One line in nginx's ditto_traffic format. */
+static void put_line(FILE *f, const char *day, const char *hms, const char *addr, const char *req,
+                     int status, const char *ref, const char *ua, const char *vis)
+{
+	fprintf(f, "%sT%s+00:00 %s \"%s\" %d 100 0.002 \"%s\" \"%s\" %s\n", day, hms, addr, req,
+	        status, ref, ua, vis);
+}
+
+/* Runs the ingest of log under source; asserts success; returns the "lines N" it reports. */
+static long long ingest(const char *log, const char *source)
+{
+	char out[512], err[512], cmd[2048];
+	snprintf(out, sizeof(out), "%s/run/test-traffic-%d.out", env_state(), (int)getpid());
+	snprintf(err, sizeof(err), "%s/run/test-traffic-%d.err", env_state(), (int)getpid());
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "cd '%s' && \"$BUILD\"/dittoctl --config '%s' traffic ingest --log '%s' --source '%s' "
+	    ">'%s' 2>'%s'",
+	    env_repo(), conf, log, source, out, err);
+	int rc = system(cmd);
+	char o[4096], e[4096];
+	slurp_file(out, o, sizeof(o));
+	slurp_file(err, e, sizeof(e));
+	if (rc != 0)
+		fail_msg("traffic ingest failed (%d): %s%s", rc, o, e);
+	long long lines = -1, malformed = -1;
+	if (sscanf(o, "lines %lld, malformed %lld", &lines, &malformed) != 2)
+		fail_msg("unexpected output: %s", o);
+	return lines;
+}
+
+/* `dittoctl traffic report METRIC DAY DAY`'s output (static buffer). */
+static const char *report(const char *metric, const char *day)
+{
+	char out[512], cmd[2048];
+	static char buf[2048];
+	snprintf(out, sizeof(out), "%s/run/test-traffic-%d.rep", env_state(), (int)getpid());
+	snprintf(cmd, sizeof(cmd),
+	         "\"$BUILD\"/dittoctl --config '%s' traffic report %s %s %s >'%s' 2>&1", conf,
+	         metric, day, day, out);
+	if (system(cmd) != 0)
+		fail_msg("traffic report failed");
+	slurp_file(out, buf, sizeof(buf));
+	unlink(out);
+	return buf;
+}
+
+/* Every aggregate of day as "metric value n" lines, sorted. */
+static char *aggregates(const char *day)
+{
+	char path[512], cmd[1024];
+	snprintf(path, sizeof(path), "%s/run/test-traffic-%d.agg", env_state(), (int)getpid());
+	snprintf(cmd, sizeof(cmd),
+	         "mariadb -S '%s/run/mysqld.sock' -u root -N -B ditto -e \"SELECT metric, value, n "
+	         "FROM traffic_daily WHERE day = '%s' ORDER BY metric, value\" >'%s'",
+	         env_state(), day, path);
+	if (system(cmd) != 0)
+		fail_msg("cannot read the aggregates");
+	static char buf[8192];
+	slurp_file(path, buf, sizeof(buf));
+	return buf;
+}
+
+static void clear_day(const char *day)
+{
+	assert_int_equal(sql_admin("DELETE FROM traffic_daily WHERE day = '%s'", day), 0);
+	assert_int_equal(sql_admin("DELETE FROM traffic_visits WHERE day = '%s'", day), 0);
+}
+
+static long long views_of(const char *day)
+{
+	return sql_admin_int("SELECT COALESCE(SUM(n), 0) FROM traffic_daily WHERE day = '%s' AND "
+	                     "metric = 'views'",
+	                     day);
+}
+
+static void test_known_lines_give_exactly_the_expected_aggregates_once(void **state)
+{
+	(void)state;
+	char day[11], log[512], source[41];
+	day_back(3, day);
+	clear_day(day);
+	log_path(log, sizeof(log), "known");
+	snprintf(source, sizeof(source), "test-known-%d", (int)getpid());
+	FILE *f = fopen(log, "w");
+	assert_non_null(f);
+	const char *a = visit(1), *b = visit(2);
+	/* Visit A: three page views; a static file and a POST count as requests only. */
+	put_line(f, day, "10:00:00", "203.0.113.7", "GET /", 200, "https://Search.Example", FIREFOX,
+	         a);
+	put_line(f, day, "10:01:00", "203.0.113.7", "GET /static/style.css", 200, "=", FIREFOX, a);
+	put_line(f, day, "10:02:00", "203.0.113.7", "GET /product/{id}", 200, "=", FIREFOX, a);
+	put_line(f, day, "10:03:00", "203.0.113.7", "POST /cart", 303, "=", FIREFOX, a);
+	put_line(f, day, "10:04:00", "203.0.113.7", "GET /cart", 200, "=", FIREFOX, a);
+	/* Visit B over IPv6, from a phone, no referrer. */
+	put_line(f, day, "11:00:00", "2001:db8::1", "GET /catalog", 200, "-", IPHONE, b);
+	put_line(f, day, "11:10:00", "2001:db8::1", "GET /product/{id}", 200, "=", IPHONE, b);
+	/* A's browser again after two hours: a new visit. */
+	put_line(f, day, "12:30:00", "203.0.113.7", "GET /orders/{id}", 200, "=", FIREFOX, a);
+	/* Malformed and hostile: each counted, skipped, and never stops the run. */
+	fputs("\n", f);
+	fputs("not a log line at all\n", f);
+	fprintf(f, "%sT13:00:00+00:00 10.0.0.1 \"GET /\" 200 1 0.001 \"-\" \"", day);
+	for (int i = 0; i < 6000; i++)
+		fputc('A', f);
+	fprintf(f, "\" %s\n", a);
+	fprintf(f, "%sT13:00:01+00:00 10.0.0.1 \"GET /\" 200 1 0.001 \"-\" \"caf\xc3\xa9\" %s\n",
+	        day, a);
+	fprintf(f, "%sT13:00:02+00:00 10.0.0.1 \"GET /\" 200 1 0.001 \"-\" \"\xff\xfe\" %s\n", day,
+	        a);
+	fprintf(f, "%sT13:00:03+00:00 10.0.0.1 \"GET /\" 200 1 0.001 \"-\" \"a\"b\" %s\n", day, a);
+	fprintf(f, "%sT13:00:04+00:00 10.0.0.1 \"GET /\" 200 1 0.001 \"-\" \"\x1b[2J\" %s\n", day,
+	        a);
+	fprintf(f,
+	        "%sT13:00:05+00:00 10.0.0.1 \"GET /verify?token=abc\" 200 1 0.001 \"-\" \"x\" %s\n",
+	        day, a);
+	fprintf(f, "%sT13:00:06+00:00 999.0.0.1 \"GET /\" 200 1 0.001 \"-\" \"x\" %s\n", day, a);
+	fclose(f);
+
+	assert_int_equal(ingest(log, source), 17);
+	assert_int_equal(
+	    sql_admin_int("SELECT malformed FROM traffic_sources WHERE name = '%s'", source), 9);
+	const char *isp_a = have_asn ? "AS64500 Example Net" : "unknown";
+	char expected[2048];
+	snprintf(expected, sizeof(expected),
+	         "browser\tFirefox\t2\n"
+	         "browser\tSafari\t1\n"
+	         "clicks\t1\t1\n"
+	         "clicks\t2\t1\n"
+	         "clicks\t3\t1\n"
+	         "device\tdesktop\t2\n"
+	         "device\tmobile\t1\n"
+	         "entry\t/\t1\n"
+	         "entry\t/catalog\t1\n"
+	         "entry\t/orders/{id}\t1\n"
+	         "exit\t/cart\t1\n"
+	         "exit\t/orders/{id}\t1\n"
+	         "exit\t/product/{id}\t1\n"
+	         "%s"
+	         "page\t/\t1\n"
+	         "page\t/cart\t1\n"
+	         "page\t/catalog\t1\n"
+	         "page\t/orders/{id}\t1\n"
+	         "page\t/product/{id}\t2\n"
+	         "platform\tiOS\t1\n"
+	         "platform\tLinux\t2\n"
+	         "referrer\t(direct)\t1\n"
+	         "referrer\t(this site)\t1\n"
+	         "referrer\tsearch.example\t1\n"
+	         "status\t200\t7\n"
+	         "status\t303\t1\n"
+	         "views\t\t6\n"
+	         "visits\t\t3\n",
+	         have_asn ? "isp\tAS64500 Example Net\t2\nisp\tunknown\t1\n" : "isp\tunknown\t3\n");
+	(void)isp_a;
+	char *got = aggregates(day);
+	if (strcmp(got, expected) != 0)
+		fail_msg("aggregates differ:\n%s\nexpected:\n%s", got, expected);
+	/* Again: nothing new, nothing counted twice. */
+	assert_int_equal(ingest(log, source), 0);
+	assert_string_equal(aggregates(day), expected);
+	/* No address in any table: the one traffic_visits row per visit holds none. */
+	assert_int_equal(
+	    sql_admin_int("SELECT COUNT(*) FROM traffic_visits WHERE CONCAT_WS(' ', "
+	                  "visit_ref, entry_page, exit_page, browser, platform, device, "
+	                  "isp, referrer) LIKE '%%203.0.113%%' OR CONCAT_WS(' ', "
+	                  "visit_ref, isp, referrer) LIKE '%%2001:db8%%'"),
+	    0);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM traffic_daily WHERE value LIKE "
+	                               "'%%203.0.113%%' OR value LIKE '%%?%%'"),
+	                 0);
+	/* Read out, every group under 5 is merged into "other". */
+	assert_string_equal(report("status", day), "200\t7\nother\t1\n");
+	assert_string_equal(report("page", day), "other\t6\n");
+	assert_int_equal(sql_admin("DELETE FROM traffic_sources WHERE name = '%s'", source), 0);
+	unlink(log);
+}
+
+/* Appends n lines of distinct one-view visits (ids from *next) to path. */
+static void append_views(const char *path, const char *day, int n, int *next)
+{
+	FILE *f = fopen(path, "a");
+	assert_non_null(f);
+	for (int i = 0; i < n; i++) {
+		char hms[16];
+		snprintf(hms, sizeof(hms), "09:%02d:%02d", (*next / 60) % 60, *next % 60);
+		put_line(f, day, hms, "198.51.100.9", "GET /", 200, "-", FIREFOX,
+		         visit(1000 + *next));
+		(*next)++;
+	}
+	fclose(f);
+}
+
+static void test_both_rotations_are_followed_without_loss_or_double_counting(void **state)
+{
+	(void)state;
+	char day[11], log[512], old[600], source[41];
+	int next = 0;
+	day_back(4, day);
+	clear_day(day);
+	log_path(log, sizeof(log), "rot");
+	snprintf(old, sizeof(old), "%s.1", log);
+	snprintf(source, sizeof(source), "test-rot-%d", (int)getpid());
+	unlink(log);
+	unlink(old);
+	append_views(log, day, 3, &next);
+	assert_int_equal(ingest(log, source), 3);
+	/* logrotate's rename (create): two more lines in the old file, two in the new one. */
+	append_views(log, day, 2, &next);
+	assert_int_equal(rename(log, old), 0);
+	append_views(log, day, 2, &next);
+	assert_int_equal(ingest(log, source), 4);
+	assert_int_equal(views_of(day), 7);
+	/* Then copytruncate: a line, the copy, the truncation, and one line in the short file. */
+	append_views(log, day, 1, &next);
+	assert_int_equal(sh("cp '%s' '%s' && : >'%s'", log, old, log), 0);
+	append_views(log, day, 1, &next);
+	assert_int_equal(ingest(log, source), 2);
+	assert_int_equal(views_of(day), 9);
+	/* A line nginx is still writing (no newline yet) waits for the next run. */
+	FILE *f = fopen(log, "a");
+	assert_non_null(f);
+	fprintf(f, "%sT09:59:00+00:00 198.51.100.9 \"GET /\" 200 1", day);
+	fclose(f);
+	assert_int_equal(ingest(log, source), 0);
+	f = fopen(log, "a");
+	assert_non_null(f);
+	fprintf(f, "00 0.002 \"-\" \"x\" %s\n", visit(4242));
+	fclose(f);
+	assert_int_equal(ingest(log, source), 1);
+	assert_int_equal(views_of(day), 10);
+	assert_int_equal(sql_admin_int("SELECT n FROM traffic_daily WHERE day = '%s' AND metric = "
+	                               "'visits'",
+	                               day),
+	                 10);
+	assert_int_equal(ingest(log, source), 0);
+	assert_int_equal(views_of(day), 10);
+	assert_int_equal(sql_admin("DELETE FROM traffic_sources WHERE name = '%s'", source), 0);
+	unlink(log);
+	unlink(old);
+}
+
+static void test_two_ingests_at_once_count_every_line_once(void **state)
+{
+	(void)state;
+	char day[11], log[512], source[41], args[1200];
+	int next = 0;
+	day_back(5, day);
+	clear_day(day);
+	log_path(log, sizeof(log), "twice");
+	snprintf(source, sizeof(source), "test-twice-%d", (int)getpid());
+	unlink(log);
+	append_views(log, day, 3000, &next);
+	snprintf(args, sizeof(args), "traffic ingest --log '%s' --source '%s'", log, source);
+	struct ctl_run r[2];
+	assert_int_equal(ctl_run_twice(r, "traffic", NULL, args), 0);
+	for (int i = 0; i < 2; i++)
+		if (r[i].status != 0)
+			fail_msg("run %d failed: %s", i, r[i].err);
+	long long counted = 0;
+	for (int i = 0; i < 2; i++) {
+		long long n = 0, m = 0;
+		if (sscanf(r[i].out, "lines %lld, malformed %lld", &n, &m) == 2)
+			counted += n;
+		else if (strstr(r[i].out, "another traffic ingest holds the lease") == NULL)
+			fail_msg("unexpected output: %s", r[i].out);
+	}
+	assert_int_equal(counted, 3000);
+	assert_int_equal(views_of(day), 3000);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM job_leases WHERE name = 'traffic' AND "
+	                               "holder = ''"),
+	                 1);
+	assert_int_equal(sql_admin("DELETE FROM traffic_sources WHERE name = '%s'", source), 0);
+	unlink(log);
+}
+
+static void test_the_real_log_holds_route_patterns_and_names_no_one(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof(path), "%s/log/traffic.log", env_state());
+	struct client cl = {0}, *c = &cl;
+	const char *user = approved_user();
+	struct http_resp r;
+	assert_int_equal(do_login(c, user, TEST_PASSWORD, NULL), 303);
+	char session[200];
+	assert_non_null(client_get_cookie(c, "ditto"));
+	snprintf(session, sizeof(session), "%s", client_get_cookie(c, "ditto"));
+	/* The visit cookie is a cookie of its own, never the session's. */
+	assert_non_null(client_get_cookie(c, "ditto_visit"));
+	assert_string_not_equal(client_get_cookie(c, "ditto_visit"), session);
+	long long id = sql_admin_int("SELECT id FROM customers WHERE username = '%s'", user);
+	long long product = sql_admin_int("SELECT MIN(id) FROM products WHERE active = 1");
+	char p[128], marker[64];
+	snprintf(marker, sizeof(marker), "secret%dq", (int)getpid());
+	snprintf(p, sizeof(p), "/product/%lld?q=%s", product, marker);
+	assert_int_equal(client_get(c, env_web(), p, &r), 0);
+	/* The route header is for nginx's log only. */
+	assert_null(http_header_value(&r, "X-Ditto-Route"));
+	http_resp_free(&r);
+	snprintf(p, sizeof(p), "/orders/%lld", 987654321LL);
+	assert_int_equal(client_get(c, env_web(), p, &r), 0);
+	http_resp_free(&r);
+	assert_int_equal(client_get(c, env_web(), "/account", &r), 0);
+	http_resp_free(&r);
+	/* A visitor without the cookie gets the anonymous visit cookie, never a session. */
+	assert_int_equal(http_get(env_web(), "/privacy", &r), 0);
+	char *set = http_header_value(&r, "Set-Cookie");
+	assert_non_null(set);
+	assert_non_null(strstr(set, "ditto_visit="));
+	assert_non_null(strstr(set, "Max-Age=86400"));
+	assert_non_null(strstr(set, "HttpOnly"));
+	assert_non_null(strstr(set, "SameSite=Lax"));
+	http_resp_free(&r);
+	sleep(1); /* nginx writes each line when its request ends; let the last one land */
+	static char text[1 << 20];
+	slurp_file(path, text, sizeof(text));
+	assert_non_null(strstr(text, "\"GET /product/{id}\""));
+	assert_non_null(strstr(text, "\"GET /orders/{id}\""));
+	assert_null(strstr(text, "?"));
+	assert_null(strstr(text, marker));
+	assert_null(strstr(text, "987654321"));
+	assert_null(strstr(text, session));
+	assert_null(strstr(text, user));
+	assert_null(strstr(text, mail_of(user)));
+	char needle[64];
+	snprintf(needle, sizeof(needle), "/product/%lld\"", product);
+	assert_null(strstr(text, needle));
+	/* The application log names no customer at the default level either. */
+	char web_log[512];
+	snprintf(web_log, sizeof(web_log), "%s/log/web.log", env_state());
+	static char app[1 << 22];
+	slurp_file(web_log, app, sizeof(app));
+	snprintf(needle, sizeof(needle), "customer %lld ", id);
+	assert_null(strstr(app, needle));
+	assert_null(strstr(app, user));
+}
+
+/* Builds a MaxMind-format ASN database mapping 203.0.113.0/24 (a documentation range, hence
+ * remove_reserved_networks => 0) to AS64500 "Example Net", with
+ * Debian's libmaxmind-db-writer-perl; false (and a skip line later) when it is missing. */
+static bool build_asn_db(void)
+{
+	snprintf(asn_db, sizeof(asn_db), "%s/run/test-traffic-%d.mmdb", env_state(), (int)getpid());
+	return sh("perl -MMaxMind::DB::Writer::Tree -e '"
+	          "my $t = MaxMind::DB::Writer::Tree->new(ip_version => 6, record_size => 24, "
+	          "remove_reserved_networks => 0, "
+	          "database_type => q(GeoLite2-ASN), languages => [q(en)], description => {en => "
+	          "q(test)}, map_key_type_callback => sub { $_[0] eq q(autonomous_system_number) ? "
+	          "q(uint32) : q(utf8_string) });"
+	          "$t->insert_network(q(203.0.113.0/24), {autonomous_system_number => 64500, "
+	          "autonomous_system_organization => q(Example Net)});"
+	          "open my $f, q(>:raw), $ARGV[0] or die; $t->write_tree($f);' '%s' 2>/dev/null",
+	          asn_db) == 0;
+}
+
+int main(void)
+{
+	harness_require_stack();
+	have_asn = build_asn_db();
+	if (have_asn) {
+		snprintf(conf, sizeof(conf), "%s/run/test-traffic-%d.conf", env_state(),
+		         (int)getpid());
+		if (sh("{ echo 'asn_database = %s'; cat '%s/ditto.conf'; } >'%s'", asn_db,
+		       env_state(), conf) != 0)
+			harness_die("cannot write %s", conf);
+	} else {
+		printf(
+		    "# ISPs: libmaxmind-db-writer-perl is missing, so no ASN database is built and "
+		    "every ISP is expected as \"unknown\"\n");
+		snprintf(conf, sizeof(conf), "%s/ditto.conf", env_state());
+	}
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_known_lines_give_exactly_the_expected_aggregates_once),
+	    cmocka_unit_test(test_both_rotations_are_followed_without_loss_or_double_counting),
+	    cmocka_unit_test(test_two_ingests_at_once_count_every_line_once),
+	    cmocka_unit_test(test_the_real_log_holds_route_patterns_and_names_no_one),
+	};
+	int rc = cmocka_run_group_tests_name("traffic", tests, NULL, NULL);
+	if (have_asn) {
+		unlink(conf);
+		unlink(asn_db);
+	}
+	return rc;
+}
