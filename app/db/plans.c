@@ -231,12 +231,12 @@ static const struct db_plan plans[] = {
          * products, are sorted by weight; per category, the customer's views along
          * (customer_id, category_id), their interest by its key and the newest product off the
          * end of (active, category_id, id). */
-        .expect = {{"cu", "PRIMARY", false},
+        .expect = {{"cu", "PRIMARY", false, false},
                    {"c", NULL, true, true},
-                   {"p", "PRIMARY", false},
-                   {"v", "ix_views_customer_category", false},
-                   {"i", "PRIMARY", false},
-                   {"n", "ix_products_active_category", false}},
+                   {"p", "PRIMARY", false, false},
+                   {"v", "ix_views_customer_category", false, false},
+                   {"i", "PRIMARY", false, false},
+                   {"n", "ix_products_active_category", false, false}},
     },
     {
         .name = "order list",
