@@ -406,6 +406,7 @@ int worker_run(const struct worker_ctx *w)
 		buf_reset(&res.headers);
 		res.status = 500;
 		res.content_type = NULL;
+		res.route = NULL; /* set by dispatch once a route matched */
 		res.no_store = true;
 		const char *m = FCGX_GetParam("REQUEST_METHOD", fr.envp);
 		const char *u = FCGX_GetParam("DOCUMENT_URI", fr.envp);
