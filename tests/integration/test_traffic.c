@@ -363,6 +363,7 @@ static void test_the_real_log_holds_route_patterns_and_names_no_one(void **state
 	assert_non_null(strstr(set, "Max-Age=86400"));
 	assert_non_null(strstr(set, "HttpOnly"));
 	assert_non_null(strstr(set, "SameSite=Lax"));
+	free(set);
 	http_resp_free(&r);
 	sleep(1); /* nginx writes each line when its request ends; let the last one land */
 	static char text[1 << 20];
