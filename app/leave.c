@@ -43,6 +43,36 @@ bool leave_url_ok(const char *url)
 	return ok;
 }
 
+const char *leave_host(struct arena *a, const char *url)
+{
+	if (!leave_url_ok(url))
+		return NULL;
+	UriUriA uri;
+	const char *err;
+	if (uriParseSingleUriA(&uri, url, &err) != URI_SUCCESS)
+		return NULL;
+	size_t len = (size_t)(uri.hostText.afterLast - uri.hostText.first);
+	const char *host = "other-host";
+	if (uri.hostData.ip6 == NULL && uri.hostData.ipFuture.first == NULL && len > 0 &&
+	    len <= LEAVE_HOST_MAX) {
+		char *h = arena_alloc(a, len + 1);
+		bool plain = true;
+		for (size_t i = 0; i < len; i++) {
+			char ch = uri.hostText.first[i];
+			if (ch >= 'A' && ch <= 'Z')
+				ch = (char)(ch - 'A' + 'a');
+			plain = plain && ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+			                  ch == '.' || ch == '-');
+			h[i] = ch;
+		}
+		h[len] = '\0';
+		if (plain)
+			host = h;
+	}
+	uriFreeUriMembersA(&uri);
+	return host;
+}
+
 /* The URL-safe base64 signature of to, NUL-terminated. */
 static void sign(const char *to, char out[SIG_LEN])
 {

@@ -7,6 +7,13 @@
 
 struct arena;
 
+/* The route a verified /leave answers with (X-Ditto-Route, so the traffic log's page): this
+ * prefix and the destination's host (leave_host), e.g. "/leave/example.org"; the ingest counts
+ * it as an exit to that host ("outbound"). */
+#define LEAVE_ROUTE_PREFIX "/leave/"
+/* Longest host a route names, in bytes. */
+#define LEAVE_HOST_MAX 253
+
 /* Longest outside address the shop signs, in bytes. */
 #define LEAVE_URL_MAX 2000
 
@@ -23,6 +30,13 @@ bool leave_url_ok(const char *url);
  * key (session_key_load).
  */
 const char *leave_href(struct arena *a, const char *url);
+
+/*
+ * The host of url (which passes leave_url_ok) in lower case, without port, path, query or
+ * user: only [a-z0-9.-] (a bracketed IPv6 address and any other host is "other-host"), at
+ * most LEAVE_HOST_MAX bytes; in the arena.  NULL when url does not parse.
+ */
+const char *leave_host(struct arena *a, const char *url);
 
 /* True when sig is the shop's signature of to and to passes leave_url_ok. */
 bool leave_verify(const char *to, const char *sig);

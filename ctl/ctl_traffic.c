@@ -15,7 +15,9 @@
 #include "../app/arena.h"
 #include "../app/db/db.h"
 #include "../app/db/lease.h"
+#include "../app/db/reports.h"
 #include "../app/db/traffic.h"
+#include "../app/leave.h"
 #include "../app/traffic_line.h"
 #include "../app/user_agent.h"
 #include "ctl.h"
@@ -29,7 +31,8 @@ static const char ingest_usage[] =
     "usage: dittoctl traffic ingest [--log FILE] [--source NAME]\n"
     "Reads the shop's traffic log (traffic_log in the configuration; nginx's ditto_traffic\n"
     "format) from where the last run stopped and adds it to the daily aggregates: page views,\n"
-    "pages, status codes per request; visits, entry and exit pages, clicks per visit,\n"
+    "pages, status codes, exits to other sites (outbound: the host of a /leave/HOST page) per\n"
+    "request; visits, entry and exit pages, clicks per visit,\n"
     "browsers, platforms, device classes, ISPs (with asn_database) and referrer domains per\n"
     "visit. Follows logrotate: after a rename it reads the rest of the old file (traffic_log.1)\n"
     "first; after copytruncate (the file is shorter than where it stood) it starts again at\n"
@@ -43,10 +46,10 @@ static const char ingest_usage[] =
 
 static const char report_usage[] =
     "usage: dittoctl traffic report METRIC FROM TO\n"
-    "Prints the aggregate METRIC (views, page, status, visits, entry, exit, clicks, browser,\n"
-    "platform, device, isp, referrer) summed over the days FROM to TO (YYYY-MM-DD) as\n"
+    "Prints the aggregate METRIC (views, page, status, outbound, visits, entry, exit, clicks,\n"
+    "browser, platform, device, isp, referrer) summed over the days FROM to TO (YYYY-MM-DD) as\n"
     "tab-separated value and count, largest first; values counted fewer than 5 times are\n"
-    "merged into \"other\".";
+    "merged into \"other\" (and while \"other\" is under 5, the smallest value joins it).";
 
 /* A string-keyed open-addressing table of indexes (into an array the caller owns). */
 struct index {
@@ -317,6 +320,10 @@ static void take_line(struct ingest *in, const char *line, size_t n)
 		return;
 	count_add(in, day, "views", "");
 	count_add(in, day, "page", l.page);
+	/* The exit page's route names the other site's host only (handlers/leave.c). */
+	if (strncmp(l.page, LEAVE_ROUTE_PREFIX, strlen(LEAVE_ROUTE_PREFIX)) == 0 &&
+	    l.page[strlen(LEAVE_ROUTE_PREFIX)] != '\0')
+		count_add(in, day, "outbound", l.page + strlen(LEAVE_ROUTE_PREFIX));
 	visit_view(in, &l, day);
 }
 
@@ -567,9 +574,9 @@ static bool valid_day(const char *s)
 
 static int report(int argc, char **argv)
 {
-	static const char *const metrics[] = {"views",    "page",   "status", "visits",
-	                                      "entry",    "exit",   "clicks", "browser",
-	                                      "platform", "device", "isp",    "referrer"};
+	static const char *const metrics[] = {"views",  "page", "status",  "outbound", "visits",
+	                                      "entry",  "exit", "clicks",  "browser",  "platform",
+	                                      "device", "isp",  "referrer"};
 	if (argc == 2 && ctl_is_help(argv[1])) {
 		puts(report_usage);
 		return CTL_OK;
@@ -590,13 +597,14 @@ static int report(int argc, char **argv)
 	if (db == NULL)
 		return CTL_ERR;
 	struct arena *a = arena_new();
-	struct db_rows rows;
+	struct report_group *g;
+	size_t n;
 	int rc = CTL_OK;
-	if (db_traffic_report(db, a, argv[1], argv[2], argv[3], &rows) < 0)
+	if (db_traffic_report(db, a, argv[1], argv[2], argv[3], &g, &n) < 0)
 		rc = fail("cannot read the traffic aggregates: %s", db_error(db));
 	else
-		for (size_t r = 0; r < rows.nrows; r++)
-			printf("%s\t%s\n", db_cell(&rows, r, 0), db_cell(&rows, r, 1));
+		for (size_t r = 0; r < n; r++)
+			printf("%s\t%lld\n", g[r].label, g[r].count);
 	arena_free(a);
 	db_free(db);
 	return rc;

@@ -1,6 +1,7 @@
 /* staff_reports.c — /admin/reports: aggregates over a date range, each as a server-drawn SVG
  * chart beside the table of its numbers, and each table as a CSV download. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -8,6 +9,7 @@
 #include "../app/csv.h"
 #include "../app/db/db.h"
 #include "../app/db/reports.h"
+#include "../app/db/traffic.h"
 #include "../app/svgchart.h"
 #include "../app/validate.h"
 #include "../app/view.h"
@@ -144,6 +146,106 @@ static bool parse_range(struct request *req, time_t *from, time_t *to)
 	return *from <= *to && (*to - *from) / DAY < REPORT_MAX_DAYS;
 }
 
+/* The traffic section's breakdowns: one metric of traffic_daily each, small groups merged. */
+static const struct traffic_spec {
+	const char *name, *metric, *caption, *note, *head, *title, *x_label, *y_label;
+} traffic_specs[] = {
+    {"traffic_clicks", "clicks", "Page views per visit",
+     "Visits started in the range by the page views they had (10 or more as \"10+\").",
+     "Page views", "Visits by page views", "Page views in the visit", "Visits"},
+    {"traffic_pages", "page", "Top pages", "Page views in the range, by the page's route.", "Page",
+     "Page views by page", "Page", "Page views"},
+    {"traffic_entry", "entry", "Entry pages", "Visits started in the range, by their first page.",
+     "Page", "Visits by entry page", "Entry page", "Visits"},
+    {"traffic_exit", "exit", "Exit pages", "Visits started in the range, by their last page.",
+     "Page", "Visits by exit page", "Exit page", "Visits"},
+    {"traffic_outbound", "outbound", "Exits to other sites",
+     "Signed links to other sites (/leave) opened in the range, by the other site's host.", "Host",
+     "Exits by other site", "Other site", "Exits"},
+    {"traffic_referrers", "referrer", "Referrer domains",
+     "Visits started in the range, by the site that linked to the shop.", "Referrer",
+     "Visits by referrer", "Referrer", "Visits"},
+    {"traffic_browsers", "browser", "Browsers", "Visits started in the range, by browser family.",
+     "Browser", "Visits by browser", "Browser", "Visits"},
+    {"traffic_platforms", "platform", "Platforms",
+     "Visits started in the range, by operating system.", "Platform", "Visits by platform",
+     "Platform", "Visits"},
+    {"traffic_devices", "device", "Device classes", "Visits started in the range, by device class.",
+     "Device", "Visits by device class", "Device class", "Visits"},
+    {"traffic_isps", "isp", "ISPs",
+     "Visits started in the range, by the network (ASN) of the address; the address is never "
+     "kept.",
+     "ISP", "Visits by ISP", "ISP", "Visits"},
+    {"traffic_status", "status", "Status codes", "Requests in the range, by HTTP status.", "Status",
+     "Requests by status", "Status", "Requests"},
+};
+#define NTRAFFIC (sizeof(traffic_specs) / sizeof(traffic_specs[0]))
+
+/* "1".."9", "10+": by number, "other" (last after the merge) stays last. */
+static int clicks_cmp(const void *x, const void *y)
+{
+	const struct report_group *a = x, *b = y;
+	return atoi(a->label) - atoi(b->label);
+}
+
+/* The traffic section's tables (per day first, then traffic_specs' order) into t[0..1+NTRAFFIC)
+ * and their charts into svg1/svg2; *any: whether the range has any traffic.  Returns 0 or -1. */
+static int traffic_tables(struct request *req, time_t from, time_t to, const char *from_s,
+                          const char *to_s, struct report_table *t, bool *any)
+{
+	struct arena *a = req->arena;
+	struct traffic_day *days;
+	size_t ndays;
+	if (db_traffic_per_day(req->db, a, from, to, &days, &ndays) < 0)
+		return -1;
+	*any = false;
+	t[0] = (struct report_table){"traffic_daily",
+	                             "Visits and page views per day",
+	                             "Visits by the day they started; page views by their day "
+	                             "(files and the health check left out).",
+	                             3,
+	                             {"Day", "Visits", "Page views"},
+	                             0,
+	                             NULL};
+	table_init(a, &t[0], ndays);
+	for (size_t r = 0; r < ndays; r++) {
+		set_cell(&t[0], r, 0, days[r].day);
+		set_cell(&t[0], r, 1, num(a, days[r].visits));
+		set_cell(&t[0], r, 2, num(a, days[r].views));
+		*any = *any || days[r].visits > 0 || days[r].views > 0;
+	}
+	for (size_t i = 0; i < NTRAFFIC; i++) {
+		const struct traffic_spec *sp = &traffic_specs[i];
+		struct report_group *g;
+		size_t n;
+		if (db_traffic_report(req->db, a, sp->metric, from_s, to_s, &g, &n) < 0)
+			return -1;
+		if (strcmp(sp->metric, "clicks") == 0 && n > 0) {
+			size_t k = n > 0 && strcmp(g[n - 1].label, "other") == 0 ? n - 1 : n;
+			qsort(g, k, sizeof(*g), clicks_cmp);
+		}
+		struct report_table *tt = &t[1 + i];
+		*tt = (struct report_table){
+		    sp->name, sp->caption, sp->note, 2, {sp->head, sp->y_label}, 0, NULL};
+		table_init(a, tt, n);
+		for (size_t r = 0; r < n; r++) {
+			set_cell(tt, r, 0, g[r].label);
+			set_cell(tt, r, 1, num(a, g[r].count));
+		}
+		*any = *any || n > 0;
+	}
+	return 0;
+}
+
+/* The values of column c of t (whole numbers it wrote). */
+static const long long *column(struct arena *a, const struct report_table *t, int c)
+{
+	long long *v = arena_alloc(a, (t->nrows + 1) * sizeof(*v));
+	for (size_t r = 0; r < t->nrows; r++)
+		v[r] = atoll(t->cells[r * (size_t)t->ncols + (size_t)c]);
+	return v;
+}
+
 enum { T_REGISTRATIONS, T_ORDERS, T_PENDING, T_VISIT_COUNTS, T_LAST_VISITS, T_CATEGORIES, T__MAX };
 
 int handle_staff_reports(struct request *req, struct response *res)
@@ -278,18 +380,21 @@ int handle_staff_reports(struct request *req, struct response *res)
 		cat_v[r] = (cat[r].cents + 50) / 100;
 	}
 
+	struct report_table tr[1 + NTRAFFIC];
+	bool any_traffic;
+	if (traffic_tables(req, from, to, from_s, to_s, tr, &any_traffic) < 0)
+		return -1;
+
 	if (csv) {
 		for (int i = 0; i < T__MAX; i++)
 			if (strcmp(want, t[i].name) == 0)
 				return send_csv(req, res, &t[i], from_s, to_s);
+		for (size_t i = 0; i < 1 + NTRAFFIC; i++)
+			if (strcmp(want, tr[i].name) == 0)
+				return send_csv(req, res, &tr[i], from_s, to_s);
 		view_error(req, res, 400);
 		return 0;
 	}
-
-	const char **tables;
-	size_t ntraffic;
-	if (db_report_traffic_tables(req->db, a, &tables, &ntraffic) < 0)
-		return -1;
 
 	const struct chart_spec specs[][2] = {
 	    [T_REGISTRATIONS] = {{SVGCHART_BAR, "chart-registrations", "Registrations per week",
@@ -316,10 +421,38 @@ int handle_staff_reports(struct request *req, struct response *res)
 	for (int i = 0; i < T__MAX; i++)
 		add_section(l, &t[i], chart(req, &t[i], &specs[i][0]),
 		            specs[i][1].id != NULL ? chart(req, &t[i], &specs[i][1]) : NULL, query);
-	struct tlist *tl = tdict_list(ctx, "traffic_tables");
-	for (size_t i = 0; i < ntraffic; i++)
-		tdict_set_ref(tlist_add(tl), "name", tables[i]);
-	tdict_set_bool(ctx, "traffic", ntraffic > 0);
+	struct tlist *tl = tdict_list(ctx, "traffic_reports");
+	if (any_traffic) {
+		/* "MM-DD" on the axis of the days; the table has the year. */
+		const char **day_l = arena_alloc(a, (tr[0].nrows + 1) * sizeof(char *));
+		for (size_t r = 0; r < tr[0].nrows; r++)
+			day_l[r] = tr[0].cells[r * (size_t)tr[0].ncols] + 5;
+		struct chart_spec visits = {SVGCHART_LINE,
+		                            "chart-traffic-visits",
+		                            "Visits per day",
+		                            "Day (month-day)",
+		                            "Visits",
+		                            column(a, &tr[0], 1),
+		                            day_l},
+		                  views = {SVGCHART_LINE,
+		                           "chart-traffic-views",
+		                           "Page views per day",
+		                           "Day (month-day)",
+		                           "Page views",
+		                           column(a, &tr[0], 2),
+		                           day_l};
+		add_section(tl, &tr[0], chart(req, &tr[0], &visits), chart(req, &tr[0], &views),
+		            query);
+		for (size_t i = 0; i < NTRAFFIC; i++) {
+			const struct traffic_spec *sp = &traffic_specs[i];
+			struct chart_spec c = {SVGCHART_BAR, arena_printf(a, "chart-%s", sp->name),
+			                       sp->title,    sp->x_label,
+			                       sp->y_label,  column(a, &tr[1 + i], 1),
+			                       NULL};
+			add_section(tl, &tr[1 + i], chart(req, &tr[1 + i], &c), NULL, query);
+		}
+	}
+	tdict_set_bool(ctx, "traffic", any_traffic);
 	res->no_store = true;
 	return view_render(req, res, 200, "admin/reports", ctx);
 }

@@ -45,11 +45,6 @@ static const char SQL_CATEGORIES[] =
     "WHERE day BETWEEN ? AND ? GROUP BY category_id, category "
     "ORDER BY SUM(revenue_cents) DESC, category, category_id";
 
-/* information_schema lists only the tables this connection holds a privilege on. */
-static const char SQL_TRAFFIC_TABLES[] =
-    "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
-    "AND TABLE_NAME LIKE 'traffic\\_daily\\_%' ORDER BY TABLE_NAME";
-
 static const char *const pending_labels[] = {"under 1 day", "1-2 days", "3-6 days",
                                              "7 days or more"};
 static const char *const visit_count_labels[] = {"0", "1", "2-4", "5-9", "10-19", "20 or more"};
@@ -191,32 +186,6 @@ int db_report_categories(struct db *db, struct arena *a, time_t from, time_t to,
 	*n = rows.nrows;
 	report_merge_small(g, n);
 	*groups = g;
-	return 0;
-}
-
-int db_report_traffic_tables(struct db *db, struct arena *a, const char ***names, size_t *n)
-{
-	struct db_rows rows;
-	*n = 0;
-	if (db_query(db, a, SQL_TRAFFIC_TABLES, DB_NOARGS, &rows) < 0)
-		return -1;
-	const char **l = arena_alloc(a, (rows.nrows + 1) * sizeof(*l));
-	for (size_t r = 0; r < rows.nrows; r++) {
-		const char *t = db_cell(&rows, r, 0);
-		/* A name from the catalogue, matched by the LIKE above: still only a plain
-		 * identifier goes into SQL. */
-		size_t len = t != NULL ? strlen(t) : 0;
-		if (len == 0 || len > 64 ||
-		    strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789_") != len)
-			continue;
-		struct db_rows one;
-		if (db_query(db, a, arena_printf(a, "SELECT 1 FROM `%s` LIMIT 1", t), DB_NOARGS,
-		             &one) < 0)
-			return -1;
-		if (one.nrows > 0)
-			l[(*n)++] = t;
-	}
-	*names = l;
 	return 0;
 }
 

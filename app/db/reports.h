@@ -64,14 +64,6 @@ int db_report_last_visits(struct db *db, struct arena *a, struct report_group **
  */
 int db_report_categories(struct db *db, struct arena *a, time_t from, time_t to,
                          struct report_group **groups, size_t *n);
-/*
- * The daily traffic aggregate tables (traffic_daily_*) this connection may
- * read that hold at least one row, in arena a.  None (the ingestion has
- * not run, or the tables do not exist yet) stores *n = 0.  Returns 0, or -1
- * on a database error.
- */
-int db_report_traffic_tables(struct db *db, struct arena *a, const char ***names, size_t *n);
-
 /* Day t (a time_t, read in UTC) as "YYYY-MM-DD" into out; a year past 9999 gives
  * "0000-00-00". */
 void report_day_text(time_t t, char out[11]);

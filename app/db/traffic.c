@@ -7,6 +7,7 @@
 
 #include "../arena.h"
 #include "db.h"
+#include "reports.h"
 
 static const char SQL_SOURCE_ENSURE[] = "INSERT IGNORE INTO traffic_sources (name) VALUES (?)";
 static const char SQL_POS[] = "SELECT inode, log_offset FROM traffic_sources WHERE name = ?";
@@ -52,11 +53,15 @@ static const char SQL_POS_SET[] =
     "malformed = malformed + ?, updated_at = UTC_TIMESTAMP(6) WHERE name = ?";
 static const char SQL_EXPIRE[] =
     "DELETE FROM traffic_visits WHERE last_at < UTC_TIMESTAMP() - INTERVAL ? DAY LIMIT 10000";
-/* Groups under the minimum become "other"; "other" sorts last whatever its size. */
+/* Each value's sum over the range, largest first; report_merge_small merges the small ones. */
 static const char SQL_REPORT[] =
-    "SELECT g, SUM(n) AS total FROM (SELECT IF(SUM(n) < ?, 'other', value) AS g, SUM(n) AS n "
-    "FROM traffic_daily WHERE metric = ? AND day BETWEEN ? AND ? GROUP BY value) t "
-    "GROUP BY g ORDER BY g = 'other', total DESC, g";
+    "SELECT value, SUM(n) AS total FROM traffic_daily WHERE metric = ? AND day BETWEEN ? AND ? "
+    "GROUP BY value ORDER BY total DESC, value";
+/* Visits and page views of each day of the range that has any (the caller fills the rest). */
+static const char SQL_PER_DAY[] =
+    "SELECT DATE_FORMAT(day, '%Y-%m-%d'), SUM(IF(metric = 'visits', n, 0)), "
+    "SUM(IF(metric = 'views', n, 0)) FROM traffic_daily WHERE metric IN ('visits', 'views') "
+    "AND day BETWEEN ? AND ? GROUP BY day ORDER BY day";
 
 int db_traffic_pos_get(struct db *db, struct arena *a, const char *name, struct traffic_pos *out)
 {
@@ -162,9 +167,49 @@ long long db_traffic_expire(struct db *db, int days)
 }
 
 int db_traffic_report(struct db *db, struct arena *a, const char *metric, const char *from,
-                      const char *to, struct db_rows *out)
+                      const char *to, struct report_group **groups, size_t *n)
 {
-	return db_query(
-	    db, a, SQL_REPORT,
-	    DB_ARGS(DB_INT(TRAFFIC_MIN_GROUP), DB_STR(metric), DB_STR(from), DB_STR(to)), out);
+	struct db_rows rows;
+	if (db_query(db, a, SQL_REPORT, DB_ARGS(DB_STR(metric), DB_STR(from), DB_STR(to)), &rows) <
+	    0)
+		return -1;
+	struct report_group *g = arena_alloc(a, (rows.nrows + 1) * sizeof(*g));
+	for (size_t r = 0; r < rows.nrows; r++)
+		g[r] = (struct report_group){.label = db_cell(&rows, r, 0),
+		                             .count = db_cell_int(&rows, r, 1)};
+	*n = rows.nrows;
+	report_merge_small(g, n);
+	*groups = g;
+	return 0;
+}
+
+int db_traffic_per_day(struct db *db, struct arena *a, time_t from, time_t to,
+                       struct traffic_day **days, size_t *n)
+{
+	char f[11], t[11];
+	report_day_text(from, f);
+	report_day_text(to, t);
+	struct db_rows rows;
+	if (db_query(db, a, SQL_PER_DAY, DB_ARGS(DB_STR(f), DB_STR(t)), &rows) < 0)
+		return -1;
+	size_t count = (size_t)((to - from) / 86400) + 1;
+	struct traffic_day *d = arena_alloc(a, count * sizeof(*d));
+	for (size_t i = 0; i < count; i++) {
+		report_day_text(from + (time_t)i * 86400, d[i].day);
+		d[i].visits = d[i].views = 0;
+	}
+	/* Both lists are in day order: walk them together. */
+	size_t i = 0;
+	for (size_t r = 0; r < rows.nrows; r++) {
+		const char *day = db_cell(&rows, r, 0);
+		while (i < count && day != NULL && strcmp(d[i].day, day) < 0)
+			i++;
+		if (i == count || day == NULL || strcmp(d[i].day, day) != 0)
+			continue;
+		d[i].visits = db_cell_int(&rows, r, 1);
+		d[i].views = db_cell_int(&rows, r, 2);
+	}
+	*days = d;
+	*n = count;
+	return 0;
 }

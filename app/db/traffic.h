@@ -5,13 +5,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 struct arena;
 struct db;
-struct db_rows;
-
-/* Values counted fewer times than this in a report's range are merged into "other". */
-#define TRAFFIC_MIN_GROUP 5
+struct report_group;
 
 /* Where a log stands. */
 struct traffic_pos {
@@ -73,11 +71,25 @@ int db_traffic_batch_write(struct db *db, const struct traffic_batch *b);
 long long db_traffic_expire(struct db *db, int days);
 
 /*
- * The report of metric over the days [from, to] ("YYYY-MM-DD"): rows (value, n), largest
- * first, with every value counted fewer than TRAFFIC_MIN_GROUP times merged into one row
- * "other" (last).  Returns 0 or -1.
+ * The report of metric over the days [from, to] ("YYYY-MM-DD"): groups (label: the value,
+ * count: its sum), largest first, merged by report_merge_small (reports.h): every value
+ * counted fewer than REPORT_MIN_GROUP times goes into one group "other" (last), which is never
+ * itself 1 to 4.  In arena a.  Returns 0 or -1.
  */
 int db_traffic_report(struct db *db, struct arena *a, const char *metric, const char *from,
-                      const char *to, struct db_rows *out);
+                      const char *to, struct report_group **groups, size_t *n);
+
+/* One day of the traffic: visits started and page views. */
+struct traffic_day {
+	char day[11]; /* "YYYY-MM-DD" */
+	long long visits, views;
+};
+
+/*
+ * Every day from..to (midnight UTC of each, inclusive) in order, with its visits and page
+ * views (0 for a day without rows), in arena a.  Returns 0 or -1.
+ */
+int db_traffic_per_day(struct db *db, struct arena *a, time_t from, time_t to,
+                       struct traffic_day **days, size_t *n);
 
 #endif

@@ -422,12 +422,15 @@ static const struct privacy_write writes[] = {
     {R(ROLE_BILLING), "UPDATE", "payment_refunds", "status, finished_at"},
     {R(ROLE_BILLING), "INSERT", "disclosures", NULL},
     /* The reports (/admin/reports) read only the aggregate views of schema/031: counts per
-     * day, per visit count and per category, never a row about one person. */
+     * day, per visit count and per category, never a row about one person... */
     {R(ROLE_ANALYST) | R(ROLE_ADMIN), "SELECT", "report_registrations_daily", NULL},
     {R(ROLE_ANALYST) | R(ROLE_ADMIN), "SELECT", "report_pending_daily", NULL},
     {R(ROLE_ANALYST) | R(ROLE_ADMIN), "SELECT", "report_visits", NULL},
     {R(ROLE_ANALYST) | R(ROLE_ADMIN), "SELECT", "report_orders_daily", NULL},
     {R(ROLE_ANALYST) | R(ROLE_ADMIN), "SELECT", "report_categories_daily", NULL},
+    /* ...and the traffic aggregates of schema/029 (`dittoctl traffic ingest`): counts per day,
+     * metric and value (a route, host, browser, status), no address, visit or person. */
+    {R(ROLE_ANALYST) | R(ROLE_ADMIN), "SELECT", "traffic_daily", NULL},
     /* Both write the order's history and message its customer (addressed at delivery). */
     {R(ROLE_BILLING) | R(ROLE_SUPPORT), "INSERT", "order_status_history", NULL},
     {R(ROLE_BILLING) | R(ROLE_SUPPORT), "INSERT", "outbox", NULL},
