@@ -2,7 +2,10 @@
  * number of the weekly and category tables as seeded, small categories merged into "other",
  * the distributions equal to the database's own counts, each chart an SVG with a title and
  * labelled axes, a table as formula-safe CSV, bad ranges refused with 400, no username, email
- * or customer link on the page, and 403 for every role but analyst and admin. */
+ * or customer link on the page, and 403 for every role but analyst and admin.  The month's
+ * traffic is a log in nginx's ditto_traffic format put through `dittoctl traffic ingest`: its
+ * tables (visits and views per day, zero-filled; the breakdowns, small groups merged into
+ * "other") and their CSV are checked number for number. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -59,6 +62,18 @@ static const struct {
     {"2010-02-27", 0, 5, 1000, "paid"}, {"2010-04-01", 1, 5, 2500, "paid"},
 };
 
+#define FIREFOX "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+#define IPHONE                                                                                     \
+	"Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "     \
+	"like "                                                                                    \
+	"Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+#define CHROME_WIN                                                                                 \
+	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "        \
+	"Chrome/131.0.0.0 Safari/537.36"
+#define TRAFFIC_VISITS 60
+
+static char traffic_source[41];
+
 static void sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void sql(const char *fmt, ...)
 {
@@ -78,6 +93,80 @@ static void unseed(void)
 	    "WHERE o.nonce LIKE 'rpt-%%'");
 	sql("DELETE FROM orders WHERE nonce LIKE 'rpt-%%'");
 	sql("DELETE FROM customers WHERE username LIKE 'rpt\\_%%'");
+	/* The test owns the traffic of March 2010 and the days around it too. */
+	sql("DELETE FROM traffic_daily WHERE day BETWEEN '2010-02-20' AND '2010-04-10'");
+	sql("DELETE FROM traffic_visits WHERE day BETWEEN '2010-02-20' AND '2010-04-10'");
+	if (traffic_source[0] != '\0')
+		sql("DELETE FROM traffic_sources WHERE name = '%s'", traffic_source);
+}
+
+/* One request of visit i in nginx's ditto_traffic format, minute m of its hour. */
+static void put_request(FILE *f, int day, int i, int m, const char *req, int status,
+                        const char *ref, const char *ua)
+{
+	fprintf(f,
+	        "2010-%02d-%02dT%02d:%02d:00+00:00 203.0.113.%d \"%s\" %d 512 0.003 \"%s\" "
+	        "\"%s\" %016x%016x\n",
+	        day > 31 ? 4 : 3, day > 31 ? day - 31 : day, i % 2 ? 15 : 10, m, i % 250, req,
+	        status, ref, ua, (unsigned)getpid(), 1000u + (unsigned)i);
+}
+
+/* The month's traffic: 60 visits, two on each day of 1-30 March (none on the 31st), one on 1
+ * April.  Visit i: browser by i % 3 (Firefox on Linux, Safari on an iPhone, Chrome on
+ * Windows); referrer search.example (i % 4 == 0), news.example (i % 4 == 2), rare.example (3,
+ * 7, 11), odd.example (15, 19: a port, dropped) or none; 1 + i % 3 pages of "/" or "/catalog"
+ * (even, odd), "/product/{id}", "/cart", a stylesheet (404 when i % 10 == 0) and, for odd i, a
+ * POST; then an exit to partner.example (i % 5 == 4), tiny.example (0, 1) or far.example (2, 3,
+ * 5).  The expected numbers below are worked out from these rules by hand. */
+static void seed_traffic(void)
+{
+	char log[512], cmd[2048];
+	snprintf(traffic_source, sizeof(traffic_source), "test-reports-%d", (int)getpid());
+	snprintf(log, sizeof(log), "%s/run/test-reports-%d.log", env_state(), (int)getpid());
+	FILE *f = fopen(log, "w");
+	assert_non_null(f);
+	static const char *const uas[] = {FIREFOX, IPHONE, CHROME_WIN};
+	for (int i = 0; i <= TRAFFIC_VISITS; i++) {
+		int day = i == TRAFFIC_VISITS ? 32 : 1 + i / 2, m = 0;
+		const char *ua = uas[i % 3];
+		const char *ref = "-";
+		if (i % 4 == 0)
+			ref = "https://search.example";
+		else if (i % 4 == 2)
+			ref = "https://news.example";
+		else if (i == 3 || i == 7 || i == 11)
+			ref = "https://rare.example";
+		else if (i == 15 || i == 19)
+			ref = "https://odd.example:8443";
+		const char *pages[] = {i % 2 ? "GET /catalog" : "GET /", "GET /product/{id}",
+		                       "GET /cart"};
+		int n = 1 + i % 3;
+		for (int p = 0; p < n; p++) {
+			put_request(f, day, i, m++, pages[p], 200, p == 0 ? ref : "=", ua);
+			if (p == 0)
+				put_request(f, day, i, m++, "GET /static/style.css",
+				            i % 10 == 0 ? 404 : 200, "=", ua);
+		}
+		if (i % 2)
+			put_request(f, day, i, m++, "POST /cart", 303, "=", ua);
+		const char *exit = NULL;
+		if (i % 5 == 4)
+			exit = "GET /leave/partner.example";
+		else if (i == 0 || i == 1)
+			exit = "GET /leave/tiny.example";
+		else if (i == 2 || i == 3 || i == 5)
+			exit = "GET /leave/far.example";
+		if (exit != NULL)
+			put_request(f, day, i, m++, exit, 200, "=", ua);
+	}
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+	         "\"$BUILD\"/dittoctl --config '%s/ditto.conf' traffic ingest --log '%s' "
+	         "--source '%s' >/dev/null",
+	         env_state(), log, traffic_source);
+	if (system(cmd) != 0)
+		harness_die("traffic ingest of %s failed", log);
+	unlink(log);
 }
 
 static void seed(void)
@@ -137,6 +226,7 @@ static int setup(void **state)
 	root = harness_connect_as("root", NULL);
 	unseed();
 	seed();
+	seed_traffic();
 	struct member m;
 	member_new(&m, ROLE_ANALYST);
 	memset(&analyst, 0, sizeof(analyst));
@@ -318,9 +408,132 @@ static void test_every_chart_is_an_svg_with_a_title_and_labelled_axes(void **sta
 	/* A bar carries its number: the week of 15 March had 6 registrations. */
 	assert_has(body, "<title>03-15: 6</title>");
 	assert_null(strstr(body, "<script"));
-	/* The traffic section stands apart and says there is nothing yet. */
+	assert_has(body, "id=\"report-traffic\"");
+	assert_has(body, "<title id=\"chart-traffic-visits-title\">Visits per day</title>");
+	assert_has(body, "<title id=\"chart-traffic-views-title\">Page views per day</title>");
+	assert_has(body, "<title id=\"chart-traffic_outbound-title\">Exits by other site</title>");
+	assert_has(body, ">Other site</text>");
+	assert_null(strstr(body, "No traffic data yet."));
+	free(body);
+	/* A range without traffic: the traffic section says so, and shows no table. */
+	body = page("from=2009-03-01&to=2009-03-31");
 	assert_has(body, "id=\"report-traffic\"");
 	assert_has(body, "No traffic data yet.");
+	assert_null(strstr(body, "id=\"table-traffic_daily\""));
+	free(body);
+}
+
+/* The page views of each day of March (visits: two a day, none on the 31st). */
+static const int views_per_day[31] = {5, 6, 7, 3, 5, 5, 3, 5, 5, 4, 4, 5, 4, 4, 6, 3,
+                                      4, 6, 3, 5, 5, 3, 5, 5, 4, 4, 5, 4, 4, 6, 0};
+
+/* Each breakdown as "label\tcount\n" rows, in the page's order. */
+static const struct {
+	const char *table, *head, *count_head, *rows;
+} breakdowns[] = {
+    {"traffic_clicks", "Page views", "Visits", "1\t14\n2\t21\n3\t19\n4\t6\n"},
+    {"traffic_pages", "Page", "Page views",
+     "/product/{id}\t40\n/\t30\n/catalog\t30\n/cart\t20\n/leave/partner.example\t12\n"
+     "other\t5\n"},
+    {"traffic_entry", "Page", "Visits", "/\t30\n/catalog\t30\n"},
+    {"traffic_exit", "Page", "Visits",
+     "/product/{id}\t15\n/cart\t14\n/leave/partner.example\t12\n/\t7\n/catalog\t7\nother\t5\n"},
+    {"traffic_outbound", "Host", "Exits", "partner.example\t12\nother\t5\n"},
+    {"traffic_referrers", "Referrer", "Visits",
+     "(direct)\t25\nnews.example\t15\nsearch.example\t15\nother\t5\n"},
+    {"traffic_browsers", "Browser", "Visits", "Chrome\t20\nFirefox\t20\nSafari\t20\n"},
+    {"traffic_platforms", "Platform", "Visits", "iOS\t20\nLinux\t20\nWindows\t20\n"},
+    {"traffic_devices", "Device", "Visits", "desktop\t40\nmobile\t20\n"},
+    {"traffic_status", "Status", "Requests", "200\t191\n303\t30\n404\t6\n"},
+};
+
+/* rows ("label\tn\n"...) as the table's body rows and as CSV lines, appended to html, csv. */
+static void expect_rows(const char *rows, char *html, size_t hcap, char *csv, size_t ccap)
+{
+	char label[256];
+	long long n;
+	for (const char *p = rows; *p != '\0';) {
+		const char *tab = strchr(p, '\t');
+		assert_non_null(tab);
+		snprintf(label, sizeof(label), "%.*s", (int)(tab - p), p);
+		n = atoll(tab + 1);
+		size_t hl = strlen(html), cl = strlen(csv);
+		snprintf(html + hl, hcap - hl, "<tr><th scope=\"row\">%s</th><td>%lld</td></tr>\n",
+		         label, n);
+		snprintf(csv + cl, ccap - cl, "%s,%lld\r\n", label, n);
+		p = strchr(tab, '\n');
+		assert_non_null(p);
+		p++;
+	}
+}
+
+/* The body of the CSV of table as the analyst, asserted 200 (malloc'd). */
+static char *csv_of(const char *table)
+{
+	struct http_resp r;
+	char path[256];
+	snprintf(path, sizeof(path), "/admin/reports?" RANGE "&format=csv&table=%s", table);
+	assert_int_equal(staff_get(&analyst, path, &r), 200);
+	char *body = strdup(r.body);
+	http_resp_free(&r);
+	return body;
+}
+
+static void test_traffic_per_day_is_the_seeded_log_every_day_present(void **state)
+{
+	(void)state;
+	char *body = page(RANGE);
+	char *t = table_of(body, "traffic_daily");
+	assert_int_equal(count_rows(t), 31);
+	static char html[8192], csv[4096];
+	html[0] = '\0';
+	snprintf(csv, sizeof(csv), "Day,Visits,Page views\r\n");
+	for (int d = 0; d < 31; d++) {
+		int visits = d < 30 ? 2 : 0;
+		size_t hl = strlen(html), cl = strlen(csv);
+		snprintf(html + hl, sizeof(html) - hl,
+		         "<tr><th scope=\"row\">2010-03-%02d</th><td>%d</td><td>%d</td></tr>\n",
+		         d + 1, visits, views_per_day[d]);
+		snprintf(csv + cl, sizeof(csv) - cl, "2010-03-%02d,%d,%d\r\n", d + 1, visits,
+		         views_per_day[d]);
+	}
+	assert_has(t, html);
+	char *c = csv_of("traffic_daily");
+	assert_string_equal(c, csv);
+	/* One point per day on both lines; a point carries its number. */
+	assert_has(body, "<title>03-03: 7</title>");
+	assert_has(body, "<title>03-31: 0</title>");
+	free(c);
+	free(t);
+	free(body);
+}
+
+static void test_traffic_breakdowns_are_the_seeded_log_small_groups_merged(void **state)
+{
+	(void)state;
+	char *body = page(RANGE);
+	for (size_t i = 0; i < sizeof(breakdowns) / sizeof(breakdowns[0]); i++) {
+		static char html[8192], csv[4096];
+		html[0] = '\0';
+		snprintf(csv, sizeof(csv), "%s,%s\r\n", breakdowns[i].head,
+		         breakdowns[i].count_head);
+		expect_rows(breakdowns[i].rows, html, sizeof(html), csv, sizeof(csv));
+		char *t = table_of(body, breakdowns[i].table);
+		if (strstr(t, html) == NULL)
+			fail_msg("%s:\n%s\nwant rows:\n%s", breakdowns[i].table, t, html);
+		char *c = csv_of(breakdowns[i].table);
+		if (strcmp(c, csv) != 0)
+			fail_msg("%s CSV:\n%s\nwant:\n%s", breakdowns[i].table, c, csv);
+		free(c);
+		free(t);
+	}
+	/* The ISP needs an ASN database the stack has not: every visit is "unknown". */
+	char *t = table_of(body, "traffic_isps");
+	assert_has(t, "<tr><th scope=\"row\">unknown</th><td>60</td></tr>");
+	free(t);
+	/* The address is never shown, nor the day of 1 April outside the range. */
+	assert_null(strstr(body, "203.0.113."));
+	assert_null(strstr(body, "2010-04-01</th>"));
 	free(body);
 }
 
@@ -429,6 +642,11 @@ static void test_analyst_and_admin_open_it_every_other_role_gets_403(void **stat
 		    staff_get(&c, "/admin/reports?" RANGE "&format=csv&table=orders", &r),
 		    may ? 200 : 403);
 		http_resp_free(&r);
+		assert_int_equal(
+		    staff_get(&c, "/admin/reports?" RANGE "&format=csv&table=traffic_referrers",
+		              &r),
+		    may ? 200 : 403);
+		http_resp_free(&r);
 		/* The menu offers the page exactly to those who may open it. */
 		assert_int_equal(staff_get(&c, "/admin", &r), 200);
 		assert_int_equal(strstr(r.body, "href=\"/admin/reports\"") != NULL, may);
@@ -446,6 +664,8 @@ int main(void)
 	    cmocka_unit_test(test_top_categories_merge_those_under_five_orders_into_other),
 	    cmocka_unit_test(test_distributions_match_the_database_and_show_no_group_under_five),
 	    cmocka_unit_test(test_every_chart_is_an_svg_with_a_title_and_labelled_axes),
+	    cmocka_unit_test(test_traffic_per_day_is_the_seeded_log_every_day_present),
+	    cmocka_unit_test(test_traffic_breakdowns_are_the_seeded_log_small_groups_merged),
 	    cmocka_unit_test(test_page_names_no_person),
 	    cmocka_unit_test(test_csv_download_is_the_table),
 	    cmocka_unit_test(test_bad_ranges_and_formats_are_400),
