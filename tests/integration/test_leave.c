@@ -1,5 +1,6 @@
 /* test_leave.c — /leave: a link the shop signed opens the notice; a tampered or missing
- * signature is 400 without the link; it never redirects; only http(s) addresses. */
+ * signature is 400 without the link; it never redirects; only http(s) addresses; the traffic
+ * log names the exit by its host only. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <sodium.h>
@@ -131,6 +133,39 @@ static void test_javascript_data_and_relative_addresses_are_refused_even_signed(
 	}
 }
 
+/* The traffic log counts the exit by the host alone: the route is /leave/HOST (lower case, no
+ * port, path or query); a refused link logs the plain route. */
+static void test_the_traffic_log_names_only_the_exits_host(void **state)
+{
+	(void)state;
+	char to[256], host[128], sig[64], needle[200];
+	snprintf(host, sizeof(host), "shop-%d.example.org", (int)getpid());
+	snprintf(to, sizeof(to), "https://Shop-%d.Example.ORG:8443/merch/%d?secret=q%d#top",
+	         (int)getpid(), (int)getpid(), (int)getpid());
+	sign(PURPOSE, to, sig);
+	struct http_resp r;
+	leave(to, sig, &r);
+	assert_int_equal(r.status, 200);
+	http_resp_free(&r);
+	sign(PURPOSE, "http://[2001:db8::1]/x", sig);
+	leave("http://[2001:db8::1]/x", sig, &r);
+	assert_int_equal(r.status, 200);
+	http_resp_free(&r);
+	sleep(1); /* nginx writes each line when its request ends; let the last one land */
+	char path[512];
+	snprintf(path, sizeof(path), "%s/log/traffic.log", env_state());
+	static char text[1 << 22];
+	slurp_file(path, text, sizeof(text));
+	snprintf(needle, sizeof(needle), "\"GET /leave/%s\" 200 ", host);
+	assert_non_null(strstr(text, needle));
+	assert_non_null(strstr(text, "\"GET /leave/other-host\" 200 "));
+	snprintf(needle, sizeof(needle), "secret=q%d", (int)getpid());
+	assert_null(strstr(text, needle));
+	snprintf(needle, sizeof(needle), "/merch/%d", (int)getpid());
+	assert_null(strstr(text, needle));
+	assert_null(strstr(text, "2001:db8::1]"));
+}
+
 int main(void)
 {
 	harness_require_stack();
@@ -141,6 +176,7 @@ int main(void)
 	    cmocka_unit_test(test_a_signed_link_shows_the_notice_and_the_link),
 	    cmocka_unit_test(test_a_tampered_or_missing_signature_is_400_without_the_link),
 	    cmocka_unit_test(test_javascript_data_and_relative_addresses_are_refused_even_signed),
+	    cmocka_unit_test(test_the_traffic_log_names_only_the_exits_host),
 	};
 	return cmocka_run_group_tests_name("leave", tests, NULL, NULL);
 }
