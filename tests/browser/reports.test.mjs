@@ -1,10 +1,13 @@
 // Browser test of /admin/reports with JavaScript off, at 1280 px: a month (February 2022) of
-// registrations and orders seeded by SQL, the analyst signs in, picks the month with the date
-// form, and the page shows one SVG chart per report beside its table, the weekly numbers as
-// seeded, and the traffic section apart. Screenshot: STATE/log/reports-1280.png.
+// registrations and orders seeded by SQL and of traffic written as nginx's ditto_traffic log and
+// put through `dittoctl traffic ingest`, the analyst signs in, picks the month with the date
+// form, and the page shows one SVG chart per report beside its table, the weekly numbers and
+// the daily visits and page views as seeded. Screenshot: STATE/log/reports-1280.png.
+import fs from 'node:fs';
+import path from 'node:path';
 import {
-  STAFF, check, expectText, go as goTo, main, memberNew, newPage, screenshot, sqlRoot, staffSignIn,
-  suffix,
+  STAFF, STATE, check, dittoctl, expectText, go as goTo, main, memberNew, newPage, screenshot,
+  sqlRoot, staffSignIn, suffix,
 } from './lib.mjs';
 
 const go = (page, p) => goTo(page, STAFF, p);
@@ -20,10 +23,67 @@ const rnd = (n) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return 
 const iso = (t) => new Date(t).toISOString().slice(0, 10);
 const monday = (t) => t - ((new Date(t).getUTCDay() + 6) % 7) * DAY;
 
+const SOURCE = `browser-reports-${suffix}`.slice(0, 40);
+
 function unseed() {
   sqlRoot(`DELETE l FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.nonce LIKE 'rptb-%';
     DELETE FROM orders WHERE nonce LIKE 'rptb-%';
-    DELETE FROM customers WHERE username LIKE 'rptb\\_%';`);
+    DELETE FROM customers WHERE username LIKE 'rptb\\_%';
+    DELETE FROM traffic_daily WHERE day BETWEEN '2022-01-25' AND '2022-03-05';
+    DELETE FROM traffic_visits WHERE day BETWEEN '2022-01-25' AND '2022-03-05';
+    DELETE FROM traffic_sources WHERE name = '${SOURCE}';`);
+}
+
+const AGENTS = [
+  'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
+];
+const REFERRERS = ['-', '-', 'https://search.example', 'https://news.example', 'https://forum.example', 'https://rare.example'];
+const PAGES = ['/', '/catalog', '/category/{slug}', '/product/{id}', '/product/{id}', '/cart', '/checkout', '/privacy'];
+const EXITS = ['partner.example', 'partner.example', 'maker.example', 'blog.example'];
+const hex = (n) => n.toString(16).padStart(16, '0');
+
+// Writes the month's traffic log (ditto_traffic format) and ingests it; returns the expected
+// visits and page views per day (day -> [visits, views]).
+function seedTraffic() {
+  const perDay = new Map();
+  const lines = [];
+  let v = 0;
+  for (let d = 0; d < DAYS; d++) {
+    const day = iso(FROM + d * DAY);
+    const visits = 4 + rnd(9);
+    let views = 0;
+    for (let i = 0; i < visits; i++, v++) {
+      const ua = AGENTS[rnd(AGENTS.length)];
+      const cookie = `${hex(Number.parseInt(suffix.slice(0, 8), 36) || 1)}${hex(v)}`.slice(0, 32);
+      const hour = String(6 + Math.floor((i * 16) / visits)).padStart(2, '0');
+      let minute = 0;
+      const line = (page, status, ref) => lines.push(`${day}T${hour}:${String(minute++).padStart(2, '0')}:00+00:00 `
+        + `198.51.100.${1 + rnd(250)} "GET ${page}" ${status} 2048 0.004 "${ref}" "${ua}" ${cookie}`);
+      const n = 1 + rnd(6);
+      for (let p = 0; p < n; p++) line(PAGES[p === 0 ? rnd(3) : rnd(PAGES.length)], 200, p === 0 ? REFERRERS[rnd(REFERRERS.length)] : '=');
+      line('/static/style.css', 200, '=');
+      views += n;
+      if (rnd(4) === 0) {
+        line(`/leave/${EXITS[rnd(EXITS.length)]}`, 200, '=');
+        views++;
+      }
+    }
+    perDay.set(day, [visits, views]);
+  }
+  const file = path.join(STATE, 'run', `${SOURCE}.log`);
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  try {
+    const out = dittoctl(['traffic', 'ingest', '--log', file, '--source', SOURCE]);
+    check(out.startsWith(`lines ${lines.length}, malformed 0`), `traffic ingest said: ${out}`);
+  } finally {
+    fs.unlinkSync(file);
+  }
+  return perDay;
 }
 
 // Seeds the month; returns the expected registrations and orders per week (Monday -> count).
@@ -69,6 +129,7 @@ function seedMonth() {
 test('reports_show_a_seeded_month_as_charts_and_tables_at_1280px', async ({ browser }) => {
   unseed();
   const want = seedMonth();
+  const traffic = seedTraffic();
   try {
     const page = await newPage(browser, { width: 1280, height: 900 });
     await staffSignIn(page, memberNew('analyst', 'rp'));
@@ -86,9 +147,10 @@ test('reports_show_a_seeded_month_as_charts_and_tables_at_1280px', async ({ brow
     check(resp.status() === 200, `showing February 2022 answered ${resp.status()}`);
     await expectText(page, 'From 2022-02-01 to 2022-02-28', 'the chosen range');
 
-    // One chart per report (orders and revenue share a table), each with its title.
+    // One chart per report (orders and revenue share a table, and visits and page views per
+    // day), each with its title: 7, then 2 + 11 of the traffic.
     const svgs = page.locator('main svg.chart');
-    check(await svgs.count() === 7, `${await svgs.count()} charts, want 7`);
+    check(await svgs.count() === 20, `${await svgs.count()} charts, want 20`);
     for (const id of ['registrations', 'orders', 'revenue', 'pending', 'visit-counts', 'last-visits', 'categories'])
       check(await page.locator(`svg title#chart-${id}-title`).count() === 1, `chart ${id} has no title`);
     const bars = page.locator('svg[aria-labelledby="chart-registrations-title"] rect');
@@ -104,7 +166,18 @@ test('reports_show_a_seeded_month_as_charts_and_tables_at_1280px', async ({ brow
     // Rare categories are merged, never listed with fewer than 5 orders.
     const cats = await page.locator('#table-categories tbody tr td:first-of-type').allInnerTexts();
     check(cats.every((c) => Number(c) >= 5), `a category row of fewer than 5 orders: ${cats}`);
-    await expectText(page, 'No traffic data yet.', 'the traffic section');
+    // Traffic: every day of the month with its visits and page views as seeded.
+    const days = await page.locator('#table-traffic_daily tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [tr.querySelector('th').textContent, ...[...tr.querySelectorAll('td')].map((td) => td.textContent)]));
+    const gotDays = JSON.stringify(days);
+    const expDays = JSON.stringify([...traffic.entries()].map(([k, [vi, vw]]) => [k, String(vi), String(vw)]));
+    check(gotDays === expDays, `traffic per day ${gotDays}, want ${expDays}`);
+    for (const id of ['traffic-visits', 'traffic-views', 'traffic_browsers', 'traffic_referrers', 'traffic_outbound'])
+      check(await page.locator(`svg title#chart-${id}-title`).count() === 1, `chart ${id} has no title`);
+    // No breakdown row is a group of fewer than 5.
+    const small = await page.locator('#report-traffic table:not(#table-traffic_daily) tbody td').allInnerTexts();
+    check(small.length > 0 && small.every((c) => Number(c) >= 5), `a traffic row under 5: ${small}`);
+    await expectText(page, 'Exits to other sites', 'the exits by host');
     await screenshot(page, 'reports-1280');
   } finally {
     unseed();
