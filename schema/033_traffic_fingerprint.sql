@@ -14,3 +14,7 @@ ALTER TABLE traffic_sources
 -- value and takes one from the old, in one multi-row statement, so a batch's change of a
 -- count may be negative (the stored count never goes below 0; rows that reach 0 are deleted).
 ALTER TABLE traffic_daily MODIFY n BIGINT NOT NULL;
+
+-- Nothing reads visits by day any more (the day's per-visit metrics were recomputed from it):
+-- one index fewer to keep up on every visit written.
+ALTER TABLE traffic_visits DROP INDEX IF EXISTS ix_traffic_visits_day;

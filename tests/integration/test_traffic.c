@@ -1,6 +1,7 @@
 /* test_traffic.c — `dittoctl traffic ingest` against the test stack: a log of known lines
  * (malformed and hostile ones among them) gives exactly the expected daily aggregates, a
- * second run counts nothing twice, logrotate's rename and copytruncate are followed without
+ * second run counts nothing twice, logrotate's rename and copytruncate (also when the file grew
+ * again past the old offset) and deploy/logrotate-ditto run by logrotate are followed without
  * loss or double counting, two runs at once count every line once, and the log nginx writes
  * for real requests holds route patterns and nothing that names a person. */
 #include <setjmp.h>
@@ -292,6 +293,107 @@ static void test_both_rotations_are_followed_without_loss_or_double_counting(voi
 	unlink(old);
 }
 
+/* copytruncate, and the file grew again past where the ingest stood before it ran: the bytes
+ * at the old offset are other lines now (the fingerprint kept with the position differs), so
+ * the rest of the copy and then the whole new file are read, none of its start skipped. */
+static void test_copytruncate_regrown_past_the_offset_loses_and_repeats_nothing(void **state)
+{
+	(void)state;
+	char day[11], log[512], old[600], source[41];
+	int next = 0;
+	day_back(6, day);
+	clear_day(day);
+	log_path(log, sizeof(log), "regrow");
+	snprintf(old, sizeof(old), "%s.1", log);
+	snprintf(source, sizeof(source), "test-regrow-%d", (int)getpid());
+	unlink(log);
+	unlink(old);
+	append_views(log, day, 3, &next);
+	assert_int_equal(ingest(log, source), 3);
+	/* Two lines after the run, the copy, the truncation, then six lines: longer than before. */
+	append_views(log, day, 2, &next);
+	assert_int_equal(sh("cp '%s' '%s' && : >'%s'", log, old, log), 0);
+	append_views(log, day, 6, &next);
+	assert_int_equal(ingest(log, source), 8);
+	assert_int_equal(views_of(day), 11);
+	assert_int_equal(ingest(log, source), 0);
+	assert_int_equal(views_of(day), 11);
+	/* Again, with the copy gone (compressed or removed): the new file from the top. */
+	assert_int_equal(sh(": >'%s'", log), 0);
+	unlink(old);
+	append_views(log, day, 12, &next);
+	assert_int_equal(ingest(log, source), 12);
+	assert_int_equal(views_of(day), 23);
+	assert_int_equal(sql_admin_int("SELECT n FROM traffic_daily WHERE day = '%s' AND metric = "
+	                               "'visits'",
+	                               day),
+	                 23);
+	/* Appending only: read on from the offset, the fingerprint still matches. */
+	append_views(log, day, 1, &next);
+	assert_int_equal(ingest(log, source), 1);
+	assert_int_equal(views_of(day), 24);
+	assert_int_equal(sql_admin("DELETE FROM traffic_sources WHERE name = '%s'", source), 0);
+	unlink(log);
+}
+
+/* deploy/logrotate-ditto itself, run by logrotate -f with its paths moved into the test's
+ * directory: its prerotate ingest, rename and delaycompress are followed without loss or
+ * double counting. */
+static void test_the_logrotate_file_is_followed_without_loss(void **state)
+{
+	(void)state;
+	char day[11], log[512], source[41], cfg_path[600], st_path[600];
+	int next = 0;
+	day_back(7, day);
+	clear_day(day);
+	log_path(log, sizeof(log), "logrotate");
+	snprintf(source, sizeof(source), "test-logrotate-%d", (int)getpid());
+	snprintf(cfg_path, sizeof(cfg_path), "%s.conf", log);
+	snprintf(st_path, sizeof(st_path), "%s.state", log);
+	assert_int_equal(sh("rm -f '%s' '%s'.[0-9]* '%s'", log, log, st_path), 0);
+	const char *build = getenv("BUILD");
+	assert_non_null(build);
+	assert_int_equal(
+	    sh("sed -e 's|^/var/log/nginx/ditto-traffic.log /var/log/nginx/ditto-staff-traffic.log "
+	       "{|%s {|' -e 's|runuser -u ditto-cron -- /usr/local/bin/dittoctl --config "
+	       "/etc/ditto/ditto.conf traffic ingest|%s/dittoctl --config %s traffic ingest --log "
+	       "%s --source %s|' -e 's|create 0640 www-data adm|create|' -e "
+	       "'s|/run/nginx.pid|%s.nginx.pid|g' '%s/deploy/logrotate-ditto' >'%s' && chmod 0644 "
+	       "'%s'",
+	       log, build, conf, log, source, log, env_repo(), cfg_path, cfg_path),
+	    0);
+	/* Every path was moved: nothing of the production machine is left in the copy. */
+	assert_int_not_equal(sh("grep -v '^#' '%s' | grep -q -e /var/log/nginx -e /etc/ditto/ -e "
+	                        "'\\[ ! -f /run/' -e /usr/local/bin",
+	                        cfg_path),
+	                     0);
+	append_views(log, day, 3, &next);
+	assert_int_equal(ingest(log, source), 3);
+	/* Two lines the timer has not read yet: the prerotate ingest reads them before the
+	 * rename; two more in the new file nginx reopened. */
+	append_views(log, day, 2, &next);
+	assert_int_equal(sh("logrotate -f -s '%s' '%s'", st_path, cfg_path), 0);
+	assert_int_equal(views_of(day), 5);
+	assert_int_equal(sh("test -s '%s.1' && test -f '%s' && ! test -s '%s'", log, log, log), 0);
+	append_views(log, day, 2, &next);
+	assert_int_equal(ingest(log, source), 2);
+	assert_int_equal(views_of(day), 7);
+	/* The next day's rotation: .1 is compressed to .2.gz, the log becomes the plain .1. */
+	append_views(log, day, 1, &next);
+	assert_int_equal(sh("logrotate -f -s '%s' '%s'", st_path, cfg_path), 0);
+	assert_int_equal(sh("test -f '%s.2.gz' && test -s '%s.1'", log, log), 0);
+	append_views(log, day, 1, &next);
+	assert_int_equal(ingest(log, source), 1);
+	assert_int_equal(ingest(log, source), 0);
+	assert_int_equal(views_of(day), 9);
+	assert_int_equal(sql_admin_int("SELECT n FROM traffic_daily WHERE day = '%s' AND metric = "
+	                               "'visits'",
+	                               day),
+	                 9);
+	assert_int_equal(sql_admin("DELETE FROM traffic_sources WHERE name = '%s'", source), 0);
+	assert_int_equal(sh("rm -f '%s' '%s'.[0-9]* '%s' '%s'", log, log, st_path, cfg_path), 0);
+}
+
 static void test_two_ingests_at_once_count_every_line_once(void **state)
 {
 	(void)state;
@@ -426,6 +528,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_known_lines_give_exactly_the_expected_aggregates_once),
 	    cmocka_unit_test(test_both_rotations_are_followed_without_loss_or_double_counting),
+	    cmocka_unit_test(test_copytruncate_regrown_past_the_offset_loses_and_repeats_nothing),
+	    cmocka_unit_test(test_the_logrotate_file_is_followed_without_loss),
 	    cmocka_unit_test(test_two_ingests_at_once_count_every_line_once),
 	    cmocka_unit_test(test_the_real_log_holds_route_patterns_and_names_no_one),
 	};
