@@ -160,6 +160,9 @@ struct ingest {
 	size_t nlookup, caplookup;
 	time_t day_base; /* day_text is the UTC day of [day_base, day_base + 86400) */
 	char day_text[11];
+	/* per-request counts of one day (local_day) before they go to counts */
+	char local_day[11];
+	long long status_n[600], views_n;
 	/* the whole run, for the summary */
 	long long total_lines, total_malformed;
 };
@@ -250,6 +253,9 @@ static bool is_asset(const char *page)
 	       strcmp(page, "/favicon.ico") == 0 || strcmp(page, "/healthz") == 0;
 }
 
+_Static_assert(sizeof(((struct traffic_visit *)0)->exit) >= TRAFFIC_PAGE_MAX + 1,
+               "a visit's exit page holds any page");
+
 /* The click bucket of a visit of views page views, as reports show it. */
 static const char *clicks_of(long long views, char buf[24])
 {
@@ -307,7 +313,7 @@ static void visit_view(struct ingest *in, const struct traffic_line *l, const ch
 		}
 		v->last = l->when;
 		v->views++;
-		snprintf(v->exit, sizeof(v->exit), "%s", l->page);
+		memcpy(v->exit, l->page, strlen(l->page) + 1); /* both TRAFFIC_PAGE_MAX + 1 */
 	} else {
 		struct ua_info ua = ua_classify(l->ua, strlen(l->ua));
 		char ref[33];
@@ -357,6 +363,26 @@ static const char *day_text(struct ingest *in, time_t t)
 	return in->day_text;
 }
 
+/* Moves the per-request counts kept for local_day into the batch's counts. */
+static void local_flush(struct ingest *in)
+{
+	if (in->local_day[0] == '\0')
+		return;
+	for (int st = 100; st < 600; st++)
+		if (in->status_n[st] != 0) {
+			char buf[4] = {(char)('0' + st / 100), (char)('0' + st / 10 % 10),
+			               (char)('0' + st % 10), '\0'};
+			count_add(in, in->local_day, "status", buf, in->status_n[st]);
+			in->status_n[st] = 0;
+		}
+	if (in->views_n != 0) {
+		count_add(in, in->local_day, "views", "", in->views_n);
+		in->views_n = 0;
+	}
+	day_touch(in, in->local_day);
+	in->local_day[0] = '\0';
+}
+
 /* Counts the chunk's lines: first every visit cookie new to this run is looked up, in a few
  * statements for the whole chunk. Returns 0 or -1 (after fail()). */
 static int take_chunk(struct ingest *in)
@@ -388,16 +414,19 @@ static int take_chunk(struct ingest *in)
 			continue;
 		}
 		const char *day = day_text(in, l->when);
-		char status[8];
-		snprintf(status, sizeof(status), "%d", l->status);
-		count_add(in, day, "status", status, 1);
+		if (strcmp(in->local_day, day) != 0) {
+			local_flush(in);
+			memcpy(in->local_day, day, sizeof(in->local_day));
+		}
+		if (l->status >= 100 && l->status < 600) /* the parser's range */
+			in->status_n[l->status]++;
 		if (!is_view(l))
 			continue;
-		count_add(in, day, "views", "", 1);
+		in->views_n++;
 		count_add(in, day, "page", l->page, 1);
-		day_touch(in, day);
 		visit_view(in, l, day);
 	}
+	local_flush(in);
 	in->nchunk = 0;
 	return 0;
 }
