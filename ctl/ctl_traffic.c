@@ -163,6 +163,7 @@ struct ingest {
 	/* per-request counts of one day (local_day) before they go to counts */
 	char local_day[11];
 	long long status_n[600], views_n;
+	time_t latest; /* the latest time of a line counted in this run */
 	/* the whole run, for the summary */
 	long long total_lines, total_malformed;
 };
@@ -413,6 +414,8 @@ static int take_chunk(struct ingest *in)
 			in->malformed++;
 			continue;
 		}
+		if (l->when > in->latest)
+			in->latest = l->when;
 		const char *day = day_text(in, l->when);
 		if (strcmp(in->local_day, day) != 0) {
 			local_flush(in);
@@ -515,6 +518,40 @@ static int flush(struct ingest *in, struct traffic_pos pos)
 	return 0;
 }
 
+/* After a commit: forgets the visits that ended well before the latest line (two idle periods),
+ * so a long log does not keep every visit in memory.  Forgetting is always safe: the database
+ * holds each of them now, and a cookie seen again is looked up there. */
+static void visits_forget(struct ingest *in)
+{
+	time_t before = in->latest - 2 * TRAFFIC_VISIT_IDLE;
+	struct index old = in->visit_ix;
+	bool *kept = calloc(in->nvisits + 1, sizeof(*kept));
+	struct traffic_visit **keep = calloc(old.n + 1, sizeof(*keep));
+	if (kept == NULL || keep == NULL)
+		abort();
+	size_t nkeep = 0;
+	index_init(&in->visit_ix, 1024);
+	for (size_t i = 0; i < old.cap; i++) {
+		if (old.keys[i] == NULL)
+			continue;
+		struct traffic_visit *v = in->visits[old.vals[i]];
+		if (v->dirty || v->last >= (long long)before) {
+			kept[old.vals[i]] = true;
+			keep[nkeep] = v;
+			index_put(&in->visit_ix, old.keys[i], nkeep++);
+		}
+	}
+	for (size_t i = 0; i < in->nvisits; i++)
+		if (!kept[i])
+			free(in->visits[i]);
+	free(in->visits);
+	in->visits = keep;
+	in->nvisits = nkeep;
+	in->capvisits = old.n + 1;
+	free(kept);
+	index_free(&old);
+}
+
 /* Commits what was read of fd up to pos (its fingerprint taken there). */
 static int flush_at(struct ingest *in, int fd, unsigned long long ino, unsigned long long pos,
                     const char *path)
@@ -592,10 +629,12 @@ static int read_file(struct ingest *in, const char *path, unsigned long long off
 					rc = -1;
 					break;
 				}
-				if (in->lines >= TRAFFIC_BATCH_LINES &&
-				    flush_at(in, fd, ino, pos, path) < 0) {
-					rc = -1;
-					break;
+				if (in->lines >= TRAFFIC_BATCH_LINES) {
+					if (flush_at(in, fd, ino, pos, path) < 0) {
+						rc = -1;
+						break;
+					}
+					visits_forget(in);
 				}
 			}
 		}

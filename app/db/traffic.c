@@ -23,7 +23,7 @@ static const struct multi VISIT_FIND = {
     "SELECT visit_ref, id, day, UNIX_TIMESTAMP(started_at), UNIX_TIMESTAMP(last_at), views, "
     "entry_page, exit_page, browser, platform, device, isp, referrer FROM traffic_visits "
     "WHERE visit_ref IN (",
-    "?", ") ORDER BY visit_ref, last_at DESC", 1};
+    "?", ") ORDER BY visit_ref, id DESC", 1};
 static const struct multi COUNT_ADD = {"INSERT INTO traffic_daily (day, metric, value, n) VALUES ",
                                        "(?, ?, ?, ?)", " ON DUPLICATE KEY UPDATE n = n + VALUES(n)",
                                        4};
@@ -141,7 +141,9 @@ int db_traffic_visits_latest(struct db *db, struct arena *a, struct traffic_visi
 		struct db_rows rows;
 		if (sql == NULL || db_query(db, a, sql, args, take, &rows) < 0)
 			return -1;
-		/* Rows come by ref, latest first: the first row of each ref is its visit. */
+		/* Rows come by ref, the last one begun (the highest id) first: as in memory, where
+		 * the visit a cookie continues is the one it began last, whatever the lines' times.
+		 */
 		size_t v = at;
 		for (size_t r = 0; r < rows.nrows; r++) {
 			const char *ref = db_cell(&rows, r, 0);

@@ -39,9 +39,10 @@ struct traffic_visit {
 };
 
 /*
- * Looks up the latest stored visit of each of visits[0..n) (by ref, which the caller sets) in a
- * few statements: a found one gets its stored fields (id not 0), the others are left as they
- * are.  Sorts visits by ref.  Returns 0 or -1.
+ * Looks up the stored visit each of visits[0..n) (by ref, which the caller sets) began last
+ * (the highest id, as the ingest keeps it in memory) in a few statements: a found one gets its
+ * stored fields (id not 0), the others are left as they are.  Sorts visits by ref.  Returns 0 or
+ * -1.
  */
 int db_traffic_visits_latest(struct db *db, struct arena *a, struct traffic_visit **visits,
                              size_t n);

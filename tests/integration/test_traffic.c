@@ -336,6 +336,67 @@ static void test_copytruncate_regrown_past_the_offset_loses_and_repeats_nothing(
 	unlink(log);
 }
 
+/* Writes the lines of one cookie whose times go back (a clock step, lines out of order):
+ * part 1 or 2 of them. */
+static void put_backwards(FILE *f, const char *day, int part)
+{
+	const char *x = visit(7000), *y = visit(7001);
+	if (part == 1) {
+		put_line(f, day, "10:00:00", "198.51.100.7", "GET /", 200, "-", FIREFOX, x);
+		put_line(f, day, "10:10:00", "198.51.100.7", "GET /catalog", 200, "=", FIREFOX, x);
+		put_line(f, day, "09:00:00", "198.51.100.7", "GET /cart", 200, "=", FIREFOX, x);
+		put_line(f, day, "11:00:00", "198.51.100.8", "GET /", 200, "-", IPHONE, y);
+	} else {
+		put_line(f, day, "09:05:00", "198.51.100.7", "GET /account", 200, "=", FIREFOX, x);
+		put_line(f, day, "11:01:00", "198.51.100.8", "GET /cart", 200, "=", IPHONE, y);
+		put_line(f, day, "11:02:00", "198.51.100.8", "GET /orders", 200, "=", IPHONE, y);
+	}
+}
+
+/* A log read in two runs gives the same aggregates as read in one, also when a cookie's lines
+ * go back in time: a run continues the visit the cookie began last, as one run does. */
+static void test_two_runs_count_as_one_run_does(void **state)
+{
+	(void)state;
+	char one[11], two[11], log1[512], log2[512], src1[41], src2[41];
+	day_back(8, one);
+	day_back(9, two);
+	clear_day(one);
+	clear_day(two);
+	log_path(log1, sizeof(log1), "once");
+	log_path(log2, sizeof(log2), "twice-runs");
+	snprintf(src1, sizeof(src1), "test-once-%d", (int)getpid());
+	snprintf(src2, sizeof(src2), "test-tworuns-%d", (int)getpid());
+	FILE *f = fopen(log1, "w");
+	assert_non_null(f);
+	put_backwards(f, one, 1);
+	put_backwards(f, one, 2);
+	fclose(f);
+	assert_int_equal(ingest(log1, src1), 7);
+	f = fopen(log2, "w");
+	assert_non_null(f);
+	put_backwards(f, two, 1);
+	fclose(f);
+	assert_int_equal(ingest(log2, src2), 4);
+	f = fopen(log2, "a");
+	assert_non_null(f);
+	put_backwards(f, two, 2);
+	fclose(f);
+	assert_int_equal(ingest(log2, src2), 3);
+	char at_once[8192];
+	snprintf(at_once, sizeof(at_once), "%s", aggregates(one));
+	assert_string_equal(aggregates(two), at_once);
+	/* Three visits: x's at 10:00, x's from 09:00 (it went back) and y's. */
+	assert_int_equal(sql_admin_int("SELECT n FROM traffic_daily WHERE day = '%s' AND metric = "
+	                               "'visits'",
+	                               two),
+	                 3);
+	assert_int_equal(
+	    sql_admin("DELETE FROM traffic_sources WHERE name IN ('%s', '%s')", src1, src2), 0);
+	unlink(log1);
+	unlink(log2);
+}
+
 /* deploy/logrotate-ditto itself, run by logrotate -f with its paths moved into the test's
  * directory: its prerotate ingest, rename and delaycompress are followed without loss or
  * double counting. */
@@ -530,6 +591,7 @@ int main(void)
 	    cmocka_unit_test(test_both_rotations_are_followed_without_loss_or_double_counting),
 	    cmocka_unit_test(test_copytruncate_regrown_past_the_offset_loses_and_repeats_nothing),
 	    cmocka_unit_test(test_the_logrotate_file_is_followed_without_loss),
+	    cmocka_unit_test(test_two_runs_count_as_one_run_does),
 	    cmocka_unit_test(test_two_ingests_at_once_count_every_line_once),
 	    cmocka_unit_test(test_the_real_log_holds_route_patterns_and_names_no_one),
 	};
