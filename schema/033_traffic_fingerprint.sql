@@ -16,5 +16,10 @@ ALTER TABLE traffic_sources
 ALTER TABLE traffic_daily MODIFY n BIGINT NOT NULL;
 
 -- Nothing reads visits by day any more (the day's per-visit metrics were recomputed from it):
--- one index fewer to keep up on every visit written.
-ALTER TABLE traffic_visits DROP INDEX IF EXISTS ix_traffic_visits_day;
+-- one index fewer to keep up on every visit written.  A cookie's visit is found as the one it
+-- began last (the highest id; InnoDB keeps the id in every secondary index, so (visit_ref)
+-- is ordered by it).
+ALTER TABLE traffic_visits
+	DROP INDEX IF EXISTS ix_traffic_visits_day,
+	DROP INDEX IF EXISTS ix_traffic_visits_ref,
+	ADD INDEX IF NOT EXISTS ix_traffic_visits_ref_id (visit_ref);
