@@ -397,6 +397,40 @@ static void test_two_runs_count_as_one_run_does(void **state)
 	unlink(log2);
 }
 
+/* A line longer than the ingest's 1 MiB read buffer is one malformed line, skipped to its
+ * newline; while its newline is not written yet, it waits like any incomplete line. */
+static void test_a_line_longer_than_the_read_buffer_is_one_malformed_line(void **state)
+{
+	(void)state;
+	char day[11], log[512], source[41];
+	int next = 0;
+	day_back(10, day);
+	clear_day(day);
+	log_path(log, sizeof(log), "huge");
+	snprintf(source, sizeof(source), "test-huge-%d", (int)getpid());
+	unlink(log);
+	append_views(log, day, 1, &next);
+	FILE *f = fopen(log, "a");
+	assert_non_null(f);
+	fprintf(f, "%sT09:30:00+00:00 198.51.100.9 \"GET /", day);
+	for (int i = 0; i < 3 * 1024 * 1024; i++)
+		fputc('a', f);
+	fclose(f);
+	assert_int_equal(ingest(log, source), 1);
+	f = fopen(log, "a");
+	assert_non_null(f);
+	fputs("\" 200 1 0.001 \"-\" \"x\" 00000000000000000000000000000001\n", f);
+	fclose(f);
+	append_views(log, day, 2, &next);
+	assert_int_equal(ingest(log, source), 3);
+	assert_int_equal(
+	    sql_admin_int("SELECT malformed FROM traffic_sources WHERE name = '%s'", source), 1);
+	assert_int_equal(views_of(day), 3);
+	assert_int_equal(ingest(log, source), 0);
+	assert_int_equal(sql_admin("DELETE FROM traffic_sources WHERE name = '%s'", source), 0);
+	unlink(log);
+}
+
 /* deploy/logrotate-ditto itself, run by logrotate -f with its paths moved into the test's
  * directory: its prerotate ingest, rename and delaycompress are followed without loss or
  * double counting. */
@@ -592,6 +626,7 @@ int main(void)
 	    cmocka_unit_test(test_copytruncate_regrown_past_the_offset_loses_and_repeats_nothing),
 	    cmocka_unit_test(test_the_logrotate_file_is_followed_without_loss),
 	    cmocka_unit_test(test_two_runs_count_as_one_run_does),
+	    cmocka_unit_test(test_a_line_longer_than_the_read_buffer_is_one_malformed_line),
 	    cmocka_unit_test(test_two_ingests_at_once_count_every_line_once),
 	    cmocka_unit_test(test_the_real_log_holds_route_patterns_and_names_no_one),
 	};
