@@ -24,8 +24,11 @@
 
 #define TRAFFIC_LEASE         "traffic"
 #define TRAFFIC_LEASE_SECONDS 120
-#define TRAFFIC_BATCH_LINES   20000 /* lines per transaction */
-#define TRAFFIC_VISIT_IDLE    1800  /* a visit ends after 30 minutes without a request */
+#define TRAFFIC_BATCH_LINES   200000 /* lines per transaction */
+#define TRAFFIC_CHUNK_LINES   4096   /* lines parsed before their visits are looked up at once */
+#define TRAFFIC_READ_BYTES    (1 << 20)
+#define TRAFFIC_PRINT_BYTES   64   /* bytes hashed at the head and before the offset */
+#define TRAFFIC_VISIT_IDLE    1800 /* a visit ends after 30 minutes without a request */
 
 static const char ingest_usage[] =
     "usage: dittoctl traffic ingest [--log FILE] [--source NAME]\n"
@@ -36,7 +39,9 @@ static const char ingest_usage[] =
     "browsers, platforms, device classes, ISPs (with asn_database) and referrer domains per\n"
     "visit. Follows logrotate: after a rename it reads the rest of the old file (traffic_log.1)\n"
     "first; after copytruncate (the file is shorter than where it stood) it starts again at\n"
-    "the top. Malformed lines are counted and skipped. No address is stored. Deletes visit\n"
+    "the top, and so when it has grown again past where it stood (the bytes there no longer\n"
+    "match the fingerprint kept with the position). Malformed lines are counted and skipped.\n"
+    "No address is stored. Deletes visit\n"
     "state older than retention_traffic_days (30). Connects as db_cron_user. Holds the lease\n"
     "row 'traffic' in job_leases: while another run holds it, prints \"another traffic ingest\n"
     "holds the lease\" and exits 0. Safe to kill and re-run: the position moves with the\n"
@@ -136,7 +141,8 @@ struct ingest {
 	MMDB_s mmdb;
 	bool have_mmdb;
 	char holder[120];
-	/* the visits seen in this run, by ref */
+	long long id_step; /* db_traffic_id_step */
+	/* the visits seen in this run, by visit cookie (kept in memory only) */
 	struct traffic_visit **visits;
 	size_t nvisits, capvisits;
 	struct index visit_ix;
@@ -149,6 +155,18 @@ struct ingest {
 	char (*days)[11];
 	size_t ndays, capdays;
 	long long lines, malformed;
+	/* this chunk: parsed lines (ok[i] false: malformed), visits to look up */
+	struct traffic_line *chunk;
+	bool *ok;
+	size_t nchunk;
+	struct traffic_visit **lookup;
+	size_t nlookup, caplookup;
+	time_t day_base; /* day_text is the UTC day of [day_base, day_base + 86400) */
+	char day_text[11];
+	/* per-request counts of one day (local_day) before they go to counts */
+	char local_day[11];
+	long long status_n[600], views_n;
+	time_t latest; /* the latest time of a line counted in this run */
 	/* the whole run, for the summary */
 	long long total_lines, total_malformed;
 };
@@ -174,14 +192,20 @@ static void day_of(time_t t, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-static void count_add(struct ingest *in, const char *day, const char *metric, const char *value)
+static void count_add(struct ingest *in, const char *day, const char *metric, const char *value,
+                      long long n)
 {
 	char key[300];
-	size_t slot;
-	snprintf(key, sizeof(key), "%s|%s|%s", day, metric, value);
+	size_t slot, dl = strlen(day), ml = strlen(metric), vl = strnlen(value, 255);
+	memcpy(key, day, dl);
+	key[dl] = '|';
+	memcpy(key + dl + 1, metric, ml);
+	key[dl + 1 + ml] = '|';
+	memcpy(key + dl + ml + 2, value, vl);
+	key[dl + ml + 2 + vl] = '\0';
 	size_t *at = index_find(&in->count_ix, key, &slot);
 	if (at != NULL) {
-		in->counts[*at].n++;
+		in->counts[*at].n += n;
 		return;
 	}
 	in->counts = grow(in->counts, &in->capcounts, in->ncounts + 1, sizeof(*in->counts));
@@ -189,7 +213,7 @@ static void count_add(struct ingest *in, const char *day, const char *metric, co
 	snprintf(c->day, sizeof(c->day), "%s", day);
 	c->metric = metric;
 	snprintf(c->value, sizeof(c->value), "%s", value);
-	c->n = 1;
+	c->n = n;
 	index_put(&in->count_ix, key, in->ncounts++);
 }
 
@@ -233,52 +257,75 @@ static bool is_asset(const char *page)
 	       strcmp(page, "/favicon.ico") == 0 || strcmp(page, "/healthz") == 0;
 }
 
-/* The visit a page view of l belongs to, started or continued. */
+_Static_assert(sizeof(((struct traffic_visit *)0)->exit) >= TRAFFIC_PAGE_MAX + 1,
+               "a visit's exit page holds any page");
+
+/* The click bucket of a visit of views page views, as reports show it. */
+static const char *clicks_of(long long views, char buf[24])
+{
+	if (views >= 10)
+		return "10+";
+	snprintf(buf, 24, "%lld", views);
+	return buf;
+}
+
+/* Counts v (just begun) into the per-visit metrics of its day. */
+static void visit_count(struct ingest *in, const struct traffic_visit *v)
+{
+	count_add(in, v->day, "visits", "", 1);
+	count_add(in, v->day, "entry", v->entry, 1);
+	count_add(in, v->day, "exit", v->exit, 1);
+	count_add(in, v->day, "clicks", "1", 1);
+	count_add(in, v->day, "browser", v->browser, 1);
+	count_add(in, v->day, "platform", v->platform, 1);
+	count_add(in, v->day, "device", v->device, 1);
+	count_add(in, v->day, "isp", v->isp, 1);
+	count_add(in, v->day, "referrer", v->referrer, 1);
+}
+
+static struct traffic_visit *visit_new(struct ingest *in, const char *cookie)
+{
+	struct traffic_visit *v = calloc(1, sizeof(*v));
+	if (v == NULL)
+		abort();
+	in->visits = grow(in->visits, &in->capvisits, in->nvisits + 1, sizeof(*in->visits));
+	in->visits[in->nvisits] = v;
+	index_put(&in->visit_ix, cookie, in->nvisits++);
+	return v;
+}
+
+/* The visit a page view of l belongs to, started or continued; its per-visit counts move with
+ * it (the exit page and click bucket leave their old value for the new one). */
 static void visit_view(struct ingest *in, const struct traffic_line *l, const char *day)
 {
-	unsigned char h[16];
-	char ref[33];
-	crypto_generichash(h, sizeof(h), (const unsigned char *)l->visit, strlen(l->visit), NULL,
-	                   0);
-	sodium_bin2hex(ref, sizeof(ref), h, sizeof(h));
 	size_t slot;
-	size_t *at = index_find(&in->visit_ix, ref, &slot);
-	struct traffic_visit *v;
-	if (at != NULL)
-		v = in->visits[*at];
-	else {
-		v = calloc(1, sizeof(*v));
-		if (v == NULL)
-			abort();
-		int found = db_traffic_visit_latest(in->db, in->a, ref, v);
-		if (found < 0) {
-			/* Counted as new: rare, and the caller's batch fails on the same database.
-			 */
-			memset(v, 0, sizeof(*v));
-		}
-		in->visits = grow(in->visits, &in->capvisits, in->nvisits + 1, sizeof(*in->visits));
-		in->visits[in->nvisits] = v;
-		index_put(&in->visit_ix, ref, in->nvisits++);
-	}
+	size_t *at = index_find(&in->visit_ix, l->visit, &slot);
+	/* take_chunk put every cookie of the chunk in the index and looked it up */
+	struct traffic_visit *v = at != NULL ? in->visits[*at] : visit_new(in, l->visit);
 	bool continues =
 	    v->views > 0 && l->when >= v->last && l->when - v->last <= TRAFFIC_VISIT_IDLE;
 	if (continues) {
+		char was[24], now[24];
+		const char *cw = clicks_of(v->views, was), *cn = clicks_of(v->views + 1, now);
+		if (strcmp(cw, cn) != 0) {
+			count_add(in, v->day, "clicks", cw, -1);
+			count_add(in, v->day, "clicks", cn, 1);
+		}
+		if (strcmp(v->exit, l->page) != 0) {
+			count_add(in, v->day, "exit", v->exit, -1);
+			count_add(in, v->day, "exit", l->page, 1);
+		}
 		v->last = l->when;
 		v->views++;
-		snprintf(v->exit, sizeof(v->exit), "%s", l->page);
+		memcpy(v->exit, l->page, strlen(l->page) + 1); /* both TRAFFIC_PAGE_MAX + 1 */
 	} else {
 		struct ua_info ua = ua_classify(l->ua, strlen(l->ua));
-		if (v->dirty) {
+		char ref[33];
+		snprintf(ref, sizeof(ref), "%s", v->ref);
+		if (v->dirty)
 			/* The visit that ended is not written yet: the new one gets a record of its
 			 * own. */
-			v = calloc(1, sizeof(*v));
-			if (v == NULL)
-				abort();
-			in->visits =
-			    grow(in->visits, &in->capvisits, in->nvisits + 1, sizeof(*in->visits));
-			in->visits[in->nvisits] = v;
-			index_put(&in->visit_ix, ref, in->nvisits++);
-		}
+			v = visit_new(in, l->visit);
 		memset(v, 0, sizeof(*v));
 		snprintf(v->ref, sizeof(v->ref), "%s", ref);
 		snprintf(v->day, sizeof(v->day), "%s", day);
@@ -295,6 +342,7 @@ static void visit_view(struct ingest *in, const struct traffic_line *l, const ch
 		else
 			snprintf(v->referrer, sizeof(v->referrer), "%s",
 			         l->ref == TRAFFIC_REF_SELF ? "(this site)" : "(direct)");
+		visit_count(in, v);
 	}
 	day_touch(in, v->day);
 	if (!v->dirty) {
@@ -304,32 +352,134 @@ static void visit_view(struct ingest *in, const struct traffic_line *l, const ch
 	}
 }
 
-static void take_line(struct ingest *in, const char *line, size_t n)
+static bool is_view(const struct traffic_line *l)
 {
-	struct traffic_line l;
-	in->lines++;
-	if (traffic_line_parse(line, n, &l) < 0) {
-		in->malformed++;
-		return;
+	return !is_asset(l->page) && strcmp(l->method, "GET") == 0;
+}
+
+/* The UTC day of t, from the one before when it is the same day (most lines are). */
+static const char *day_text(struct ingest *in, time_t t)
+{
+	if (in->day_text[0] == '\0' || t < in->day_base || t >= in->day_base + 86400) {
+		day_of(t, in->day_text);
+		in->day_base = t - (t % 86400 + 86400) % 86400;
 	}
-	char day[11], status[8];
-	day_of(l.when, day);
-	snprintf(status, sizeof(status), "%d", l.status);
-	count_add(in, day, "status", status);
-	if (is_asset(l.page) || strcmp(l.method, "GET") != 0)
+	return in->day_text;
+}
+
+/* Moves the per-request counts kept for local_day into the batch's counts. */
+static void local_flush(struct ingest *in)
+{
+	if (in->local_day[0] == '\0')
 		return;
-	count_add(in, day, "views", "");
-	count_add(in, day, "page", l.page);
-	/* The exit page's route names the other site's host only (handlers/leave.c). */
-	if (strncmp(l.page, LEAVE_ROUTE_PREFIX, strlen(LEAVE_ROUTE_PREFIX)) == 0 &&
-	    l.page[strlen(LEAVE_ROUTE_PREFIX)] != '\0')
-		count_add(in, day, "outbound", l.page + strlen(LEAVE_ROUTE_PREFIX));
-	visit_view(in, &l, day);
+	for (int st = 100; st < 600; st++)
+		if (in->status_n[st] != 0) {
+			char buf[4] = {(char)('0' + st / 100), (char)('0' + st / 10 % 10),
+			               (char)('0' + st % 10), '\0'};
+			count_add(in, in->local_day, "status", buf, in->status_n[st]);
+			in->status_n[st] = 0;
+		}
+	if (in->views_n != 0) {
+		count_add(in, in->local_day, "views", "", in->views_n);
+		in->views_n = 0;
+	}
+	day_touch(in, in->local_day);
+	in->local_day[0] = '\0';
+}
+
+/* Counts the chunk's lines: first every visit cookie new to this run is looked up, in a few
+ * statements for the whole chunk. Returns 0 or -1 (after fail()). */
+static int take_chunk(struct ingest *in)
+{
+	in->nlookup = 0;
+	for (size_t i = 0; i < in->nchunk; i++) {
+		const struct traffic_line *l = &in->chunk[i];
+		size_t slot;
+		if (!in->ok[i] || !is_view(l) || index_find(&in->visit_ix, l->visit, &slot) != NULL)
+			continue;
+		struct traffic_visit *v = visit_new(in, l->visit);
+		unsigned char h[16];
+		crypto_generichash(h, sizeof(h), (const unsigned char *)l->visit, strlen(l->visit),
+		                   NULL, 0);
+		sodium_bin2hex(v->ref, sizeof(v->ref), h, sizeof(h));
+		in->lookup = grow(in->lookup, &in->caplookup, in->nlookup + 1, sizeof(*in->lookup));
+		in->lookup[in->nlookup++] = v;
+	}
+	if (in->nlookup > 0 &&
+	    db_traffic_visits_latest(in->db, in->a, in->lookup, in->nlookup) < 0) {
+		fail("cannot read the traffic visits: %s", db_error(in->db));
+		return -1;
+	}
+	for (size_t i = 0; i < in->nchunk; i++) {
+		const struct traffic_line *l = &in->chunk[i];
+		in->lines++;
+		if (!in->ok[i]) {
+			in->malformed++;
+			continue;
+		}
+		if (l->when > in->latest)
+			in->latest = l->when;
+		const char *day = day_text(in, l->when);
+		if (strcmp(in->local_day, day) != 0) {
+			local_flush(in);
+			memcpy(in->local_day, day, sizeof(in->local_day));
+		}
+		if (l->status >= 100 && l->status < 600) /* the parser's range */
+			in->status_n[l->status]++;
+		if (!is_view(l))
+			continue;
+		in->views_n++;
+		count_add(in, day, "page", l->page, 1);
+		/* The exit page's route names the other site's host only (handlers/leave.c). */
+		if (strncmp(l->page, LEAVE_ROUTE_PREFIX, strlen(LEAVE_ROUTE_PREFIX)) == 0 &&
+		    l->page[strlen(LEAVE_ROUTE_PREFIX)] != '\0')
+			count_add(in, day, "outbound", l->page + strlen(LEAVE_ROUTE_PREFIX), 1);
+		visit_view(in, l, day);
+	}
+	local_flush(in);
+	in->nchunk = 0;
+	return 0;
 }
 
 static int batch_tx(struct db *db, void *ctx)
 {
 	return db_traffic_batch_write(db, ctx);
+}
+
+/* The fingerprint of the file fd at offset into pos (schema/033): BLAKE2b-128 of its first
+ * TRAFFIC_PRINT_BYTES bytes (fewer below offset) and of those just before offset. */
+static int fingerprint(int fd, unsigned long long offset, struct traffic_pos *pos)
+{
+	pos->head[0] = pos->tail[0] = '\0';
+	if (offset == 0)
+		return 0;
+	unsigned char buf[TRAFFIC_PRINT_BYTES], h[16];
+	size_t n = offset < TRAFFIC_PRINT_BYTES ? (size_t)offset : TRAFFIC_PRINT_BYTES;
+	if (pread(fd, buf, n, 0) != (ssize_t)n)
+		return -1;
+	crypto_generichash(h, sizeof(h), buf, n, NULL, 0);
+	sodium_bin2hex(pos->head, sizeof(pos->head), h, sizeof(h));
+	if (pread(fd, buf, n, (off_t)(offset - n)) != (ssize_t)n)
+		return -1;
+	crypto_generichash(h, sizeof(h), buf, n, NULL, 0);
+	sodium_bin2hex(pos->tail, sizeof(pos->tail), h, sizeof(h));
+	return 0;
+}
+
+/* Whether path at pos.offset still is the file the position was taken in: its fingerprint
+ * matches (or none was kept: a position from before schema/033). */
+static bool same_file(const char *path, const struct traffic_pos *pos)
+{
+	if (pos->head[0] == '\0' && pos->tail[0] == '\0')
+		return true;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct traffic_pos now;
+	bool same = fingerprint(fd, pos->offset, &now) == 0 && strcmp(now.head, pos->head) == 0 &&
+	            strcmp(now.tail, pos->tail) == 0;
+	close(fd);
+	return same;
 }
 
 /* Commits the batch with the position pos; resets it. Returns 0 or -1 (after fail()). */
@@ -343,6 +493,7 @@ static int flush(struct ingest *in, struct traffic_pos pos)
 	    .nvisits = in->ndirty,
 	    .days = (const char(*)[11])in->days,
 	    .ndays = in->ndays,
+	    .id_step = in->id_step,
 	    .pos = pos,
 	    .lines = in->lines,
 	    .malformed = in->malformed,
@@ -374,12 +525,58 @@ static int flush(struct ingest *in, struct traffic_pos pos)
 	return 0;
 }
 
+/* After a commit: forgets the visits that ended well before the latest line (two idle periods),
+ * so a long log does not keep every visit in memory.  Forgetting is always safe: the database
+ * holds each of them now, and a cookie seen again is looked up there. */
+static void visits_forget(struct ingest *in)
+{
+	time_t before = in->latest - 2 * TRAFFIC_VISIT_IDLE;
+	struct index old = in->visit_ix;
+	bool *kept = calloc(in->nvisits + 1, sizeof(*kept));
+	struct traffic_visit **keep = calloc(old.n + 1, sizeof(*keep));
+	if (kept == NULL || keep == NULL)
+		abort();
+	size_t nkeep = 0;
+	index_init(&in->visit_ix, 1024);
+	for (size_t i = 0; i < old.cap; i++) {
+		if (old.keys[i] == NULL)
+			continue;
+		struct traffic_visit *v = in->visits[old.vals[i]];
+		if (v->dirty || v->last >= (long long)before) {
+			kept[old.vals[i]] = true;
+			keep[nkeep] = v;
+			index_put(&in->visit_ix, old.keys[i], nkeep++);
+		}
+	}
+	for (size_t i = 0; i < in->nvisits; i++)
+		if (!kept[i])
+			free(in->visits[i]);
+	free(in->visits);
+	in->visits = keep;
+	in->nvisits = nkeep;
+	in->capvisits = old.n + 1;
+	free(kept);
+	index_free(&old);
+}
+
+/* Commits what was read of fd up to pos (its fingerprint taken there). */
+static int flush_at(struct ingest *in, int fd, unsigned long long ino, unsigned long long pos,
+                    const char *path)
+{
+	struct traffic_pos p = {.inode = ino, .offset = pos};
+	if (fingerprint(fd, pos, &p) < 0) {
+		fail("cannot read the traffic log %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return flush(in, p);
+}
+
 /*
  * Reads the complete lines of path from offset on (a last line without its newline is left for
- * the next run: nginx may be writing it), committing every TRAFFIC_BATCH_LINES lines and at the
- * end with the position (inode, end of the last complete line).  When next_inode is not 0 the
- * final position is (next_inode, 0) instead: the file was rotated away and is finished.
- * Returns 0 or -1.
+ * the next run: nginx may be writing it) in large reads, committing about every
+ * TRAFFIC_BATCH_LINES lines and at the end with the position (inode, end of the last complete
+ * line, fingerprint).  When next_inode is not 0 the final position is (next_inode, 0) instead:
+ * the file was rotated away and is finished.  Returns 0 or -1.
  */
 static int read_file(struct ingest *in, const char *path, unsigned long long offset,
                      unsigned long long next_inode)
@@ -390,43 +587,87 @@ static int read_file(struct ingest *in, const char *path, unsigned long long off
 		return -1;
 	}
 	struct stat st;
-	FILE *f = fdopen(fd, "r");
-	if (f == NULL || fstat(fd, &st) < 0 || fseeko(f, (off_t)offset, SEEK_SET) < 0) {
-		fail("cannot read the traffic log %s: %s", path, strerror(errno));
-		if (f != NULL)
-			fclose(f);
-		else
-			close(fd);
-		return -1;
-	}
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
-	unsigned long long pos = offset;
+	char *buf = malloc(TRAFFIC_READ_BYTES);
+	if (buf == NULL)
+		abort();
 	int rc = 0;
-	while ((got = getline(&line, &cap, f)) > 0) {
-		if (line[got - 1] != '\n')
-			break; /* incomplete: nginx is still writing it */
-		take_line(in, line, (size_t)got - 1);
-		pos += (unsigned long long)got;
-		if (in->lines >= TRAFFIC_BATCH_LINES &&
-		    flush(in, (struct traffic_pos){(unsigned long long)st.st_ino, pos}) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	if (rc == 0 && ferror(f)) {
+	if (fstat(fd, &st) < 0) {
 		fail("cannot read the traffic log %s: %s", path, strerror(errno));
 		rc = -1;
 	}
-	free(line);
-	fclose(f);
-	if (rc == 0) {
-		struct traffic_pos end = {(unsigned long long)st.st_ino, pos};
-		if (next_inode != 0)
-			end = (struct traffic_pos){next_inode, 0};
-		rc = flush(in, end);
+	unsigned long long ino = (unsigned long long)st.st_ino;
+	unsigned long long pos = offset; /* just past the last complete line taken */
+	unsigned long long at = offset;  /* where the next read() starts */
+	size_t have = 0;                 /* bytes in buf, from pos (or from a long line's middle) */
+	bool skipping = false;           /* inside a line longer than buf: malformed */
+	unsigned long long skipped = 0;
+	while (rc == 0) {
+		ssize_t got = pread(fd, buf + have, TRAFFIC_READ_BYTES - have, (off_t)at);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			fail("cannot read the traffic log %s: %s", path, strerror(errno));
+			rc = -1;
+			break;
+		}
+		if (got == 0)
+			break; /* the end: what is left in buf has no newline yet */
+		at += (unsigned long long)got;
+		have += (size_t)got;
+		size_t start = 0;
+		char *nl;
+		while ((nl = memchr(buf + start, '\n', have - start)) != NULL) {
+			size_t len = (size_t)(nl - (buf + start));
+			if (skipping) {
+				in->ok[in->nchunk] = false;
+				pos += skipped + len + 1;
+				skipping = false;
+				skipped = 0;
+			} else {
+				in->ok[in->nchunk] =
+				    traffic_line_parse(buf + start, len, &in->chunk[in->nchunk]) ==
+				    0;
+				pos += len + 1;
+			}
+			in->nchunk++;
+			start += len + 1;
+			if (in->nchunk == TRAFFIC_CHUNK_LINES) {
+				if (take_chunk(in) < 0) {
+					rc = -1;
+					break;
+				}
+				if (in->lines >= TRAFFIC_BATCH_LINES) {
+					if (flush_at(in, fd, ino, pos, path) < 0) {
+						rc = -1;
+						break;
+					}
+					visits_forget(in);
+				}
+			}
+		}
+		if (rc < 0)
+			break;
+		if (start == 0 && have == TRAFFIC_READ_BYTES) {
+			/* A line longer than the buffer: malformed; skip to its end. */
+			skipping = true;
+			skipped += have;
+			have = 0;
+			continue;
+		}
+		memmove(buf, buf + start, have - start);
+		have -= start;
 	}
+	if (rc == 0 && in->nchunk > 0 && take_chunk(in) < 0)
+		rc = -1;
+	if (rc == 0) {
+		if (next_inode != 0)
+			rc = flush(in, (struct traffic_pos){.inode = next_inode, .offset = 0});
+		else
+			rc = flush_at(in, fd, ino, pos, path);
+	}
+	in->nchunk = 0;
+	free(buf);
+	close(fd);
 	return rc;
 }
 
@@ -446,14 +687,20 @@ static int ingest_log(struct ingest *in)
 	}
 	unsigned long long ino = (unsigned long long)st.st_ino;
 	if (pos.inode == ino) {
-		if ((unsigned long long)st.st_size >= pos.offset)
+		if ((unsigned long long)st.st_size >= pos.offset && same_file(in->log, &pos))
 			return read_file(in, in->log, pos.offset, 0);
-		/* copytruncate: the same file, now shorter than where we stood.  The lines written
-		 * between our last run and the copy are in the copy, traffic_log.1: its rest first
-		 * (when it is at least as long as where we stood), then the new start. */
+		/* copytruncate: the same file, now shorter than where we stood or grown again
+		 * past it with other bytes there.  The lines written between our last run and
+		 * the copy are in the copy, traffic_log.1: its rest first (when it is the file we
+		 * stood in), then the new file from the top. */
+		if ((unsigned long long)st.st_size >= pos.offset)
+			fprintf(stderr,
+			        "dittoctl: the traffic log %s was truncated and has grown again: "
+			        "reading it from the start\n",
+			        in->log);
 		char *copied = arena_printf(in->a, "%s.1", in->log);
 		if (stat(copied, &old) == 0 && (unsigned long long)old.st_ino != ino &&
-		    (unsigned long long)old.st_size >= pos.offset &&
+		    (unsigned long long)old.st_size >= pos.offset && same_file(copied, &pos) &&
 		    read_file(in, copied, pos.offset, ino) < 0)
 			return -1;
 		return read_file(in, in->log, 0, 0);
@@ -511,6 +758,10 @@ static int ingest(int argc, char **argv)
 	                    .a = arena_new()};
 	index_init(&in.visit_ix, 1024);
 	index_init(&in.count_ix, 1024);
+	in.chunk = malloc(TRAFFIC_CHUNK_LINES * sizeof(*in.chunk));
+	in.ok = malloc(TRAFFIC_CHUNK_LINES * sizeof(*in.ok));
+	if (in.chunk == NULL || in.ok == NULL)
+		abort();
 	int rc = CTL_OK;
 	if (cfg.asn_database[0] != '\0') {
 		int st = MMDB_open(cfg.asn_database, MMDB_MODE_MMAP, &in.mmdb);
@@ -539,7 +790,10 @@ static int ingest(int argc, char **argv)
 		printf("another traffic ingest holds the lease (%s)\n", other);
 		goto out;
 	}
-	if (ingest_log(&in) < 0)
+	in.id_step = db_traffic_id_step(db, in.a);
+	if (in.id_step < 0)
+		rc = fail("cannot read the server's auto-increment settings: %s", db_error(db));
+	else if (ingest_log(&in) < 0)
 		rc = CTL_ERR;
 	long long expired = rc == CTL_OK ? db_traffic_expire(db, cfg.retention_traffic_days) : 0;
 	if (expired < 0)
@@ -558,6 +812,9 @@ out:
 	free(in.counts);
 	free(in.dirty);
 	free(in.days);
+	free(in.chunk);
+	free(in.ok);
+	free(in.lookup);
 	index_free(&in.visit_ix);
 	index_free(&in.count_ix);
 	arena_free(in.a);

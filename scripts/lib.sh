@@ -8,7 +8,7 @@ PACKAGES="meson ninja-build pkg-config gcc clang-14 libclang-rt-14-dev libfcgi-d
 libmariadb-dev mariadb-server mariadb-client nginx-light
 libcmocka-dev liburiparser-dev libsodium-dev libjansson-dev libargon2-dev libcrack2-dev liboath-dev libqrencode-dev
 cracklib-runtime libcurl4-openssl-dev curl openssl oathtool wrk php-fpm php-mysql python3 chromium
-libvips-dev libvips-tools libimage-exiftool-perl libmaxminddb-dev libmaxmind-db-writer-perl"
+libvips-dev libvips-tools libimage-exiftool-perl libmaxminddb-dev libmaxmind-db-writer-perl logrotate"
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }

@@ -17,7 +17,7 @@
 #include "../log.h"
 
 #define DB_MAX_STMTS 192
-#define DB_MAX_ARGS  32
+#define DB_MAX_ARGS  512 /* multi-row statements (traffic ingest): 512 binds, 56 KiB of stack */
 #define DB_TX_TRIES  5
 
 /* A prepared statement, keyed by its text: some statements are composed at run time (the

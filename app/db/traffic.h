@@ -11,13 +11,15 @@ struct arena;
 struct db;
 struct report_group;
 
-/* Where a log stands. */
+/* Where a log stands, and the fingerprint of the file there (schema/033): hashes (hex) of its
+ * first bytes and of the bytes just before offset, "" when not known. */
 struct traffic_pos {
 	unsigned long long inode;
 	unsigned long long offset;
+	char head[33], tail[33];
 };
 
-/* Reads source name's position (0, 0 before the first run; a missing row is created).
+/* Reads source name's position (0, 0, "", "" before the first run; a missing row is created).
  * Returns 0 or -1. */
 int db_traffic_pos_get(struct db *db, struct arena *a, const char *name, struct traffic_pos *out);
 
@@ -34,11 +36,21 @@ struct traffic_visit {
 	long long new_id; /* the id an INSERT of this transaction gave it */
 };
 
-/* Finds ref's latest visit into *out. Returns 1 found, 0 none, -1 on a database error. */
-int db_traffic_visit_latest(struct db *db, struct arena *a, const char *ref,
-                            struct traffic_visit *out);
+/*
+ * Looks up the stored visit each of visits[0..n) (by ref, which the caller sets) began last
+ * (the highest id, as the ingest keeps it in memory) in a few statements: a found one gets its
+ * stored fields (id not 0), the others are left as they are.  Sorts visits by ref.  Returns 0 or
+ * -1.
+ */
+int db_traffic_visits_latest(struct db *db, struct arena *a, struct traffic_visit **visits,
+                             size_t n);
 
-/* One per-request count to add: (day, metric, value) += n. */
+/* Whether one multi-row INSERT's rows get consecutive ids (innodb_autoinc_lock_mode 0 or 1):
+ * returns the id step (auto_increment_increment), 0 when they may not, -1 on an error. */
+long long db_traffic_id_step(struct db *db, struct arena *a);
+
+/* One count to add: (day, metric, value) += n (n may be negative: a visit's exit page and
+ * click bucket move as it goes on). */
 struct traffic_count {
 	char day[11];
 	const char *metric;
@@ -46,15 +58,16 @@ struct traffic_count {
 	long long n;
 };
 
-/* What one transaction commits: counts, changed visits, days to recompute, the new position. */
+/* What one transaction commits: counts, changed visits, the days touched, the new position. */
 struct traffic_batch {
 	const char *source;
 	struct traffic_count *counts;
 	size_t ncounts;
 	struct traffic_visit **visits; /* dirty visits */
 	size_t nvisits;
-	const char (*days)[11]; /* days whose per-visit metrics must be recomputed */
+	const char (*days)[11]; /* days whose counts changed (rows that reach 0 are deleted) */
 	size_t ndays;
+	long long id_step; /* db_traffic_id_step: 0 inserts new visits one by one */
 	struct traffic_pos pos;
 	long long lines, malformed;
 };
@@ -62,8 +75,9 @@ struct traffic_batch {
 /*
  * Inside the caller's transaction (db_tx): adds the counts, inserts or
  * updates the visits (an inserted one's id goes to new_id, which the caller
- * makes its id after the commit), recomputes the per-visit metrics of the
- * days, and moves the source to pos.  Returns 0 or -1.
+ * makes its id after the commit), all in multi-row statements, deletes the
+ * days' counts that reached 0, and moves the source to pos (fingerprint
+ * included).  Returns 0 or -1.
  */
 int db_traffic_batch_write(struct db *db, const struct traffic_batch *b);
 

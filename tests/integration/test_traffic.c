@@ -1,6 +1,7 @@
 /* test_traffic.c — `dittoctl traffic ingest` against the test stack: a log of known lines
  * (malformed and hostile ones among them) gives exactly the expected daily aggregates, a
- * second run counts nothing twice, logrotate's rename and copytruncate are followed without
+ * second run counts nothing twice, logrotate's rename and copytruncate (also when the file grew
+ * again past the old offset) and deploy/logrotate-ditto run by logrotate are followed without
  * loss or double counting, two runs at once count every line once, and the log nginx writes
  * for real requests holds route patterns and nothing that names a person. */
 #include <setjmp.h>
@@ -293,6 +294,202 @@ static void test_both_rotations_are_followed_without_loss_or_double_counting(voi
 	unlink(old);
 }
 
+/* copytruncate, and the file grew again past where the ingest stood before it ran: the bytes
+ * at the old offset are other lines now (the fingerprint kept with the position differs), so
+ * the rest of the copy and then the whole new file are read, none of its start skipped. */
+static void test_copytruncate_regrown_past_the_offset_loses_and_repeats_nothing(void **state)
+{
+	(void)state;
+	char day[11], log[512], old[600], source[41];
+	int next = 0;
+	day_back(6, day);
+	clear_day(day);
+	log_path(log, sizeof(log), "regrow");
+	snprintf(old, sizeof(old), "%s.1", log);
+	snprintf(source, sizeof(source), "test-regrow-%d", (int)getpid());
+	unlink(log);
+	unlink(old);
+	append_views(log, day, 3, &next);
+	assert_int_equal(ingest(log, source), 3);
+	/* Two lines after the run, the copy, the truncation, then six lines: longer than before. */
+	append_views(log, day, 2, &next);
+	assert_int_equal(sh("cp '%s' '%s' && : >'%s'", log, old, log), 0);
+	append_views(log, day, 6, &next);
+	assert_int_equal(ingest(log, source), 8);
+	assert_int_equal(views_of(day), 11);
+	assert_int_equal(ingest(log, source), 0);
+	assert_int_equal(views_of(day), 11);
+	/* Again, with the copy gone (compressed or removed): the new file from the top. */
+	assert_int_equal(sh(": >'%s'", log), 0);
+	unlink(old);
+	append_views(log, day, 12, &next);
+	assert_int_equal(ingest(log, source), 12);
+	assert_int_equal(views_of(day), 23);
+	assert_int_equal(sql_admin_int("SELECT n FROM traffic_daily WHERE day = '%s' AND metric = "
+	                               "'visits'",
+	                               day),
+	                 23);
+	/* Appending only: read on from the offset, the fingerprint still matches. */
+	append_views(log, day, 1, &next);
+	assert_int_equal(ingest(log, source), 1);
+	assert_int_equal(views_of(day), 24);
+	assert_int_equal(sql_admin("DELETE FROM traffic_sources WHERE name = '%s'", source), 0);
+	unlink(log);
+}
+
+/* Writes the lines of one cookie whose times go back (a clock step, lines out of order):
+ * part 1 or 2 of them. */
+static void put_backwards(FILE *f, const char *day, int part)
+{
+	const char *x = visit(7000), *y = visit(7001);
+	if (part == 1) {
+		put_line(f, day, "10:00:00", "198.51.100.7", "GET /", 200, "-", FIREFOX, x);
+		put_line(f, day, "10:10:00", "198.51.100.7", "GET /catalog", 200, "=", FIREFOX, x);
+		put_line(f, day, "09:00:00", "198.51.100.7", "GET /cart", 200, "=", FIREFOX, x);
+		put_line(f, day, "11:00:00", "198.51.100.8", "GET /", 200, "-", IPHONE, y);
+	} else {
+		put_line(f, day, "09:05:00", "198.51.100.7", "GET /account", 200, "=", FIREFOX, x);
+		put_line(f, day, "11:01:00", "198.51.100.8", "GET /cart", 200, "=", IPHONE, y);
+		put_line(f, day, "11:02:00", "198.51.100.8", "GET /orders", 200, "=", IPHONE, y);
+	}
+}
+
+/* A log read in two runs gives the same aggregates as read in one, also when a cookie's lines
+ * go back in time: a run continues the visit the cookie began last, as one run does. */
+static void test_two_runs_count_as_one_run_does(void **state)
+{
+	(void)state;
+	char one[11], two[11], log1[512], log2[512], src1[41], src2[41];
+	day_back(8, one);
+	day_back(9, two);
+	clear_day(one);
+	clear_day(two);
+	log_path(log1, sizeof(log1), "once");
+	log_path(log2, sizeof(log2), "twice-runs");
+	snprintf(src1, sizeof(src1), "test-once-%d", (int)getpid());
+	snprintf(src2, sizeof(src2), "test-tworuns-%d", (int)getpid());
+	FILE *f = fopen(log1, "w");
+	assert_non_null(f);
+	put_backwards(f, one, 1);
+	put_backwards(f, one, 2);
+	fclose(f);
+	assert_int_equal(ingest(log1, src1), 7);
+	f = fopen(log2, "w");
+	assert_non_null(f);
+	put_backwards(f, two, 1);
+	fclose(f);
+	assert_int_equal(ingest(log2, src2), 4);
+	f = fopen(log2, "a");
+	assert_non_null(f);
+	put_backwards(f, two, 2);
+	fclose(f);
+	assert_int_equal(ingest(log2, src2), 3);
+	char at_once[8192];
+	snprintf(at_once, sizeof(at_once), "%s", aggregates(one));
+	assert_string_equal(aggregates(two), at_once);
+	/* Three visits: x's at 10:00, x's from 09:00 (it went back) and y's. */
+	assert_int_equal(sql_admin_int("SELECT n FROM traffic_daily WHERE day = '%s' AND metric = "
+	                               "'visits'",
+	                               two),
+	                 3);
+	assert_int_equal(
+	    sql_admin("DELETE FROM traffic_sources WHERE name IN ('%s', '%s')", src1, src2), 0);
+	unlink(log1);
+	unlink(log2);
+}
+
+/* A line longer than the ingest's 1 MiB read buffer is one malformed line, skipped to its
+ * newline; while its newline is not written yet, it waits like any incomplete line. */
+static void test_a_line_longer_than_the_read_buffer_is_one_malformed_line(void **state)
+{
+	(void)state;
+	char day[11], log[512], source[41];
+	int next = 0;
+	day_back(10, day);
+	clear_day(day);
+	log_path(log, sizeof(log), "huge");
+	snprintf(source, sizeof(source), "test-huge-%d", (int)getpid());
+	unlink(log);
+	append_views(log, day, 1, &next);
+	FILE *f = fopen(log, "a");
+	assert_non_null(f);
+	fprintf(f, "%sT09:30:00+00:00 198.51.100.9 \"GET /", day);
+	for (int i = 0; i < 3 * 1024 * 1024; i++)
+		fputc('a', f);
+	fclose(f);
+	assert_int_equal(ingest(log, source), 1);
+	f = fopen(log, "a");
+	assert_non_null(f);
+	fputs("\" 200 1 0.001 \"-\" \"x\" 00000000000000000000000000000001\n", f);
+	fclose(f);
+	append_views(log, day, 2, &next);
+	assert_int_equal(ingest(log, source), 3);
+	assert_int_equal(
+	    sql_admin_int("SELECT malformed FROM traffic_sources WHERE name = '%s'", source), 1);
+	assert_int_equal(views_of(day), 3);
+	assert_int_equal(ingest(log, source), 0);
+	assert_int_equal(sql_admin("DELETE FROM traffic_sources WHERE name = '%s'", source), 0);
+	unlink(log);
+}
+
+/* deploy/logrotate-ditto itself, run by logrotate -f with its paths moved into the test's
+ * directory: its prerotate ingest, rename and delaycompress are followed without loss or
+ * double counting. */
+static void test_the_logrotate_file_is_followed_without_loss(void **state)
+{
+	(void)state;
+	char day[11], log[512], source[41], cfg_path[600], st_path[600];
+	int next = 0;
+	day_back(7, day);
+	clear_day(day);
+	log_path(log, sizeof(log), "logrotate");
+	snprintf(source, sizeof(source), "test-logrotate-%d", (int)getpid());
+	snprintf(cfg_path, sizeof(cfg_path), "%s.conf", log);
+	snprintf(st_path, sizeof(st_path), "%s.state", log);
+	assert_int_equal(sh("rm -f '%s' '%s'.[0-9]* '%s'", log, log, st_path), 0);
+	const char *build = getenv("BUILD");
+	assert_non_null(build);
+	assert_int_equal(
+	    sh("sed -e 's|^/var/log/nginx/ditto-traffic.log /var/log/nginx/ditto-staff-traffic.log "
+	       "{|%s {|' -e 's|runuser -u ditto-cron -- /usr/local/bin/dittoctl --config "
+	       "/etc/ditto/ditto.conf traffic ingest|%s/dittoctl --config %s traffic ingest --log "
+	       "%s --source %s|' -e 's|create 0640 www-data adm|create|' -e "
+	       "'s|/run/nginx.pid|%s.nginx.pid|g' '%s/deploy/logrotate-ditto' >'%s' && chmod 0644 "
+	       "'%s'",
+	       log, build, conf, log, source, log, env_repo(), cfg_path, cfg_path),
+	    0);
+	/* Every path was moved: nothing of the production machine is left in the copy. */
+	assert_int_not_equal(sh("grep -v '^#' '%s' | grep -q -e /var/log/nginx -e /etc/ditto/ -e "
+	                        "'\\[ ! -f /run/' -e /usr/local/bin",
+	                        cfg_path),
+	                     0);
+	append_views(log, day, 3, &next);
+	assert_int_equal(ingest(log, source), 3);
+	/* Two lines the timer has not read yet: the prerotate ingest reads them before the
+	 * rename; two more in the new file nginx reopened. */
+	append_views(log, day, 2, &next);
+	assert_int_equal(sh("logrotate -f -s '%s' '%s'", st_path, cfg_path), 0);
+	assert_int_equal(views_of(day), 5);
+	assert_int_equal(sh("test -s '%s.1' && test -f '%s' && ! test -s '%s'", log, log, log), 0);
+	append_views(log, day, 2, &next);
+	assert_int_equal(ingest(log, source), 2);
+	assert_int_equal(views_of(day), 7);
+	/* The next day's rotation: .1 is compressed to .2.gz, the log becomes the plain .1. */
+	append_views(log, day, 1, &next);
+	assert_int_equal(sh("logrotate -f -s '%s' '%s'", st_path, cfg_path), 0);
+	assert_int_equal(sh("test -f '%s.2.gz' && test -s '%s.1'", log, log), 0);
+	append_views(log, day, 1, &next);
+	assert_int_equal(ingest(log, source), 1);
+	assert_int_equal(ingest(log, source), 0);
+	assert_int_equal(views_of(day), 9);
+	assert_int_equal(sql_admin_int("SELECT n FROM traffic_daily WHERE day = '%s' AND metric = "
+	                               "'visits'",
+	                               day),
+	                 9);
+	assert_int_equal(sql_admin("DELETE FROM traffic_sources WHERE name = '%s'", source), 0);
+	assert_int_equal(sh("rm -f '%s' '%s'.[0-9]* '%s' '%s'", log, log, st_path, cfg_path), 0);
+}
+
 static void test_two_ingests_at_once_count_every_line_once(void **state)
 {
 	(void)state;
@@ -427,6 +624,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_known_lines_give_exactly_the_expected_aggregates_once),
 	    cmocka_unit_test(test_both_rotations_are_followed_without_loss_or_double_counting),
+	    cmocka_unit_test(test_copytruncate_regrown_past_the_offset_loses_and_repeats_nothing),
+	    cmocka_unit_test(test_the_logrotate_file_is_followed_without_loss),
+	    cmocka_unit_test(test_two_runs_count_as_one_run_does),
+	    cmocka_unit_test(test_a_line_longer_than_the_read_buffer_is_one_malformed_line),
 	    cmocka_unit_test(test_two_ingests_at_once_count_every_line_once),
 	    cmocka_unit_test(test_the_real_log_holds_route_patterns_and_names_no_one),
 	};
