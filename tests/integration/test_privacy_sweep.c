@@ -18,7 +18,8 @@
  * Customer ids are numbers, and aggregates are full of numbers: a count n, a status code 404 or
  * a category id equal to some customer's id names no one.  An id is a hit where it can only mean
  * the customer: as a path segment in any text ("/orders/17", "/u/17/x"), or as the whole value
- * of a column whose name speaks of a person (customer, user, member, person, staff). */
+ * of a column that holds a person's id (customer_id, user_id, staff_id, "customer"...; not the
+ * count "customers"). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -206,11 +208,16 @@ static bool whole_id(const struct ids *ids, const char *s)
 	return is_id(ids, atoll(s));
 }
 
+/* A column that holds a person's id: named after a person and ending in "_id" (customer_id,
+ * staff_user_id) or just "customer", "user"...  A plural ("customers" in report_visits) is a
+ * count of them. */
 static bool column_names_a_person(const char *col)
 {
 	static const char *const words[] = {"customer", "user", "member", "person", "staff"};
+	size_t n = strlen(col);
+	bool id = n > 3 && strcasecmp(col + n - 3, "_id") == 0;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcasestr(col, words[i]) != NULL)
+		if ((id && strcasestr(col, words[i]) != NULL) || strcasecmp(col, words[i]) == 0)
 			return true;
 	return false;
 }
@@ -442,7 +449,10 @@ static void test_the_search_finds_planted_secrets(void **state)
 	assert_false(id_in_path(&ids, "/orders/12345"));
 	assert_true(whole_id(&ids, "7"));
 	assert_true(column_names_a_person("customer_id"));
+	assert_true(column_names_a_person("customer"));
 	assert_false(column_names_a_person("n"));
+	assert_false(column_names_a_person("customers")); /* a count of them */
+	assert_false(column_names_a_person("category_id"));
 
 	/* A row planted in a real aggregate table is found, by name and by id. */
 	assert_int_equal(search_table("traffic_daily", &ns, &ids), 0);
