@@ -457,6 +457,11 @@ static void test_unsubscribe_link_works_signed_out_and_stops_promotions(void **s
 	                               "customer_id = %lld",
 	                               promo_customer),
 	                 0);
+	/* The link for all also keeps the viewing profile from bringing any category back. */
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM promotion_exclusions WHERE "
+	                               "customer_id = %lld AND category_id = 0",
+	                               promo_customer),
+	                 1);
 	/* Twice is no error. */
 	assert_int_equal(http_send("POST", env_web(), path, "", 0, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
