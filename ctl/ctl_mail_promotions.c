@@ -1,5 +1,6 @@
 /* ctl_mail_promotions.c — `dittoctl mail promotions`: queues one message per opted-in customer
- * announcing the new products in the categories they chose, with signed unsubscribe links. */
+ * announcing the new products in the categories they chose and those their viewing profile points
+ * to, with signed unsubscribe links. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -21,7 +22,11 @@ const char ctl_mail_promotions_usage[] =
     "products added to the categories they chose (customer_interests) since they chose them\n"
     "and since the last promotion they got. Only for an interest chosen under a policy\n"
     "version that allows `marketing`, from a customer whose registration version allows it\n"
-    "too. Each message carries signed unsubscribe links (per category and for all, valid\n"
+    "too. Also the new products (added in the last 30 days) of the customer's top 3\n"
+    "categories by viewing profile (views decayed with a 14-day half-life), unless they opted\n"
+    "out of profiling or their version lacks `profiling` or `marketing`, or they unsubscribed\n"
+    "from that category (promotion_exclusions).\n"
+    "Each message carries signed unsubscribe links (per category and for all, valid\n"
     "365 days, keyed from secret_file) and the List-Unsubscribe header; `mail send`\n"
     "delivers it. Running it again (or twice at once) queues nothing new. Prints \"queued N\n"
     "promotion(s)\". Connects as db_cron_user.";

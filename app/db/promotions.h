@@ -16,6 +16,13 @@ struct db;
  * under a version without marketing is no consent to it, and an address
  * given under such a version was not given for it.  Every query here asks
  * PURPOSE_ALLOWS of both.
+ *
+ * The viewing profile (product_views) is a second source: the customer's top 3 categories by
+ * decayed views, only while they have not opted out of profiling and their registration
+ * version allows both `profiling` (the profile is used) and `marketing` (the address is), and
+ * only products added in the last 30 days.  Unsubscribing from a category removes the interest
+ * and adds a promotion_exclusions row (category 0: all), which keeps the profile from bringing
+ * the category back.
  */
 
 /* One product to announce. */
@@ -59,9 +66,10 @@ int db_promo_category_name(struct db *db, struct arena *a, long long category_id
                            const char **name);
 
 /*
- * Withdraws customer_id's interest in category_id (0: every interest), so
- * no promotion is about it any more.  *removed gets how many interests went
- * (0: already gone).  Returns 0, or -1.
+ * Withdraws customer_id's interest in category_id (0: every interest) and
+ * excludes the category (0: all) from profile-derived promotions, so no
+ * promotion is about it any more.  *removed gets how many interests and
+ * exclusions changed (0: already unsubscribed).  Returns 0, or -1.
  */
 int db_promo_unsubscribe(struct db *db, long long customer_id, long long category_id,
                          long long *removed);

@@ -3,7 +3,7 @@
 // chromium with JavaScript disabled.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 export const WEB = (process.env.DITTO_WEB_URL || '').replace(/\/+$/, '');
@@ -94,6 +94,18 @@ export async function staffSignIn(page, member) {
     await submit(page, page.locator('main form').getByRole('button', { name: /I have read version/ }));
   check(new URL(page.url()).pathname === '/admin',
     `sign-in of ${member.username} went to ${page.url()}: ${(await bodyText(page)).slice(0, 300)}`);
+  await recordSessionCookies(page);
+}
+
+// Appends the session cookies (shop and staff) the page's browser holds to STATE/run/seen-tokens:
+// the after-run privacy sweep (tests/integration/test_privacy_sweep.c) looks for each of them in
+// the traffic log and the aggregate tables.
+export async function recordSessionCookies(page) {
+  if (STATE === '') return;
+  const names = new Set(['ditto', '__Host-ditto', 'ditto_staff', '__Host-ditto_staff']);
+  const values = (await page.context().cookies()).filter((c) => names.has(c.name) && c.value !== '');
+  if (values.length > 0)
+    appendFileSync(path.join(STATE, 'run', 'seen-tokens'), values.map((c) => `${c.value}\n`).join(''));
 }
 
 // ---- the shop, as a customer uses it ----
@@ -106,6 +118,7 @@ export async function shopSignIn(page, user) {
   await submit(page, page.locator('main form button[type="submit"]'));
   check(!new URL(page.url()).pathname.startsWith('/login'),
     `sign-in as ${user.username} stayed on ${page.url()}: ${(await bodyText(page)).slice(0, 300)}`);
+  await recordSessionCookies(page);
 }
 
 // Opens product number `nth` (0-based, in stock) from the catalogue and puts one in the cart.

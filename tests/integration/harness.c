@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <ctype.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -72,11 +73,59 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
 	return add;
 }
 
+/* Appends value as one line to DIR/run/<file> (nothing without a stack): the secrets of the run
+ * that the after-run privacy sweep (test_privacy_sweep.c) looks for in the traffic log and the
+ * aggregate tables.  One write(2) with O_APPEND per line, so threads and test programs never
+ * interleave. */
+static void harness_record(const char *file, const char *value, size_t len)
+{
+	const char *dir = env_state();
+	if (dir == NULL || *dir == '\0' || len == 0 || len > 480)
+		return;
+	char path[1024], line[512];
+	snprintf(path, sizeof(path), "%s/run/%s", dir, file);
+	int n = snprintf(line, sizeof(line), "%.*s\n", (int)len, value);
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (write(fd, line, (size_t)n) != n)
+		fprintf(stderr, "harness: could not record to %s\n", path);
+	close(fd);
+}
+
+/* Records the value of every session cookie (shop and staff) a response sets. */
+static void record_session_cookies(const char *headers)
+{
+	static const char *const names[] = {
+	    "ditto=", "__Host-ditto=", "ditto_staff=", "__Host-ditto_staff="};
+	for (const char *line = headers; line && *line;) {
+		const char *eol = strstr(line, "\r\n");
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+		if (len > 11 && strncasecmp(line, "Set-Cookie:", 11) == 0) {
+			const char *p = line + 11, *end = line + len;
+			while (p < end && *p == ' ')
+				p++;
+			for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+				size_t nl = strlen(names[i]);
+				if ((size_t)(end - p) > nl && strncmp(p, names[i], nl) == 0) {
+					const char *v = p + nl,
+					           *semi = memchr(v, ';', (size_t)(end - v));
+					harness_record("seen-tokens", v,
+					               (size_t)((semi ? semi : end) - v));
+				}
+			}
+		}
+		line = eol ? eol + 2 : NULL;
+	}
+}
+
 static _Thread_local char source_addr[64];
 
 void http_source(const char *addr)
 {
 	snprintf(source_addr, sizeof(source_addr), "%s", addr != NULL ? addr : "");
+	if (source_addr[0] != '\0')
+		harness_record("seen-addresses", source_addr, strlen(source_addr));
 }
 
 int http_send(const char *method, const char *base, const char *path, const char *body,
@@ -127,6 +176,7 @@ int http_send(const char *method, const char *base, const char *path, const char
 	r->body = b.data ? b.data : strdup("");
 	r->len = b.len;
 	r->headers = h.data ? h.data : strdup("");
+	record_session_cookies(r->headers);
 	return rc == CURLE_OK ? 0 : -1;
 }
 

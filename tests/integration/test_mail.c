@@ -457,6 +457,11 @@ static void test_unsubscribe_link_works_signed_out_and_stops_promotions(void **s
 	                               "customer_id = %lld",
 	                               promo_customer),
 	                 0);
+	/* The link for all also keeps the viewing profile from bringing any category back. */
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM promotion_exclusions WHERE "
+	                               "customer_id = %lld AND category_id = 0",
+	                               promo_customer),
+	                 1);
 	/* Twice is no error. */
 	assert_int_equal(http_send("POST", env_web(), path, "", 0, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
@@ -473,6 +478,142 @@ static void test_unsubscribe_link_works_signed_out_and_stops_promotions(void **s
 	run(&run1, c, "mail promotions");
 	assert_int_equal(run1.status, 0);
 	assert_int_equal(promotions_of(promo_customer), had);
+}
+
+/* customer viewed a product of category `views` times, `hours` ago, under version. */
+static void viewed(long long customer, long long category, int views, int hours, long long version)
+{
+	assert_int_equal(
+	    sql_admin("INSERT INTO product_views (customer_id, product_id, category_id, "
+	              "views, last_viewed_at, policy_version) SELECT %lld, MIN(id), "
+	              "%lld, %d, UTC_TIMESTAMP(6) - INTERVAL %d HOUR, %lld FROM products "
+	              "WHERE category_id = %lld",
+	              customer, category, views, hours, version, category),
+	    0);
+}
+
+/* The newest promotion of customer: its outbox id, and its text into body. */
+static long long newest_promotion(long long customer, char *body, size_t cap)
+{
+	long long id = sql_admin_int(
+	    "SELECT MAX(id) FROM outbox WHERE customer_id = %lld AND kind = 'promotion'", customer);
+	char file[512];
+	scratch(file, sizeof(file), "body.out");
+	assert_int_equal(sh("mariadb --defaults-file='%s/my.cnf' -uroot -N -B -r ditto -e "
+	                    "'SELECT body FROM outbox WHERE id = %lld' >'%s'",
+	                    env_state(), id, file),
+	                 0);
+	slurp_file(file, body, cap);
+	return id;
+}
+
+/* The categories named in a promotion's text ("No more mail about NAME: URL" lines). */
+static int categories_in(const char *body)
+{
+	int n = 0;
+	for (const char *p = strstr(body, "No more mail about "); p != NULL;
+	     p = strstr(p + 1, "No more mail about "))
+		n++;
+	return n;
+}
+
+static void test_promotions_from_the_viewing_profile(void **state)
+{
+	(void)state;
+	drain_outbox();
+	long long no_profiling = publish("account,orders,marketing");
+	long long with = publish("account,orders,marketing,profiling");
+	long long cat[5];
+	for (int i = 0; i < 5; i++)
+		cat[i] =
+		    sql_admin_int("SELECT id FROM categories ORDER BY id LIMIT 1 OFFSET %d", i);
+	assert_true(cat[4] > 0);
+
+	/* No interest chosen: the profile alone.  Weights (views x 0.5^(age / 14 days)): cat[0] 6,
+	 * cat[1] 4, cat[2] 3, cat[3] about 2 (40 views 60 days ago), cat[4] 1. */
+	const char *user = unique("promo-prof");
+	long long viewer = customer(user, with);
+	viewed(viewer, cat[0], 6, 1, with);
+	viewed(viewer, cat[1], 4, 1, with);
+	viewed(viewer, cat[2], 3, 1, with);
+	viewed(viewer, cat[3], 40, 24 * 60, with);
+	long long opted_out = customer(unique("promo-optout"), with);
+	viewed(opted_out, cat[0], 6, 1, with);
+	assert_int_equal(
+	    sql_admin("UPDATE customers SET profile_opt_out = 1 WHERE id = %lld", opted_out), 0);
+	long long no_prof = customer(unique("promo-noprof"), no_profiling);
+	viewed(no_prof, cat[0], 6, 1, no_profiling);
+	/* Older than 30 days: not new, whatever its id. */
+	long long old = new_product(cat[4]);
+	viewed(viewer, cat[4], 1, 1, with);
+	assert_int_equal(
+	    sql_admin("UPDATE products SET created_at = UTC_TIMESTAMP(6) - INTERVAL 40 "
+	              "DAY WHERE id = %lld",
+	              old),
+	    0);
+	for (int i = 0; i < 4; i++)
+		new_product(cat[i]);
+
+	char c[512];
+	static char body[1 << 20]; /* the seed's products are all new: long messages */
+	snprintf(c, sizeof(c), "%s/ditto.conf", env_state());
+	struct run r[2];
+	run_twice(r, c, "mail promotions");
+	assert_int_equal(r[0].status, 0);
+	assert_int_equal(r[1].status, 0);
+	assert_int_equal(promotions_of(viewer), 1);
+	assert_int_equal(promotions_of(opted_out), 0);
+	assert_int_equal(promotions_of(no_prof), 0);
+	newest_promotion(viewer, body, sizeof(body));
+	/* The top 3 of 5 viewed categories (cat[4]'s only product is too old). */
+	assert_int_equal(categories_in(body), 3);
+	char name[3][128], line[512];
+	for (int i = 0; i < 3; i++) {
+		sql_text(name[i], sizeof(name[i]), "SELECT name FROM categories WHERE id = %lld",
+		         cat[i]);
+		snprintf(line, sizeof(line), "No more mail about %s: ", name[i]);
+		assert_non_null(strstr(body, line));
+	}
+	/* Again: nothing new, nothing queued. */
+	run(&r[0], c, "mail promotions");
+	assert_int_equal(r[0].status, 0);
+	assert_int_equal(promotions_of(viewer), 1);
+
+	/* Unsubscribing from a profile category (one-click, signed out) stops it, and only it. */
+	snprintf(line, sizeof(line), "No more mail about %s: ", name[0]);
+	char url[600];
+	snprintf(url, sizeof(url), "%s", strstr(body, line) + strlen(line));
+	url[strcspn(url, "\r\n ")] = '\0';
+	const char *path = path_of(url);
+	assert_non_null(path);
+	struct http_resp h;
+	assert_int_equal(
+	    http_send("POST", env_web(), path, "List-Unsubscribe=One-Click", 26, NULL, &h), 0);
+	assert_int_equal(h.status, 200);
+	http_resp_free(&h);
+	assert_int_equal(
+	    sql_admin_int("SELECT COUNT(*) FROM promotion_exclusions WHERE customer_id = "
+	                  "%lld AND category_id = %lld",
+	                  viewer, cat[0]),
+	    1);
+	/* The excluded category leaves its place to cat[3], whose new product was not told yet. */
+	new_product(cat[0]);
+	run(&r[0], c, "mail promotions");
+	assert_int_equal(r[0].status, 0);
+	assert_int_equal(promotions_of(viewer), 2);
+	newest_promotion(viewer, body, sizeof(body));
+	assert_int_equal(categories_in(body), 1);
+	char fourth[128];
+	sql_text(fourth, sizeof(fourth), "SELECT name FROM categories WHERE id = %lld", cat[3]);
+	snprintf(line, sizeof(line), "No more mail about %s: ", fourth);
+	assert_non_null(strstr(body, line));
+	snprintf(line, sizeof(line), "No more mail about %s: ", name[0]);
+	assert_null(strstr(body, line));
+	/* And nothing more from cat[0], however new. */
+	new_product(cat[0]);
+	run(&r[0], c, "mail promotions");
+	assert_int_equal(r[0].status, 0);
+	assert_int_equal(promotions_of(viewer), 2);
 }
 
 static int teardown(void **state)
@@ -494,6 +635,7 @@ int main(void)
 	    cmocka_unit_test(test_a_failing_message_is_given_up_after_the_limit),
 	    cmocka_unit_test(test_marketing_only_to_opted_in_customers_under_a_marketing_version),
 	    cmocka_unit_test(test_unsubscribe_link_works_signed_out_and_stops_promotions),
+	    cmocka_unit_test(test_promotions_from_the_viewing_profile),
 	};
 	return cmocka_run_group_tests_name("mail", tests, NULL, teardown);
 }
