@@ -216,7 +216,8 @@ void report_merge_small(struct report_group *g, size_t *n)
 		memmove(&g[s], &g[s + 1], (k - s - 1) * sizeof(*g));
 		k--;
 	}
-	if (any)
+	/* Everything together under 5 is still a small group: nothing is shown. */
+	if (any && other.count >= REPORT_MIN_GROUP)
 		g[k++] = other;
 	*n = k;
 }

@@ -72,8 +72,9 @@ void report_day_text(time_t t, char out[11]);
  * Merges the groups of g[0..*n) whose count is below REPORT_MIN_GROUP into
  * one group "other" at the end (summing counts, units and cents), in place;
  * while "other" itself is below REPORT_MIN_GROUP and other groups remain,
- * the smallest of them joins it too, so no row shown is a group of 1 to 4.
- * The kept groups stay in their order.  Updates *n.
+ * the smallest of them joins it too, so no row shown is a group of 1 to 4;
+ * when all of them together are fewer than REPORT_MIN_GROUP, no row is left
+ * (*n is 0).  The kept groups stay in their order.  Updates *n.
  */
 void report_merge_small(struct report_group *g, size_t *n);
 

@@ -368,8 +368,10 @@ static void test_distributions_match_the_database_and_show_no_group_under_five(v
 	assert_int_equal(column_sum(pend), pending);
 	/* The two seeded ones registered in 2010: a week and more ago. */
 	assert_true(row_value(pend, "7 days or more") >= 2);
-	assert_int_equal(column_sum(vc), approved);
-	assert_int_equal(column_sum(lv), approved);
+	/* Fewer than 5 approved accounts in all would be a small group however merged: then
+	 * nothing is shown (a fresh stack has one). */
+	assert_int_equal(column_sum(vc), approved >= 5 ? approved : 0);
+	assert_int_equal(column_sum(lv), approved >= 5 ? approved : 0);
 	long long never = sql_admin_int(
 	    "SELECT COUNT(*) FROM customers WHERE status='approved' AND last_visit_at IS NULL");
 	long long zero = sql_admin_int(

@@ -53,14 +53,27 @@ static void test_an_other_under_five_takes_the_smallest_kept_group_too(void **st
 static void test_all_small_groups_are_one_other(void **state)
 {
 	(void)state;
-	struct report_group g[] = {{"a", 1, 0, 0}, {"b", 2, 0, 0}};
+	struct report_group g[] = {{"a", 1, 0, 0}, {"b", 4, 0, 0}};
 	size_t n = 2;
 	report_merge_small(g, &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(g[0].label, "other");
-	assert_int_equal(g[0].count, 3);
+	assert_int_equal(g[0].count, 5);
 	n = 0;
 	report_merge_small(g, &n);
+	assert_int_equal(n, 0);
+}
+
+static void test_fewer_than_five_in_all_show_nothing(void **state)
+{
+	(void)state;
+	struct report_group g[] = {{"a", 1, 0, 0}, {"b", 2, 0, 0}};
+	size_t n = 2;
+	report_merge_small(g, &n);
+	assert_int_equal(n, 0);
+	struct report_group one[] = {{"a", 4, 0, 0}};
+	n = 1;
+	report_merge_small(one, &n);
 	assert_int_equal(n, 0);
 }
 
@@ -81,6 +94,7 @@ int main(void)
 	    cmocka_unit_test(test_small_groups_become_other_at_the_end_with_their_sums),
 	    cmocka_unit_test(test_an_other_under_five_takes_the_smallest_kept_group_too),
 	    cmocka_unit_test(test_all_small_groups_are_one_other),
+	    cmocka_unit_test(test_fewer_than_five_in_all_show_nothing),
 	    cmocka_unit_test(test_day_text_is_the_utc_date),
 	};
 	return cmocka_run_group_tests_name("reports", tests, NULL, NULL);
