@@ -25,7 +25,8 @@ const char ctl_mail_promotions_usage[] =
     "too. Also the new products (added in the last 30 days) of the customer's top 3\n"
     "categories by viewing profile (views decayed with a 14-day half-life), unless they opted\n"
     "out of profiling or their version lacks `profiling` or `marketing`, or they unsubscribed\n"
-    "from that category (promotion_exclusions).\n"
+    "from that category (promotion_exclusions). A message names the 10 newest products of\n"
+    "a category and counts the rest.\n"
     "Each message carries signed unsubscribe links (per category and for all, valid\n"
     "365 days, keyed from secret_file) and the List-Unsubscribe header; `mail send`\n"
     "delivers it. Running it again (or twice at once) queues nothing new. Prints \"queued N\n"
@@ -52,31 +53,38 @@ static int unsubscribe_url(const struct promo_run *p, long long category, char *
 	return 0;
 }
 
-/* Fills ctx with the products v[0..n), grouped by category (v is sorted by it). */
+/* The newest products a message names per category; the rest are counted ("and N more"). */
+#define PROMO_PER_CATEGORY 10
+
+/* Fills ctx with the products v[0..n), grouped by category (v is sorted by it, then by id):
+ * the PROMO_PER_CATEGORY newest of each. */
 static int promo_ctx(const struct promo_run *p, struct tdict *ctx, const struct promo_product *v,
                      size_t n)
 {
 	struct tlist *cats = tdict_list(ctx, "categories");
-	struct tdict *cat = NULL;
-	struct tlist *products = NULL;
 	char url[600];
-	for (size_t i = 0; i < n; i++) {
-		if (cat == NULL || v[i].category_id != v[i - 1].category_id) {
-			cat = tlist_add(cats);
-			tdict_set(cat, "category", v[i].category);
-			if (unsubscribe_url(p, v[i].category_id, url, sizeof(url)) < 0)
-				return -1;
-			tdict_set(cat, "unsubscribe_url", url);
-			products = tdict_list(cat, "products");
+	for (size_t s = 0, e; s < n; s = e) {
+		for (e = s + 1; e < n && v[e].category_id == v[s].category_id; e++)
+			;
+		struct tdict *cat = tlist_add(cats);
+		tdict_set(cat, "category", v[s].category);
+		if (unsubscribe_url(p, v[s].category_id, url, sizeof(url)) < 0)
+			return -1;
+		tdict_set(cat, "unsubscribe_url", url);
+		size_t first = e - s > PROMO_PER_CATEGORY ? e - PROMO_PER_CATEGORY : s;
+		if (first > s)
+			tdict_setf(cat, "more", "%zu", first - s);
+		struct tlist *products = tdict_list(cat, "products");
+		for (size_t i = e; i-- > first;) {
+			struct tdict *item = tlist_add(products);
+			tdict_set(item, "name", v[i].name);
+			tdict_setf(item, "price", "%lld.%02lld", v[i].price_cents / 100,
+			           v[i].price_cents % 100);
+			char path[64];
+			snprintf(path, sizeof(path), "/product/%lld", v[i].id);
+			mail_shop_url(url, sizeof(url), cfg.base_url, path);
+			tdict_set(item, "url", url);
 		}
-		struct tdict *item = tlist_add(products);
-		tdict_set(item, "name", v[i].name);
-		tdict_setf(item, "price", "%lld.%02lld", v[i].price_cents / 100,
-		           v[i].price_cents % 100);
-		char path[64];
-		snprintf(path, sizeof(path), "/product/%lld", v[i].id);
-		mail_shop_url(url, sizeof(url), cfg.base_url, path);
-		tdict_set(item, "url", url);
 	}
 	return 0;
 }

@@ -376,6 +376,23 @@ static void test_marketing_only_to_opted_in_customers_under_a_marketing_version(
 	new_product(other);
 	run(&r[0], c, "mail promotions");
 	assert_int_equal(promotions_of(yes), 2);
+	/* Twelve at once: the message names the ten newest and counts the two others. */
+	long long newest = 0;
+	for (int i = 0; i < 12; i++)
+		newest = new_product(other);
+	run(&r[0], c, "mail promotions");
+	assert_int_equal(promotions_of(yes), 3);
+	char body[8192];
+	sql_text(body, sizeof(body),
+	         "SELECT REPLACE(body, '\\n', ' ') FROM outbox WHERE customer_id = %lld "
+	         "ORDER BY id DESC LIMIT 1",
+	         yes);
+	char newest_url[64];
+	snprintf(newest_url, sizeof(newest_url), "/product/%lld", newest);
+	assert_non_null(strstr(body, newest_url));
+	snprintf(newest_url, sizeof(newest_url), "/product/%lld", newest - 11);
+	assert_null(strstr(body, newest_url));
+	assert_non_null(strstr(body, "and 2 more in the showroom"));
 
 	/* Delivered (as files) with the one-click headers, and a mail parser reads it: a plain
 	 * part and an HTML part. */
