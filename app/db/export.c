@@ -97,6 +97,14 @@ static const struct part_def parts[EXPORT__MAX] = {
                         {I("product_id"), S("product"), I("views"), S("last_viewed_at"),
                          I("policy_version")},
                         .parent = -1},
+    /* The categories they unsubscribed from (0: every promotion), so none comes back. */
+    [EXPORT_EXCLUSIONS] = {"promotion_unsubscribes",
+                           "SELECT x.category_id, c.name, " T(
+                               "x.created_at") " FROM promotion_exclusions x "
+                                               "LEFT JOIN categories c ON c.id = x.category_id "
+                                               "WHERE x.customer_id = ? ORDER BY x.category_id",
+                           {I("category_id"), S("category"), S("unsubscribed_at")},
+                           .parent = -1},
     [EXPORT_CART] =
         {"cart",
          "SELECT c.product_id, p.name, c.quantity, " T(
@@ -290,6 +298,7 @@ static const struct export_table tables[] = {
     {"support_messages", true, "support_messages"},
     {"cart_counts", false, "only how many units the cart holds: the cart part lists them"},
     {"password_resets", true, "password_resets"},
+    {"promotion_exclusions", true, "promotion_unsubscribes"},
     {"promotion_watermarks", false,
      "only the newest product a promotion told them of: each promotion is in the mail part"},
 };

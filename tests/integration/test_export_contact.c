@@ -162,6 +162,7 @@ static void fill_customer(long long id, const char *user, long long staff_id)
 	        " 'United Kingdom', @v);"
 	        "INSERT INTO customer_interests (customer_id, category_id, policy_version) "
 	        " VALUES (%lld, @c, @v);"
+	        "INSERT INTO promotion_exclusions (customer_id, category_id) VALUES (%lld, 0);"
 	        "INSERT INTO product_views (customer_id, product_id, views, policy_version) "
 	        " VALUES (%lld, @p, 3, @v);"
 	        "INSERT INTO cart_items (customer_id, product_id, quantity) VALUES (%lld, @p, 2);"
@@ -177,7 +178,7 @@ static void fill_customer(long long id, const char *user, long long staff_id)
 	        "INSERT INTO password_resets (token_hash, customer_id, expires_at) "
 	        " VALUES (UNHEX(SHA2(CONCAT('reset-', %lld), 256)), %lld, "
 	        " UTC_TIMESTAMP(6) + INTERVAL 30 MINUTE);",
-	        id, user, id, user, id, id, id, id, id, id, staff_id, id, id, user, id, id),
+	        id, user, id, user, id, id, id, id, id, id, id, staff_id, id, id, user, id, id),
 	    0);
 	assert_int_equal(
 	    sql_admin(
