@@ -296,9 +296,10 @@ static int accept_web_server(const struct worker_ctx *w)
 	if (last_log_ms == 0 || now - last_log_ms >= REFUSED_LOG_EVERY_MS) {
 		char addr[64];
 		ip_format((struct sockaddr *)&ss, len, addr, sizeof(addr));
-		log_warn("refused a connection from %s: not in web_servers (%lu refused since the "
-		         "last such line)",
-		         addr, refused_unlogged);
+		log_warn(
+		    "refused a connection from %s: not in web_servers (%lu refused by this worker "
+		    "since its last such line)",
+		    addr, refused_unlogged);
 		refused_unlogged = 0;
 		last_log_ms = now;
 	}
