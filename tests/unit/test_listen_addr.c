@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "listen_addr.h"
+#include "listenq.h"
 
 static void test_unix_paths_stay_unix(void **state)
 {
@@ -219,6 +220,46 @@ static void test_config_unix_pool_refuses_web_servers(void **state)
 	assert_non_null(strstr(err, "'nginx' is not an IP address"));
 }
 
+/* A socket bound by listen_tcp_open to exactly 127.0.0.1, with two connections waiting in its
+ * accept queue: inet_diag finds it by address and port and reports both. */
+static void test_tcp_listen_and_its_queue(void **state)
+{
+	(void)state;
+	struct listen_addr la;
+	char err[256];
+	assert_int_equal(listen_addr_parse("127.0.0.1:1", &la, err, sizeof(err)), 0);
+	/* Port 0 first, to learn a free port from the kernel; then that port for real. */
+	((struct sockaddr_in *)&la.sa)->sin_port = 0;
+	int fd = listen_tcp_open(&la, 16);
+	assert_true(fd >= 0);
+	struct sockaddr_in got;
+	socklen_t len = sizeof(got);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&got, &len), 0);
+	assert_int_equal(ntohl(got.sin_addr.s_addr), INADDR_LOOPBACK); /* not the wildcard */
+	la.port = ntohs(got.sin_port);
+	int c[2];
+	for (int i = 0; i < 2; i++) {
+		c[i] = socket(AF_INET, SOCK_STREAM, 0);
+		assert_int_equal(connect(c[i], (struct sockaddr *)&got, sizeof(got)), 0);
+	}
+	long queued = -1, backlog = -1;
+	if (listenq_tcp(&la, &queued, &backlog) < 0) {
+		/* A sandbox without NETLINK_SOCK_DIAG: the status page says "unknown". */
+		for (int i = 0; i < 2; i++)
+			close(c[i]);
+		close(fd);
+		skip();
+	}
+	assert_int_equal(queued, 2);
+	assert_int_equal(backlog, 16);
+	/* The same port on another address is not this socket. */
+	inet_pton(AF_INET, "127.0.0.3", &((struct sockaddr_in *)&la.sa)->sin_addr);
+	assert_int_equal(listenq_tcp(&la, &queued, &backlog), -1);
+	for (int i = 0; i < 2; i++)
+		close(c[i]);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +273,7 @@ int main(void)
 	    cmocka_unit_test(test_ip_format),
 	    cmocka_unit_test(test_config_tcp_pool_needs_web_servers),
 	    cmocka_unit_test(test_config_unix_pool_refuses_web_servers),
+	    cmocka_unit_test(test_tcp_listen_and_its_queue),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
