@@ -290,7 +290,6 @@ static int accept_web_server(const struct worker_ctx *w)
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		return fd;
 	}
-	close(fd);
 	refused_unlogged++;
 	uint64_t now = now_ms();
 	if (last_log_ms == 0 || now - last_log_ms >= REFUSED_LOG_EVERY_MS) {
@@ -303,6 +302,7 @@ static int accept_web_server(const struct worker_ctx *w)
 		refused_unlogged = 0;
 		last_log_ms = now;
 	}
+	close(fd); /* after the log line: whoever sees the close finds it logged */
 	return -1;
 }
 
@@ -429,10 +429,8 @@ int worker_run(const struct worker_ctx *w)
 		if (ready == 0)
 			continue; /* the batch is due: written at the top */
 		if (tcp) {
-			/* Close what the last request left (a no-op unless it stayed open), then
-			 * hand libfcgi the accepted connection the way it holds a kept one: with
+			/* Hand libfcgi the accepted connection the way it holds a kept one: with
 			 * keepConnection set, FCGX_Accept_r reads it instead of accepting. */
-			FCGX_Free(&fr, 1);
 			int cfd = accept_web_server(w);
 			if (cfd < 0)
 				continue;
@@ -486,6 +484,13 @@ int worker_run(const struct worker_ctx *w)
 		 */
 		fcgi_wipe_input(&fr);
 		FCGX_Finish_r(&fr);
+		/* A connection nginx asked to keep (fastcgi_keep_conn on) is closed all the same,
+		 * at once: a worker waiting on an idle kept connection serves no new one, and
+		 * nginx may keep more idle connections than a pool has workers. nginx must not ask
+		 * (deploy/nginx-ditto-upstream.conf): it could reuse the connection in the instant
+		 * before this close reaches it. A no-op for a connection already closed. */
+		if (tcp)
+			FCGX_Free(&fr, 1);
 		/* Whatever role the access step set for a staff member ends with the request. */
 		if (db_set_role(db, NULL) < 0)
 			log_error("cannot reset the database role: %s", db_error(db));

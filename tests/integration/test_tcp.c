@@ -222,7 +222,26 @@ static int setup(void **state)
 	if (!eventually(pool_listens, NULL, 20000))
 		harness_die("the TCP pool does not listen on 127.0.0.1:%u (see %s)", pool_port,
 		            log);
-	/* nginx in front of it, through an upstream as on several app hosts. */
+	/* nginx in front of it, through deploy/nginx-ditto-upstream.conf with its app hosts
+	 * replaced by this pool. */
+	char src[600], up[600], line[1024];
+	snprintf(src, sizeof(src), "%s/deploy/nginx-ditto-upstream.conf", env_repo());
+	snprintf(up, sizeof(up), "%s/upstream.conf", dir);
+	FILE *in = fopen(src, "r"), *out = fopen(up, "w");
+	if (in == NULL || out == NULL)
+		harness_die("cannot copy %s to %s", src, up);
+	int servers = 0;
+	while (fgets(line, sizeof(line), in) != NULL) {
+		if (strncmp(line, "    server ", 11) != 0)
+			fputs(line, out);
+		else if (servers++ == 0)
+			fprintf(out, "    server 127.0.0.1:%u max_fails=3 fail_timeout=10s;\n",
+			        pool_port);
+	}
+	fclose(in);
+	fclose(out);
+	if (servers == 0)
+		harness_die("no server line in %s", src);
 	char nconf[600];
 	snprintf(nconf, sizeof(nconf), "%s/nginx.conf", dir);
 	FILE *f = fopen(nconf, "w");
@@ -233,11 +252,11 @@ static int setup(void **state)
 	        "events { worker_connections 64; }\n"
 	        "http {\n  access_log off;\n  client_body_temp_path %s/tmp;\n"
 	        "  fastcgi_temp_path %s/tmp;\n  proxy_temp_path %s/tmp;\n"
-	        "  upstream ditto_tcp { server 127.0.0.1:%u max_fails=3 fail_timeout=10s; }\n"
+	        "  include %s;\n"
 	        "  server {\n    listen 127.0.0.1:%u;\n    location / {\n"
 	        "      include %s/deploy/nginx-ditto-fastcgi.conf;\n"
-	        "      fastcgi_pass ditto_tcp;\n    }\n  }\n}\n",
-	        dir, dir, dir, dir, dir, pool_port, web_port, env_repo());
+	        "      fastcgi_pass ditto_web;\n    }\n  }\n}\n",
+	        dir, dir, dir, dir, dir, up, web_port, env_repo());
 	fclose(f);
 	snprintf(log, sizeof(log), "%s/nginx.out", dir);
 	nginx_pid = spawn(log, (char *const[]){"/usr/sbin/nginx", "-c", nconf, "-p", dir, NULL});
