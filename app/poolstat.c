@@ -94,6 +94,10 @@ void poolstat_pool_read(struct arena *a, const char *name, const char *sb_path, 
 	out->name = name;
 	/* About 80 KiB: in the arena, not on the stack. */
 	struct scoreboard *sb = arena_alloc(a, sizeof(*sb));
+	if (sb_path[0] == '\0') {
+		out->down_reason = "unknown (no scoreboard file: a TCP pool without pid_file)";
+		return;
+	}
 	switch (scoreboard_read(sb_path, sb)) {
 	case SB_READ_OK:
 		break;
