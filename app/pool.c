@@ -323,13 +323,17 @@ static void reload(struct pool *p)
 	}
 	if (strcmp(npc->socket, p->pc->socket) != 0) {
 		log_warn("reload: socket change needs a restart; keeping %s", p->pc->socket);
-		/* The kept socket keeps its own kind of check too (web_servers or peer_user). */
+		/* A kept socket of the other kind (unix, TCP) keeps its own check too: the new
+		 * file's web_servers or peer_user was written for the other kind. */
+		if (npc->listen.tcp != p->pc->listen.tcp) {
+			snprintf(npc->web_servers, sizeof(npc->web_servers), "%s",
+			         p->pc->web_servers);
+			npc->allow = p->pc->allow;
+			npc->peer_uid = p->pc->peer_uid;
+			snprintf(npc->peer_user, sizeof(npc->peer_user), "%s", p->pc->peer_user);
+		}
 		snprintf(npc->socket, sizeof(npc->socket), "%s", p->pc->socket);
-		snprintf(npc->web_servers, sizeof(npc->web_servers), "%s", p->pc->web_servers);
 		npc->listen = p->pc->listen;
-		npc->allow = p->pc->allow;
-		npc->peer_uid = p->pc->peer_uid;
-		snprintf(npc->peer_user, sizeof(npc->peer_user), "%s", p->pc->peer_user);
 	}
 	*p->cfg = fresh;
 	p->pc = config_pool(p->cfg, npc->name);

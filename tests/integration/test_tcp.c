@@ -47,7 +47,7 @@ static unsigned free_port(void)
  * web_servers added (unless allow is NULL) and its pid file (and so its scoreboard) moved into
  * this test's directory.
  */
-static void write_tcp_conf(const char *out, const char *allow)
+static void write_tcp_conf(const char *out, const char *allow, unsigned port)
 {
 	char in[600];
 	snprintf(in, sizeof(in), "%s/ditto.conf", env_state());
@@ -60,7 +60,7 @@ static void write_tcp_conf(const char *out, const char *allow)
 		if (line[0] == '[')
 			web = strncmp(line, "[pool.web]", 10) == 0;
 		if (web && strncmp(line, "socket ", 7) == 0) {
-			fprintf(o, "socket = 127.0.0.1:%u\n", pool_port);
+			fprintf(o, "socket = 127.0.0.1:%u\n", port);
 			if (allow != NULL)
 				fprintf(o, "web_servers = %s\n", allow);
 		} else if (web && strncmp(line, "pid_file", 8) == 0)
@@ -214,7 +214,7 @@ static int setup(void **state)
 	pool_port = free_port();
 	web_port = free_port();
 	snprintf(conf, sizeof(conf), "%s/ditto.conf", dir);
-	write_tcp_conf(conf, "127.0.0.1");
+	write_tcp_conf(conf, "127.0.0.1", pool_port);
 	char fcgi[600], log[600];
 	snprintf(fcgi, sizeof(fcgi), "%s/ditto-fcgi", getenv("BUILD"));
 	snprintf(log, sizeof(log), "%s/web.log", dir);
@@ -342,6 +342,45 @@ static void test_other_address_is_closed_and_logged(void **s)
 	assert_non_null(memmem(got, (size_t)n, "Status: 200", 11));
 }
 
+static bool served_from_2(void *arg)
+{
+	(void)arg;
+	char got[4096];
+	long n = fcgi_healthz_from("127.0.0.2", got, sizeof(got));
+	return n > 8 && memmem(got, (size_t)n, "Status: 200", 11) != NULL;
+}
+
+static bool refused_from_2(void *arg)
+{
+	(void)arg;
+	char got[4096];
+	return fcgi_healthz_from("127.0.0.2", got, sizeof(got)) == 0;
+}
+
+/* SIGHUP takes a new web_servers (the new workers check it) but keeps the listening address:
+ * a changed socket is logged and needs a restart. */
+static void test_reload_takes_the_list_and_keeps_the_address(void **s)
+{
+	(void)s;
+	write_tcp_conf(conf, "127.0.0.1, 127.0.0.2", pool_port);
+	assert_int_equal(kill(pool_pid, SIGHUP), 0);
+	assert_true(eventually(served_from_2, NULL, 20000));
+	/* Another port in the file: still on the old one, and the new one is not opened. */
+	unsigned other = free_port();
+	write_tcp_conf(conf, "127.0.0.1", other);
+	assert_int_equal(kill(pool_pid, SIGHUP), 0);
+	char log[600];
+	snprintf(log, sizeof(log), "%s/web.log", dir);
+	assert_true(eventually(refused_from_2, NULL, 20000)); /* the reload happened */
+	assert_true(lines_in(log, "socket change needs a restart; keeping 127.0.0.1:") >= 1);
+	assert_true(pool_listens(NULL));
+	int fd = connect_from(NULL, other);
+	assert_int_equal(fd, -1);
+	/* Back to the file the other tests expect. */
+	write_tcp_conf(conf, "127.0.0.1", pool_port);
+	assert_int_equal(kill(pool_pid, SIGHUP), 0);
+}
+
 /* A TCP pool without web_servers does not start: --check names the missing key. */
 static void test_tcp_without_web_servers_is_refused(void **s)
 {
@@ -349,7 +388,7 @@ static void test_tcp_without_web_servers_is_refused(void **s)
 	char bad[600], out[600];
 	snprintf(bad, sizeof(bad), "%s/no-web-servers.conf", dir);
 	snprintf(out, sizeof(out), "%s/check.out", dir);
-	write_tcp_conf(bad, NULL);
+	write_tcp_conf(bad, NULL, pool_port);
 	int rc = sh("cd '%s' && '%s/ditto-fcgi' --config '%s' --pool web --check >'%s' 2>&1",
 	            env_repo(), getenv("BUILD"), bad, out);
 	assert_int_not_equal(rc, 0);
@@ -371,6 +410,7 @@ int main(void)
 	    cmocka_unit_test(test_nginx_serves_pages_over_tcp),
 	    cmocka_unit_test(test_listed_address_is_served),
 	    cmocka_unit_test(test_other_address_is_closed_and_logged),
+	    cmocka_unit_test(test_reload_takes_the_list_and_keeps_the_address),
 	    cmocka_unit_test(test_tcp_without_web_servers_is_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
