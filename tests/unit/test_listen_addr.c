@@ -260,6 +260,45 @@ static void test_tcp_listen_and_its_queue(void **state)
 	close(fd);
 }
 
+/* [::1]:PORT binds IPv6 loopback only (IPV6_V6ONLY: no IPv4 through it), and inet_diag finds
+ * its queue. Skipped where the kernel has no IPv6. */
+static void test_tcp_listen_ipv6(void **state)
+{
+	(void)state;
+	struct listen_addr la;
+	char err[256];
+	assert_int_equal(listen_addr_parse("[::1]:1", &la, err, sizeof(err)), 0);
+	((struct sockaddr_in6 *)&la.sa)->sin6_port = 0;
+	int fd = listen_tcp_open(&la, 8);
+	if (fd < 0)
+		skip();
+	struct sockaddr_in6 got;
+	socklen_t len = sizeof(got);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&got, &len), 0);
+	assert_true(IN6_IS_ADDR_LOOPBACK(&got.sin6_addr));
+	la.port = ntohs(got.sin6_port);
+	int c = socket(AF_INET6, SOCK_STREAM, 0);
+	assert_int_equal(connect(c, (struct sockaddr *)&got, sizeof(got)), 0);
+	/* The client's address as the pool sees it is allowed by "::1" and not by "127.0.0.1". */
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
+	int a = accept(fd, (struct sockaddr *)&peer, &plen);
+	assert_true(a >= 0);
+	struct ip_allow al;
+	assert_int_equal(ip_allow_parse("::1", &al, err, sizeof(err)), 0);
+	assert_true(ip_allowed(&al, (struct sockaddr *)&peer, plen));
+	assert_int_equal(ip_allow_parse("127.0.0.1", &al, err, sizeof(err)), 0);
+	assert_false(ip_allowed(&al, (struct sockaddr *)&peer, plen));
+	close(a);
+	close(c);
+	long queued = -1, backlog = -1;
+	if (listenq_tcp(&la, &queued, &backlog) == 0) {
+		assert_int_equal(queued, 0);
+		assert_int_equal(backlog, 8);
+	}
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +313,7 @@ int main(void)
 	    cmocka_unit_test(test_config_tcp_pool_needs_web_servers),
 	    cmocka_unit_test(test_config_unix_pool_refuses_web_servers),
 	    cmocka_unit_test(test_tcp_listen_and_its_queue),
+	    cmocka_unit_test(test_tcp_listen_ipv6),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
