@@ -223,21 +223,26 @@ static int setup(void **state)
 	if (!eventually(pool_listens, NULL, 20000))
 		harness_die("the TCP pool does not listen on 127.0.0.1:%u (see %s)", pool_port,
 		            log);
-	/* nginx in front of it, through deploy/nginx-ditto-upstream.conf with its app hosts
-	 * replaced by this pool. */
+	/* nginx in front of it, through deploy/nginx-ditto-upstream.conf (its upstream
+	 * ditto_web) with its app hosts replaced by this pool. */
 	char src[600], up[600], line[1024];
 	snprintf(src, sizeof(src), "%s/deploy/nginx-ditto-upstream.conf", env_repo());
 	snprintf(up, sizeof(up), "%s/upstream.conf", dir);
 	FILE *in = fopen(src, "r"), *out = fopen(up, "w");
 	if (in == NULL || out == NULL)
 		harness_die("cannot copy %s to %s", src, up);
-	int servers = 0;
+	/* Each upstream's first server becomes this pool, its others go. */
+	int servers = 0, in_block = 0;
 	while (fgets(line, sizeof(line), in) != NULL) {
+		if (strncmp(line, "upstream ", 9) == 0)
+			in_block = 0;
 		if (strncmp(line, "    server ", 11) != 0)
 			fputs(line, out);
-		else if (servers++ == 0)
+		else if (in_block++ == 0) {
 			fprintf(out, "    server 127.0.0.1:%u max_fails=3 fail_timeout=10s;\n",
 			        pool_port);
+			servers++;
+		}
 	}
 	fclose(in);
 	fclose(out);
