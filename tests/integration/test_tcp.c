@@ -326,6 +326,40 @@ static void test_listed_address_is_served(void **s)
 	assert_non_null(memmem(got, (size_t)n, "Status: 200", 11));
 }
 
+/* A listed peer that connects and hangs up without a whole request (a port check, a
+ * half-sent record) costs a worker nothing: the same workers serve on. */
+static void test_empty_connections_keep_the_workers(void **s)
+{
+	(void)s;
+	pid_t before[8], after[8];
+	int nb = pool_worker_pids(pool_pid, before, 8);
+	assert_true(nb >= 1);
+	for (int i = 0; i < 6; i++) {
+		int fd = connect_from("127.0.0.1", pool_port);
+		assert_true(fd >= 0);
+		if (i % 2 == 1) {
+			static const unsigned char half[5] = {1, 1, 0, 1, 0};
+			ssize_t w = write(fd, half, sizeof(half));
+			(void)w;
+		}
+		close(fd);
+	}
+	char got[4096];
+	for (int i = 0; i < 4; i++) {
+		long n = fcgi_healthz_from("127.0.0.1", got, sizeof(got));
+		assert_true(n > 8);
+		assert_non_null(memmem(got, (size_t)n, "Status: 200", 11));
+	}
+	int na = pool_worker_pids(pool_pid, after, 8);
+	assert_int_equal(na, nb);
+	for (int i = 0; i < nb; i++) {
+		bool found = false;
+		for (int j = 0; j < na; j++)
+			found |= before[i] == after[j];
+		assert_true(found);
+	}
+}
+
 /* From 127.0.0.2 the connection is accepted by the kernel, then closed by the pool without a
  * byte of answer, and the pool logs the address. It goes on serving the listed address. */
 static void test_other_address_is_closed_and_logged(void **s)
@@ -417,6 +451,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_nginx_serves_pages_over_tcp),
 	    cmocka_unit_test(test_listed_address_is_served),
+	    cmocka_unit_test(test_empty_connections_keep_the_workers),
 	    cmocka_unit_test(test_other_address_is_closed_and_logged),
 	    cmocka_unit_test(test_reload_takes_the_list_and_keeps_the_address),
 	    cmocka_unit_test(test_tcp_without_web_servers_is_refused),
