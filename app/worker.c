@@ -437,6 +437,8 @@ int worker_run(const struct worker_ctx *w)
 			fr.ipcFd = cfd;
 			fr.keepConnection = 1;
 		}
+		/* On a TCP pool, -EBADF is libfcgi giving up on a connection that ended before a
+		 * whole request (it then tries to accept from the listening socket it has not). */
 		int rc = FCGX_Accept_r(&fr);
 		if (rc < 0) {
 			if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR ||
