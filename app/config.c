@@ -129,6 +129,8 @@ static int set_pool(struct pool_config *p, const char *k, const char *v)
 		return STR(p->socket);
 	if (strcmp(k, "socket_group") == 0)
 		return STR(p->socket_group);
+	if (strcmp(k, "web_servers") == 0)
+		return STR(p->web_servers);
 	if (strcmp(k, "peer_user") == 0)
 		return v[0] != '\0' ? STR(p->peer_user) : -1;
 	if (strcmp(k, "db_user") == 0)
@@ -321,6 +323,33 @@ static int set_global(struct config *c, const char *k, const char *v)
 	return -2;
 }
 
+/* Parses a pool's socket and web_servers: a TCP pool must name the web servers it serves (a
+ * FastCGI port is never open to anyone), a unix one must not (its peer check is peer_user). */
+static int check_listen(struct pool_config *p, const char *path, char *err, size_t errlen)
+{
+	char why[CONFIG_STR + 128];
+	if (listen_addr_parse(p->socket, &p->listen, why, sizeof(why)) < 0 ||
+	    ip_allow_parse(p->web_servers, &p->allow, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s: [pool.%s] %s", path, p->name, why);
+		return -1;
+	}
+	if (p->listen.tcp && p->allow.n == 0) {
+		snprintf(err, errlen,
+		         "%s: [pool.%s] socket = %s listens on TCP: web_servers must list the "
+		         "addresses of the web servers allowed to connect",
+		         path, p->name, p->socket);
+		return -1;
+	}
+	if (!p->listen.tcp && p->allow.n > 0) {
+		snprintf(err, errlen,
+		         "%s: [pool.%s] web_servers applies to a TCP socket (HOST:PORT) only; a "
+		         "unix socket's peer is checked with peer_user",
+		         path, p->name);
+		return -1;
+	}
+	return 0;
+}
+
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 {
 	defaults(cfg);
@@ -380,6 +409,8 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 		}
 	}
 	fclose(f);
+	for (int k = 0; rc == 0 && k < POOL__MAX; k++)
+		rc = check_listen(k == POOL_WEB ? &cfg->web : &cfg->staff, path, err, errlen);
 	if (rc == 0 && log_level_parse(cfg->log_level) < 0) {
 		snprintf(err, errlen, "%s: log_level must be error, warn, info or debug", path);
 		rc = -1;

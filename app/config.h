@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "listen_addr.h"
 #include "password.h"
 
 #define CONFIG_STR 256
@@ -20,17 +21,20 @@ enum pool_kind { POOL_WEB, POOL_STAFF, POOL__MAX };
 /* Settings of one FastCGI pool ([pool.web] or [pool.staff]). */
 struct pool_config {
 	enum pool_kind kind;
-	char name[32];           /* "web" or "staff": pool_kind_name(kind) */
-	char socket[CONFIG_STR]; /* unix socket path */
-	char socket_group[64];   /* group allowed to connect (nginx's) */
-	unsigned socket_mode;    /* octal, default 0660 */
-	char peer_user[64];      /* the only user served on the socket: nginx's (www-data) */
-	uid_t peer_uid;          /* peer_user resolved (peer_resolve), checked per connection */
-	int workers;             /* preforked children */
-	long max_requests;       /* recycle a worker after this many */
-	int request_timeout;     /* seconds before a stuck worker is killed */
-	long slow_request_ms;    /* a request taking this long is logged and counted as slow */
-	char db_user[64];        /* MariaDB account of this pool */
+	char name[32];                /* "web" or "staff": pool_kind_name(kind) */
+	char socket[CONFIG_STR];      /* unix socket path, or HOST:PORT / [IPv6]:PORT for TCP */
+	struct listen_addr listen;    /* socket parsed (config_load) */
+	char web_servers[CONFIG_STR]; /* TCP only: the addresses allowed to connect */
+	struct ip_allow allow;        /* web_servers parsed (config_load) */
+	char socket_group[64];        /* group allowed to connect (nginx's) */
+	unsigned socket_mode;         /* octal, default 0660 */
+	char peer_user[64];   /* unix socket only: the only user served (nginx's: www-data) */
+	uid_t peer_uid;       /* peer_user resolved (peer_resolve), checked per connection */
+	int workers;          /* preforked children */
+	long max_requests;    /* recycle a worker after this many */
+	int request_timeout;  /* seconds before a stuck worker is killed */
+	long slow_request_ms; /* a request taking this long is logged and counted as slow */
+	char db_user[64];     /* MariaDB account of this pool */
 	char db_role[64]; /* its own MariaDB role, active between requests (ditto_<pool>_role) */
 	char db_password_file[CONFIG_STR]; /* file holding its password */
 	char pid_file[CONFIG_STR];         /* master pid, optional */

@@ -12,4 +12,12 @@
  */
 int listenq_unix(const char *path, long *queued, long *backlog);
 
+struct listen_addr;
+
+/* The same for a listening TCP socket bound at la's address and port (inet_diag). */
+int listenq_tcp(const struct listen_addr *la, long *queued, long *backlog);
+
+/* listenq_unix or listenq_tcp, as a pool's socket value names a path or a HOST:PORT. */
+int listenq_socket(const char *socket, long *queued, long *backlog);
+
 #endif

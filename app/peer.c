@@ -11,6 +11,8 @@
 
 int peer_resolve(struct pool_config *pc, char *err, size_t errlen)
 {
+	if (pc->listen.tcp)
+		return 0; /* peer_user is a unix socket's check; a TCP pool has web_servers */
 	char *end;
 	errno = 0;
 	unsigned long n = strtoul(pc->peer_user, &end, 10);

@@ -62,8 +62,24 @@ struct pool {
 	uint64_t kid_started_ms[SB_MAX_SLOTS];
 };
 
+/* A TCP pool's socket, bound to exactly the address written (listen_addr.c says why not
+ * through FCGX_OpenSocket). Who may connect is checked per connection (web_servers). */
+static int open_tcp(const struct pool_config *pc)
+{
+	int fd = listen_tcp_open(&pc->listen, 256);
+	if (fd < 0) {
+		log_error("cannot listen on %s: %s", pc->socket, strerror(errno));
+		return -1;
+	}
+	/* As for a unix socket below: inherited by the workers, non-blocking for accept(). */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	return fd;
+}
+
 static int open_socket(const struct pool_config *pc)
 {
+	if (pc->listen.tcp)
+		return open_tcp(pc);
 	struct stat st;
 	if (lstat(pc->socket, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
@@ -305,9 +321,20 @@ static void reload(struct pool *p)
 		log_error("reload refused, keeping the running configuration: %s", err);
 		return;
 	}
-	if (strcmp(npc->socket, p->pc->socket) != 0)
-		log_warn("reload: socket path change needs a restart; keeping %s", p->pc->socket);
-	snprintf(npc->socket, sizeof(npc->socket), "%s", p->pc->socket);
+	if (strcmp(npc->socket, p->pc->socket) != 0) {
+		log_warn("reload: socket change needs a restart; keeping %s", p->pc->socket);
+		/* A kept socket of the other kind (unix, TCP) keeps its own check too: the new
+		 * file's web_servers or peer_user was written for the other kind. */
+		if (npc->listen.tcp != p->pc->listen.tcp) {
+			snprintf(npc->web_servers, sizeof(npc->web_servers), "%s",
+			         p->pc->web_servers);
+			npc->allow = p->pc->allow;
+			npc->peer_uid = p->pc->peer_uid;
+			snprintf(npc->peer_user, sizeof(npc->peer_user), "%s", p->pc->peer_user);
+		}
+		snprintf(npc->socket, sizeof(npc->socket), "%s", p->pc->socket);
+		npc->listen = p->pc->listen;
+	}
 	*p->cfg = fresh;
 	p->pc = config_pool(p->cfg, npc->name);
 	p->generation++;
@@ -386,7 +413,10 @@ int pool_run(const struct site *site, struct config *cfg, const char *pool_name)
 		log_error("pipe: %s", strerror(errno));
 		return 1;
 	}
-	if (scoreboard_path(p.pc->socket, p.pc->name, p.sb_path, sizeof(p.sb_path)) < 0)
+	/* A TCP pool has no socket file: its scoreboard lies beside its pid file, if any. */
+	const char *anchor = p.pc->listen.tcp ? p.pc->pid_file : p.pc->socket;
+	if (anchor[0] == '\0' ||
+	    scoreboard_path(anchor, p.pc->name, p.sb_path, sizeof(p.sb_path)) < 0)
 		p.sb_path[0] = '\0';
 	p.sb = scoreboard_new(p.sb_path[0] != '\0' ? p.sb_path : NULL, p.pc->name);
 	if (p.sb == NULL) {
@@ -457,7 +487,8 @@ int pool_run(const struct site *site, struct config *cfg, const char *pool_name)
 		}
 	}
 	close(p.listen_fd);
-	unlink(p.pc->socket);
+	if (!p.pc->listen.tcp)
+		unlink(p.pc->socket);
 	if (p.sb_path[0] != '\0')
 		scoreboard_remove(p.sb_path);
 	remove_pid_file(p.pc->pid_file);

@@ -94,6 +94,10 @@ void poolstat_pool_read(struct arena *a, const char *name, const char *sb_path, 
 	out->name = name;
 	/* About 80 KiB: in the arena, not on the stack. */
 	struct scoreboard *sb = arena_alloc(a, sizeof(*sb));
+	if (sb_path[0] == '\0') {
+		out->down_reason = "unknown (no scoreboard file: a TCP pool without pid_file)";
+		return;
+	}
 	switch (scoreboard_read(sb_path, sb)) {
 	case SB_READ_OK:
 		break;
@@ -110,7 +114,7 @@ void poolstat_pool_read(struct arena *a, const char *name, const char *sb_path, 
 	}
 	out->up = true;
 	pool_fill(a, sb, out);
-	out->queue_known = listenq_unix(socket, &out->listen_queue, &out->listen_backlog) == 0;
+	out->queue_known = listenq_socket(socket, &out->listen_queue, &out->listen_backlog) == 0;
 }
 
 void poolstat_gather(const struct config *cfg, struct db *db, struct arena *a, struct poolstat *out)
@@ -122,7 +126,9 @@ void poolstat_gather(const struct config *cfg, struct db *db, struct arena *a, s
 	for (int k = 0; k < POOL__MAX; k++) {
 		char path[CONFIG_STR + 32];
 		const char *name = pool_kind_name((enum pool_kind)k);
-		if (scoreboard_path(pools[k]->socket, name, path, sizeof(path)) < 0)
+		/* A TCP pool has no socket file: its scoreboard lies beside its pid file. */
+		const char *anchor = pools[k]->listen.tcp ? pools[k]->pid_file : pools[k]->socket;
+		if (anchor[0] == '\0' || scoreboard_path(anchor, name, path, sizeof(path)) < 0)
 			path[0] = '\0';
 		poolstat_pool_read(a, name, path, pools[k]->socket, &out->pools[k]);
 	}

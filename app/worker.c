@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcgiapp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sodium.h>
@@ -12,6 +14,7 @@
 #include <strings.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -260,6 +263,49 @@ static bool peer_ok(const struct worker_ctx *w, FCGX_Request *fr)
 	return false;
 }
 
+#define REFUSED_LOG_EVERY_MS 10000 /* one line per worker at most this often */
+
+/*
+ * A TCP pool's connection: accepted here, not by libfcgi, so that a peer outside web_servers
+ * is closed before a byte of it is read (libfcgi's FCGX_Accept_r reads the first records
+ * before it returns). The refusal is logged at most once per REFUSED_LOG_EVERY_MS per worker,
+ * with how many were refused since the last line: a scan cannot fill the log. Returns the
+ * connection, or -1 (nothing to serve: lost the race, or refused).
+ */
+static int accept_web_server(const struct worker_ctx *w)
+{
+	static uint64_t last_log_ms;
+	static unsigned long refused_unlogged;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int fd = accept4(w->listen_fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+		    errno != ECONNABORTED)
+			log_warn("accept failed: %s", strerror(errno));
+		return -1;
+	}
+	if (ip_allowed(&w->pool->allow, (struct sockaddr *)&ss, len)) {
+		int one = 1; /* libfcgi writes a response as several records */
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		return fd;
+	}
+	refused_unlogged++;
+	uint64_t now = now_ms();
+	if (last_log_ms == 0 || now - last_log_ms >= REFUSED_LOG_EVERY_MS) {
+		char addr[64];
+		ip_format((struct sockaddr *)&ss, len, addr, sizeof(addr));
+		log_warn(
+		    "refused a connection from %s: not in web_servers (%lu refused by this worker "
+		    "since its last such line)",
+		    addr, refused_unlogged);
+		refused_unlogged = 0;
+		last_log_ms = now;
+	}
+	close(fd); /* after the log line: whoever sees the close finds it logged */
+	return -1;
+}
+
 static struct db *open_db(const struct worker_ctx *w)
 {
 	char password[256];
@@ -343,7 +389,10 @@ int worker_run(const struct worker_ctx *w)
 	}
 
 	FCGX_Request fr;
-	FCGX_InitRequest(&fr, w->listen_fd, 0);
+	/* A TCP pool's connections are accepted by accept_web_server: libfcgi gets no listening
+	 * socket to accept from behind the allow-list's back. */
+	bool tcp = w->pool->listen.tcp;
+	FCGX_InitRequest(&fr, tcp ? -1 : w->listen_fd, 0);
 	struct arena *arena = arena_new();
 	struct response res = {0};
 	struct buf out = {0};
@@ -379,16 +428,27 @@ int worker_run(const struct worker_ctx *w)
 		}
 		if (ready == 0)
 			continue; /* the batch is due: written at the top */
+		if (tcp) {
+			/* Hand libfcgi the accepted connection the way it holds a kept one: with
+			 * keepConnection set, FCGX_Accept_r reads it instead of accepting. */
+			int cfd = accept_web_server(w);
+			if (cfd < 0)
+				continue;
+			fr.ipcFd = cfd;
+			fr.keepConnection = 1;
+		}
+		/* On a TCP pool, -EBADF is libfcgi giving up on a connection that ended before a
+		 * whole request (it then tries to accept from the listening socket it has not). */
 		int rc = FCGX_Accept_r(&fr);
 		if (rc < 0) {
 			if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR ||
-			    rc == -ECONNABORTED)
+			    rc == -ECONNABORTED || (tcp && rc == -EBADF))
 				continue;
 			log_error("accept failed: %s", strerror(-rc));
 			status = 1;
 			break;
 		}
-		if (!peer_ok(w, &fr))
+		if (!tcp && !peer_ok(w, &fr))
 			continue;
 		served++;
 		w->slot->req_start_ms = now_ms();
@@ -426,6 +486,13 @@ int worker_run(const struct worker_ctx *w)
 		 */
 		fcgi_wipe_input(&fr);
 		FCGX_Finish_r(&fr);
+		/* A connection nginx asked to keep (fastcgi_keep_conn on) is closed all the same,
+		 * at once: a worker waiting on an idle kept connection serves no new one, and
+		 * nginx may keep more idle connections than a pool has workers. nginx must not ask
+		 * (deploy/nginx-ditto-upstream.conf): it could reuse the connection in the instant
+		 * before this close reaches it. A no-op for a connection already closed. */
+		if (tcp)
+			FCGX_Free(&fr, 1);
 		/* Whatever role the access step set for a staff member ends with the request. */
 		if (db_set_role(db, NULL) < 0)
 			log_error("cannot reset the database role: %s", db_error(db));

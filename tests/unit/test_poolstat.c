@@ -113,6 +113,19 @@ static void test_missing_file_is_a_pool_not_running(void **state)
 	arena_free(a);
 }
 
+/* A TCP pool without pid_file has no scoreboard file: unknown, not "not running". */
+static void test_no_scoreboard_path_is_unknown(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	struct poolstat_pool p;
+	poolstat_pool_read(a, "web", "", "127.0.0.1:9000", &p);
+	assert_false(p.up);
+	assert_non_null(strstr(p.down_reason, "unknown"));
+	assert_null(strstr(p.down_reason, "not running"));
+	arena_free(a);
+}
+
 static void test_file_of_a_dead_master_is_stale_and_not_removed_by_another(void **state)
 {
 	(void)state;
@@ -252,6 +265,7 @@ int main(void)
 	    cmocka_unit_test(test_foreign_file_is_refused),
 	    cmocka_unit_test(test_listen_queue_counts_waiting_connections),
 	    cmocka_unit_test(test_json_has_the_documented_keys),
+	    cmocka_unit_test(test_no_scoreboard_path_is_unknown),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
