@@ -130,7 +130,7 @@ static struct db *connected(struct db *db, const char *user)
 		return NULL;
 	}
 	if (db_ping(db) < 0) {
-		fail("cannot connect to the database at %s as %s: %s", cfg.db_socket, user,
+		fail("cannot connect to the database at %s as %s: %s", config_db_hosts(&cfg), user,
 		     db_error(db));
 		db_free(db);
 		return NULL;
@@ -143,7 +143,11 @@ struct db *ctl_admin_db(void)
 	if (ctl_config() < 0)
 		return NULL;
 	struct db_params p = {
-	    .socket = cfg.db_socket,
+	    .hosts = config_db_hosts(&cfg),
+	    .tls_ca = cfg.db_tls_ca,
+	    .tls_cert = cfg.db_tls_cert,
+	    .tls_key = cfg.db_tls_key,
+	    .failback_seconds = cfg.db_failback_seconds,
 	    .name = cfg.db_name,
 	    .user = cfg.db_admin_user,
 	    .password = "",
@@ -163,7 +167,11 @@ struct db *ctl_cron_db(void)
 	}
 	/* No SET ROLE: the account's default role (ditto_cron_role) applies. */
 	struct db_params p = {
-	    .socket = cfg.db_socket,
+	    .hosts = config_db_hosts(&cfg),
+	    .tls_ca = cfg.db_tls_ca,
+	    .tls_cert = cfg.db_tls_cert,
+	    .tls_key = cfg.db_tls_key,
+	    .failback_seconds = cfg.db_failback_seconds,
 	    .name = cfg.db_name,
 	    .user = cfg.db_cron_user,
 	    .password = password,
