@@ -711,39 +711,3 @@ int db_set_role(struct db *db, const char *role)
 		return -1; /* connect_db applied the role if it got a connection */
 	return apply_role(db, role);
 }
-
-static const char SQL_GET_LOCK[] = "SELECT GET_LOCK(?, ?)";
-static const char SQL_LOCK_HELD[] = "SELECT IS_USED_LOCK(?) = CONNECTION_ID()";
-static const char SQL_RELEASE_LOCK[] = "SELECT RELEASE_LOCK(?)";
-
-/* Runs a one-cell lock query; returns the cell as 1/0, or -1 (if_null for SQL NULL). */
-static int lock_query(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
-                      int if_null)
-{
-	struct arena *a = arena_new();
-	struct db_rows r;
-	int rc = -1;
-	if (db_query(db, a, sql, args, nargs, &r) == 0 && r.nrows == 1 && r.ncols == 1) {
-		const char *v = db_cell(&r, 0, 0);
-		rc = v == NULL ? if_null : (strcmp(v, "1") == 0 ? 1 : 0);
-	}
-	arena_free(a);
-	return rc;
-}
-
-int db_lock(struct db *db, const char *name, int seconds)
-{
-	/* GET_LOCK answers NULL only on an error such as being killed. */
-	return lock_query(db, SQL_GET_LOCK, DB_ARGS(DB_STR(name), DB_INT(seconds)), -1);
-}
-
-int db_lock_held(struct db *db, const char *name)
-{
-	/* IS_USED_LOCK is NULL when nobody holds it. */
-	return lock_query(db, SQL_LOCK_HELD, DB_ARGS(DB_STR(name)), 0);
-}
-
-int db_unlock(struct db *db, const char *name)
-{
-	return lock_query(db, SQL_RELEASE_LOCK, DB_ARGS(DB_STR(name)), 0) < 0 ? -1 : 0;
-}

@@ -160,20 +160,6 @@ const char *db_error(const struct db *db);
 /* True when the last failure means the database cannot be reached (answer 503). */
 bool db_unavailable(const struct db *db);
 
-/*
- * Takes the MariaDB user lock name on db's connection, waiting up to
- * seconds (0: not at all).  Returns 1 when held, 0 when another session
- * holds it, -1 on a database error (see db_error).  The lock lives as long
- * as the connection: check it with db_lock_held before work a lost
- * connection would make unsafe.  Named locks serialise one checkout nonce
- * across every worker of one database, and one shipments run at a time.
- */
-int db_lock(struct db *db, const char *name, int seconds);
-/* Returns 1 while db's current connection holds name, 0 if not, -1 on error. */
-int db_lock_held(struct db *db, const char *name);
-/* Releases name. Returns 0, or -1 on error (closing the connection releases it anyway). */
-int db_unlock(struct db *db, const char *name);
-
 /* Returns cell (r, c) or NULL. */
 static inline const char *db_cell(const struct db_rows *rows, size_t r, size_t c)
 {
