@@ -9,7 +9,7 @@
 -- claimed_until passes (the pool's request timeout and a margin), so the nonce is free again.
 CREATE TABLE IF NOT EXISTS checkout_claims (
 	customer_id   INT UNSIGNED NOT NULL,
-	nonce         CHAR(43)     NOT NULL,
+	nonce         CHAR(43) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, -- base64url: exact
 	holder        CHAR(32) CHARACTER SET ascii NOT NULL,
 	claimed_until DATETIME(6)  NOT NULL,
 	PRIMARY KEY (customer_id, nonce),
