@@ -34,7 +34,9 @@ struct stmt_slot {
 };
 
 struct db {
-	MYSQL *conn;                        /* NULL while disconnected */
+	MYSQL *conn; /* NULL while disconnected */
+	char *name, *user, *password;
+
 	struct db_node nodes[DB_MAX_NODES]; /* in order of preference */
 	size_t nnodes;
 	size_t cur;                        /* the node of conn (or of the last one) */
@@ -42,7 +44,7 @@ struct db {
 	int failback;                      /* seconds a failed node is passed over */
 	unsigned long switches;            /* times the connection moved to another node */
 	char *tls_ca, *tls_cert, *tls_key; /* TCP nodes: TLS with the server's cert verified */
-	char *name, *user, *password;
+
 	char *role;        /* the account's own role, SET after connecting (NULL: none) */
 	char req_role[65]; /* db_set_role's role for the current request ("" when none) */
 	struct stmt_slot stmts[DB_MAX_STMTS];
@@ -209,8 +211,12 @@ static int node_ready(struct db *db)
 	static const char wsrep_on[] = "SELECT @@wsrep_on";
 	static const char wsrep_ready[] = "SHOW STATUS LIKE 'wsrep_ready'";
 	int ready = -1;
-	if (mysql_real_query(db->conn, wsrep_on, strlen(wsrep_on)) != 0)
+	if (mysql_real_query(db->conn, wsrep_on, strlen(wsrep_on)) != 0) {
+		/* A server built without wsrep has no such variable: no Galera node. */
+		if (mysql_errno(db->conn) == ER_UNKNOWN_SYSTEM_VARIABLE)
+			return 1;
 		goto err;
+	}
 	MYSQL_RES *r = mysql_store_result(db->conn);
 	if (r == NULL)
 		goto err;
