@@ -52,6 +52,10 @@ int sql_admin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 long long sql_admin_int(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The pool master's pid from DIR/run/POOL.pid, or -1. */
+/* A complete FastCGI GET /healthz as nginx sends it (responder, no keep-alive) into out (at
+ * least 512 bytes); returns its length. For the tests that talk to a pool's socket directly. */
+size_t fcgi_healthz_request(unsigned char *out);
+
 pid_t pool_master_pid(const char *pool);
 /* Fills pids with the master's current children; returns how many (at most max). */
 int pool_worker_pids(pid_t master, pid_t *pids, int max);
