@@ -329,8 +329,12 @@ int handle_product(struct request *req, struct response *res)
 	tdict_set_ref(d, "category", p->category_name);
 	tdict_set_ref(d, "category_slug", p->category_slug);
 	tdict_set_ref(d, "price", format_price(req->arena, p->price_cents));
-	tdict_setf(d, "stock", "%lld", p->stock);
-	tdict_set_bool(d, "in_stock", p->stock > 0);
+	/* How many are left is read now: the cached product only knows whether any are. */
+	long long stock;
+	if (db_product_stock(req->db, req->arena, p->id, &stock) < 0)
+		return -1;
+	tdict_setf(d, "stock", "%lld", stock);
+	tdict_set_bool(d, "in_stock", stock > 0);
 	tdict_set_ref(d, "initial", product_initial(req->arena, p->name));
 	struct tlist *il = tdict_list(d, "images");
 	for (size_t i = 0; i < p->nimages; i++) {

@@ -368,16 +368,22 @@ static int place_tx(struct db *db, void *vctx)
 	struct checkout *co = vctx;
 	struct request *req = co->req;
 	co->short_name = NULL;
-	/* Every stock change bumps the catalogue version (schema/024): its row first, then the
-	 * products, the same order in every checkout. */
-	if (db_catalog_lock(db, req->arena) < 0)
-		return -1;
+	/* The products in id order, the same in every checkout, so two never wait on each other's
+	 * rows (a deadlock or a Galera conflict that remains is retried by db_tx). */
+	size_t *order = arena_alloc(req->arena, (co->nlines + 1) * sizeof(*order));
 	for (size_t i = 0; i < co->nlines; i++) {
+		size_t j = i;
+		for (; j > 0 && co->lines[order[j - 1]].product_id > co->lines[i].product_id; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	for (size_t k = 0; k < co->nlines; k++) {
+		const struct cart_line *l = &co->lines[order[k]];
 		bool taken;
-		if (db_stock_take(db, co->lines[i].product_id, co->lines[i].quantity, &taken) < 0)
+		if (db_stock_take(db, l->product_id, l->quantity, &taken) < 0)
 			return -1;
 		if (!taken) {
-			co->short_name = co->lines[i].name;
+			co->short_name = l->name;
 			return -1;
 		}
 	}

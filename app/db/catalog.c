@@ -245,15 +245,15 @@ int db_product_get(struct db *db, struct arena *a, long long id, struct product 
 	return 0;
 }
 
-/* The version row, locked for the rest of the transaction.  The triggers of schema/024 update it
- * with every product a transaction changes, so every such transaction holds it until it ends; one
- * that changes several products takes it first, before any product row, or two of them could
- * each hold a product the other needs while one waits for the row. */
-static const char SQL_CATALOG_LOCK[] =
-    "SELECT catalog_version FROM site_state WHERE id = 1 FOR UPDATE";
+/* The units in stock, live: a sale changes no catalogue version (schema/037), so the cached
+ * product cannot say how many are left. */
+static const char SQL_PRODUCT_STOCK[] = "SELECT stock FROM products WHERE id = ? AND active = 1";
 
-int db_catalog_lock(struct db *db, struct arena *a)
+int db_product_stock(struct db *db, struct arena *a, long long id, long long *stock)
 {
 	struct db_rows r;
-	return db_query(db, a, SQL_CATALOG_LOCK, DB_NOARGS, &r);
+	if (db_query(db, a, SQL_PRODUCT_STOCK, DB_ARGS(DB_INT(id)), &r) < 0)
+		return -1;
+	*stock = r.nrows == 1 ? db_cell_int(&r, 0, 0) : 0;
+	return 0;
 }

@@ -81,9 +81,9 @@ int db_product_images(struct db *db, struct arena *a, long long id, struct produ
 /* Reads active product id. Returns 0 when found, 1 when there is none, -1 on error. */
 int db_product_get(struct db *db, struct arena *a, long long id, struct product *out);
 
-/* Inside a transaction that will change several products (a checkout's stock): locks the
- * catalogue's version row first, so such transactions queue instead of deadlocking on it.
- * Returns 0 or -1. */
-int db_catalog_lock(struct db *db, struct arena *a);
+/* Reads active product id's units in stock now into *stock (0 when it is gone). The catalogue
+ * cache holds whether a product is in stock, not how many: a sale is no new catalogue version
+ * (schema/037). Returns 0 or -1. */
+int db_product_stock(struct db *db, struct arena *a, long long id, long long *stock);
 
 #endif

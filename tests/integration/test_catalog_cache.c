@@ -2,7 +2,9 @@
  * batches are what a crash of that worker loses, nothing more.
  *
  * Each worker keeps the catalogue for one catalogue version (app/catalog_cache.h); a change of
- * price or stock bumps the version in its own transaction (schema/024).  The first test fills
+ * price, or a product selling out or coming back, bumps the version in its own transaction
+ * (schema/024, 037), while a sale that leaves it in stock does not: the product page reads the
+ * count of units live.  The first test fills
  * every worker's cache with the old values, changes the product, and then requires the new
  * values in every answer, from every worker.  The second kills -9 a worker right after it
  * answered a product page with the view still batched (X-Ditto-Batched, a test stack's header)
@@ -186,6 +188,17 @@ static void test_price_and_stock_changes_show_on_the_next_request_of_every_worke
 		fail_msg("after the price change, %d stale answers; first: %s", wrong,
 		         rd.wrong_body);
 
+	/* A sale that leaves it in stock is no new catalogue version, and every page still says
+	 * how many are left. */
+	long long version = sql_admin_int("SELECT catalog_version FROM site_state WHERE id = 1");
+	assert_int_equal(sql_admin("UPDATE products SET stock = stock - 1 WHERE id = %lld", id), 0);
+	assert_int_equal(sql_admin_int("SELECT catalog_version FROM site_state WHERE id = 1"),
+	                 version);
+	expect(&rd, new_price, new_stock - 1);
+	wrong = run_round(&rd);
+	if (wrong)
+		fail_msg("after a sale, %d stale answers; first: %s", wrong, rd.wrong_body);
+
 	/* Sold out, as a checkout leaves it: every worker says so at once. */
 	assert_int_equal(sql_admin("UPDATE products SET stock = 0 WHERE id = %lld", id), 0);
 	expect(&rd, new_price, 0);
@@ -197,6 +210,39 @@ static void test_price_and_stock_changes_show_on_the_next_request_of_every_worke
 	                           "id = %lld",
 	                           price, stock, id),
 	                 0);
+}
+
+/* schema/037's trigger bumps the version unless nothing but the stock changed: it names every
+ * column of products. A column added later must be added there too, or a change of it alone
+ * would leave every worker's cache stale. */
+static void test_the_version_trigger_names_every_product_column(void **state)
+{
+	(void)state;
+	static const char *const named[] = {
+	    "id",    "category_id",  "sku",    "name",       "description", "price_cents",
+	    "stock", "weight_grams", "active", "created_at", "image_hash"};
+	long long columns = sql_admin_int("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE "
+	                                  "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'products'");
+	long long known = 0;
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		known += sql_admin_int("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE "
+		                       "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'products' AND "
+		                       "COLUMN_NAME = '%s'",
+		                       named[i]);
+	if (columns != known)
+		fail_msg(
+		    "products has %lld columns, schema/037's trigger names %lld of them: add the "
+		    "new one to products_counted_update",
+		    columns, known);
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		long long in_trigger = sql_admin_int(
+		    "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = "
+		    "DATABASE() AND TRIGGER_NAME = 'products_counted_update' AND "
+		    "ACTION_STATEMENT LIKE '%%OLD.%s %%'",
+		    named[i]);
+		if (in_trigger != 1)
+			fail_msg("the trigger does not compare %s", named[i]);
+	}
 }
 
 static long long views_of(long long customer)
@@ -306,6 +352,7 @@ int main(void)
 	harness_require_stack();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_price_and_stock_changes_show_on_the_next_request_of_every_worker),
+	    cmocka_unit_test(test_the_version_trigger_names_every_product_column),
 	    cmocka_unit_test(test_a_killed_worker_loses_only_its_batched_views),
 	    cmocka_unit_test(test_a_stopped_worker_writes_its_batch_first),
 	};
