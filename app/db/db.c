@@ -19,7 +19,7 @@
 
 #define DB_MAX_STMTS 192
 #define DB_MAX_ARGS  512 /* multi-row statements (traffic ingest): 512 binds, 56 KiB of stack */
-#define DB_TX_TRIES  5
+#define DB_TX_TRIES  8
 
 /* Seconds a node that failed is passed over when db_params says nothing. */
 #define DB_FAILBACK_DEFAULT 30
@@ -567,6 +567,8 @@ out:
 	return rc;
 }
 
+static void backoff(int attempt);
+
 static int run(struct db *db, struct arena *a, const char *sql, const struct db_arg *args,
                size_t nargs, struct db_rows *rows, unsigned long long *affected,
                unsigned long long *insert_id)
@@ -574,6 +576,19 @@ static int run(struct db *db, struct arena *a, const char *sql, const struct db_
 	db->last_errno = 0;
 	if (run_once(db, a, sql, args, nargs, rows, affected, insert_id) == 0)
 		return 0;
+	/* Outside a transaction a statement is a transaction of its own: a deadlock or a Galera
+	 * certification failure (1213: another node's write to the same rows won) rolled all of it
+	 * back, so it runs again as db_tx would run a transaction. Not a CALL: a procedure's
+	 * statements may have committed one by one before the failure. */
+	for (int attempt = 0; !db->in_tx && db->last_errno == DB_ER_LOCK_DEADLOCK &&
+	                      strncmp(sql, "CALL", 4) != 0 && attempt + 1 < DB_TX_TRIES;
+	     attempt++) {
+		log_info("db: statement conflict (1213), retry %d", attempt + 1);
+		backoff(attempt);
+		db->last_errno = 0;
+		if (run_once(db, a, sql, args, nargs, rows, affected, insert_id) == 0)
+			return 0;
+	}
 	if (!is_lost(db->last_errno))
 		return -1;
 	bool was_tx = db->in_tx;
