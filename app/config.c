@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/db_nodes.h"
 #include "log.h"
 
 static const char *const pool_names[POOL__MAX] = {[POOL_WEB] = "web", [POOL_STAFF] = "staff"};
@@ -39,6 +40,7 @@ static void defaults(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(c->db_socket, sizeof(c->db_socket), "var/run/mysqld.sock");
+	c->db_failback_seconds = 30;
 	snprintf(c->db_name, sizeof(c->db_name), "ditto");
 	snprintf(c->db_admin_user, sizeof(c->db_admin_user), "root");
 	snprintf(c->db_cron_user, sizeof(c->db_cron_user), "ditto_cron");
@@ -189,6 +191,20 @@ static int set_global(struct config *c, const char *k, const char *v)
 	long n;
 	if (strcmp(k, "db_socket") == 0)
 		return STR(c->db_socket);
+	if (strcmp(k, "db_hosts") == 0)
+		return STR(c->db_hosts);
+	if (strcmp(k, "db_tls_ca") == 0)
+		return STR(c->db_tls_ca);
+	if (strcmp(k, "db_tls_cert") == 0)
+		return STR(c->db_tls_cert);
+	if (strcmp(k, "db_tls_key") == 0)
+		return STR(c->db_tls_key);
+	if (strcmp(k, "db_failback_seconds") == 0) {
+		if (set_long(&n, v, 1, 3600, 10) < 0)
+			return -1;
+		c->db_failback_seconds = (int)n;
+		return 0;
+	}
 	if (strcmp(k, "db_name") == 0)
 		return STR(c->db_name);
 	if (strcmp(k, "db_admin_user") == 0)
@@ -350,6 +366,8 @@ static int check_listen(struct pool_config *p, const char *path, char *err, size
 	return 0;
 }
 
+static int check_db_hosts(const struct config *cfg, char *err, size_t errlen);
+
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 {
 	defaults(cfg);
@@ -415,7 +433,46 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: log_level must be error, warn, info or debug", path);
 		rc = -1;
 	}
+	if (rc == 0)
+		rc = check_db_hosts(cfg, err, errlen);
 	return rc;
+}
+
+static bool loopback(const char *addr)
+{
+	return strcmp(addr, "localhost") == 0 || strcmp(addr, "::1") == 0 ||
+	       strncmp(addr, "127.", 4) == 0;
+}
+
+/* db_hosts must parse, and a node reached over the network needs TLS. */
+static int check_db_hosts(const struct config *cfg, char *err, size_t errlen)
+{
+	struct db_node nodes[DB_MAX_NODES];
+	size_t n;
+	char why[160];
+	if (db_nodes_parse(config_db_hosts(cfg), nodes, DB_MAX_NODES, &n, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s: db_hosts: %s", cfg->path, why);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (nodes[i].tcp && !loopback(nodes[i].addr) && cfg->db_tls_ca[0] == '\0') {
+			snprintf(err, errlen,
+			         "%s: db_hosts: node %zu (%s) is reached over the network: set "
+			         "db_tls_ca (and db_tls_cert, db_tls_key) for TLS",
+			         cfg->path, i + 1, nodes[i].addr);
+			return -1;
+		}
+	}
+	if ((cfg->db_tls_cert[0] == '\0') != (cfg->db_tls_key[0] == '\0')) {
+		snprintf(err, errlen, "%s: db_tls_cert and db_tls_key go together", cfg->path);
+		return -1;
+	}
+	return 0;
+}
+
+const char *config_db_hosts(const struct config *cfg)
+{
+	return cfg->db_hosts[0] != '\0' ? cfg->db_hosts : cfg->db_socket;
 }
 
 int config_check_payments(const struct config *cfg, char *err, size_t errlen)

@@ -43,7 +43,12 @@ struct pool_config {
 /* Everything read from the configuration file. */
 struct config {
 	char path[CONFIG_STR];      /* where it was read from */
-	char db_socket[CONFIG_STR]; /* MariaDB unix socket */
+	char db_socket[CONFIG_STR]; /* MariaDB unix socket: the one node when db_hosts is "" */
+	char db_hosts[1024];        /* nodes in order of preference: socket, host:port, [v6]:port */
+	char db_tls_ca[CONFIG_STR]; /* TCP nodes: CA of the servers' certs (verified) */
+	char db_tls_cert[CONFIG_STR]; /* TCP nodes: our client certificate and its key */
+	char db_tls_key[CONFIG_STR];
+	int db_failback_seconds; /* a failed node is passed over this long (30) */
 	char db_name[64];
 	char db_admin_user[64]; /* migrations (unix_socket auth) */
 	char db_cron_user[64];
@@ -111,6 +116,9 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
  * sandbox needs allow_sandbox = true.  Returns 0, or -1 with one line in err.
  */
 int config_check_payments(const struct config *cfg, char *err, size_t errlen);
+
+/* The database nodes: db_hosts, or db_socket when db_hosts is not set. */
+const char *config_db_hosts(const struct config *cfg);
 
 /* Returns the pool named name ("web" or "staff"), or NULL. */
 struct pool_config *config_pool(struct config *cfg, const char *name);

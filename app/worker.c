@@ -314,7 +314,11 @@ static struct db *open_db(const struct worker_ctx *w)
 		return NULL;
 	}
 	struct db_params p = {
-	    .socket = w->cfg->db_socket,
+	    .hosts = config_db_hosts(w->cfg),
+	    .tls_ca = w->cfg->db_tls_ca,
+	    .tls_cert = w->cfg->db_tls_cert,
+	    .tls_key = w->cfg->db_tls_key,
+	    .failback_seconds = w->cfg->db_failback_seconds,
 	    .name = w->cfg->db_name,
 	    .user = w->pool->db_user,
 	    .password = password,
@@ -496,6 +500,8 @@ int worker_run(const struct worker_ctx *w)
 		/* Whatever role the access step set for a staff member ends with the request. */
 		if (db_set_role(db, NULL) < 0)
 			log_error("cannot reset the database role: %s", db_error(db));
+		/* On a fallback node, back to the preferred one once it may be tried again. */
+		db_failback(db);
 
 		/* Passwords and card data were in this request's memory: wipe, then reuse. */
 		if (req.method == HTTP_POST)

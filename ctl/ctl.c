@@ -11,11 +11,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <time.h>
+#include <signal.h>
 
 #include <sodium.h>
 
 #include "../app/arena.h"
 #include "../app/db/db.h"
+#include "../app/db/lease.h"
 #include "../app/template.h"
 
 struct config cfg;
@@ -130,7 +133,7 @@ static struct db *connected(struct db *db, const char *user)
 		return NULL;
 	}
 	if (db_ping(db) < 0) {
-		fail("cannot connect to the database at %s as %s: %s", cfg.db_socket, user,
+		fail("cannot connect to the database at %s as %s: %s", config_db_hosts(&cfg), user,
 		     db_error(db));
 		db_free(db);
 		return NULL;
@@ -143,6 +146,7 @@ struct db *ctl_admin_db(void)
 	if (ctl_config() < 0)
 		return NULL;
 	struct db_params p = {
+	    /* unix_socket authentication: the local node's socket, never db_hosts. */
 	    .socket = cfg.db_socket,
 	    .name = cfg.db_name,
 	    .user = cfg.db_admin_user,
@@ -163,7 +167,11 @@ struct db *ctl_cron_db(void)
 	}
 	/* No SET ROLE: the account's default role (ditto_cron_role) applies. */
 	struct db_params p = {
-	    .socket = cfg.db_socket,
+	    .hosts = config_db_hosts(&cfg),
+	    .tls_ca = cfg.db_tls_ca,
+	    .tls_cert = cfg.db_tls_cert,
+	    .tls_key = cfg.db_tls_key,
+	    .failback_seconds = cfg.db_failback_seconds,
 	    .name = cfg.db_name,
 	    .user = cfg.db_cron_user,
 	    .password = password,
@@ -173,14 +181,77 @@ struct db *ctl_cron_db(void)
 	return connected(db, cfg.db_cron_user);
 }
 
-int ctl_lock_or_yield(struct db *db, const char *name, const char *what, const char *busy)
+void ctl_lease_holder(char *out, size_t outlen)
 {
-	int got = db_lock(db, name, 0);
+	char host[64] = "?";
+	if (gethostname(host, sizeof(host)) < 0 || host[0] == '\0')
+		snprintf(host, sizeof(host), "?");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(out, outlen, "%s pid %ld %08x", host, (long)getpid(), randombytes_random());
+}
+
+bool ctl_lease_holder_gone(const char *holder, void *ctx)
+{
+	(void)ctx;
+	char host[64] = "", theirs[64] = "";
+	long pid = 0;
+	if (gethostname(host, sizeof(host)) < 0)
+		return false;
+	host[sizeof(host) - 1] = '\0';
+	if (sscanf(holder, "%63s pid %ld", theirs, &pid) != 2 || pid <= 0 ||
+	    strcmp(theirs, host) != 0)
+		return false;
+	if (kill((pid_t)pid, 0) < 0)
+		return errno == ESRCH;
+	/* A killed run not yet reaped by its parent is a zombie: it holds nothing any more. */
+	char path[64], stat[256] = "";
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	bool zombie = fgets(stat, sizeof(stat), f) != NULL && strstr(stat, ") Z ") != NULL;
+	fclose(f);
+	return zombie;
+}
+
+int ctl_lease_or_yield(struct db *db, struct ctl_lease *l, const char *name, int seconds, int wait,
+                       const char *busy)
+{
+	struct arena *a = arena_new();
+	const char *other = NULL;
+	int got = -1;
+	if (a == NULL)
+		return fail("out of memory"), -1;
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	ctl_lease_holder(l->holder, sizeof(l->holder));
+	l->seconds = seconds;
+	time_t until = time(NULL) + wait;
+	for (;;) {
+		got = db_lease_take(db, a, l->name, l->holder, seconds, ctl_lease_holder_gone, NULL,
+		                    &other);
+		if (got != 0 || time(NULL) >= until)
+			break;
+		struct timespec pause = {0, 200 * 1000 * 1000};
+		nanosleep(&pause, NULL);
+	}
 	if (got < 0)
-		fail("cannot take the %s lock as %s: %s", what, cfg.db_cron_user, db_error(db));
-	else if (got == 0)
-		puts(busy);
+		fail("cannot take the %s lease: %s", name, db_error(db));
+	else if (got == 0 && busy != NULL)
+		printf("%s (%s)\n", busy, other != NULL ? other : "");
+	arena_free(a);
 	return got;
+}
+
+int ctl_lease_held(struct db *db, const struct ctl_lease *l)
+{
+	return db_lease_renew(db, l->name, l->holder, l->seconds);
+}
+
+void ctl_lease_free(struct db *db, const struct ctl_lease *l)
+{
+	if (db_lease_release(db, l->name, l->holder) < 0)
+		fprintf(stderr, "dittoctl: cannot free the %s lease (it expires in %d s): %s\n",
+		        l->name, l->seconds, db_error(db));
 }
 
 const struct tmpl_set *ctl_views(void)

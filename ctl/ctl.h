@@ -74,13 +74,32 @@ struct db *ctl_admin_db(void);
  */
 struct db *ctl_cron_db(void);
 
+/* A job's lease row (job_leases, app/db/lease.h): one run at a time on the whole cluster. */
+struct ctl_lease {
+	char name[40];
+	char holder[120]; /* "host pid N tag" */
+	int seconds;
+};
+
+/* Writes "host pid N tag", this run's name on a lease row, into out. */
+void ctl_lease_holder(char *out, size_t outlen);
+/* A holder is gone when it ran on this host and its process no longer exists (or is a
+ * zombie): a run killed with -9 here is taken over at once; elsewhere only the expiry tells. */
+bool ctl_lease_holder_gone(const char *holder, void *ctx);
+
 /*
- * For a cron run: takes the user lock name on db without waiting
- * (db_lock).  Returns 1 when held; 0 when another session holds it, after
- * printing busy on stdout; -1 after printing "cannot take the <what> lock
- * as <db_cron_user>: <error>".
+ * For a cron run: takes the lease name for seconds, trying again for up to wait seconds (0:
+ * once) while another live run holds it.  Returns 1 when taken; 0 when another run holds it,
+ * after printing "busy (holder)" on stdout (busy NULL: nothing); -1 after printing "cannot
+ * take the <name> lease: <error>".
  */
-int ctl_lock_or_yield(struct db *db, const char *name, const char *what, const char *busy);
+int ctl_lease_or_yield(struct db *db, struct ctl_lease *l, const char *name, int seconds, int wait,
+                       const char *busy);
+/* Renews l (inside a transaction: also locks its row until the commit). Returns 1 while this
+ * run holds it, 0 when another run took it over, -1 on a database error. */
+int ctl_lease_held(struct db *db, const struct ctl_lease *l);
+/* Frees l (a warning on stderr when it cannot: it then expires on its own). */
+void ctl_lease_free(struct db *db, const struct ctl_lease *l);
 
 /*
  * Reads a whole file into a malloc'd, NUL-terminated buffer (the caller
@@ -138,8 +157,9 @@ int ctl_write_tmp(int dirfd, const char *tmp, const char *data, size_t len);
  */
 int ctl_replace_file(int dirfd, const char *name, const char *tmp, const char *data, size_t len);
 
-/* The user lock every shipments run holds, so an import never meets a half-done export. */
-#define CTL_SHIP_LOCK "ditto.shipments"
+/* The lease every shipments run holds, so an import never meets a half-done export. */
+#define CTL_SHIP_LEASE         "shipments" /* job_leases row (035) */
+#define CTL_SHIP_LEASE_SECONDS 600
 /* The recipient of the manifest, as disclosures and the status history name it. */
 #define CTL_SHIP_RECIPIENT "shipping company"
 

@@ -102,45 +102,6 @@ static int parse_args(int argc, char **argv, struct purge_run *run)
 	return -1;
 }
 
-/* "host pid N tag": names this run on the lease row; the tag tells two runs of one pid apart. */
-static void make_holder(struct purge_run *run)
-{
-	char host[64] = "?";
-	if (gethostname(host, sizeof(host)) < 0 || host[0] == '\0')
-		snprintf(host, sizeof(host), "?");
-	host[sizeof(host) - 1] = '\0';
-	snprintf(run->holder, sizeof(run->holder), "%s pid %ld %08x", host, (long)getpid(),
-	         randombytes_random());
-}
-
-/*
- * A holder is gone when it ran on this host and its process no longer exists: a run killed
- * with -9 here is taken over at once.  On another host only the expiry can tell.
- */
-static bool holder_gone(const char *holder, void *ctx)
-{
-	(void)ctx;
-	char host[64] = "", theirs[64] = "";
-	long pid = 0;
-	if (gethostname(host, sizeof(host)) < 0)
-		return false;
-	host[sizeof(host) - 1] = '\0';
-	if (sscanf(holder, "%63s pid %ld", theirs, &pid) != 2 || pid <= 0 ||
-	    strcmp(theirs, host) != 0)
-		return false;
-	if (kill((pid_t)pid, 0) < 0)
-		return errno == ESRCH;
-	/* A killed run not yet reaped by its parent is a zombie: it holds nothing any more. */
-	char path[64], stat[256] = "";
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return false;
-	bool zombie = fgets(stat, sizeof(stat), f) != NULL && strstr(stat, ") Z ") != NULL;
-	fclose(f);
-	return zombie;
-}
-
 /* Removes mail_dir/<id>.eml and its temporary file. Returns how many files were removed. */
 static int remove_mail_file(int dirfd, long long id)
 {
@@ -426,12 +387,12 @@ static int purge(int argc, char **argv)
 	                                   .unverified_days = cfg.retention_unverified_days,
 	                                   .mail_days = cfg.retention_mail_days,
 	                                   .lockout_days = cfg.retention_lockout_days};
-	make_holder(&run);
+	ctl_lease_holder(run.holder, sizeof(run.holder));
 	int got = 1;
 	if (!run.dry_run) {
 		const char *other = NULL;
 		got = db_lease_take(db, run.a, PURGE_LEASE, run.holder, PURGE_LEASE_SECONDS,
-		                    holder_gone, NULL, &other);
+		                    ctl_lease_holder_gone, NULL, &other);
 		if (got < 0)
 			rc = fail("cannot take the purge lease as %s: %s", cfg.db_cron_user,
 			          db_error(db));

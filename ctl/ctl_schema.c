@@ -13,6 +13,9 @@
 #include "../app/privacy/grants.h"
 #include "ctl.h"
 
+#define MIGRATE_WAIT          120 /* seconds a migrate waits for another */
+#define MIGRATE_LEASE_SECONDS 900 /* a killed run elsewhere frees the lease after this */
+
 /*
  * Connects as the administrative account with multi-statements on (migrations only: a
  * migration file is a batch of DDL, the one place dittoctl sends SQL that is not a prepared
@@ -208,7 +211,9 @@ int cmd_migrate(int argc, char **argv)
 			    "Audit rows written before customer pseudonyms are re-chained once "
 			    "with\n"
 			    "audit_key_file (recorded in an audit_rechain row).\n"
-			    "Safe to run twice at once (GET_LOCK 'ditto.migrate').");
+			    "Safe to run twice at once, on one node or two: a run waits up to "
+			    "120 s\n"
+			    "for the lease 'migrate' (a job_leases row) of another.");
 			return CTL_OK;
 		}
 	}
@@ -237,12 +242,32 @@ int cmd_migrate(int argc, char **argv)
 	qsort(names, n, sizeof(names[0]), cmp_str);
 
 	MYSQL *m = admin_connect();
-	int rc = CTL_ERR;
+	struct db *ldb = NULL;
+	struct ctl_lease lease;
+	int rc = CTL_ERR, leased = 0;
 	if (m == NULL)
 		goto out;
-	static const char lock[] = "SELECT GET_LOCK('ditto.migrate', 120)";
-	if (run_sql(m, lock, sizeof(lock) - 1, "lock") < 0)
+	/* One run at a time on the whole cluster: a lease row (GET_LOCK is per node).  Its table
+	 * is the one 016_purge.sql creates, made here first on a new database. */
+	static const char leases[] =
+	    "CREATE TABLE IF NOT EXISTS job_leases ("
+	    " name VARCHAR(40) NOT NULL,"
+	    " holder VARCHAR(120) NOT NULL DEFAULT '',"
+	    " expires_at DATETIME(6) NOT NULL DEFAULT '1970-01-01 00:00:00',"
+	    " PRIMARY KEY (name)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+	if (run_sql(m, leases, sizeof(leases) - 1, "job_leases") < 0)
 		goto out;
+	ldb = ctl_admin_db();
+	if (ldb == NULL)
+		goto out;
+	leased = ctl_lease_or_yield(ldb, &lease, "migrate", MIGRATE_LEASE_SECONDS, MIGRATE_WAIT,
+	                            "another migrate holds the lease");
+	if (leased <= 0) {
+		if (leased == 0)
+			fail("another migrate still runs after %d s; nothing applied",
+			     MIGRATE_WAIT);
+		goto out;
+	}
 	static const char table[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
 	                            " name VARCHAR(100) NOT NULL PRIMARY KEY,"
 	                            " applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
@@ -282,6 +307,9 @@ int cmd_migrate(int argc, char **argv)
 		goto out;
 	rc = CTL_OK;
 out:
+	if (leased > 0)
+		ctl_lease_free(ldb, &lease);
+	db_free(ldb);
 	if (m != NULL)
 		mysql_close(m);
 	for (size_t i = 0; i < n; i++)

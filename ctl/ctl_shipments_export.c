@@ -181,6 +181,7 @@ static int cut_manifest(int dirfd, const char *name, const struct buf *m, size_t
 
 /* One batch to mark exported, filled in by mark_tx (which db_tx may run more than once). */
 struct ship_mark {
+	const struct ctl_lease *lease; /* renewed in each batch */
 	const struct ship_order *v;
 	size_t from, to;   /* the batch: v[from] up to, not including, v[to] */
 	char refused[200]; /* why the batch was not recorded; "" after a database error */
@@ -189,19 +190,19 @@ struct ship_mark {
 /*
  * Marks a batch exported and records one disclosure per order.  Returns 0
  * to commit, -1 to roll back (m->refused says when it was not a database
- * error).  The lock is checked inside the transaction: db_tx reconnects
- * after a lost connection, and a new connection no longer holds it.
+ * error).  The lease is renewed inside the transaction, which locks its row
+ * until the commit: a run that lost it (it expired, another took it) writes nothing.
  */
 static int mark_tx(struct db *db, void *ctx)
 {
 	struct ship_mark *m = ctx;
 	m->refused[0] = '\0';
-	int held = db_lock_held(db, CTL_SHIP_LOCK);
+	int held = ctl_lease_held(db, m->lease);
 	if (held < 0)
 		return -1;
 	if (held == 0) {
 		snprintf(m->refused, sizeof(m->refused),
-		         "lost the shipments lock (database connection dropped?)");
+		         "lost the shipments lease (another run took it over)");
 		return -1;
 	}
 	for (size_t i = m->from; i < m->to; i++) {
@@ -234,8 +235,9 @@ const char ctl_shipments_export_usage[] =
     "order is marked exported and a disclosure to the shipping company is recorded for\n"
     "its customer (one transaction per 200 orders); if that fails, the file is cut back\n"
     "to the orders recorded (or removed) and the rest are exported by the next run.\n"
-    "Connects as db_cron_user. Holds GET_LOCK('ditto.shipments'): while another run\n"
-    "holds it, prints \"another shipments run is running\" and exits 0.\n"
+    "Connects as db_cron_user. Holds the lease 'shipments' (a job_leases row, on every\n"
+    "database node): while another run holds it, prints \"another shipments run is\n"
+    "running\" and exits 0.\n"
     "Prints \"exported N order(s) to PATH\" or \"nothing to export\".";
 
 int cmd_shipments_export(int argc, char **argv)
@@ -262,8 +264,9 @@ int cmd_shipments_export(int argc, char **argv)
 	struct buf m = {0};
 	struct ship_list l = {0};
 	char name[96] = "";
-	int got =
-	    ctl_lock_or_yield(db, CTL_SHIP_LOCK, "shipments", "another shipments run is running");
+	struct ctl_lease lease;
+	int got = ctl_lease_or_yield(db, &lease, CTL_SHIP_LEASE, CTL_SHIP_LEASE_SECONDS, 0,
+	                             "another shipments run is running");
 	if (got <= 0) {
 		rc = got == 0 ? CTL_OK : CTL_ERR;
 		goto out;
@@ -282,9 +285,9 @@ int cmd_shipments_export(int argc, char **argv)
 		rc = CTL_OK;
 		goto out;
 	}
-	/* Without the lock another run may be exporting the same orders: write nothing. */
-	if (db_lock_held(db, CTL_SHIP_LOCK) != 1) {
-		fail("lost the shipments lock (database connection dropped?); nothing exported");
+	/* Without the lease another run may be exporting the same orders: write nothing. */
+	if (ctl_lease_held(db, &lease) != 1) {
+		fail("lost the shipments lease (another run took it over?); nothing exported");
 		goto out;
 	}
 	if (write_manifest(dirfd, &m, name, sizeof(name)) < 0) {
@@ -299,7 +302,8 @@ int cmd_shipments_export(int argc, char **argv)
 	 */
 	size_t done = 0;
 	while (done < l.n) {
-		struct ship_mark mk = {.v = l.v,
+		struct ship_mark mk = {.lease = &lease,
+		                       .v = l.v,
 		                       .from = done,
 		                       .to = done + SHIP_BATCH < l.n ? done + SHIP_BATCH : l.n};
 		if (db_tx(db, mark_tx, &mk) < 0) {
@@ -324,7 +328,7 @@ int cmd_shipments_export(int argc, char **argv)
 	rc = CTL_OK;
 out:
 	if (got > 0)
-		db_unlock(db, CTL_SHIP_LOCK);
+		ctl_lease_free(db, &lease);
 	if (dirfd >= 0)
 		close(dirfd);
 	/* The manifest held names and addresses: leave nothing of it in freed memory. */

@@ -104,6 +104,7 @@ static int parse_tracking_file(const char *file, const char *s, size_t len, stru
 
 /* The import, filled in by import_tx (which db_tx may run more than once). */
 struct ship_import {
+	const struct ctl_lease *lease; /* renewed in the transaction */
 	const struct row_list *rows;
 	const char *file;
 	long long shipped;
@@ -119,11 +120,11 @@ static int import_tx(struct db *db, void *ctx)
 	struct ship_import *im = ctx;
 	im->refused[0] = '\0';
 	im->shipped = 0;
-	int held = db_lock_held(db, CTL_SHIP_LOCK);
+	int held = ctl_lease_held(db, im->lease); /* locks the lease row until the commit */
 	if (held <= 0) {
 		if (held == 0)
 			snprintf(im->refused, sizeof(im->refused),
-			         "lost the shipments lock (database connection dropped?)");
+			         "lost the shipments lease (another run took it over)");
 		return -1;
 	}
 	struct arena *a = arena_new();
@@ -191,8 +192,8 @@ const char ctl_shipments_import_usage[] =
     "tracking number is skipped, so importing a file twice is safe.\n"
     "All lines or none: the first bad line stops the import, changes nothing, and the\n"
     "error names its line number.\n"
-    "Connects as db_cron_user. Waits up to 30 s for GET_LOCK('ditto.shipments') (held by\n"
-    "a running export or import). Prints \"shipped N order(s)\".";
+    "Connects as db_cron_user. Waits up to 30 s for the lease 'shipments' (a job_leases\n"
+    "row, held by a running export or import on any host). Prints \"shipped N order(s)\".";
 
 int cmd_shipments_import(int argc, char **argv)
 {
@@ -219,6 +220,7 @@ int cmd_shipments_import(int argc, char **argv)
 	struct row_list rows = {0};
 	struct db *db = NULL;
 	int rc = CTL_ERR, got = 0;
+	struct ctl_lease lease;
 	if (len == 0) {
 		fail("%s is empty (expected the header order_id,tracking_number)", file);
 		goto out;
@@ -239,17 +241,16 @@ int cmd_shipments_import(int argc, char **argv)
 	db = ctl_cron_db();
 	if (db == NULL)
 		goto out;
-	got = db_lock(db, CTL_SHIP_LOCK, IMPORT_LOCK_WAIT);
-	if (got < 0) {
-		fail("cannot take the shipments lock as %s: %s", cfg.db_cron_user, db_error(db));
+	got = ctl_lease_or_yield(db, &lease, CTL_SHIP_LEASE, CTL_SHIP_LEASE_SECONDS,
+	                         IMPORT_LOCK_WAIT, NULL);
+	if (got < 0)
 		goto out;
-	}
 	if (got == 0) {
-		fail("another shipments run held the lock for %d s; %s was not imported",
+		fail("another shipments run held the lease for %d s; %s was not imported",
 		     IMPORT_LOCK_WAIT, file);
 		goto out;
 	}
-	struct ship_import im = {.rows = &rows, .file = file};
+	struct ship_import im = {.lease = &lease, .rows = &rows, .file = file};
 	if (db_tx(db, import_tx, &im) < 0) {
 		if (im.refused[0] != '\0')
 			fail("%s; nothing imported", im.refused);
@@ -261,7 +262,7 @@ int cmd_shipments_import(int argc, char **argv)
 	rc = CTL_OK;
 out:
 	if (got > 0)
-		db_unlock(db, CTL_SHIP_LOCK);
+		ctl_lease_free(db, &lease);
 	db_free(db);
 	free(rows.v);
 	free(data);

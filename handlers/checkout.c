@@ -14,6 +14,7 @@
 
 #include "../app/config.h"
 #include "../app/db/catalog.h"
+#include "../app/db/checkout_claim.h"
 #include "../app/db/customers.h"
 #include "../app/db/db.h"
 #include "../app/db/shop.h"
@@ -497,12 +498,47 @@ static int nonce_wait(const struct request *req)
 	return wait < 1 ? 1 : wait > 20 ? 20 : wait;
 }
 
+/*
+ * Claims the form's nonce for this request (holder), waiting up to nonce_wait while another
+ * submit of the same form holds it.  Returns 1 when claimed; 0 when the other submit placed
+ * its order meanwhile (co->order_id); -1 on a database error or when the other still works
+ * after the wait.  The claim is a row (checkout_claims), committed before any charge, so it
+ * holds on every app host and database node; it lasts the pool's request timeout and a
+ * margin, after which a killed worker's claim is free again.
+ */
+static int claim_nonce(struct checkout *co, const char *holder)
+{
+	struct request *req = co->req;
+	long long customer = req->session->customer_id;
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		int got = db_checkout_claim(req->db, customer, co->nonce, holder,
+		                            req->cfg->web.request_timeout + 5);
+		if (got != 0)
+			return got;
+		if (db_order_by_nonce(req->db, req->arena, customer, co->nonce, &co->order_id) < 0)
+			return -1;
+		if (co->order_id > 0)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= nonce_wait(req)) {
+			log_warn(
+			    "checkout: a repeated submit still waits for the first one; given up");
+			return -1;
+		}
+		struct timespec pause = {0, 100 * 1000 * 1000};
+		nanosleep(&pause, NULL);
+	}
+}
+
 int handle_checkout(struct request *req, struct response *res)
 {
 	struct checkout co = {.req = req, .ctx = view_ctx(req, "Checkout")};
 	enum checkout_outcome step;
-	const char *lock_name = NULL;
-	bool locked = false;
+	unsigned char rnd[16];
+	char holder[sizeof(rnd) * 2 + 1];
+	bool claimed = false;
 	int rc = -1;
 
 	co.nonce = http_form(req, "nonce");
@@ -512,13 +548,16 @@ int handle_checkout(struct request *req, struct response *res)
 		rc = 0;
 		goto out;
 	}
-	/* One checkout per nonce at a time, across all workers; a repeat finds the order. */
-	lock_name = arena_printf(req->arena, "ditto.checkout.%s", co.nonce);
-	locked = db_lock(req->db, lock_name, nonce_wait(req)) == 1;
-	if (!locked)
+	/* One checkout per nonce at a time, across all workers, hosts and database nodes; a
+	 * repeat finds the order. */
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(holder, sizeof(holder), rnd, sizeof(rnd));
+	int got = claim_nonce(&co, holder);
+	if (got < 0)
 		goto out;
-	if (db_order_by_nonce(req->db, req->arena, req->session->customer_id, co.nonce,
-	                      &co.order_id) < 0)
+	claimed = got == 1;
+	if (claimed && db_order_by_nonce(req->db, req->arena, req->session->customer_id, co.nonce,
+	                                 &co.order_id) < 0)
 		goto out;
 	/* A repeated submit is answered with its order: nothing is checked or charged twice. */
 	step = co.order_id > 0 ? CHECKOUT_PLACED : checkout_validate(&co);
@@ -531,7 +570,9 @@ out:
 	/* Each step wiped what it used; this covers the paths that ended before a step did. */
 	wipe_card_fields(req);
 	card_wipe(&co.card);
-	if (locked)
-		db_unlock(req->db, lock_name);
+	if (claimed &&
+	    db_checkout_unclaim(req->db, req->session->customer_id, co.nonce, holder) < 0)
+		log_warn("checkout: cannot free the nonce claim (it expires): %s",
+		         db_error(req->db));
 	return rc;
 }

@@ -15,10 +15,14 @@
 
 #include "../arena.h"
 #include "../log.h"
+#include "db_nodes.h"
 
 #define DB_MAX_STMTS 192
 #define DB_MAX_ARGS  512 /* multi-row statements (traffic ingest): 512 binds, 56 KiB of stack */
 #define DB_TX_TRIES  5
+
+/* Seconds a node that failed is passed over when db_params says nothing. */
+#define DB_FAILBACK_DEFAULT 30
 
 /* A prepared statement, keyed by its text: some statements are composed at run time (the
  * staff views' names come from the role), and an arena may hand the same address to a
@@ -31,7 +35,16 @@ struct stmt_slot {
 
 struct db {
 	MYSQL *conn; /* NULL while disconnected */
-	char *socket, *name, *user, *password;
+	char *name, *user, *password;
+
+	struct db_node nodes[DB_MAX_NODES]; /* in order of preference */
+	size_t nnodes;
+	size_t cur;                        /* the node of conn (or of the last one) */
+	time_t down_until[DB_MAX_NODES];   /* a node that failed is tried last until then */
+	int failback;                      /* seconds a failed node is passed over */
+	unsigned long switches;            /* times the connection moved to another node */
+	char *tls_ca, *tls_cert, *tls_key; /* TCP nodes: TLS with the server's cert verified */
+
 	char *role;        /* the account's own role, SET after connecting (NULL: none) */
 	char req_role[65]; /* db_set_role's role for the current request ("" when none) */
 	struct stmt_slot stmts[DB_MAX_STMTS];
@@ -51,12 +64,23 @@ struct db *db_new(const struct db_params *p)
 	struct db *db = calloc(1, sizeof(*db));
 	if (db == NULL)
 		return NULL;
-	db->socket = dup_or_null(p->socket);
+	const char *hosts = p->hosts != NULL && p->hosts[0] != '\0' ? p->hosts : p->socket;
+	char err[160];
+	if (hosts == NULL ||
+	    db_nodes_parse(hosts, db->nodes, DB_MAX_NODES, &db->nnodes, err, sizeof(err)) < 0) {
+		log_error("db: %s", hosts == NULL ? "no database node" : err);
+		free(db);
+		return NULL;
+	}
+	db->failback = p->failback_seconds > 0 ? p->failback_seconds : DB_FAILBACK_DEFAULT;
 	db->name = dup_or_null(p->name);
 	db->user = dup_or_null(p->user);
 	db->password = dup_or_null(p->password ? p->password : "");
 	db->role = dup_or_null(p->role);
-	if (db->socket == NULL || db->name == NULL || db->user == NULL || db->password == NULL) {
+	db->tls_ca = p->tls_ca != NULL && p->tls_ca[0] != '\0' ? strdup(p->tls_ca) : NULL;
+	db->tls_cert = p->tls_cert != NULL && p->tls_cert[0] != '\0' ? strdup(p->tls_cert) : NULL;
+	db->tls_key = p->tls_key != NULL && p->tls_key[0] != '\0' ? strdup(p->tls_key) : NULL;
+	if (db->name == NULL || db->user == NULL || db->password == NULL) {
 		db_free(db);
 		return NULL;
 	}
@@ -91,7 +115,9 @@ void db_free(struct db *db)
 		sodium_memzero(db->password, strlen(db->password));
 		free(db->password);
 	}
-	free(db->socket);
+	free(db->tls_ca);
+	free(db->tls_cert);
+	free(db->tls_key);
 	free(db->name);
 	free(db->user);
 	free(db->role);
@@ -109,6 +135,7 @@ _Static_assert(DB_ER_LOCK_DEADLOCK == ER_LOCK_DEADLOCK, "ER_LOCK_DEADLOCK");
 _Static_assert(DB_ER_UNKNOWN_STMT_HANDLER == ER_UNKNOWN_STMT_HANDLER, "ER_UNKNOWN_STMT_HANDLER");
 _Static_assert(DB_ER_SERVER_SHUTDOWN == ER_SERVER_SHUTDOWN, "ER_SERVER_SHUTDOWN");
 _Static_assert(DB_ER_CONNECTION_KILLED == ER_CONNECTION_KILLED, "ER_CONNECTION_KILLED");
+_Static_assert(DB_ER_UNKNOWN_COM == ER_UNKNOWN_COM_ERROR, "ER_UNKNOWN_COM_ERROR");
 _Static_assert(DB_CR_CONNECTION_ERROR == CR_CONNECTION_ERROR, "CR_CONNECTION_ERROR");
 _Static_assert(DB_CR_CONN_HOST_ERROR == CR_CONN_HOST_ERROR, "CR_CONN_HOST_ERROR");
 _Static_assert(DB_CR_SERVER_GONE == CR_SERVER_GONE_ERROR, "CR_SERVER_GONE_ERROR");
@@ -119,7 +146,22 @@ static bool is_lost(unsigned no)
 	return no == DB_CR_SERVER_GONE || no == DB_CR_SERVER_LOST ||
 	       no == DB_ER_UNKNOWN_STMT_HANDLER || no == DB_CR_CONNECTION_ERROR ||
 	       no == DB_CR_CONN_HOST_ERROR || no == DB_ER_IDLE_KILLED ||
-	       no == DB_ER_CONNECTION_KILLED || no == DB_ER_SERVER_SHUTDOWN;
+	       no == DB_ER_CONNECTION_KILLED || no == DB_ER_SERVER_SHUTDOWN ||
+	       no == DB_ER_UNKNOWN_COM;
+}
+
+static time_t now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* The current node will not do (gone, or not part of the primary component): passed over by
+ * the next connects until db->failback seconds from now. */
+static void node_failed(struct db *db, size_t i)
+{
+	db->down_until[i] = now_s() + db->failback;
 }
 
 bool db_unavailable(const struct db *db)
@@ -162,10 +204,47 @@ static int apply_role(struct db *db, const char *role)
 	return session_sql(db, sql);
 }
 
-static int connect_db(struct db *db)
+/* Galera: a node outside the primary component answers 1047 to every query; ask it first.
+ * Returns 1 when the node may serve (or is no Galera node), 0 when not, -1 on an error. */
+static int node_ready(struct db *db)
 {
-	if (db->conn != NULL)
-		return 0;
+	static const char wsrep_on[] = "SELECT @@wsrep_on";
+	static const char wsrep_ready[] = "SHOW STATUS LIKE 'wsrep_ready'";
+	int ready = -1;
+	if (mysql_real_query(db->conn, wsrep_on, strlen(wsrep_on)) != 0) {
+		/* A server built without wsrep has no such variable: no Galera node. */
+		if (mysql_errno(db->conn) == ER_UNKNOWN_SYSTEM_VARIABLE)
+			return 1;
+		goto err;
+	}
+	MYSQL_RES *r = mysql_store_result(db->conn);
+	if (r == NULL)
+		goto err;
+	MYSQL_ROW row = mysql_fetch_row(r);
+	bool on = row != NULL && row[0] != NULL && strcmp(row[0], "1") == 0;
+	mysql_free_result(r);
+	if (!on)
+		return 1;
+	if (mysql_real_query(db->conn, wsrep_ready, strlen(wsrep_ready)) != 0)
+		goto err;
+	r = mysql_store_result(db->conn);
+	if (r == NULL)
+		goto err;
+	row = mysql_fetch_row(r);
+	ready = row != NULL && row[1] != NULL && strcmp(row[1], "ON") == 0;
+	mysql_free_result(r);
+	if (!ready)
+		set_error(db, DB_ER_UNKNOWN_COM, "node not ready (wsrep_ready OFF)");
+	return ready;
+err:
+	set_error(db, mysql_errno(db->conn), mysql_error(db->conn));
+	return -1;
+}
+
+/* Opens a connection to node i and sets the session up. Returns 0, or -1 with the error. */
+static int connect_node(struct db *db, size_t i)
+{
+	const struct db_node *node = &db->nodes[i];
 	MYSQL *m = mysql_init(NULL);
 	if (m == NULL) {
 		set_error(db, CR_OUT_OF_MEMORY, "out of memory");
@@ -183,13 +262,25 @@ static int connect_db(struct db *db)
 	timeout = 30;
 	mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &timeout);
 	mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
-	if (mysql_real_connect(m, NULL, db->user, db->password, db->name, 0, db->socket, 0) ==
-	    NULL) {
+	if (node->tcp && db->tls_ca != NULL) {
+		my_bool verify = 1;
+		mysql_optionsv(m, MYSQL_OPT_SSL_CA, db->tls_ca);
+		if (db->tls_cert != NULL)
+			mysql_optionsv(m, MYSQL_OPT_SSL_CERT, db->tls_cert);
+		if (db->tls_key != NULL)
+			mysql_optionsv(m, MYSQL_OPT_SSL_KEY, db->tls_key);
+		mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+	}
+	if (mysql_real_connect(m, node->tcp ? node->addr : NULL, db->user, db->password, db->name,
+	                       node->tcp ? node->port : 0, node->tcp ? NULL : node->addr,
+	                       0) == NULL) {
 		set_error(db, mysql_errno(m), mysql_error(m));
 		mysql_close(m);
 		return -1;
 	}
 	db->conn = m;
+	if (node_ready(db) != 1)
+		goto fail;
 	if (session_sql(db, "SET time_zone = '+00:00', sql_mode = "
 	                    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
 	                    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'") < 0)
@@ -203,6 +294,68 @@ fail:
 	log_error("db: session setup failed: %s", db->last_error);
 	disconnect(db);
 	return -1;
+}
+
+/*
+ * Connects to the first node, in order of preference, that answers and is ready.  A node
+ * that failed within the last db->failback seconds is tried only after all the others, so a
+ * connection on a fallback node goes back to the preferred one at most that often (see
+ * db_failback).
+ */
+static int connect_db(struct db *db)
+{
+	if (db->conn != NULL)
+		return 0;
+	time_t now = now_s();
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < db->nnodes; i++) {
+			if ((db->down_until[i] > now) != (pass == 1))
+				continue;
+			if (connect_node(db, i) == 0) {
+				db->down_until[i] = 0;
+				if (i != db->cur) {
+					char where[DB_NODE_STR_MAX + 8];
+					db_node_format(&db->nodes[i], where, sizeof(where));
+					db->switches++;
+					log_warn("db: now on node %zu (%s)", i + 1, where);
+				}
+				db->cur = i;
+				return 0;
+			}
+			node_failed(db, i);
+			if (db->nnodes > 1) {
+				char where[DB_NODE_STR_MAX + 8];
+				db_node_format(&db->nodes[i], where, sizeof(where));
+				log_warn("db: node %zu (%s) unavailable (%u): %s", i + 1, where,
+				         db->last_errno, db->last_error);
+			}
+		}
+	}
+	return -1;
+}
+
+void db_failback(struct db *db)
+{
+	if (db->conn == NULL || db->in_tx || db->cur == 0)
+		return;
+	time_t now = now_s();
+	for (size_t i = 0; i < db->cur; i++) {
+		if (db->down_until[i] <= now) {
+			/* The next statement connects again, trying the preferred nodes first. */
+			disconnect(db);
+			return;
+		}
+	}
+}
+
+unsigned long db_node_switches(const struct db *db)
+{
+	return db->switches;
+}
+
+size_t db_node_current(const struct db *db)
+{
+	return db->cur;
 }
 
 int db_ping(struct db *db)
@@ -425,6 +578,8 @@ static int run(struct db *db, struct arena *a, const char *sql, const struct db_
 		return -1;
 	bool was_tx = db->in_tx;
 	unsigned no = db->last_errno;
+	if (no == DB_ER_UNKNOWN_COM)
+		node_failed(db, db->cur); /* not part of the primary component: the next one */
 	disconnect(db);
 	if (was_tx) {
 		/* The transaction is gone with the connection; db_tx decides. */
@@ -436,6 +591,7 @@ static int run(struct db *db, struct arena *a, const char *sql, const struct db_
 	if (no == DB_CR_SERVER_LOST && strncmp(sql, "SELECT", 6) != 0)
 		return -1;
 	log_warn("db: connection lost (%u), reconnecting", no);
+	db->last_errno = 0;
 	return run_once(db, a, sql, args, nargs, rows, affected, insert_id);
 }
 
@@ -504,6 +660,8 @@ int db_tx(struct db *db, int (*fn)(struct db *db, void *ctx), void *ctx)
 			mysql_rollback(db->conn);
 		db->in_tx = false;
 		if (is_lost(no)) {
+			if (no == DB_ER_UNKNOWN_COM)
+				node_failed(db, db->cur);
 			disconnect(db);
 			db->last_errno = no;
 			/* Lost during COMMIT: the outcome is unknown, so never replay it.
@@ -558,40 +716,4 @@ int db_set_role(struct db *db, const char *role)
 	if (connect_db(db) < 0)
 		return -1; /* connect_db applied the role if it got a connection */
 	return apply_role(db, role);
-}
-
-static const char SQL_GET_LOCK[] = "SELECT GET_LOCK(?, ?)";
-static const char SQL_LOCK_HELD[] = "SELECT IS_USED_LOCK(?) = CONNECTION_ID()";
-static const char SQL_RELEASE_LOCK[] = "SELECT RELEASE_LOCK(?)";
-
-/* Runs a one-cell lock query; returns the cell as 1/0, or -1 (if_null for SQL NULL). */
-static int lock_query(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
-                      int if_null)
-{
-	struct arena *a = arena_new();
-	struct db_rows r;
-	int rc = -1;
-	if (db_query(db, a, sql, args, nargs, &r) == 0 && r.nrows == 1 && r.ncols == 1) {
-		const char *v = db_cell(&r, 0, 0);
-		rc = v == NULL ? if_null : (strcmp(v, "1") == 0 ? 1 : 0);
-	}
-	arena_free(a);
-	return rc;
-}
-
-int db_lock(struct db *db, const char *name, int seconds)
-{
-	/* GET_LOCK answers NULL only on an error such as being killed. */
-	return lock_query(db, SQL_GET_LOCK, DB_ARGS(DB_STR(name), DB_INT(seconds)), -1);
-}
-
-int db_lock_held(struct db *db, const char *name)
-{
-	/* IS_USED_LOCK is NULL when nobody holds it. */
-	return lock_query(db, SQL_LOCK_HELD, DB_ARGS(DB_STR(name)), 0);
-}
-
-int db_unlock(struct db *db, const char *name)
-{
-	return lock_query(db, SQL_RELEASE_LOCK, DB_ARGS(DB_STR(name)), 0) < 0 ? -1 : 0;
 }

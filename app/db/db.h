@@ -51,6 +51,7 @@ enum db_error_number {
 	DB_ER_UNKNOWN_STMT_HANDLER = 1243, /* a statement id of a lost connection */
 	DB_ER_SERVER_SHUTDOWN = 1053,
 	DB_ER_CONNECTION_KILLED = 1927,
+	DB_ER_UNKNOWN_COM = 1047, /* Galera: the node is not part of the primary component */
 	DB_ER_IDLE_KILLED = 4031, /* the server closed an idle connection */
 	DB_CR_CONNECTION_ERROR = 2002,
 	DB_CR_CONN_HOST_ERROR = 2003,
@@ -74,10 +75,17 @@ struct db_rows {
 	size_t *lens;
 };
 
-/* Connection settings; strings are copied by db_new. */
+/*
+ * Connection settings; strings are copied by db_new.  hosts lists the database nodes in order
+ * of preference (db_nodes_parse: socket paths, host:port, [v6]:port); NULL or "" means the one
+ * node socket.  A TCP node uses TLS, verifying the server's certificate, when tls_ca is set.
+ */
 struct db_params {
-	const char *socket; /* unix socket path */
-	const char *name;   /* database */
+	const char *socket; /* unix socket path: the one node when hosts is NULL or "" */
+	const char *hosts;  /* comma-separated nodes (config db_hosts) */
+	const char *tls_ca, *tls_cert, *tls_key;
+	int failback_seconds; /* a failed node is passed over this long (0: 30) */
+	const char *name;     /* database */
 	const char *user;
 	const char *password; /* wiped from our copy by db_free */
 	const char *role;     /* MariaDB role to SET after connecting, or NULL */
@@ -85,7 +93,13 @@ struct db_params {
 
 /*
  * Returns a handle that connects lazily (at the first query), or NULL on
- * out-of-memory.  Never share one across fork(): call after forking.
+ * out-of-memory or a bad node list.  Never share one across fork(): call after forking.
+ *
+ * Nodes: a connect tries the nodes in order of preference and keeps the first that answers
+ * and is ready (on a Galera node, wsrep_ready ON).  A node that fails to connect or answers
+ * DB_ER_UNKNOWN_COM (not in the primary component) is passed over for failback_seconds.  A
+ * connection lost outside a transaction is reconnected (so to the next node when its own is
+ * gone) and the statement retried once (db_query); inside a transaction the statement fails.
  */
 struct db *db_new(const struct db_params *p);
 /* Closes the connection and frees the handle; NULL is a no-op. */
@@ -128,6 +142,16 @@ int db_tx(struct db *db, int (*fn)(struct db *db, void *ctx), void *ctx);
  */
 int db_set_role(struct db *db, const char *role);
 
+/*
+ * Between requests: when the connection is on a fallback node and a preferred node's
+ * pass-over time has ended, closes it, so the next statement tries the preferred node again.
+ */
+void db_failback(struct db *db);
+/* Times the connection moved to another node than the one before (the log says which). */
+unsigned long db_node_switches(const struct db *db);
+/* The index (0 = preferred) of the node of the connection, or of the last one. */
+size_t db_node_current(const struct db *db);
+
 /* Makes sure the connection is up: returns 0, or -1 if the server is unreachable. */
 int db_ping(struct db *db);
 /* The MariaDB error number of the last failure (0 if none). */
@@ -135,20 +159,6 @@ unsigned db_errno(const struct db *db);
 const char *db_error(const struct db *db);
 /* True when the last failure means the database cannot be reached (answer 503). */
 bool db_unavailable(const struct db *db);
-
-/*
- * Takes the MariaDB user lock name on db's connection, waiting up to
- * seconds (0: not at all).  Returns 1 when held, 0 when another session
- * holds it, -1 on a database error (see db_error).  The lock lives as long
- * as the connection: check it with db_lock_held before work a lost
- * connection would make unsafe.  Named locks serialise one checkout nonce
- * across every worker of one database, and one shipments run at a time.
- */
-int db_lock(struct db *db, const char *name, int seconds);
-/* Returns 1 while db's current connection holds name, 0 if not, -1 on error. */
-int db_lock_held(struct db *db, const char *name);
-/* Releases name. Returns 0, or -1 on error (closing the connection releases it anyway). */
-int db_unlock(struct db *db, const char *name);
 
 /* Returns cell (r, c) or NULL. */
 static inline const char *db_cell(const struct db_rows *rows, size_t r, size_t c)

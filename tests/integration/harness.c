@@ -687,3 +687,41 @@ void customer_under_profiling_version(long long id)
 	              id) != 0)
 		harness_die("cannot put customer %lld under a profiling version", id);
 }
+
+/* Appends one FastCGI record (version 1, request id 1) to buf at *n. */
+static void fcgi_record(unsigned char *buf, size_t *n, int type, const void *data, size_t len)
+{
+	unsigned char h[8] = {
+	    1, (unsigned char)type, 0, 1, (unsigned char)(len >> 8), (unsigned char)len, 0, 0};
+	memcpy(buf + *n, h, sizeof(h));
+	if (len > 0)
+		memcpy(buf + *n + 8, data, len);
+	*n += 8 + len;
+}
+
+/* Appends one name-value pair (both shorter than 128 bytes) to a PARAMS body. */
+static void fcgi_pair(unsigned char *buf, size_t *n, const char *name, const char *value)
+{
+	size_t nl = strlen(name), vl = strlen(value);
+	buf[(*n)++] = (unsigned char)nl;
+	buf[(*n)++] = (unsigned char)vl;
+	memcpy(buf + *n, name, nl);
+	memcpy(buf + *n + nl, value, vl);
+	*n += nl + vl;
+}
+
+size_t fcgi_healthz_request(unsigned char *out)
+{
+	static const unsigned char begin[8] = {0, 1, 0, 0, 0, 0, 0, 0}; /* responder, no keep */
+	unsigned char params[256];
+	size_t n = 0, p = 0;
+	fcgi_pair(params, &p, "REQUEST_METHOD", "GET");
+	fcgi_pair(params, &p, "DOCUMENT_URI", "/healthz");
+	fcgi_pair(params, &p, "QUERY_STRING", "");
+	fcgi_pair(params, &p, "REMOTE_ADDR", "127.0.0.1");
+	fcgi_record(out, &n, 1, begin, sizeof(begin));
+	fcgi_record(out, &n, 4, params, p);
+	fcgi_record(out, &n, 4, "", 0);
+	fcgi_record(out, &n, 5, "", 0);
+	return n;
+}

@@ -68,6 +68,10 @@ int sql_admin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 long long sql_admin_int(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The pool master's pid from DIR/run/POOL.pid, or -1. */
+/* A complete FastCGI GET /healthz as nginx sends it (responder, no keep-alive) into out (at
+ * least 512 bytes); returns its length. For the tests that talk to a pool's socket directly. */
+size_t fcgi_healthz_request(unsigned char *out);
+
 pid_t pool_master_pid(const char *pool);
 /* The same for the app host whose state dir is dir (app_host_dir). */
 pid_t pool_master_pid_in(const char *dir, const char *pool);

@@ -26,44 +26,6 @@
 /* What a child saw on the socket. */
 enum outcome { SERVED = 10, REFUSED = 11, NO_CONNECT = 12, SETUP_FAILED = 13 };
 
-/* Appends one FastCGI record (version 1, request id 1) to buf at *n. */
-static void record(unsigned char *buf, size_t *n, int type, const void *data, size_t len)
-{
-	unsigned char h[8] = {
-	    1, (unsigned char)type, 0, 1, (unsigned char)(len >> 8), (unsigned char)len, 0, 0};
-	memcpy(buf + *n, h, sizeof(h));
-	memcpy(buf + *n + 8, data, len);
-	*n += 8 + len;
-}
-
-/* Appends one name-value pair (both shorter than 128 bytes) to a PARAMS body. */
-static void pair(unsigned char *buf, size_t *n, const char *name, const char *value)
-{
-	buf[(*n)++] = (unsigned char)strlen(name);
-	buf[(*n)++] = (unsigned char)strlen(value);
-	memcpy(buf + *n, name, strlen(name));
-	*n += strlen(name);
-	memcpy(buf + *n, value, strlen(value));
-	*n += strlen(value);
-}
-
-/* A complete GET /healthz as nginx would send it. */
-static size_t healthz_request(unsigned char *out)
-{
-	static const unsigned char begin[8] = {0, 1, 0, 0, 0, 0, 0, 0}; /* responder, no keep */
-	unsigned char params[256];
-	size_t n = 0, p = 0;
-	pair(params, &p, "REQUEST_METHOD", "GET");
-	pair(params, &p, "DOCUMENT_URI", "/healthz");
-	pair(params, &p, "QUERY_STRING", "");
-	pair(params, &p, "REMOTE_ADDR", "127.0.0.1");
-	record(out, &n, 1, begin, sizeof(begin));
-	record(out, &n, 4, params, p);
-	record(out, &n, 4, "", 0);
-	record(out, &n, 5, "", 0);
-	return n;
-}
-
 /* In the child, as uid with the socket's group: one request; exits with an outcome. */
 static void child_request(const char *sock, uid_t uid, gid_t gid)
 {
@@ -77,7 +39,7 @@ static void child_request(const char *sock, uid_t uid, gid_t gid)
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
 		_exit(NO_CONNECT);
 	unsigned char req[512];
-	size_t n = healthz_request(req);
+	size_t n = fcgi_healthz_request(req);
 	if (write(fd, req, n) != (ssize_t)n)
 		_exit(REFUSED); /* closed under us */
 	alarm(10);              /* a pool that neither answers nor closes fails the test */

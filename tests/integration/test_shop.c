@@ -24,11 +24,13 @@ static const char *web(void)
 	return env_web();
 }
 
-/* A signed-in approved customer with product_id x qty in the cart. */
-static void shopper(struct client *c, long long product_id, int qty)
+/* A signed-in approved customer with product_id x qty in the cart; returns the customer's id. */
+static long long shopper(struct client *c, long long product_id, int qty)
 {
 	memset(c, 0, sizeof(*c));
-	assert_int_equal(do_login(c, approved_user(), TEST_PASSWORD, NULL), 303);
+	const char *user = approved_user();
+	long long id = sql_admin_int("SELECT id FROM customers WHERE username = '%s'", user);
+	assert_int_equal(do_login(c, user, TEST_PASSWORD, NULL), 303);
 	if (product_id > 0) {
 		/* Enough stock whatever earlier tests bought (stock is read after this). */
 		assert_int_equal(sql_admin("UPDATE products SET stock = GREATEST(stock, 50) WHERE "
@@ -44,6 +46,7 @@ static void shopper(struct client *c, long long product_id, int qty)
 		assert_int_equal(post_form(c, "/cart", body, &r), 303);
 		http_resp_free(&r);
 	}
+	return id;
 }
 
 /* The nonce of a fresh checkout form. */
@@ -304,6 +307,43 @@ static void test_double_submit_gives_one_order(void **state)
 	http_resp_free(&r2);
 	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM orders WHERE nonce = '%s'", nonce), 1);
 	assert_int_equal(stock_of(11), before - 1);
+	free(nonce);
+}
+
+/*
+ * The nonce's claim is a row: one held by a live checkout elsewhere (another app host, another
+ * database node) keeps a submit from charging; once it has expired (its worker was killed),
+ * the submit goes through, and frees the claim when it has answered.
+ */
+static void test_nonce_claim_of_another_checkout_blocks_until_it_expires(void **state)
+{
+	(void)state;
+	struct client c;
+	long long customer = shopper(&c, 11, 1);
+	char *nonce = checkout_nonce(&c);
+	assert_int_equal(sql_admin("INSERT INTO checkout_claims (customer_id, nonce, holder, "
+	                           "claimed_until) VALUES (%lld, '%s', "
+	                           "'0123456789abcdef0123456789abcdef', "
+	                           "UTC_TIMESTAMP(6) + INTERVAL 120 SECOND)",
+	                           customer, nonce),
+	                 0);
+	/* The other checkout never finishes: after its wait, this one gives up, charging
+	 * nothing. */
+	assert_int_equal(checkout(&c, nonce, CARD_OK, "12/30", "123", NULL), 500);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM orders WHERE nonce = '%s'", nonce), 0);
+	assert_int_equal(sql_admin("UPDATE checkout_claims SET claimed_until = UTC_TIMESTAMP(6) - "
+	                           "INTERVAL 1 SECOND WHERE customer_id = %lld AND nonce = '%s'",
+	                           customer, nonce),
+	                 0);
+	struct http_resp r;
+	assert_int_equal(checkout(&c, nonce, CARD_OK, "12/30", "123", &r), 303);
+	assert_true(order_of_location(&r) > 0);
+	http_resp_free(&r);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM orders WHERE nonce = '%s'", nonce), 1);
+	assert_int_equal(sql_admin_int("SELECT COUNT(*) FROM checkout_claims WHERE customer_id = "
+	                               "%lld AND nonce = '%s'",
+	                               customer, nonce),
+	                 0);
 	free(nonce);
 }
 
@@ -690,6 +730,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_card_fields_are_422_with_a_message_each),
 	    cmocka_unit_test(test_double_submit_gives_one_order),
 	    cmocka_unit_test(test_concurrent_double_submit_gives_one_order),
+	    cmocka_unit_test(test_nonce_claim_of_another_checkout_blocks_until_it_expires),
 	    cmocka_unit_test(test_invoice_order_is_placed),
 	    cmocka_unit_test(test_another_customers_order_is_not_found),
 	    cmocka_unit_test(test_cart_refuses_more_than_stock),

@@ -140,43 +140,14 @@ static bool nginx_answers(void *arg)
 	return ok;
 }
 
-/* Appends one FastCGI record (version 1, request id 1) to buf at *n. */
-static void record(unsigned char *buf, size_t *n, int type, const void *data, size_t len)
-{
-	unsigned char h[8] = {
-	    1, (unsigned char)type, 0, 1, (unsigned char)(len >> 8), (unsigned char)len, 0, 0};
-	memcpy(buf + *n, h, sizeof(h));
-	memcpy(buf + *n + 8, data, len);
-	*n += 8 + len;
-}
-
-static void pair(unsigned char *buf, size_t *n, const char *name, const char *value)
-{
-	buf[(*n)++] = (unsigned char)strlen(name);
-	buf[(*n)++] = (unsigned char)strlen(value);
-	memcpy(buf + *n, name, strlen(name));
-	*n += strlen(name);
-	memcpy(buf + *n, value, strlen(value));
-	*n += strlen(value);
-}
-
 /*
  * Sends GET /healthz as a web server would, from address from; returns the bytes the pool
  * sent back before it closed (0: closed without a byte), or -1 when the connection failed.
  */
 static long fcgi_healthz_from(const char *from, char *got, size_t cap)
 {
-	static const unsigned char begin[8] = {0, 1, 0, 0, 0, 0, 0, 0}; /* responder, no keep */
-	unsigned char params[256], req[512];
-	size_t n = 0, p = 0;
-	pair(params, &p, "REQUEST_METHOD", "GET");
-	pair(params, &p, "DOCUMENT_URI", "/healthz");
-	pair(params, &p, "QUERY_STRING", "");
-	pair(params, &p, "REMOTE_ADDR", "127.0.0.1");
-	record(req, &n, 1, begin, sizeof(begin));
-	record(req, &n, 4, params, p);
-	record(req, &n, 4, "", 0);
-	record(req, &n, 5, "", 0);
+	unsigned char req[512];
+	size_t n = fcgi_healthz_request(req);
 	int fd = connect_from(from, pool_port);
 	if (fd < 0)
 		return -1;

@@ -54,6 +54,41 @@ static void test_sections_set_their_pool(void **state)
 	unlink(path);
 }
 
+static void test_db_hosts(void **state)
+{
+	(void)state;
+	struct config c;
+	char err[256];
+	/* Without db_hosts, the one node is db_socket. */
+	write_conf("db_socket = /x/y.sock\n");
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), 0);
+	assert_string_equal(config_db_hosts(&c), "/x/y.sock");
+	assert_int_equal(c.db_failback_seconds, 30);
+	unlink(path);
+	write_conf("db_hosts = /x/a.sock, 127.0.0.1:3307\ndb_failback_seconds = 5\n");
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), 0);
+	assert_string_equal(config_db_hosts(&c), "/x/a.sock, 127.0.0.1:3307");
+	assert_int_equal(c.db_failback_seconds, 5);
+	unlink(path);
+	/* A bad list is named. */
+	write_conf("db_hosts = /x/a.sock, db2\n");
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "db_hosts: database node 2"));
+	unlink(path);
+	/* A node over the network needs TLS. */
+	write_conf("db_hosts = 10.0.0.2:3306\n");
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "db_tls_ca"));
+	unlink(path);
+	write_conf("db_hosts = 10.0.0.2:3306\ndb_tls_ca = /etc/ca.pem\n");
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), 0);
+	unlink(path);
+	write_conf("db_hosts = 10.0.0.2:3306\ndb_tls_ca = /etc/ca.pem\ndb_tls_cert = /c.pem\n");
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "db_tls_key"));
+	unlink(path);
+}
+
 static void test_unknown_key_names_the_line(void **state)
 {
 	(void)state;
@@ -202,6 +237,7 @@ int main(void)
 	    cmocka_unit_test(test_peer_user),
 	    cmocka_unit_test(test_peer_allowed_by_uid),
 	    cmocka_unit_test(test_production_refuses_the_sandbox_unless_allowed),
+	    cmocka_unit_test(test_db_hosts),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
