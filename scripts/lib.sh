@@ -240,8 +240,30 @@ pools_start() {
 		echo $! >"$d/run/$p.pid"
 	done
 	for p in web staff; do
-		wait_for test -S "$d/run/$p.sock" || { tail "$d/log/$p.log"; die "pool $p did not start"; }
+		wait_for pool_listening "$(pool_socket "$d" "$p")" ||
+			{ tail "$d/log/$p.log"; die "pool $p did not start"; }
 	done
+}
+
+# pool_socket DIR POOL: the socket = of [pool.POOL] in DIR/ditto.conf (a path or HOST:PORT).
+pool_socket() {
+	awk -v s="[pool.$2]" '/^\[/ { in_s = ($0 == s) }
+		in_s && /^socket[ \t]*=/ { sub(/^socket[ \t]*=[ \t]*/, ""); print; exit }' "$1/ditto.conf"
+}
+
+# pool_listening SOCKET: true once a pool listens there: a unix socket file exists, or a TCP
+# HOST:PORT ([IPv6]:PORT) accepts a connection (closed at once: the worker loses nothing).
+pool_listening() {
+	local a=$1 host port
+	case $a in
+	'' | */*) test -S "$a" ;;
+	*:[0-9]*)
+		host=${a%:*} port=${a##*:}
+		host=${host#[} host=${host%]}
+		(exec 3<>"/dev/tcp/$host/$port") 2>/dev/null
+		;;
+	*) test -S "$a" ;;
+	esac
 }
 
 pools_stop() {

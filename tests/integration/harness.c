@@ -272,10 +272,36 @@ long long sql_admin_int(const char *fmt, ...)
 	return v;
 }
 
+bool on_cluster(void)
+{
+	const char *t = getenv("DITTO_TARGET");
+	return t != NULL && strcmp(t, "cluster") == 0;
+}
+
+int app_host_count(void)
+{
+	return on_cluster() ? 2 : 1;
+}
+
+const char *app_host_dir(int i)
+{
+	static char dir[512];
+	if (i == 0)
+		snprintf(dir, sizeof(dir), "%s", env_state());
+	else
+		snprintf(dir, sizeof(dir), "%s/app%d", env_state(), i + 1);
+	return dir;
+}
+
 pid_t pool_master_pid(const char *pool)
 {
+	return pool_master_pid_in(env_state(), pool);
+}
+
+pid_t pool_master_pid_in(const char *dir, const char *pool)
+{
 	char path[512];
-	snprintf(path, sizeof(path), "%s/run/%s.pid", env_state(), pool);
+	snprintf(path, sizeof(path), "%s/run/%s.pid", dir, pool);
 	FILE *f = fopen(path, "r");
 	if (f == NULL)
 		return -1;

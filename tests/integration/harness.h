@@ -28,6 +28,22 @@ const char *env_repo(void);
 void harness_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Exits 77 (skipped) unless the stack environment is present. */
 void harness_require_stack(void);
+/* True when the target is scripts/cluster (DITTO_TARGET=cluster, set by `scripts/test cluster`):
+ * two app hosts behind nginx's upstream over three Galera nodes. */
+bool on_cluster(void);
+/* On the cluster, prints "# skipped on the cluster: <why>" and skips the calling cmocka test
+ * (counted as skipped); on the single stack, does nothing. */
+#define skip_on_cluster(why)                                                                       \
+	do {                                                                                       \
+		if (on_cluster()) {                                                                \
+			printf("# skipped on the cluster: %s\n", (why));                           \
+			skip();                                                                    \
+		}                                                                                  \
+	} while (0)
+/* How many app hosts the target has (1, or 2 on the cluster), and app host i's state dir
+ * (0: DITTO_STATE_DIR; 1: its app2/). Static buffer. */
+int app_host_count(void);
+const char *app_host_dir(int i);
 
 /* Requests of the calling thread leave from addr (a loopback address such as 127.3.4.5, so
  * a test has a network of its own for the throttles); NULL or "" for the default. */
@@ -57,6 +73,8 @@ long long sql_admin_int(const char *fmt, ...) __attribute__((format(printf, 1, 2
 size_t fcgi_healthz_request(unsigned char *out);
 
 pid_t pool_master_pid(const char *pool);
+/* The same for the app host whose state dir is dir (app_host_dir). */
+pid_t pool_master_pid_in(const char *dir, const char *pool);
 /* Fills pids with the master's current children; returns how many (at most max). */
 int pool_worker_pids(pid_t master, pid_t *pids, int max);
 /* Polls fn every 100 ms for up to ms; returns true as soon as it does. */

@@ -114,27 +114,36 @@ static void other_user_is_refused(const char *pool)
 	http_resp_free(&r);
 }
 
+/* The cluster's pools listen on TCP, where peer_user does not apply: test_tcp proves their wall. */
+#define TCP_POOLS                                                                                  \
+	"the cluster's pools listen on TCP (no unix socket, no peer_user); test_tcp proves the "   \
+	"web_servers wall"
+
 static void test_web_serves_nginx(void **s)
 {
 	(void)s;
+	skip_on_cluster(TCP_POOLS);
 	peer_user_is_served("web");
 }
 
 static void test_web_refuses_others(void **s)
 {
 	(void)s;
+	skip_on_cluster(TCP_POOLS);
 	other_user_is_refused("web");
 }
 
 static void test_staff_serves_nginx(void **s)
 {
 	(void)s;
+	skip_on_cluster(TCP_POOLS);
 	peer_user_is_served("staff");
 }
 
 static void test_staff_refuses_others(void **s)
 {
 	(void)s;
+	skip_on_cluster(TCP_POOLS);
 	other_user_is_refused("staff");
 }
 

@@ -205,6 +205,8 @@ static bool healthz_is(void *arg)
 static void test_database_restart_gives_503_then_recovers(void **state)
 {
 	(void)state;
+	skip_on_cluster("with node 1 down, app host 1 moves to another node and app host 2 never "
+	                "used it: no 503 to see (the cluster suite's fault test kills a node)");
 	pid_t master = pool_master_pid("web");
 	assert_int_equal(status_of(env_web(), "/"), 200);
 	assert_int_equal(sh("scripts/stack db-stop '%s'", env_state()), 0);
@@ -316,6 +318,9 @@ static void test_reload_with_broken_template_is_refused_and_workers_keep_serving
 static void test_sigterm_lets_inflight_request_finish(void **state)
 {
 	(void)state;
+	skip_on_cluster(
+	    "nginx may give the slow request to app host 2, and stopping app host 1's master would "
+	    "then prove nothing");
 	pid_t master = pool_master_pid("web");
 	struct slow s = {0};
 	pthread_t t;

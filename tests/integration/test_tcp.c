@@ -64,7 +64,9 @@ static void write_tcp_conf(const char *out, const char *allow, unsigned port)
 			fprintf(o, "socket = 127.0.0.1:%u\n", port);
 			if (allow != NULL)
 				fprintf(o, "web_servers = %s\n", allow);
-		} else if (web && strncmp(line, "pid_file", 8) == 0)
+		} else if (web && strncmp(line, "web_servers", 11) == 0)
+			continue; /* a cluster's pool has its own: only allow counts */
+		else if (web && strncmp(line, "pid_file", 8) == 0)
 			fprintf(o, "pid_file = %s/web.pid\n", dir);
 		else if (web && strncmp(line, "workers", 7) == 0)
 			fputs("workers = 2\n", o);
