@@ -649,13 +649,17 @@ static void backoff(int attempt)
 		;
 }
 
-int db_tx(struct db *db, int (*fn)(struct db *db, void *ctx), void *ctx)
+static int tx_run(struct db *db, bool read_committed, int (*fn)(struct db *db, void *ctx),
+                  void *ctx)
 {
 	for (int attempt = 0; attempt < DB_TX_TRIES; attempt++) {
 		db->last_errno = 0;
 		if (connect_db(db) < 0)
 			return -1;
-		if (session_sql(db, "START TRANSACTION") < 0) {
+		/* SET TRANSACTION holds for the next transaction only: said again on each try. */
+		if ((read_committed &&
+		     session_sql(db, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED") < 0) ||
+		    session_sql(db, "START TRANSACTION") < 0) {
 			if (is_lost(db->last_errno)) {
 				disconnect(db);
 				continue; /* nothing was sent yet: safe to try on a new link */
@@ -691,6 +695,16 @@ int db_tx(struct db *db, int (*fn)(struct db *db, void *ctx), void *ctx)
 		backoff(attempt);
 	}
 	return -1;
+}
+
+int db_tx(struct db *db, int (*fn)(struct db *db, void *ctx), void *ctx)
+{
+	return tx_run(db, false, fn, ctx);
+}
+
+int db_tx_read_committed(struct db *db, int (*fn)(struct db *db, void *ctx), void *ctx)
+{
+	return tx_run(db, true, fn, ctx);
 }
 
 unsigned db_errno(const struct db *db)

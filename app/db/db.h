@@ -131,6 +131,10 @@ int db_last_insert_id(struct db *db, long long *id);
  */
 int db_tx(struct db *db, int (*fn)(struct db *db, void *ctx), void *ctx);
 
+/* Like db_tx at READ COMMITTED: no gap locks, so a transaction that looks for a row that is not
+ * there yet (a claim) does not block inserts of other keys, nor Galera's applier. */
+int db_tx_read_committed(struct db *db, int (*fn)(struct db *db, void *ctx), void *ctx);
+
 /*
  * Makes MariaDB role (a plain identifier, e.g. "ditto_billing") the role of
  * every statement from now on, also across a reconnect; NULL goes back to
