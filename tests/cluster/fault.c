@@ -77,20 +77,6 @@ static bool failed_status(int rc, const struct http_resp *r)
 	return true;
 }
 
-/* The order id of a 303 to /orders/ID, or 0. */
-static long long order_of(const struct http_resp *r)
-{
-	char *loc = http_header_value(r, "Location");
-	long long id = 0;
-	if (loc != NULL) {
-		const char *p = strstr(loc, "/orders/");
-		if (p != NULL)
-			id = strtoll(p + 8, NULL, 10);
-		free(loc);
-	}
-	return id;
-}
-
 static void keep_order(struct customer *k, long long id)
 {
 	if (k->n_orders == k->cap_orders) {
@@ -146,8 +132,8 @@ static void checkout_once(struct customer *k)
 	if (failed_status(rc, &r)) {
 		k->failed++;
 		k->in_doubt++;
-	} else if (r.status == 303 && order_of(&r) > 0) {
-		keep_order(k, order_of(&r));
+	} else if (r.status == 303 && order_of_location(&r) > 0) {
+		keep_order(k, order_of_location(&r));
 		/* Counted in the phase it started in and the one it ended in alike: the later one.
 		 */
 		int now = atomic_load(&phase);

@@ -725,3 +725,16 @@ size_t fcgi_healthz_request(unsigned char *out)
 	fcgi_record(out, &n, 5, "", 0);
 	return n;
 }
+
+long long order_of_location(const struct http_resp *r)
+{
+	char *loc = http_header_value(r, "Location");
+	long long id = 0;
+	if (loc != NULL) {
+		const char *p = strstr(loc, "/orders/");
+		if (p != NULL)
+			id = strtoll(p + 8, NULL, 10);
+		free(loc);
+	}
+	return id;
+}

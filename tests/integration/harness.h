@@ -68,6 +68,9 @@ int sql_admin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 long long sql_admin_int(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The pool master's pid from DIR/run/POOL.pid, or -1. */
+/* The order id of a redirect to /orders/ID (a placed checkout's 303), or 0. */
+long long order_of_location(const struct http_resp *r);
+
 /* A complete FastCGI GET /healthz as nginx sends it (responder, no keep-alive) into out (at
  * least 512 bytes); returns its length. For the tests that talk to a pool's socket directly. */
 size_t fcgi_healthz_request(unsigned char *out);

@@ -92,19 +92,6 @@ static long checkout(struct client *c, const char *nonce, const char *card, cons
 	return s;
 }
 
-static long long order_of_location(const struct http_resp *r)
-{
-	char *loc = http_header_value(r, "Location");
-	long long id = 0;
-	if (loc != NULL) {
-		const char *p = strstr(loc, "/orders/");
-		if (p != NULL)
-			id = strtoll(p + 8, NULL, 10);
-		free(loc);
-	}
-	return id;
-}
-
 static long long stock_of(long long id)
 {
 	return sql_admin_int("SELECT stock FROM products WHERE id = %lld", id);

@@ -72,11 +72,7 @@ static long checkout(struct client *c, const char *card, long long *id)
 	free(csrf);
 	free(nonce);
 	long s = post_form(c, "/checkout", body, &r);
-	*id = 0;
-	char *loc = http_header_value(&r, "Location");
-	if (loc != NULL && strstr(loc, "/orders/") != NULL)
-		*id = strtoll(strstr(loc, "/orders/") + 8, NULL, 10);
-	free(loc);
+	*id = order_of_location(&r);
 	http_resp_free(&r);
 	return s;
 }
