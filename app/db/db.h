@@ -126,7 +126,8 @@ int db_last_insert_id(struct db *db, long long *id);
  * Runs fn(db, ctx) inside a transaction and commits.  If fn or the commit
  * fails with a deadlock (DB_ER_LOCK_DEADLOCK) or lock-wait timeout
  * (DB_ER_LOCK_WAIT_TIMEOUT), rolls back and
- * runs the whole transaction again, up to 5 times with jittered backoff.
+ * runs the whole transaction again with jittered backoff: up to 16 tries after a deadlock or a
+ * Galera conflict, 2 after a lock-wait timeout.
  * fn returns 0 to commit, or -1 to roll back (db_tx then returns -1).
  */
 int db_tx(struct db *db, int (*fn)(struct db *db, void *ctx), void *ctx);
