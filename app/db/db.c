@@ -56,7 +56,9 @@ struct db {
 	char req_role[65]; /* db_set_role's role for the current request ("" when none) */
 	struct stmt_slot stmts[DB_MAX_STMTS];
 	size_t nstmts;
-	bool in_tx; /* a transaction is open: never retry silently */
+	bool in_tx;    /* a transaction is open: never retry silently */
+	int sync_wait; /* a Galera node's wsrep_sync_wait for this session (0: none, or no node) */
+	bool sync_off; /* wsrep_sync_wait is 0 for a transaction's statements (sync_wait_set) */
 	unsigned last_errno;
 	char last_error[256];
 };
@@ -215,13 +217,15 @@ static int apply_role(struct db *db, const char *role)
  * Returns 1 when the node may serve (or is no Galera node), 0 when not, -1 on an error. */
 static int node_ready(struct db *db)
 {
-	static const char wsrep_on[] = "SELECT @@wsrep_on";
+	static const char wsrep_on[] = "SELECT @@wsrep_on, @@wsrep_sync_wait";
 	static const char wsrep_ready[] = "SHOW STATUS LIKE 'wsrep_ready'";
 	int ready = -1;
 	if (mysql_real_query(db->conn, wsrep_on, strlen(wsrep_on)) != 0) {
 		/* A server built without wsrep has no such variable: no Galera node. */
-		if (mysql_errno(db->conn) == ER_UNKNOWN_SYSTEM_VARIABLE)
+		if (mysql_errno(db->conn) == ER_UNKNOWN_SYSTEM_VARIABLE) {
+			db->sync_wait = 0;
 			return 1;
+		}
 		goto err;
 	}
 	MYSQL_RES *r = mysql_store_result(db->conn);
@@ -229,6 +233,8 @@ static int node_ready(struct db *db)
 		goto err;
 	MYSQL_ROW row = mysql_fetch_row(r);
 	bool on = row != NULL && row[0] != NULL && strcmp(row[0], "1") == 0;
+	db->sync_wait = on && row[1] != NULL ? atoi(row[1]) : 0;
+	db->sync_off = false;
 	mysql_free_result(r);
 	if (!on)
 		return 1;
@@ -246,6 +252,27 @@ static int node_ready(struct db *db)
 err:
 	set_error(db, mysql_errno(db->conn), mysql_error(db->conn));
 	return -1;
+}
+
+/*
+ * Galera's causal reads (wsrep_sync_wait, deploy/galera.cnf) on for a statement outside a
+ * transaction and for START TRANSACTION, off for the statements inside one. A read that
+ * waits for this node to apply the cluster's earlier writes must hold no row lock: if the
+ * applier needs one this transaction holds, neither moves until the wait times out (1205
+ * after repl.causal_read_timeout, 30 s), and meanwhile every causal read on the node stalls
+ * too. The wait at START TRANSACTION is enough for the transaction: its snapshot is taken
+ * after it, and its locking reads see the newest rows anyway. Returns 0 or -1.
+ */
+static int sync_wait_set(struct db *db, bool on)
+{
+	if (db->conn == NULL || db->sync_wait == 0 || db->sync_off != on)
+		return 0;
+	char sql[48];
+	snprintf(sql, sizeof(sql), "SET SESSION wsrep_sync_wait = %d", on ? db->sync_wait : 0);
+	if (session_sql(db, sql) < 0)
+		return -1;
+	db->sync_off = !on;
+	return 0;
 }
 
 /* Opens a connection to node i and sets the session up. Returns 0, or -1 with the error. */
@@ -542,7 +569,7 @@ static int run_once(struct db *db, struct arena *a, const char *sql, const struc
 {
 	MYSQL_BIND b[DB_MAX_ARGS];
 	int rc = -1;
-	if (connect_db(db) < 0)
+	if (connect_db(db) < 0 || (!db->in_tx && sync_wait_set(db, true) < 0))
 		return -1;
 	MYSQL_STMT *st = prepare(db, sql);
 	if (st == NULL)
@@ -664,9 +691,10 @@ static int tx_run(struct db *db, bool read_committed, int (*fn)(struct db *db, v
 		if (connect_db(db) < 0)
 			return -1;
 		/* SET TRANSACTION holds for the next transaction only: said again on each try. */
-		if ((read_committed &&
+		if (sync_wait_set(db, true) < 0 ||
+		    (read_committed &&
 		     session_sql(db, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED") < 0) ||
-		    session_sql(db, "START TRANSACTION") < 0) {
+		    session_sql(db, "START TRANSACTION") < 0 || sync_wait_set(db, false) < 0) {
 			if (is_lost(db->last_errno)) {
 				disconnect(db);
 				continue; /* nothing was sent yet: safe to try on a new link */

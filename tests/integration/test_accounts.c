@@ -576,7 +576,8 @@ static void test_passwords_never_stored_or_logged_in_clear(void **state)
 	                         "Zebra quantum lantern 4712"};
 	for (size_t i = 0; i < sizeof(needles) / sizeof(needles[0]); i++) {
 		assert_int_equal(
-		    sh("mariadb-dump --defaults-file='%s/my.cnf' -uroot --all-databases "
+		    sh("mariadb-dump --defaults-file='%s/my.cnf' -uroot --single-transaction "
+		       "--all-databases "
 		       "--skip-extended-insert 2>/dev/null | grep -c -F '%s' >/dev/null",
 		       env_state(), needles[i]),
 		    1);

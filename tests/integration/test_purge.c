@@ -154,7 +154,8 @@ static void close_account(struct client *c, const char *path)
 static int places_holding(const char *s)
 {
 	int found = 0;
-	found += sh("mariadb-dump --defaults-file='%s/my.cnf' -uroot --all-databases "
+	found += sh("mariadb-dump --defaults-file='%s/my.cnf' -uroot --single-transaction "
+	            "--all-databases "
 	            "--skip-extended-insert 2>/dev/null | grep -q -F -i -e '%s'",
 	            env_state(), s) == 0;
 	found += sh("grep -r -q -F -i -e '%s' '%s/mail'", s, env_state()) == 0;

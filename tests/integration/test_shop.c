@@ -540,18 +540,19 @@ static void test_card_numbers_and_cvvs_never_stored_logged_or_mailed(void **stat
 	assert_int_equal(
 	    sh("\"$BUILD\"/dittoctl --config '%s/ditto.conf' mail send >/dev/null", env_state()),
 	    0);
-	assert_int_equal(sh("mariadb-dump --defaults-file='%s/my.cnf' -uroot --all-databases "
+	assert_int_equal(sh("mariadb-dump --defaults-file='%s/my.cnf' -uroot --single-transaction "
+	                    "--all-databases "
 	                    "--skip-extended-insert > '%s/run/dump.sql' 2>/dev/null",
 	                    env_state(), env_state()),
 	                 0);
 	/* For 3-4 digit CVVs, only the tables a checkout writes (the demo catalogue is full of
 	 * short numbers that would match by chance). */
-	assert_int_equal(
-	    sh("mariadb-dump --defaults-file='%s/my.cnf' -uroot --skip-extended-insert "
-	       "ditto orders order_lines order_status_history payments disclosures "
-	       "outbox cart_items sessions > '%s/run/dump-checkout.sql' 2>/dev/null",
-	       env_state(), env_state()),
-	    0);
+	assert_int_equal(sh("mariadb-dump --defaults-file='%s/my.cnf' -uroot --single-transaction "
+	                    "--skip-extended-insert "
+	                    "ditto orders order_lines order_status_history payments disclosures "
+	                    "outbox cart_items sessions > '%s/run/dump-checkout.sql' 2>/dev/null",
+	                    env_state(), env_state()),
+	                 0);
 	const char *digits[] = {"4242424242424242", "5555555555554444", "378282246310005",
 	                        "4000000000000002"};
 	for (int i = 0; i < 4; i++) {
