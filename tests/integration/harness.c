@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -602,6 +603,25 @@ void slurp_file(const char *path, char *buf, size_t cap)
 	size_t n = fread(buf, 1, cap - 1, f);
 	buf[n] = '\0';
 	fclose(f);
+}
+
+char *slurp_all(const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = fopen(path, "r");
+	FILE *m = open_memstream(&buf, &len);
+	if (m == NULL)
+		harness_die("open_memstream: %s", strerror(errno));
+	if (f != NULL) {
+		char chunk[65536];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			fwrite(chunk, 1, n, m);
+		fclose(f);
+	}
+	fclose(m);
+	return buf;
 }
 
 void ctl_scratch_path(char *buf, size_t cap, const char *tag, int slot, const char *what)

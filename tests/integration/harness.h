@@ -145,6 +145,9 @@ struct ctl_run {
 };
 /* Reads up to cap - 1 bytes of path into buf, NUL-terminated ("" when it cannot be opened). */
 void slurp_file(const char *path, char *buf, size_t cap);
+/* The whole of path, NUL-terminated and malloc'd ("" when it cannot be opened): for logs,
+ * which earlier tests may have grown past any fixed buffer. */
+char *slurp_all(const char *path);
 /*
  * DIR/run/test-TAG-PID-SLOT.WHAT: a scratch file of dittoctl run slot
  * (0: ctl_run_v, 1 and 2: ctl_run_twice) of the test named tag, whose

@@ -1,7 +1,8 @@
 /* test_hardening.c — the database connections refuse LOAD DATA LOCAL: a statement that asks the
  * client to send one of its files (a migration file, through dittoctl's admin connection, the
  * one place that sends SQL text) fails and loads nothing; and a production dittoctl takes its
- * migrations from its absolute default, never from the directory it runs in. */
+ * migrations from its absolute default, never from the directory it runs in; and every one-time
+ * key column compares exactly (ascii_bin: base64url's 'a' is not its 'A'). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -62,6 +63,18 @@ static void test_production_migrate_ignores_the_working_directory(void **state)
 	                 0);
 }
 
+/* Each form's one-time key (nonces, a refund's key, a message's dedupe key) is a column that
+ * tells 'a' from 'A'; with the tables' utf8mb4 collation two keys differing in case were one. */
+static void test_one_time_keys_compare_exactly(void **state)
+{
+	(void)state;
+	static const char cols[] = "information_schema.columns WHERE table_schema = DATABASE() AND "
+	                           "column_name IN ('nonce', 'idempotency_key', 'dedupe_key')";
+	assert_true(sql_admin_int("SELECT COUNT(*) FROM %s", cols) >= 6);
+	assert_int_equal(
+	    sql_admin_int("SELECT COUNT(*) FROM %s AND collation_name <> 'ascii_bin'", cols), 0);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -77,6 +90,7 @@ int main(void)
 	harness_require_stack();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(test_load_data_local_fails_through_dittoctl, teardown),
+	    cmocka_unit_test(test_one_time_keys_compare_exactly),
 	    cmocka_unit_test_teardown(test_production_migrate_ignores_the_working_directory,
 	                              teardown),
 	};
