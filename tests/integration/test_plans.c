@@ -63,18 +63,10 @@ static void run_demo_seed(void)
 {
 	char path[512];
 	snprintf(path, sizeof(path), "%s/schema/seed/demo.sql", env_repo());
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
+	char *sql = slurp_all(path);
+	size_t len = strlen(sql);
+	if (len == 0)
 		fail_msg("cannot read %s", path);
-	char *sql = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&sql, &len);
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, mem);
-	fclose(f);
-	fclose(mem);
 	mysql_set_server_option(root, MYSQL_OPTION_MULTI_STATEMENTS_ON);
 	int rc = mysql_real_query(root, sql, len);
 	while (rc == 0) {
