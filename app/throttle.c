@@ -111,6 +111,18 @@ int throttle_count(struct request *req, enum throttle_kind kind, const char *sub
 	return db_throttle_fail(req->db, key, window);
 }
 
+int throttle_clear(struct request *req, enum throttle_kind kind, const char *subject)
+{
+	unsigned char key[16];
+	key_of(req, kind, subject, key);
+	return db_throttle_clear(req->db, key);
+}
+
+const char *throttle_lock_subject(struct request *req, long long customer_id)
+{
+	return arena_printf(req->arena, "%lld|%s", customer_id, throttle_request_network(req));
+}
+
 void throttle_refuse(struct response *res, int retry_after)
 {
 	char secs[24];

@@ -34,6 +34,15 @@ int throttle_over(struct request *req, enum throttle_kind kind, const char *subj
 int throttle_count(struct request *req, enum throttle_kind kind, const char *subject);
 /* The request's network (throttle_network of its address) in the request's arena. */
 const char *throttle_request_network(struct request *req);
+/*
+ * The lockout's subject for an account: its id and the request's network.  lockout_failures
+ * bad passwords lock the account for that network only, so a stranger's guesses never lock
+ * its owner out elsewhere (a lock is no weapon).
+ */
+const char *throttle_lock_subject(struct request *req, long long customer_id);
+/* Forgets subject's count under kind (NULL: the network): the attempts it counted no longer
+ * matter (a password reset lifts the lock its network earned against the old password). */
+int throttle_clear(struct request *req, enum throttle_kind kind, const char *subject);
 
 /* Sets 429 and Retry-After on res. */
 void throttle_refuse(struct response *res, int retry_after);

@@ -354,14 +354,6 @@ static int network_refuses(struct request *req, bool *refused)
 	return 0;
 }
 
-/* The lockout key of an account: its id and the network that failed.  Ten bad passwords
- * lock the account for that network only, so a stranger's guesses never lock its owner
- * out elsewhere (a lock is no weapon). */
-static const char *lock_subject(struct request *req, long long customer_id)
-{
-	return arena_printf(req->arena, "%lld|%s", customer_id, throttle_request_network(req));
-}
-
 /* Counts a failed sign-in against the network and (for a real account) its lockout. */
 static int login_failed(struct request *req, int found, const struct customer *c, bool locked)
 {
@@ -369,7 +361,7 @@ static int login_failed(struct request *req, int found, const struct customer *c
 		return -1;
 	if (found != 0 || locked)
 		return 0;
-	const char *subject = lock_subject(req, c->id);
+	const char *subject = throttle_lock_subject(req, c->id);
 	bool over;
 	int retry;
 	if (throttle_count(req, THROTTLE_LOCK, subject) < 0 ||
@@ -422,8 +414,8 @@ int handle_login(struct request *req, struct response *res)
 		log_debug("login: stored hash of customer %lld is malformed", c.id);
 		return -1;
 	}
-	if (found == 0 &&
-	    throttle_over(req, THROTTLE_LOCK, lock_subject(req, c.id), &locked, &retry) < 0)
+	if (found == 0 && throttle_over(req, THROTTLE_LOCK, throttle_lock_subject(req, c.id),
+	                                &locked, &retry) < 0)
 		return -1;
 	bool ok = found == 0 && match == 0 && !locked && c.status != CUSTOMER_DELETED;
 	if (!ok) {

@@ -183,7 +183,7 @@ int handle_password_reset_form(struct request *req, struct response *res)
 }
 
 /* The change, in one transaction: the link (locked, still open), the password, every other
- * link, every session, and the mail telling the owner. */
+ * link, every session, this network's lock of the account, and the mail telling the owner. */
 struct reset {
 	struct request *req;
 	const unsigned char *hash;
@@ -209,8 +209,11 @@ static int reset_tx(struct db *db, void *vctx)
 		r->refused = rc == DB_NOT_FOUND;
 		return -1;
 	}
+	/* The lock this network earned with bad passwords was against the old one: lifted with
+	 * it, so the owner signs in from here at once (other networks' locks stay). */
 	if (db_customer_set_password(db, acct.id, r->password_hash) < 0 ||
-	    db_session_delete_all(db, acct.id, &r->sessions_ended) < 0)
+	    db_session_delete_all(db, acct.id, &r->sessions_ended) < 0 ||
+	    throttle_clear(req, THROTTLE_LOCK, throttle_lock_subject(req, acct.id)) < 0)
 		return -1;
 	struct tdict *m = view_mail_ctx(req);
 	tdict_set_ref(m, "name", acct.name);

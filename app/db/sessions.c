@@ -191,3 +191,11 @@ int db_throttle_fail(struct db *db, const unsigned char *addr_hash, int window_m
 	               DB_ARGS(DB_STRN((const char *)addr_hash, 16), DB_INT(window_min)), NULL,
 	               NULL);
 }
+
+static const char SQL_THROTTLE_CLEAR[] = "DELETE FROM login_throttle WHERE addr_hash = ?";
+
+int db_throttle_clear(struct db *db, const unsigned char *addr_hash)
+{
+	return db_exec(db, SQL_THROTTLE_CLEAR, DB_ARGS(DB_STRN((const char *)addr_hash, 16)), NULL,
+	               NULL);
+}

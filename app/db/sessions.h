@@ -62,5 +62,7 @@ int db_session_list(struct db *db, struct arena *a, long long customer_id, long 
 int db_throttle_get(struct db *db, struct arena *a, const unsigned char *addr_hash, int window_min,
                     long long *failures, long long *age_s);
 int db_throttle_fail(struct db *db, const unsigned char *addr_hash, int window_min);
+/* Deletes the count under one keyed hash. */
+int db_throttle_clear(struct db *db, const unsigned char *addr_hash);
 
 #endif

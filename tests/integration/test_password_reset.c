@@ -215,6 +215,28 @@ static void test_reset_through_mailed_link_ends_every_session(void **state)
 	assert_int_equal(do_login(&d, u, NEW_PASSWORD, NULL), 303);
 }
 
+/* lockout_failures bad passwords lock the account for their network; a reset completed from
+ * that network lifts the lock (the guesses were against the old password), asking for a link
+ * lifts nothing. */
+static void test_a_reset_lifts_the_lock_of_its_network(void **state)
+{
+	(void)state;
+	const char *u = approved_user();
+	char email[128], tok[128];
+	snprintf(email, sizeof(email), "%s", mail_of(u));
+	struct client c = {0};
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(do_login(&c, u, "wrong password entirely", NULL), 422);
+	assert_int_equal(do_login(&c, u, TEST_PASSWORD, NULL), 422); /* locked */
+	assert_int_equal(ask_reset(email, NULL), 200);
+	assert_int_equal(do_login(&c, u, TEST_PASSWORD, NULL), 422);
+	queued_token(email, tok, sizeof(tok));
+	assert_int_equal(strlen(tok), 43);
+	assert_int_equal(set_password(tok, NEW_PASSWORD, NULL), 303);
+	assert_int_equal(do_login(&c, u, NEW_PASSWORD, NULL), 303);
+	assert_non_null(client_get_cookie(&c, "ditto"));
+}
+
 static void test_reset_link_works_once(void **state)
 {
 	(void)state;
@@ -581,6 +603,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_login_page_links_to_forgot_password),
 	    cmocka_unit_test(test_reset_through_mailed_link_ends_every_session),
+	    cmocka_unit_test(test_a_reset_lifts_the_lock_of_its_network),
 	    cmocka_unit_test(test_reset_link_works_once),
 	    cmocka_unit_test(test_reset_link_expires_after_30_minutes),
 	    cmocka_unit_test(test_unknown_address_gets_the_same_answer),
