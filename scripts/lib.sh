@@ -117,18 +117,39 @@ EOF2
 }
 
 # db_start DIR [MARIADBD_ARGS...]: e.g. --wsrep-new-cluster for a Galera cluster's first node.
+# db_launch DIR [ARGS...]: starts mariadbd on DIR in the background, its pid in
+# DIR/run/mysqld.launched (mariadbd writes mysqld.pid only once it has initialised, which a
+# Galera joiner does after its state transfer).
+db_launch() {
+	local d=$1
+	mariadbd --defaults-file="$d/my.cnf" --user=root "${@:2}" >>"$d/log/mariadb.err" 2>&1 &
+	echo $! >"$d/run/mysqld.launched"
+}
+
+# launched_alive DIR: true while the mariadbd db_launch started on DIR runs (its command line
+# names DIR's my.cnf: a pid reused by another process after a reboot is not it).
+launched_alive() {
+	local f=$1/run/mysqld.launched
+	pid_alive "$f" && tr '\0' ' ' <"/proc/$(cat "$f")/cmdline" 2>/dev/null | grep -qF -- "--defaults-file=$1/my.cnf"
+}
+
 db_start() {
 	local d=$1
 	pid_alive "$d/run/mysqld.pid" && return 0
-	mariadbd --defaults-file="$d/my.cnf" --user=root "${@:2}" >>"$d/log/mariadb.err" 2>&1 &
+	db_launch "$@"
 	wait_for mariadb-admin --defaults-file="$d/my.cnf" -uroot ping ||
 		{ tail -20 "$d/log/mariadb.err"; die "MariaDB did not start"; }
 }
 
 db_stop() {
 	local d=$1 pid
-	pid_alive "$d/run/mysqld.pid" || return 0
-	pid=$(cat "$d/run/mysqld.pid")
+	if pid_alive "$d/run/mysqld.pid"; then
+		pid=$(cat "$d/run/mysqld.pid")
+	elif launched_alive "$d"; then
+		pid=$(cat "$d/run/mysqld.launched") # started, not yet initialised (a joiner)
+	else
+		return 0
+	fi
 	kill -TERM "$pid"
 	local i
 	for i in $(seq 1 150); do proc_alive "$pid" || return 0; sleep 0.2; done
