@@ -116,7 +116,6 @@ EOF2
 	fi
 }
 
-# db_start DIR [MARIADBD_ARGS...]: e.g. --wsrep-new-cluster for a Galera cluster's first node.
 # db_launch DIR [ARGS...]: starts mariadbd on DIR in the background, its pid in
 # DIR/run/mysqld.launched (mariadbd writes mysqld.pid only once it has initialised, which a
 # Galera joiner does after its state transfer).
@@ -133,6 +132,7 @@ launched_alive() {
 	pid_alive "$f" && tr '\0' ' ' <"/proc/$(cat "$f")/cmdline" 2>/dev/null | grep -qF -- "--defaults-file=$1/my.cnf"
 }
 
+# db_start DIR [MARIADBD_ARGS...]: e.g. --wsrep-new-cluster for a Galera cluster's first node.
 db_start() {
 	local d=$1
 	pid_alive "$d/run/mysqld.pid" && return 0
